@@ -133,6 +133,13 @@ ssize_t kgr_migrate_blocking_show(char *buf);
 
 int kgr_sysfs_init(void);
 void kgr_sysfs_exit(void);
+
+/*
+ * Both without kgr_mutex: removing a directory waits for the sysfs writes
+ * in flight, which take kgr_mutex. add removes what it made on failure and
+ * expects a name no other patch uses; del is a no-op for a patch never
+ * added and returns once the patch's kobjects are released.
+ */
 int kgr_sysfs_add_patch(struct kgr_patch *patch);
 void kgr_sysfs_del_patch(struct kgr_patch *patch);
 

@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sysfs.c - /sys/kernel/kgr, the administrator's view of the patches
+ *
+ * /sys/kernel/kgr/in_progress
+ * /sys/kernel/kgr/<patch>/{enabled,transition,replace_all,force,blocking}
+ * /sys/kernel/kgr/<patch>/<object>/<function,sympos>/{object,old_addr,
+ *							sympos,state}
+ *
+ * The patch and function kobjects are embedded in the patch module's
+ * static struct kgr_patch; the object directories ("vmlinux" or a module
+ * name) are allocated here. kgr_sysfs_del_patch() waits until every one of
+ * them is released, so the patch module's memory can go once it returns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/wait.h>
+#include <linux/atomic.h>
+#include "internal.h"
+
+static struct kobject *kgr_root_kobj;
+
+/*
+ * Releases that kgr_sysfs_put() asked for and that have not run yet. With
+ * CONFIG_DEBUG_KOBJECT_RELEASE a release runs seconds after the last put,
+ * from a workqueue; the waiters of kgr_sysfs_wait() sleep until it has.
+ */
+static atomic_t kgr_sysfs_releasing = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(kgr_sysfs_release_wq);
+
+/* An object directory of a patch: one per distinct kgr_patch_fun.objname. */
+struct kgr_sysfs_obj {
+	struct kobject kobj;
+};
+
+/*
+ * Drops the last reference of a kobject that has no other holder, and
+ * counts its release as pending until the ktype's release has run.
+ */
+static void kgr_sysfs_put(struct kobject *kobj)
+{
+	atomic_inc(&kgr_sysfs_releasing);
+	kobject_put(kobj);
+}
+
+static void kgr_sysfs_released(void)
+{
+	if (atomic_dec_and_test(&kgr_sysfs_releasing))
+		wake_up_all(&kgr_sysfs_release_wq);
+}
+
+static void kgr_sysfs_wait(void)
+{
+	wait_event(kgr_sysfs_release_wq, !atomic_read(&kgr_sysfs_releasing));
+}
+
+/* Embedded kobjects: the memory belongs to the patch module, nothing to free. */
+static void kgr_sysfs_release_embedded(struct kobject *kobj)
+{
+	kgr_sysfs_released();
+}
+
+static void kgr_sysfs_release_obj(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct kgr_sysfs_obj, kobj));
+	kgr_sysfs_released();
+}
+
+static struct kgr_patch *to_patch(struct kobject *kobj)
+{
+	return container_of(kobj, struct kgr_patch, kobj);
+}
+
+static struct kgr_patch_fun *to_fun(struct kobject *kobj)
+{
+	return container_of(kobj, struct kgr_patch_fun, kobj);
+}
+
+/* ---- /sys/kernel/kgr/in_progress ---- */
+
+static ssize_t in_progress_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kgr_migrate_in_progress());
+}
+
+static struct kobj_attribute in_progress_attr = __ATTR_RO(in_progress);
+
+/* ---- /sys/kernel/kgr/<patch>/ ---- */
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct kgr_patch *patch = to_patch(kobj);
+	bool enabled;
+
+	mutex_lock(&kgr_mutex);
+	enabled = patch->enabled;
+	mutex_unlock(&kgr_mutex);
+	return sysfs_emit(buf, "%d\n", enabled);
+}
+
+/*
+ * Parsed before anything is touched: a bad write changes nothing. Core
+ * decides whether the request makes sense in the patch's current state.
+ */
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	bool enable;
+	int ret;
+
+	ret = kstrtobool(buf, &enable);
+	if (ret)
+		return ret;
+	ret = kgr_patch_set_enabled(to_patch(kobj), enable);
+	return ret ? ret : count;
+}
+
+static ssize_t transition_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	bool in_transition;
+
+	mutex_lock(&kgr_mutex);
+	in_transition = kgr_transition_patch() == to_patch(kobj);
+	mutex_unlock(&kgr_mutex);
+	return sysfs_emit(buf, "%d\n", in_transition);
+}
+
+static ssize_t replace_all_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_patch(kobj)->replace_all);
+}
+
+/* Writing 0 is accepted and does nothing, as for /sys/kernel/livepatch. */
+static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	bool force;
+	int ret;
+
+	ret = kstrtobool(buf, &force);
+	if (ret)
+		return ret;
+	if (!force)
+		return count;
+	ret = kgr_patch_force(to_patch(kobj));
+	return ret ? ret : count;
+}
+
+/*
+ * Only the patch in transition has blockers. kgr_mutex keeps that
+ * transition from finishing (and another from starting) while the tasks
+ * are listed, so the list belongs to this patch.
+ */
+static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	ssize_t len = 0;
+
+	mutex_lock(&kgr_mutex);
+	if (kgr_transition_patch() == to_patch(kobj))
+		len = kgr_migrate_blocking_show(buf);
+	mutex_unlock(&kgr_mutex);
+	return len;
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
+static struct kobj_attribute transition_attr = __ATTR_RO(transition);
+static struct kobj_attribute replace_all_attr = __ATTR_RO(replace_all);
+static struct kobj_attribute force_attr = __ATTR_WO(force);
+static struct kobj_attribute blocking_attr = __ATTR_RO(blocking);
+
+static struct attribute *kgr_patch_attrs[] = {
+	&enabled_attr.attr,
+	&transition_attr.attr,
+	&replace_all_attr.attr,
+	&force_attr.attr,
+	&blocking_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(kgr_patch);
+
+static const struct kobj_type kgr_patch_ktype = {
+	.release = kgr_sysfs_release_embedded,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = kgr_patch_groups,
+};
+
+static const struct kobj_type kgr_obj_ktype = {
+	.release = kgr_sysfs_release_obj,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+/* ---- /sys/kernel/kgr/<patch>/<object>/<function,sympos>/ ---- */
+
+static const char *kgr_objname(const struct kgr_patch_fun *fun)
+{
+	return fun->objname ? fun->objname : "vmlinux";
+}
+
+static ssize_t object_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kgr_objname(to_fun(kobj)));
+}
+
+/* Set under kgr_mutex when the target is resolved or its module goes. */
+static ssize_t old_addr_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "0x%lx\n", READ_ONCE(to_fun(kobj)->old_addr));
+}
+
+static ssize_t sympos_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", to_fun(kobj)->sympos);
+}
+
+static const char * const kgr_fun_state_names[] = {
+	[KGR_FUN_INIT] = "init",
+	[KGR_FUN_SLOW] = "slow",
+	[KGR_FUN_FAST] = "fast",
+	[KGR_FUN_REVERTING] = "reverting",
+	[KGR_FUN_SKIPPED] = "skipped",
+};
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	enum kgr_fun_state state = READ_ONCE(to_fun(kobj)->state);
+
+	if (state >= ARRAY_SIZE(kgr_fun_state_names))
+		return sysfs_emit(buf, "unknown (%d)\n", state);
+	return sysfs_emit(buf, "%s\n", kgr_fun_state_names[state]);
+}
+
+static struct kobj_attribute object_attr = __ATTR_RO(object);
+/* A kernel address: root only, it would defeat KASLR for everyone else. */
+static struct kobj_attribute old_addr_attr = __ATTR_RO_MODE(old_addr, 0400);
+static struct kobj_attribute sympos_attr = __ATTR_RO(sympos);
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+
+static struct attribute *kgr_fun_attrs[] = {
+	&object_attr.attr,
+	&old_addr_attr.attr,
+	&sympos_attr.attr,
+	&state_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(kgr_fun);
+
+static const struct kobj_type kgr_fun_ktype = {
+	.release = kgr_sysfs_release_embedded,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = kgr_fun_groups,
+};
+
+static bool kgr_same_object(const struct kgr_patch_fun *a,
+			    const struct kgr_patch_fun *b)
+{
+	return !strcmp(kgr_objname(a), kgr_objname(b));
+}
+
+/*
+ * The object directory of @fun: the one an earlier function of the same
+ * object already lives in, or a new one. An ERR_PTR() on failure.
+ */
+static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
+					 struct kgr_patch_fun *fun)
+{
+	struct kgr_patch_fun *prev;
+	struct kgr_sysfs_obj *obj;
+	int ret;
+
+	for (prev = patch->patches; prev != fun; prev++)
+		if (prev->kobj_added && kgr_same_object(prev, fun))
+			return prev->kobj.parent;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	ret = kobject_init_and_add(&obj->kobj, &kgr_obj_ktype, &patch->kobj,
+				   "%s", kgr_objname(fun));
+	if (ret) {
+		pr_err("%s: cannot create the sysfs directory of object %s: %d\n",
+		       patch->name, kgr_objname(fun), ret);
+		kgr_sysfs_put(&obj->kobj);
+		return ERR_PTR(ret);
+	}
+	return &obj->kobj;
+}
+
+/*
+ * The first added function of an object owns its directory: functions
+ * are removed last to first, so when the owner goes the directory is empty.
+ */
+static bool kgr_fun_owns_obj(struct kgr_patch *patch,
+			     struct kgr_patch_fun *fun)
+{
+	struct kgr_patch_fun *prev;
+
+	for (prev = patch->patches; prev != fun; prev++)
+		if (prev->kobj_added && kgr_same_object(prev, fun))
+			return false;
+	return true;
+}
+
+static void kgr_sysfs_del_funs(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	struct kobject *obj;
+	unsigned int nr = 0;
+
+	while (patch->patches[nr].name)
+		nr++;
+
+	while (nr--) {
+		fun = &patch->patches[nr];
+		if (!fun->kobj_added)
+			continue;
+		obj = fun->kobj.parent;
+		kobject_del(&fun->kobj);
+		kgr_sysfs_put(&fun->kobj);
+		if (kgr_fun_owns_obj(patch, fun)) {
+			kobject_del(obj);
+			kgr_sysfs_put(obj);
+		}
+		fun->kobj_added = false;
+	}
+}
+
+static int kgr_sysfs_add_fun(struct kgr_patch *patch,
+			     struct kgr_patch_fun *fun)
+{
+	struct kobject *obj;
+	int ret;
+
+	obj = kgr_sysfs_get_obj(patch, fun);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+
+	ret = kobject_init_and_add(&fun->kobj, &kgr_fun_ktype, obj, "%s,%lu",
+				   fun->name, fun->sympos ? fun->sympos : 1);
+	if (ret) {
+		pr_err("%s: cannot create the sysfs directory of %s: %d\n",
+		       patch->name, fun->name, ret);
+		kgr_sysfs_put(&fun->kobj);
+		if (kgr_fun_owns_obj(patch, fun)) {
+			kobject_del(obj);
+			kgr_sysfs_put(obj);
+		}
+		return ret;
+	}
+	fun->kobj_added = true;
+	return 0;
+}
+
+/**
+ * kgr_sysfs_add_patch() - create /sys/kernel/kgr/<patch> and its functions
+ * @patch: a patch being registered; its functions end with KGR_PATCH_END
+ *
+ * Must be called without kgr_mutex, for the same reason as
+ * kgr_sysfs_del_patch(): on failure it removes what it created, and a
+ * write to the new files may already be waiting for kgr_mutex. The caller
+ * makes sure the name is free: sysfs reports a duplicate with a stack dump.
+ * On failure nothing of @patch is left in sysfs.
+ *
+ * Return: 0, or a negative errno.
+ */
+int kgr_sysfs_add_patch(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	int ret;
+
+	lockdep_assert_not_held(&kgr_mutex);
+
+	ret = kobject_init_and_add(&patch->kobj, &kgr_patch_ktype,
+				   kgr_root_kobj, "%s", patch->name);
+	if (ret) {
+		pr_err("%s: cannot create /sys/kernel/kgr/%s: %d\n",
+		       patch->name, patch->name, ret);
+		kgr_sysfs_put(&patch->kobj);
+		kgr_sysfs_wait();
+		return ret;
+	}
+	patch->kobj_added = true;
+
+	for (fun = patch->patches; fun->name; fun++) {
+		ret = kgr_sysfs_add_fun(patch, fun);
+		if (ret) {
+			kgr_sysfs_del_patch(patch);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * kgr_sysfs_del_patch() - remove /sys/kernel/kgr/<patch>
+ * @patch: a patch added by kgr_sysfs_add_patch(), or one never added
+ *
+ * Must be called without kgr_mutex: kobject_del() waits for the sysfs
+ * reads and writes in flight, and those take kgr_mutex. Returns once every
+ * kobject of @patch is released, so the patch module may be freed.
+ */
+void kgr_sysfs_del_patch(struct kgr_patch *patch)
+{
+	lockdep_assert_not_held(&kgr_mutex);
+
+	if (!patch->kobj_added)
+		return;
+	kgr_sysfs_del_funs(patch);
+	kobject_del(&patch->kobj);
+	kgr_sysfs_put(&patch->kobj);
+	patch->kobj_added = false;
+	kgr_sysfs_wait();
+}
+
+int kgr_sysfs_init(void)
+{
+	int ret;
+
+	kgr_root_kobj = kobject_create_and_add("kgr", kernel_kobj);
+	if (!kgr_root_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_file(kgr_root_kobj, &in_progress_attr.attr);
+	if (ret) {
+		kobject_put(kgr_root_kobj);
+		return ret;
+	}
+	return 0;
+}
+
+/* kobject_del() first: the release may be delayed, in_progress must go now. */
+void kgr_sysfs_exit(void)
+{
+	kobject_del(kgr_root_kobj);
+	kobject_put(kgr_root_kobj);
+}
