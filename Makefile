@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# kgr: the entry points. See README.md.
+#   make [KDIR=<kernel build dir>]  kgr.ko, the samples and the tools
+#   make deps                       install the Debian packages kgr needs
+#   make check                      lint + tool tests + VM suite + KUnit
+#   make demo                       live-patch a stock Debian 6.1 kernel in qemu
+#   make kunit | vm | lint | bench
+KDIR_FOUND := $(shell scripts/kdir.sh)
+KDIR ?= $(word 1,$(KDIR_FOUND))
+KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
+TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
+
+.PHONY: all modules tools deps check demo kunit vm lint bench clean
+
+all: modules tools
+
+modules:
+	@echo "kgr: building against $(KDIR)$(if $(filter newest-headers,$(KDIR_WHY)), (no build dir for the running kernel $(shell uname -r): using the newest installed linux-headers))"
+	@test -d "$(KDIR)" || { echo "kgr: no kernel headers found: run make deps or give KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_KGR=m modules
+
+tools:
+	@for t in $(TOOLS); do $(MAKE) -C $$t || exit 1; done
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	@scripts/check
+
+demo: deps
+	@scripts/demo
+
+kunit: deps
+	@tests/kunit/run
+
+vm: deps
+	@tests/vm/run
+
+lint: deps
+	@scripts/lint
+
+bench: deps
+	@bench/run
+
+clean:
+	$(if $(wildcard $(KDIR)),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
+	@for t in $(TOOLS); do $(MAKE) -C $$t clean; done
+	rm -rf build
