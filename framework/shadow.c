@@ -118,8 +118,8 @@ static void *kgr_shadow_attach(void *obj, unsigned long id, size_t size,
 		if (ret) {
 			spin_unlock_irqrestore(&kgr_shadow_lock, flags);
 			kfree(new);
-			pr_err("constructor of shadow variable <%p, %lx> failed: %d\n",
-			       obj, id, ret);
+			pr_err_ratelimited("constructor of shadow variable <%p, %lx> failed: %d\n",
+					   obj, id, ret);
 			return NULL;
 		}
 	}
@@ -154,7 +154,8 @@ void *kgr_shadow_alloc(void *obj, unsigned long id, size_t size, gfp_t gfp,
 	data = kgr_shadow_attach(obj, id, size, gfp, ctor, ctor_data, &existed);
 	if (!existed)
 		return data;
-	pr_err("shadow variable <%p, %lx> already exists\n", obj, id);
+	pr_err_ratelimited("shadow variable <%p, %lx> already exists\n",
+			   obj, id);
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(kgr_shadow_alloc);
