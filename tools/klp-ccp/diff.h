@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* klp-ccp: unified diffs: parsing and applying them in memory. */
+#ifndef KLP_CCP_DIFF_H
+#define KLP_CCP_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct hunk_line {
+	char op;		/* ' ', '-' or '+' */
+	char *text;		/* without the newline */
+};
+
+struct hunk {
+	unsigned int old_start, old_count, new_start, new_count;
+	unsigned int diff_line;	/* line of the @@ header in the diff */
+	struct hunk_line *lines;
+	size_t nlines, cap;
+};
+
+/* One file of a diff, with its text before and after once applied. */
+struct file_patch {
+	char *path;		/* relative to the kernel tree */
+	struct hunk *hunks;
+	size_t nhunks, cap;
+	char *old_text, *new_text;
+	size_t old_len, new_len;
+};
+
+struct diff {
+	char *name;		/* the diff file, for messages */
+	struct file_patch *files;
+	size_t nfiles, cap;
+};
+
+int diff_parse(const char *diff_path, struct diff *d, struct ccp_err *err);
+/* Files for which @skip returns true are left unread (not in the tree). */
+int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
+	       struct ccp_err *err);
+void diff_free(struct diff *d);
+
+#endif

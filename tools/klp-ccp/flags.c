@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * klp-ccp: derive the exact flags Kbuild compiles one file with.
+ *
+ * There are no .cmd files without a built tree, so we let Kbuild itself
+ * compute them: the file's directory Makefile is copied next to an empty
+ * file of the same name and "make -n M=<that dir> <file>.o" runs against
+ * the headers package. That evaluates ccflags-y, CFLAGS_<file>.o,
+ * CFLAGS_REMOVE_<file>.o, obj-m vs obj-y and the arch Makefile exactly as
+ * the real build did. The printed gcc command is then translated for
+ * clang: paths are pointed back at the source tree, and only the options
+ * that change what the preprocessor and parser see are kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "flags.h"
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/* Options that matter to parsing; codegen-only gcc options are dropped. */
+static bool keep_option(const char *w)
+{
+	static const char *const exact[] = {
+		"-nostdinc", "-m64", "-mno-sse", "-mno-mmx", "-mno-sse2",
+		"-mno-3dnow", "-mno-avx", "-mno-80387", "-mno-red-zone",
+		"-fno-PIE", "-fshort-wchar", "-fno-common",
+		"-fno-strict-aliasing", "-funsigned-char", "-O2", "-Os",
+		"-Werror=implicit-function-declaration",
+		"-Werror=implicit-int", "-Werror=return-type",
+		"-Werror=incompatible-pointer-types",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(w, exact[i]))
+			return true;
+	return starts_with(w, "-D") || starts_with(w, "-U") ||
+	       starts_with(w, "-I") || starts_with(w, "-std=") ||
+	       starts_with(w, "-mcmodel=");
+}
+
+/* Split one shell command into words (quotes removed). */
+static size_t shell_words(const char *s, char ***words)
+{
+	size_t n = 0, cap = 0;
+	struct strbuf w = { 0 };
+
+	*words = NULL;
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		w.len = 0;
+		sb_add(&w, "", 0);
+		while (*s && *s != ' ' && *s != '\t') {
+			if (*s == '\'' || *s == '"') {
+				char q = *s++;
+
+				while (*s && *s != q) {
+					if (q == '"' && *s == '\\' && s[1])
+						s++;
+					sb_add(&w, s++, 1);
+				}
+				if (*s)
+					s++;
+			} else {
+				if (*s == '\\' && s[1])
+					s++;
+				sb_add(&w, s++, 1);
+			}
+		}
+		grow(words, &cap, n, sizeof(char *));
+		(*words)[n++] = xstrdup(w.s);
+	}
+	sb_free(&w);
+	return n;
+}
+
+/* Replace every occurrence of @from in @s by @to. */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct strbuf out = { 0 };
+	size_t fl = strlen(from);
+	const char *p;
+
+	while (fl && (p = strstr(s, from))) {
+		sb_add(&out, s, p - s);
+		sb_puts(&out, to);
+		s = p + fl;
+	}
+	sb_puts(&out, s);
+	return out.s;
+}
+
+static int copy_makefile(const struct build_env *env, const char *dir,
+			 const char *mkdir_path, struct ccp_err *err)
+{
+	static const char *const names[] = { "Kbuild", "Makefile" };
+	struct strbuf p = { 0 }, q = { 0 };
+	char *text;
+	size_t len, i;
+	int ret = -1;
+
+	for (i = 0; i < 2; i++) {
+		struct ccp_err missing;
+
+		p.len = 0;
+		sb_printf(&p, "%s/%s%s%s", env->src, dir, *dir ? "/" : "", names[i]);
+		if (read_file(p.s, &text, &len, &missing))
+			continue;
+		sb_printf(&q, "%s/Makefile", mkdir_path);
+		ret = write_file(q.s, text, len, err);
+		free(text);
+		break;
+	}
+	if (i == 2)
+		ccp_fail(err, "%s: no Kbuild or Makefile in %s/%s: cannot tell how it is built",
+			 dir, env->src, dir);
+	sb_free(&p);
+	sb_free(&q);
+	return ret;
+}
+
+/* Run make -n and return the compile command for @base.o. */
+static int kbuild_command(const struct build_env *env, const char *mkdir_path,
+			  const char *base, const char *relpath, char **cmd,
+			  struct ccp_err *err)
+{
+	struct strbuf sh = { 0 }, out = { 0 }, marker = { 0 };
+	char buf[65536];
+	size_t n;
+	FILE *p;
+	char *hit, *start, *end;
+
+	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' 2>&1", env->build,
+		  mkdir_path, base);
+	p = popen(sh.s, "r");
+	sb_free(&sh);
+	if (!p)
+		return ccp_fail(err, "cannot run make");
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		sb_add(&out, buf, n);
+	pclose(p);
+	sb_printf(&marker, " -c -o %s/%s.o ", mkdir_path, base);
+	hit = out.s ? strstr(out.s, marker.s) : NULL;
+	sb_free(&marker);
+	if (!hit) {
+		ccp_fail(err, "%s: Kbuild (make -C %s) printed no compile command: is %s.o built by this config? %.300s",
+			 relpath, env->build, base, out.s ? out.s : "");
+		sb_free(&out);
+		return -1;
+	}
+	/* The command is the ';'-separated segment holding the marker. */
+	start = hit;
+	while (start > out.s && start[-1] != ';' && start[-1] != '\n')
+		start--;
+	end = strpbrk(hit, ";\n");
+	*cmd = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+	sb_free(&out);
+	return 0;
+}
+
+static void add_arg(struct file_flags *ff, size_t *cap, const char *a)
+{
+	grow(&ff->argv, cap, ff->argc, sizeof(char *));
+	ff->argv[ff->argc++] = xstrdup(a);
+}
+
+int flags_for_file(const struct build_env *env, const char *relpath,
+		   struct file_flags *ff, struct ccp_err *err)
+{
+	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, inc = { 0 };
+	struct strbuf srcdir = { 0 }, build_prefix = { 0 };
+	const char *slash = strrchr(relpath, '/');
+	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
+	const char *file = slash ? slash + 1 : relpath;
+	char *base = xstrndup(file, strcspn(file, "."));
+	char *cmd = NULL, *srctree = NULL, **words = NULL;
+	size_t nwords = 0, i, cap = 0;
+	int ret = -1;
+
+	memset(ff, 0, sizeof(*ff));
+	sb_printf(&mkdir_path, "%s/kbuild", env->tmpdir);
+	mkdir(mkdir_path.s, 0700);
+	sb_printf(&cfile, "%s/%s.c", mkdir_path.s, base);
+	if (write_file(cfile.s, "", 0, err) ||
+	    copy_makefile(env, dir, mkdir_path.s, err) ||
+	    kbuild_command(env, mkdir_path.s, base, relpath, &cmd, err))
+		goto out;
+	nwords = shell_words(cmd, &words);
+	/* srctree is where kconfig.h is force-included from. */
+	for (i = 0; i + 1 < nwords; i++) {
+		char *k = strstr(words[i + 1], "/include/linux/kconfig.h");
+
+		if (!strcmp(words[i], "-include") && k)
+			srctree = xstrndup(words[i + 1], k - words[i + 1]);
+	}
+	if (!srctree) {
+		ccp_fail(err, "%s: unexpected Kbuild command: %.300s", relpath, cmd);
+		goto out;
+	}
+	sb_printf(&srcdir, "%s%s%s", env->src, *dir ? "/" : "", dir);
+	sb_printf(&build_prefix, "%s/", env->build);
+	sb_printf(&inc, "-I%s/include", env->tmpdir);
+	add_arg(ff, &cap, inc.s);
+	for (i = 0; i < nwords; i++) {
+		const char *w = words[i];
+		char *a, *b, *c;
+
+		if (!strcmp(w, "-pg") || !strcmp(w, "-mfentry"))
+			ff->traced = true;
+		if (!strcmp(w, "-DMODULE"))
+			ff->module = true;
+		if (starts_with(w, "-DKBUILD_MODNAME=")) {
+			free(ff->modname);
+			ff->modname = xstrndup(w + 18, strlen(w + 18) - 1);
+		}
+		if (!strcmp(w, "-include") && i + 1 < nwords) {
+			add_arg(ff, &cap, w);
+			w = words[++i];
+		} else if (!keep_option(w)) {
+			continue;
+		}
+		a = replace_all(w, srctree, env->src);
+		/* KBUILD_MODFILE wants the relative dir, -I the real one. */
+		b = replace_all(a, mkdir_path.s, starts_with(w, "-D") ? dir : srcdir.s);
+		if (starts_with(b, "-I./")) {
+			c = xcalloc(strlen(b) + build_prefix.len + 1, 1);
+			sprintf(c, "-I%s%s", build_prefix.s, b + 4);
+		} else {
+			c = xstrdup(b);
+		}
+		add_arg(ff, &cap, c);
+		free(a);
+		free(b);
+		free(c);
+	}
+	add_arg(ff, &cap, "-Wno-unknown-warning-option");
+	ret = 0;
+out:
+	for (i = 0; i < nwords; i++)
+		free(words[i]);
+	free(words);
+	free(cmd);
+	free(srctree);
+	free(dir);
+	free(base);
+	sb_free(&mkdir_path);
+	sb_free(&cfile);
+	sb_free(&inc);
+	sb_free(&srcdir);
+	sb_free(&build_prefix);
+	return ret;
+}
+
+void flags_free(struct file_flags *ff)
+{
+	int i;
+
+	for (i = 0; i < ff->argc; i++)
+		free(ff->argv[i]);
+	free(ff->argv);
+	free(ff->modname);
+	memset(ff, 0, sizeof(*ff));
+}

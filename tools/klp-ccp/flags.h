@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* klp-ccp: the compiler flags Kbuild uses for one file, translated for clang. */
+#ifndef KLP_CCP_FLAGS_H
+#define KLP_CCP_FLAGS_H
+
+#include <stdbool.h>
+
+#include "util.h"
+
+struct build_env {
+	const char *src;	/* kernel source tree */
+	const char *build;	/* headers package or build dir (Makefile, include/generated) */
+	const char *tmpdir;	/* scratch dir of this run, holds include/generated/autoconf.h */
+};
+
+struct file_flags {
+	char **argv;		/* clang arguments */
+	int argc;
+	bool traced;		/* built with -pg/-mfentry: ftrace can redirect it */
+	bool module;		/* built into a module, not vmlinux */
+	char *modname;		/* KBUILD_MODNAME */
+};
+
+int flags_for_file(const struct build_env *env, const char *relpath,
+		   struct file_flags *ff, struct ccp_err *err);
+void flags_free(struct file_flags *ff);
+
+#endif

@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * klp-ccp: from a fix written as a source diff to a kgr live patch.
+ *
+ * klp-ccp [--check] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
+ *         [-o <patch.c>] [--targets <inline-expand --list output>] <fix.diff>
+ *
+ * Prints one verdict row per changed definition. Exit 0: everything is
+ * PATCHABLE (and, without --check, the patch file is written); 1: not;
+ * 2: usage or input error.
+ */
+#include <ctype.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "diff.h"
+#include "extract.h"
+#include "flags.h"
+#include "parse.h"
+#include "symvers.h"
+#include "verdict.h"
+
+struct options {
+	bool check;
+	const char *src, *config, *symvers, *out, *targets, *diff;
+};
+
+static int usage(void)
+{
+	fputs("usage: klp-ccp [--check] --src <kernel tree> --config <.config or .config.xz>\n"
+	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
+	      "               [--targets <inline-expand --list output>] <fix.diff>\n",
+	      stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char **slot = NULL;
+
+		if (!strcmp(argv[i], "--check"))
+			o->check = true;
+		else if (!strcmp(argv[i], "--src"))
+			slot = &o->src;
+		else if (!strcmp(argv[i], "--config"))
+			slot = &o->config;
+		else if (!strcmp(argv[i], "--symvers"))
+			slot = &o->symvers;
+		else if (!strcmp(argv[i], "-o"))
+			slot = &o->out;
+		else if (!strcmp(argv[i], "--targets"))
+			slot = &o->targets;
+		else if (argv[i][0] == '-' || o->diff)
+			return -1;
+		else
+			o->diff = argv[i];
+		if (slot) {
+			if (++i == argc)
+				return -1;
+			*slot = argv[i];
+		}
+	}
+	return o->src && o->config && o->symvers && o->diff ? 0 : -1;
+}
+
+/* One target per line: "name", "name object" or "object:name", "#" comments. */
+static int read_targets(const char *path, char ***names, size_t *n,
+			struct ccp_err *err)
+{
+	char *text, *line, *next;
+	size_t len, cap = 0;
+
+	if (read_file(path, &text, &len, err))
+		return -1;
+	for (line = text; *line; line = next) {
+		char *tok, *colon;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		while (isspace((unsigned char)*line))
+			line++;
+		if (!*line || *line == '#')
+			continue;
+		tok = xstrndup(line, strcspn(line, " \t"));
+		colon = strrchr(tok, ':');
+		if (colon)
+			memmove(tok, colon + 1, strlen(colon));
+		grow(names, &cap, *n, sizeof(char *));
+		(*names)[(*n)++] = tok;
+	}
+	free(text);
+	return 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Debian ships only a stub System.map; a real one may be given or installed. */
+static char *system_map_path(const char *build)
+{
+	const char *env = getenv("KLP_CCP_SYSTEM_MAP");
+	const char *base = strrchr(build, '/');
+	struct strbuf p = { 0 };
+
+	if (env)
+		return xstrdup(env);
+	base = base ? base + 1 : build;
+	if (!strncmp(base, "linux-headers-", 14))
+		base += 14;
+	sb_printf(&p, "/boot/System.map-%s", base);
+	return p.s;
+}
+
+/* Parse both versions of one file with its build flags. */
+static int parse_pair(const struct build_env *env, const struct file_patch *fp,
+		      const char *flags_file, struct file_flags *ff,
+		      struct tu_model *old, struct tu_model *new,
+		      struct ccp_err *err)
+{
+	struct strbuf abs = { 0 };
+	int ret = -1;
+
+	if (flags_for_file(env, flags_file, ff, err))
+		return -1;
+	if (ends_with(fp->path, ".h")) {
+		ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
+		ff->argv[ff->argc++] = xstrdup("-x");
+		ff->argv[ff->argc++] = xstrdup("c");
+	}
+	sb_printf(&abs, "%s/%s", env->src, fp->path);
+	if (!parse_tu(abs.s, fp->old_text, fp->old_len, ff->argv, ff->argc,
+		      env->src, old, err) &&
+	    !parse_tu(abs.s, fp->new_text, fp->new_len, ff->argv, ff->argc,
+		      env->src, new, err))
+		ret = 0;
+	sb_free(&abs);
+	return ret;
+}
+
+static void print_table(const struct verdict_table *t)
+{
+	size_t i;
+
+	if (!t->n) {
+		puts("no changed functions");
+		return;
+	}
+	for (i = 0; i < t->n; i++)
+		printf("%s:%u: %s: %s: %s\n", t->rows[i].file, t->rows[i].line,
+		       t->rows[i].name, verdict_name(t->rows[i].v),
+		       t->rows[i].reason);
+}
+
+/* kgr_patch.name and the default output file come from -o's base name. */
+static char *patch_name(const struct options *o, const struct verdict_table *t)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	if (o->out) {
+		const char *b = strrchr(o->out, '/');
+
+		b = b ? b + 1 : o->out;
+		sb_add(&sb, b, strcspn(b, "."));
+	} else {
+		for (i = 0; i < t->n && !t->rows[i].target; i++)
+			;
+		sb_printf(&sb, "kgr_%s", i < t->n ? t->rows[i].name : "patch");
+	}
+	for (i = 0; i < sb.len; i++)
+		if (!isalnum((unsigned char)sb.s[i]))
+			sb.s[i] = '_';
+	return sb.s;
+}
+
+struct run {
+	struct options o;
+	struct build_env env;
+	struct kconfig cfg;
+	struct symbols syms;
+	struct diff d;
+	char **targets;
+	size_t ntargets;
+	struct verdict_table table;
+	/* the one source file the patch is extracted from */
+	struct tu_model old, new;
+	struct file_flags ff;
+	const struct file_patch *source;
+};
+
+static int analyse(struct run *r, struct ccp_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < r->d.nfiles; i++) {
+		const struct file_patch *fp = &r->d.files[i];
+		struct file_analysis fa = {
+			.relpath = fp->path, .syms = &r->syms,
+			.targets = r->targets, .ntargets = r->ntargets,
+		};
+		struct tu_model old, new;
+		struct file_flags ff;
+
+		if (is_framework_path(fp->path)) {
+			verdict_framework(&r->table, fp->path);
+			continue;
+		}
+		if (!strncmp(fp->path, "Documentation/", 14))
+			continue;
+		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
+			verdict_framework(&r->table, fp->path);
+			r->table.rows[r->table.n - 1].v = V_NOT_PATCHABLE;
+			free(r->table.rows[r->table.n - 1].reason);
+			r->table.rows[r->table.n - 1].reason =
+				xstrdup("not C source (build file or assembly): live patching replaces C functions only");
+			continue;
+		}
+		if (parse_pair(&r->env, fp, ends_with(fp->path, ".h") ?
+			       "init/main.c" : fp->path, &ff, &old, &new, err))
+			return -1;
+		fa.old = &old;
+		fa.new = &new;
+		fa.flags = &ff;
+		if (ends_with(fp->path, ".h")) {
+			verdict_header(&r->table, &fa);
+		} else {
+			size_t before = r->table.n, k;
+			bool has_target = false;
+
+			if (verdict_source(&r->table, &fa, err)) {
+				tu_free(&old);
+				tu_free(&new);
+				flags_free(&ff);
+				return -1;
+			}
+			for (k = before; k < r->table.n; k++)
+				has_target |= r->table.rows[k].target;
+			if (has_target && r->source)
+				return ccp_fail(err, "%s and %s both change functions: write one patch per source file (split the diff)",
+						r->source->path, fp->path);
+			if (has_target) {
+				r->source = fp;
+				r->old = old;
+				r->new = new;
+				r->ff = ff;
+				continue;
+			}
+		}
+		tu_free(&old);
+		tu_free(&new);
+		flags_free(&ff);
+	}
+	for (i = 0; i < r->ntargets; i++)
+		if (!r->source || !tu_find(&r->new, r->targets[i], ENT_FUNC, true))
+			return ccp_fail(err, "%s: target %s is not a function of the changed file",
+					r->o.targets, r->targets[i]);
+	return 0;
+}
+
+static int setup(struct run *r, struct ccp_err *err)
+{
+	static char tmpl[] = "/tmp/klp-ccp.XXXXXX";
+	struct strbuf p = { 0 }, build = { 0 };
+	struct stat st;
+	char *map, *sym = xstrdup(r->o.symvers);
+	int ret = -1;
+
+	sb_puts(&build, dirname(sym));
+	free(sym);
+	r->env.src = r->o.src;
+	r->env.build = build.s;
+	sb_printf(&p, "%s/Makefile", r->o.src);
+	if (stat(p.s, &st)) {
+		ccp_fail(err, "%s: not a kernel source tree (no Makefile)", r->o.src);
+		goto out;
+	}
+	p.len = 0;
+	sb_printf(&p, "%s/include/generated", build.s);
+	if (stat(p.s, &st)) {
+		ccp_fail(err, "%s: Module.symvers must sit in a kernel build or headers directory (no include/generated next to it)",
+			 r->o.symvers);
+		goto out;
+	}
+	if (config_read(r->o.config, &r->cfg, err))
+		goto out;
+	map = system_map_path(build.s);
+	ret = symbols_load(r->o.symvers, map, &r->syms, err);
+	free(map);
+	if (ret)
+		goto out;
+	ret = -1;
+	if (r->o.targets && read_targets(r->o.targets, &r->targets, &r->ntargets, err))
+		goto out;
+	if (!mkdtemp(tmpl)) {
+		ccp_fail(err, "cannot create a temporary directory");
+		goto out;
+	}
+	r->env.tmpdir = tmpl;
+	p.len = 0;
+	sb_printf(&p, "%s/include", tmpl);
+	mkdir(p.s, 0700);
+	sb_puts(&p, "/generated");
+	mkdir(p.s, 0700);
+	sb_puts(&p, "/autoconf.h");
+	ret = config_write_autoconf(&r->cfg, p.s, err);
+out:
+	sb_free(&p);
+	return ret;
+}
+
+static void cleanup(struct run *r)
+{
+	size_t i;
+
+	if (r->env.tmpdir) {
+		struct strbuf cmd = { 0 };
+
+		sb_printf(&cmd, "rm -rf '%s'", r->env.tmpdir);
+		if (system(cmd.s))
+			fprintf(stderr, "klp-ccp: could not remove %s\n", r->env.tmpdir);
+		sb_free(&cmd);
+	}
+	if (r->source) {
+		tu_free(&r->old);
+		tu_free(&r->new);
+		flags_free(&r->ff);
+	}
+	for (i = 0; i < r->ntargets; i++)
+		free(r->targets[i]);
+	free(r->targets);
+	free((char *)r->env.build);
+	verdict_free(&r->table);
+	diff_free(&r->d);
+	symbols_free(&r->syms);
+	config_free(&r->cfg);
+}
+
+static int write_patch(struct run *r, struct ccp_err *err)
+{
+	char *name = patch_name(&r->o, &r->table);
+	struct strbuf out = { 0 }, path = { 0 };
+	struct extract_in in = {
+		.relpath = r->source->path, .diff_name = r->o.diff,
+		.patch_name = name, .old = &r->old, .new = &r->new,
+		.flags = &r->ff, .syms = &r->syms, .table = &r->table,
+	};
+	const char *slash = strrchr(r->o.diff, '/');
+	int ret;
+
+	in.diff_name = slash ? slash + 1 : r->o.diff;
+	ret = extract_patch(&in, &out, err);
+	if (!ret) {
+		if (r->o.out)
+			sb_puts(&path, r->o.out);
+		else
+			sb_printf(&path, "%s.c", name);
+		ret = write_file(path.s, out.s, out.len, err);
+		if (!ret)
+			fprintf(stderr, "klp-ccp: wrote %s\n", path.s);
+	}
+	sb_free(&out);
+	sb_free(&path);
+	free(name);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { 0 };
+	struct ccp_err err = { { 0 } };
+	int status = EXIT_USAGE;
+	enum verdict worst;
+
+	if (parse_args(argc, argv, &r.o))
+		return usage();
+	if (setup(&r, &err) || diff_parse(r.o.diff, &r.d, &err))
+		goto out;
+	if (diff_apply(r.o.src, &r.d, is_framework_path, &err) ||
+	    analyse(&r, &err))
+		goto out;
+	print_table(&r.table);
+	worst = verdict_worst(&r.table);
+	status = worst == V_PATCHABLE ? EXIT_PATCHABLE : EXIT_NOT_PATCHABLE;
+	if (r.o.check || status != EXIT_PATCHABLE)
+		goto out;
+	if (!r.source) {
+		fputs("klp-ccp: no function to patch: no patch file written\n", stderr);
+		goto out;
+	}
+	if (write_patch(&r, &err))
+		status = EXIT_USAGE;
+out:
+	if (err.msg[0])
+		fprintf(stderr, "klp-ccp: %s\n", err.msg);
+	cleanup(&r);
+	return status;
+}

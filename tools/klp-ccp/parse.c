@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * klp-ccp: parse a file with libclang and keep its top-level entities.
+ *
+ * libclang is a real GNU C front end (statement expressions, typeof, asm
+ * goto, attributes): it gives exact source ranges of every definition and
+ * every reference, before macro expansion, which is what lets the
+ * extraction copy the author's code as written.
+ */
+#include <clang-c/Index.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+
+/* State of one parse, passed through libclang's visitor callbacks. */
+struct parse_ctx {
+	struct tu_model *m;
+	CXTranslationUnit tu;
+	CXFile main_file;
+	const char *src;
+	CXSourceRangeList *skipped;
+	struct entity *cur;	/* entity whose body is being walked */
+	bool expansions_only;	/* first pass: collect macro expansions */
+	/* macro expansions of the main file, in order, to name static locals */
+	unsigned int *exp_off, *exp_end;
+	char **exp_name;
+	size_t nexp, expcap;
+};
+
+static char *cx_take(CXString s)
+{
+	char *r = xstrdup(clang_getCString(s) ? clang_getCString(s) : "");
+
+	clang_disposeString(s);
+	return r;
+}
+
+static bool str_starts(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* Files of the tree outside include/ and arch/x86/include are local. */
+static enum ent_where where_of(struct parse_ctx *c, CXFile f)
+{
+	char *name;
+	enum ent_where w = IN_SYSTEM;
+	size_t sl = strlen(c->src);
+
+	if (!f)
+		return IN_SYSTEM;
+	if (clang_File_isEqual(f, c->main_file))
+		return IN_MAIN;
+	name = cx_take(clang_getFileName(f));
+	if (str_starts(name, c->src) && name[sl] == '/' &&
+	    !str_starts(name + sl, "/include/") &&
+	    !str_starts(name + sl, "/arch/x86/include/"))
+		w = IN_LOCAL;
+	free(name);
+	return w;
+}
+
+static void spelling_loc(CXSourceLocation loc, CXFile *f, unsigned int *line,
+			 unsigned int *off)
+{
+	clang_getSpellingLocation(loc, f, line, NULL, off);
+}
+
+static bool in_skipped(struct parse_ctx *c, unsigned int off)
+{
+	unsigned int i;
+
+	for (i = 0; c->skipped && i < c->skipped->count; i++) {
+		unsigned int a, b;
+
+		clang_getSpellingLocation(clang_getRangeStart(c->skipped->ranges[i]),
+					  NULL, NULL, NULL, &a);
+		clang_getSpellingLocation(clang_getRangeEnd(c->skipped->ranges[i]),
+					  NULL, NULL, NULL, &b);
+		if (off >= a && off < b)
+			return true;
+	}
+	return false;
+}
+
+/* Tokens of @range, minus inactive #if branches, as "tok tok tok". */
+static void range_tokens(struct parse_ctx *c, CXSourceRange range,
+			 struct entity *e)
+{
+	CXToken *toks = NULL;
+	unsigned int n = 0, i;
+	struct strbuf code = { 0 }, head = { 0 };
+	bool in_head = true;
+
+	clang_tokenize(c->tu, range, &toks, &n);
+	for (i = 0; i < n; i++) {
+		unsigned int off;
+		char *s;
+
+		spelling_loc(clang_getTokenLocation(c->tu, toks[i]), NULL, NULL, &off);
+		if (in_skipped(c, off))
+			continue;
+		s = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
+		if (in_head && (!strcmp(s, "{") || !strcmp(s, "=")) &&
+		    e->kind != ENT_TYPE && e->kind != ENT_MACRO)
+			in_head = false;
+		if (in_head) {
+			sb_puts(&head, s);
+			sb_puts(&head, " ");
+		}
+		sb_puts(&code, s);
+		sb_puts(&code, " ");
+		free(s);
+	}
+	clang_disposeTokens(c->tu, toks, n);
+	e->code = code.s ? code.s : xstrdup("");
+	e->head = head.s ? head.s : xstrdup("");
+}
+
+bool head_has(const struct entity *e, const char *word)
+{
+	size_t wl = strlen(word);
+	const char *p = e->head;
+
+	while (p && (p = strstr(p, word))) {
+		if ((p == e->head || p[-1] == ' ') && p[wl] == ' ')
+			return true;
+		p += wl;
+	}
+	return false;
+}
+
+static const char *type_prefix(enum CXCursorKind k)
+{
+	switch (k) {
+	case CXCursor_StructDecl: return "struct ";
+	case CXCursor_UnionDecl: return "union ";
+	case CXCursor_EnumDecl: return "enum ";
+	default: return "";
+	}
+}
+
+static bool is_type_decl(enum CXCursorKind k)
+{
+	return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ||
+	       k == CXCursor_EnumDecl || k == CXCursor_TypedefDecl;
+}
+
+/* "struct foo" for a tagged type, the name otherwise; NULL if anonymous. */
+static char *decl_name(CXCursor d)
+{
+	enum CXCursorKind k = clang_getCursorKind(d);
+	char *s = cx_take(clang_getCursorSpelling(d));
+	struct strbuf sb = { 0 };
+
+	if (!*s || clang_Cursor_isAnonymous(d) || strchr(s, ' ')) {
+		free(s);
+		return NULL;
+	}
+	sb_printf(&sb, "%s%s", type_prefix(k), s);
+	free(s);
+	return sb.s;
+}
+
+static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
+		    enum ent_kind kind)
+{
+	struct entity *e = c->cur;
+	CXCursor canon = clang_getCanonicalCursor(d);
+	CXFile f, df;
+	unsigned int off, line;
+	struct ref *r;
+	char *name = decl_name(d);
+
+	if (!name)
+		return;
+	grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
+	r = &e->refs[e->nrefs++];
+	r->name = name;
+	r->kind = kind;
+	r->internal = clang_getCursorLinkage(d) == CXLinkage_Internal;
+	spelling_loc(clang_getCursorLocation(canon), &df, &line, &off);
+	r->where = where_of(c, df);
+	spelling_loc(clang_getCursorLocation(use), &f, &line, &off);
+	r->spelled_in_main = f && clang_File_isEqual(f, c->main_file);
+	r->off = off;
+	if (kind == ENT_FUNC || kind == ENT_VAR)
+		r->type = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
+}
+
+static const char *macro_at(struct parse_ctx *c, unsigned int off)
+{
+	size_t i;
+
+	for (i = 0; i < c->nexp; i++)
+		if (off >= c->exp_off[i] && off < c->exp_end[i])
+			return c->exp_name[i];
+	return NULL;
+}
+
+static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
+					  CXClientData data)
+{
+	struct parse_ctx *c = data;
+	enum CXCursorKind k = clang_getCursorKind(cur);
+	CXCursor d;
+
+	(void)parent;
+	if (k == CXCursor_DeclRefExpr || k == CXCursor_TypeRef) {
+		d = clang_getCursorReferenced(cur);
+		switch (clang_getCursorKind(d)) {
+		case CXCursor_FunctionDecl:
+			add_ref(c, cur, d, ENT_FUNC);
+			break;
+		case CXCursor_VarDecl:
+			if (clang_getCursorLinkage(d) != CXLinkage_NoLinkage)
+				add_ref(c, cur, d, ENT_VAR);
+			break;
+		case CXCursor_EnumConstantDecl:
+			add_ref(c, cur, clang_getCursorSemanticParent(d), ENT_TYPE);
+			break;
+		default:
+			if (is_type_decl(clang_getCursorKind(d)))
+				add_ref(c, cur, d, ENT_TYPE);
+		}
+	} else if (k == CXCursor_VarDecl &&
+		   clang_Cursor_getStorageClass(cur) == CX_SC_Static) {
+		struct entity *e = c->cur;
+		struct local_static *s;
+		CXSourceLocation loc = clang_getCursorLocation(cur);
+		unsigned int line, off;
+		const char *mac;
+
+		clang_getExpansionLocation(loc, NULL, &line, NULL, &off);
+		mac = macro_at(c, off);
+		grow(&e->statics, &e->staticcap, e->nstatics, sizeof(*e->statics));
+		s = &e->statics[e->nstatics++];
+		s->name = cx_take(clang_getCursorSpelling(cur));
+		s->line = line;
+		s->macro = mac ? xstrdup(mac) : NULL;
+	}
+	return CXChildVisit_Recurse;
+}
+
+static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
+{
+	struct strbuf *sb = data;
+	char *n = cx_take(clang_getCursorSpelling(cur));
+
+	if (clang_getCursorKind(cur) == CXCursor_FieldDecl)
+		sb_printf(sb, ";%s@%lld", n, clang_Cursor_getOffsetOfField(cur));
+	free(n);
+	return CXVisit_Continue;
+}
+
+static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
+		       char *name, enum ent_where where)
+{
+	struct tu_model *m = c->m;
+	struct entity *e;
+	CXSourceRange r = clang_getCursorExtent(cur);
+	CXFile f;
+	unsigned int line;
+
+	grow(&m->ents, &m->cap, m->n, sizeof(*m->ents));
+	e = &m->ents[m->n++];
+	e->name = name;
+	e->kind = kind;
+	e->where = where;
+	spelling_loc(clang_getRangeStart(r), &f, &line, &e->start);
+	e->file = cx_take(clang_getFileName(f));
+	e->line = line;
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &e->end);
+	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &e->name_off);
+	e->internal = clang_getCursorLinkage(cur) == CXLinkage_Internal;
+	e->definition = clang_isCursorDefinition(cur);
+	range_tokens(c, r, e);
+	if (kind == ENT_TYPE) {
+		struct strbuf sb = { 0 };
+
+		sb_printf(&sb, "size=%lld",
+			  clang_Type_getSizeOf(clang_getCursorType(cur)));
+		clang_Type_visitFields(clang_getCursorType(cur),
+				       field_visit, &sb);
+		e->layout = sb.s;
+	}
+	if (kind == ENT_FUNC || kind == ENT_VAR)
+		e->type = cx_take(clang_getTypeSpelling(clang_getCursorType(cur)));
+	if (kind != ENT_MACRO) {
+		c->cur = e;
+		clang_visitChildren(cur, body_visit, c);
+		c->cur = NULL;
+	}
+}
+
+static void add_include(struct parse_ctx *c, CXCursor cur)
+{
+	struct tu_model *m = c->m;
+	unsigned int off;
+	const char *p, *eol;
+
+	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
+	p = m->text + off;
+	while (p > m->text && p[-1] != '\n')
+		p--;
+	eol = strchr(p, '\n');
+	if (!eol)
+		eol = m->text + m->len;
+	if (!memchr(p, '<', eol - p))
+		return;		/* "local.h": not in the headers package */
+	grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
+	m->includes[m->nincludes++] = xstrndup(p, eol - p);
+}
+
+static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
+					 CXClientData data)
+{
+	struct parse_ctx *c = data;
+	enum CXCursorKind k = clang_getCursorKind(cur);
+	CXFile f;
+	unsigned int off, line;
+	enum ent_where w;
+	char *name;
+
+	(void)parent;
+	clang_getSpellingLocation(clang_getCursorLocation(cur), &f, &line, NULL, &off);
+	w = where_of(c, f);
+	if (k == CXCursor_MacroExpansion && w == IN_MAIN && c->expansions_only) {
+		CXSourceRange r = clang_getCursorExtent(cur);
+		unsigned int end;
+
+		spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
+		grow(&c->exp_off, &c->expcap, c->nexp, sizeof(unsigned int));
+		c->exp_end = xrealloc(c->exp_end, c->expcap * sizeof(unsigned int));
+		c->exp_name = xrealloc(c->exp_name, c->expcap * sizeof(char *));
+		c->exp_off[c->nexp] = off;
+		c->exp_end[c->nexp] = end;
+		c->exp_name[c->nexp++] = cx_take(clang_getCursorSpelling(cur));
+		return CXChildVisit_Continue;
+	}
+	if (c->expansions_only || k == CXCursor_MacroExpansion)
+		return CXChildVisit_Continue;
+	if (k == CXCursor_InclusionDirective && w == IN_MAIN) {
+		add_include(c, cur);
+		return CXChildVisit_Continue;
+	}
+	if (w == IN_SYSTEM)
+		return CXChildVisit_Continue;
+	if (k == CXCursor_FunctionDecl) {
+		add_entity(c, cur, ENT_FUNC, decl_name(cur), w);
+	} else if (k == CXCursor_VarDecl) {
+		add_entity(c, cur, ENT_VAR, decl_name(cur), w);
+	} else if (k == CXCursor_MacroDefinition) {
+		add_entity(c, cur, ENT_MACRO, cx_take(clang_getCursorSpelling(cur)), w);
+	} else if (is_type_decl(k) && clang_isCursorDefinition(cur)) {
+		name = decl_name(cur);
+		if (name)
+			add_entity(c, cur, ENT_TYPE, name, w);
+	}
+	return CXChildVisit_Continue;
+}
+
+/* Function-like macros used inside an entity count as references. */
+static void attach_macro_uses(struct parse_ctx *c)
+{
+	size_t i, k;
+	struct tu_model *m = c->m;
+
+	for (i = 0; i < c->nexp; i++) {
+		for (k = 0; k < m->n; k++) {
+			struct entity *e = &m->ents[k];
+			struct ref *r;
+
+			if (e->where != IN_MAIN || c->exp_off[i] < e->start ||
+			    c->exp_off[i] >= e->end || !strcmp(e->name, c->exp_name[i]))
+				continue;
+			grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
+			r = &e->refs[e->nrefs++];
+			r->name = xstrdup(c->exp_name[i]);
+			r->kind = ENT_MACRO;
+			r->where = IN_SYSTEM;	/* fixed up by the caller's lookups */
+			r->spelled_in_main = true;
+			r->off = c->exp_off[i];
+			break;
+		}
+	}
+}
+
+static void collect_errors(struct parse_ctx *c)
+{
+	unsigned int i, n = clang_getNumDiagnostics(c->tu);
+	struct tu_model *m = c->m;
+
+	for (i = 0; i < n; i++) {
+		CXDiagnostic d = clang_getDiagnostic(c->tu, i);
+
+		if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+			grow(&m->errors, &m->errcap, m->nerrors, sizeof(char *));
+			m->errors[m->nerrors++] = cx_take(clang_formatDiagnostic(d,
+				CXDiagnostic_DisplaySourceLocation));
+		}
+		clang_disposeDiagnostic(d);
+	}
+}
+
+int parse_tu(const char *path, const char *text, size_t len,
+	     char *const *argv, int argc, const char *src,
+	     struct tu_model *m, struct ccp_err *err)
+{
+	CXIndex idx = clang_createIndex(0, 0);
+	struct CXUnsavedFile uf = { path, text, len };
+	struct parse_ctx c = { 0 };
+	enum CXErrorCode rc;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->path = xstrdup(path);
+	m->text = text;
+	m->len = len;
+	rc = clang_parseTranslationUnit2(idx, path, (const char *const *)argv, argc,
+					 &uf, 1,
+					 CXTranslationUnit_DetailedPreprocessingRecord |
+					 CXTranslationUnit_KeepGoing,
+					 &c.tu);
+	if (rc != CXError_Success) {
+		clang_disposeIndex(idx);
+		return ccp_fail(err, "%s: libclang could not parse it (error %d)",
+				path, rc);
+	}
+	c.m = m;
+	c.src = src;
+	c.main_file = clang_getFile(c.tu, path);
+	c.skipped = clang_getSkippedRanges(c.tu, c.main_file);
+	/* Two passes: expansions first, so static locals can name their macro. */
+	c.expansions_only = true;
+	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
+	c.expansions_only = false;
+	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
+	attach_macro_uses(&c);
+	collect_errors(&c);
+	clang_disposeSourceRangeList(c.skipped);
+	for (i = 0; i < c.nexp; i++)
+		free(c.exp_name[i]);
+	free(c.exp_off);
+	free(c.exp_end);
+	free(c.exp_name);
+	clang_disposeTranslationUnit(c.tu);
+	clang_disposeIndex(idx);
+	return 0;
+}
+
+struct entity *tu_find(struct tu_model *m, const char *name,
+		       enum ent_kind kind, bool want_definition)
+{
+	size_t i;
+	struct entity *found = NULL;
+
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i];
+
+		if (e->kind != kind || strcmp(e->name, name))
+			continue;
+		if (!want_definition || e->definition || kind == ENT_MACRO ||
+		    kind == ENT_TYPE)
+			found = e;
+		if (found && found->definition)
+			return found;
+	}
+	return found;
+}
+
+void tu_free(struct tu_model *m)
+{
+	size_t i, k;
+
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i];
+
+		for (k = 0; k < e->nrefs; k++) {
+			free(e->refs[k].name);
+			free(e->refs[k].type);
+		}
+		for (k = 0; k < e->nstatics; k++) {
+			free(e->statics[k].name);
+			free(e->statics[k].macro);
+		}
+		free(e->refs);
+		free(e->statics);
+		free(e->name);
+		free(e->file);
+		free(e->code);
+		free(e->head);
+		free(e->layout);
+		free(e->type);
+	}
+	for (i = 0; i < m->nincludes; i++)
+		free(m->includes[i]);
+	for (i = 0; i < m->nerrors; i++)
+		free(m->errors[i]);
+	free(m->includes);
+	free(m->errors);
+	free(m->ents);
+	free(m->path);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * klp-ccp: one translation unit seen through libclang, reduced to what
+ * the verdict and the extraction need: the file's top-level entities with
+ * their source ranges, tokens and references.
+ */
+#ifndef KLP_CCP_PARSE_H
+#define KLP_CCP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum ent_kind { ENT_FUNC, ENT_VAR, ENT_TYPE, ENT_MACRO };
+
+/* Where a declaration lives: the file itself, a "local.h" next to it, or include/. */
+enum ent_where { IN_MAIN, IN_LOCAL, IN_SYSTEM };
+
+/* A use of a file-scope name inside an entity. */
+struct ref {
+	char *name;		/* "foo", or "struct foo" for types */
+	enum ent_kind kind;
+	bool internal;		/* static linkage */
+	enum ent_where where;	/* of the first declaration */
+	bool spelled_in_main;	/* the identifier is in the main file */
+	unsigned int off;	/* its offset there, if spelled_in_main */
+	char *type;		/* functions and variables: clang's type spelling */
+};
+
+/* A static variable declared inside a function (printk_once makes one). */
+struct local_static {
+	char *name;
+	unsigned int line;
+	char *macro;		/* the macro it came from, or NULL */
+};
+
+struct entity {
+	char *name;
+	enum ent_kind kind;
+	enum ent_where where;
+	char *file;		/* absolute path */
+	unsigned int start, end, line;
+	unsigned int name_off;	/* where the name is spelled */
+	bool definition;	/* functions: has a body */
+	bool internal;		/* static */
+	char *code;		/* active tokens, space separated */
+	char *head;		/* tokens before the body or initializer */
+	char *layout;		/* types: size and field offsets */
+	char *type;		/* functions and variables: type spelling */
+	struct ref *refs;
+	size_t nrefs, refcap;
+	struct local_static *statics;
+	size_t nstatics, staticcap;
+};
+
+struct tu_model {
+	char *path;		/* absolute path of the main file */
+	const char *text;	/* its contents as parsed */
+	size_t len;
+	struct entity *ents;
+	size_t n, cap;
+	char **includes;	/* "#include <...>" lines of the main file */
+	size_t nincludes, inccap;
+	char **errors;		/* "file:line: message" of error diagnostics */
+	size_t nerrors, errcap;
+};
+
+int parse_tu(const char *path, const char *text, size_t len,
+	     char *const *argv, int argc, const char *src,
+	     struct tu_model *m, struct ccp_err *err);
+struct entity *tu_find(struct tu_model *m, const char *name,
+		       enum ent_kind kind, bool want_definition);
+void tu_free(struct tu_model *m);
+
+/* Token flags of a function's or variable's head. */
+bool head_has(const struct entity *e, const char *word);
+
+#endif

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * klp-ccp: the rules. Every changed definition gets one row: the verdict,
+ * why, and where. The rules follow from how kgr works: it redirects calls
+ * to whole functions with ftrace, the old data stays where it is, and
+ * code that already ran (init) or cannot be traced cannot be replaced.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verdict.h"
+
+static const char *const names[] = {
+	[V_PATCHABLE] = "PATCHABLE",
+	[V_NEEDS_SHADOW] = "NEEDS SHADOW VARIABLE",
+	[V_NEEDS_HOOK] = "NEEDS HOOK",
+	[V_NOT_PATCHABLE] = "NOT PATCHABLE",
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return names[v];
+}
+
+static struct row *add_row(struct verdict_table *t, const char *name,
+			   const char *file, unsigned int line, enum verdict v,
+			   const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static struct row *add_row(struct verdict_table *t, const char *name,
+			   const char *file, unsigned int line, enum verdict v,
+			   const char *fmt, ...)
+{
+	struct strbuf sb = { 0 };
+	char buf[1024];
+	struct row *r;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	sb_puts(&sb, buf);
+	grow(&t->rows, &t->cap, t->n, sizeof(*t->rows));
+	r = &t->rows[t->n++];
+	r->name = xstrdup(name);
+	r->file = xstrdup(file);
+	r->line = line;
+	r->v = v;
+	r->reason = sb.s;
+	return r;
+}
+
+/* kgr.ko and what it stands on: ftrace and the kernel's own livepatch. */
+bool is_framework_path(const char *relpath)
+{
+	static const char *const prefixes[] = {
+		"framework/", "include/kgr/", "kernel/livepatch/",
+		"kernel/trace/ftrace.c", "arch/x86/kernel/ftrace",
+		"include/linux/ftrace.h", "include/linux/livepatch.h",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(relpath, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+void verdict_framework(struct verdict_table *t, const char *relpath)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
+		"change to the live patching framework itself (kgr, ftrace or livepatch): the patching machinery cannot replace itself; ship a new kgr.ko or kernel");
+}
+
+static bool names_has(char *const *names_list, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(names_list[i], name))
+			return true;
+	return false;
+}
+
+static bool refs_name(const struct entity *e, const char *name,
+		      enum ent_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrefs; i++)
+		if (e->refs[i].kind == kind && !strcmp(e->refs[i].name, name))
+			return true;
+	return false;
+}
+
+/* The functions of @m that call @name, as "a, b". */
+static char *callers_of(struct tu_model *m, const char *name)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i];
+
+		if (e->kind == ENT_FUNC && e->definition && e->where == IN_MAIN &&
+		    strcmp(e->name, name) && refs_name(e, name, ENT_FUNC))
+			sb_printf(&sb, "%s%s", sb.len ? ", " : "", e->name);
+	}
+	return sb.s ? sb.s : xstrdup("(none in this file)");
+}
+
+/* Is every name of the list "a, b" one of @names_list? */
+static bool all_in(const char *list, char *const *names_list, size_t n)
+{
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	bool all = n > 0;
+
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		all &= names_has(names_list, n, tok);
+	free(copy);
+	return all;
+}
+
+static bool macro_changed(struct tu_model *old, struct entity *nm)
+{
+	struct entity *om = tu_find(old, nm->name, ENT_MACRO, false);
+
+	return !om || strcmp(om->code, nm->code);
+}
+
+static bool layout_changed(struct tu_model *old, struct entity *nt)
+{
+	struct entity *ot = tu_find(old, nt->name, ENT_TYPE, false);
+
+	return ot && strcmp(ot->layout, nt->layout);
+}
+
+/* Why a changed function body differs, when the tokens alone do not say. */
+static const char *changed_by_macro(struct tu_model *old, struct tu_model *new,
+				    struct entity *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nrefs; i++) {
+		struct entity *m;
+
+		if (f->refs[i].kind != ENT_MACRO)
+			continue;
+		m = tu_find(new, f->refs[i].name, ENT_MACRO, false);
+		if (m && m->where != IN_SYSTEM && macro_changed(old, m))
+			return m->name;
+	}
+	return NULL;
+}
+
+static bool is_inline(const struct entity *f)
+{
+	return head_has(f, "inline") || head_has(f, "__always_inline") ||
+	       head_has(f, "__inline") || head_has(f, "__inline__");
+}
+
+static void judge_function(struct verdict_table *t,
+			   const struct file_analysis *fa, struct entity *f,
+			   struct entity *old_f, const char *why)
+{
+	const char *file = fa->relpath;
+	char *callers;
+	size_t i;
+
+	if (head_has(f, "__init") || head_has(f, "__exit")) {
+		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
+			"%s code: it already ran at boot or load and its memory is freed",
+			head_has(f, "__init") ? "__init" : "__exit");
+		return;
+	}
+	if (head_has(f, "notrace") || head_has(f, "noinstr") || !fa->flags->traced) {
+		callers = callers_of(fa->new, f->name);
+		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
+			"%s: ftrace cannot redirect it; patch its callers instead: %s",
+			fa->flags->traced ? "notrace" : "file built without -pg (CFLAGS_REMOVE/ccflags-remove)",
+			callers);
+		free(callers);
+		return;
+	}
+	if (f->internal && (is_inline(f) || sym_count(fa->syms, f->name) == 0)) {
+		callers = callers_of(fa->new, f->name);
+		if (all_in(callers, fa->targets, fa->ntargets)) {
+			add_row(t, f->name, file, f->line, V_PATCHABLE,
+				"exists only inlined: copied into its patched callers %s",
+				callers);
+			free(callers);
+			return;
+		}
+		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
+			"exists only inlined (%s): patch its callers instead: %s",
+			is_inline(f) ? "declared inline" : "no symbol in System.map",
+			callers);
+		free(callers);
+		return;
+	}
+	if (old_f && !f->internal && strcmp(old_f->head, f->head)) {
+		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
+			"prototype of global %s%s changes: its callers elsewhere are compiled against the old one",
+			f->name, sym_exported(fa->syms, f->name) ? " (exported)" : "");
+		return;
+	}
+	for (i = 0; i < f->nrefs; i++) {
+		struct entity *ty;
+
+		if (f->refs[i].kind != ENT_TYPE)
+			continue;
+		ty = tu_find(fa->new, f->refs[i].name, ENT_TYPE, false);
+		if (ty && ty->where != IN_SYSTEM && layout_changed(fa->old, ty)) {
+			add_row(t, f->name, file, f->line, V_NEEDS_SHADOW,
+				"uses %s, whose layout changes while objects of it exist: keep the new field in a kgr_shadow variable",
+				ty->name);
+			return;
+		}
+	}
+	if (f->nstatics) {
+		struct local_static *s = &f->statics[0];
+
+		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
+			"static local %s%s%s: the patch gets a fresh copy, the old code's state is not carried over (a once-only message fires again); carry it in a hook or accept it",
+			s->macro ? "from " : "", s->macro ? s->macro : s->name,
+			s->macro ? "()" : "");
+		return;
+	}
+	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s",
+		why)->target = true;
+}
+
+static void judge_variable(struct verdict_table *t, const char *file,
+			   struct entity *nv, struct entity *ov)
+{
+	static const char *const sections[] = {
+		"const", "__initdata", "__initconst", "__read_mostly",
+		"__ro_after_init", "__section", "__cacheline_aligned",
+		"__percpu", "DEFINE_PER_CPU",
+	};
+	size_t i;
+
+	if (head_has(nv, "__initdata") || head_has(nv, "__initconst")) {
+		add_row(t, nv->name, file, nv->line, V_NOT_PATCHABLE,
+			"init data: freed after boot");
+		return;
+	}
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		if (head_has(nv, sections[i]) == head_has(ov, sections[i]))
+			continue;
+		add_row(t, nv->name, file, nv->line, V_NOT_PATCHABLE,
+			"data definition changes section (%s %s): the object stays where the running kernel has it",
+			head_has(nv, sections[i]) ? "gains" : "loses", sections[i]);
+		return;
+	}
+	add_row(t, nv->name, file, nv->line, V_NOT_PATCHABLE,
+		"data definition changes (initializer or type): the object already exists in memory with its old value");
+}
+
+int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
+		   struct ccp_err *err)
+{
+	struct tu_model *old = fa->old, *new = fa->new;
+	const char *file = fa->relpath;
+	size_t i, k, before = t->n;
+
+	/* Errors the patched file has and the original had not. */
+	for (i = 0; i < new->nerrors; i++) {
+		const char *msg = strstr(new->errors[i], ": error: ");
+		bool seen = false;
+
+		for (k = 0; msg && k < old->nerrors; k++)
+			seen |= strstr(old->errors[k], msg) != NULL;
+		if (!seen)
+			return ccp_fail(err, "%s: the patched file does not compile: %s",
+					file, new->errors[i]);
+	}
+	for (i = 0; i < new->n; i++) {
+		struct entity *e = &new->ents[i];
+		struct entity *o;
+		const char *mac;
+
+		if (e->where != IN_MAIN)
+			continue;
+		switch (e->kind) {
+		case ENT_TYPE:
+			if (layout_changed(old, e))
+				add_row(t, e->name, file, e->line, V_NEEDS_SHADOW,
+					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
+			break;
+		case ENT_VAR:
+			o = tu_find(old, e->name, ENT_VAR, true);
+			if (!e->definition || head_has(e, "extern"))
+				break;
+			if (!o)
+				add_row(t, e->name, file, e->line, V_PATCHABLE,
+					"new variable: it lives in the patch module");
+			else if (strcmp(o->code, e->code))
+				judge_variable(t, file, e, o);
+			break;
+		case ENT_FUNC:
+			if (!e->definition)
+				break;
+			o = tu_find(old, e->name, ENT_FUNC, true);
+			if (!o)
+				break;	/* new helper: copied with its callers */
+			mac = changed_by_macro(old, new, e);
+			if (strcmp(o->code, e->code))
+				judge_function(t, fa, e, o, "code changes");
+			else if (mac)
+				judge_function(t, fa, e, o, "uses a changed macro");
+			else if (names_has(fa->targets, fa->ntargets, e->name))
+				judge_function(t, fa, e, o, "inlines changed code (--targets)");
+			break;
+		default:
+			break;
+		}
+	}
+	(void)before;
+	return 0;
+}
+
+/* Headers are compiled into many files: only new declarations are free. */
+void verdict_header(struct verdict_table *t, const struct file_analysis *fa)
+{
+	struct tu_model *old = fa->old, *new = fa->new;
+	const char *file = fa->relpath;
+	size_t i;
+
+	for (i = 0; i < new->n; i++) {
+		struct entity *e = &new->ents[i];
+		struct entity *o;
+
+		if (e->where != IN_MAIN)
+			continue;
+		o = tu_find(old, e->name, e->kind, e->kind == ENT_FUNC && e->definition);
+		if (!o || !strcmp(o->code, e->code))
+			continue;
+		switch (e->kind) {
+		case ENT_FUNC:
+			if (e->definition)
+				add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
+					"inline function in a header is compiled into every user; patch its callers instead (tools/inline-expand lists them)");
+			else
+				add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
+					"%s prototype changes: every caller%s is compiled against the old one",
+					sym_exported(fa->syms, e->name) ? "exported" : "global",
+					sym_exported(fa->syms, e->name) ? ", including modules," : "");
+			break;
+		case ENT_TYPE:
+			if (layout_changed(old, e))
+				add_row(t, e->name, file, e->line, V_NEEDS_SHADOW,
+					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
+			break;
+		case ENT_MACRO:
+			add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
+				"macro in a header changes every user; patch the users instead");
+			break;
+		case ENT_VAR:
+			add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
+				"declaration of a global variable changes");
+			break;
+		}
+	}
+}
+
+enum verdict verdict_worst(const struct verdict_table *t)
+{
+	enum verdict w = V_PATCHABLE;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].v > w)
+			w = t->rows[i].v;
+	return w;
+}
+
+bool row_is_target(const struct verdict_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].target && !strcmp(t->rows[i].name, name))
+			return true;
+	return false;
+}
+
+void verdict_free(struct verdict_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->rows[i].name);
+		free(t->rows[i].file);
+		free(t->rows[i].reason);
+	}
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}

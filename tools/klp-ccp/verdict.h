@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* klp-ccp: which functions changed, and whether each can be live patched. */
+#ifndef KLP_CCP_VERDICT_H
+#define KLP_CCP_VERDICT_H
+
+#include <stdbool.h>
+
+#include "flags.h"
+#include "parse.h"
+#include "symvers.h"
+
+enum verdict { V_PATCHABLE, V_NEEDS_SHADOW, V_NEEDS_HOOK, V_NOT_PATCHABLE };
+
+struct row {
+	char *name;		/* function, variable, type or macro */
+	char *file;		/* relative to the tree */
+	unsigned int line;
+	enum verdict v;
+	char *reason;
+	bool target;		/* a function to redirect with KGR_PATCH */
+};
+
+struct verdict_table {
+	struct row *rows;
+	size_t n, cap;
+};
+
+/* What is known about one changed file. */
+struct file_analysis {
+	const char *relpath;
+	struct tu_model *old, *new;	/* NULL for files not parsed */
+	const struct file_flags *flags;
+	const struct symbols *syms;
+	char *const *targets;		/* --targets names, may be NULL */
+	size_t ntargets;
+};
+
+bool is_framework_path(const char *relpath);
+void verdict_framework(struct verdict_table *t, const char *relpath);
+int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
+		   struct ccp_err *err);
+void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
+const char *verdict_name(enum verdict v);
+enum verdict verdict_worst(const struct verdict_table *t);
+bool row_is_target(const struct verdict_table *t, const char *name);
+void verdict_free(struct verdict_table *t);
+
+#endif
