@@ -6,7 +6,8 @@
  * inode-state. Its new version calls the static function get_nr_inodes(),
  * sums the static per-CPU counter nr_unused and writes the static variable
  * inodes_stat, all private to fs/inode.c, through shims. The change it
- * makes: inode-state's first spare field (always 0) counts the reads.
+ * makes: inode-state's first spare field (always 0) counts the handler's
+ * calls, one per read(2) of either file.
  */
 #include <linux/module.h>
 #include <linux/fs.h>
@@ -54,10 +55,22 @@ static struct kgr_symbol kgr_symbols[] = {
 	KGR_SYMBOL_END
 };
 
+/*
+ * Nothing runs the new code any more: clear the count for the old code.
+ * The shims are still set here; kgr clears them right after.
+ */
+static void kgr_sample_static_post_revert(struct kgr_patch *patch)
+{
+	kgr_inodes_stat->dummy[0] = 0;
+}
+
 static struct kgr_patch patch = {
 	.name = "kgr_sample_static",
 	.owner = THIS_MODULE,
 	.symbols = kgr_symbols,
+	.hooks = {
+		.post_revert = kgr_sample_static_post_revert,
+	},
 	.patches = {
 		KGR_PATCH(proc_nr_inodes, kgr_new_proc_nr_inodes, true),
 		KGR_PATCH_END
@@ -69,14 +82,9 @@ static int __init kgr_sample_static_init(void)
 	return kgr_patch_kernel(&patch);
 }
 
-/*
- * The module goes only after the patch is reverted: nothing runs the new
- * code any more, so the count can be cleared for the old code.
- */
 static void __exit kgr_sample_static_exit(void)
 {
 	kgr_patch_remove(&patch);
-	kgr_inodes_stat->dummy[0] = 0;
 }
 
 module_init(kgr_sample_static_init);
