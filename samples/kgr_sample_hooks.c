@@ -7,7 +7,8 @@
  * the pre_apply hook prepared and the post_revert hook frees, and how
  * often the module has been patched, counted by the module's own
  * pre_apply hook, which runs each time kgr_test_target loads while the
- * patch is active. Every hook logs its name, so the order can be checked.
+ * patch is active. Every hook logs "hook <name>", so the order can be
+ * checked.
  *
  * Parameters: fail_pre_apply makes the patch's pre_apply hook fail (the
  * patch is refused); fail_object_pre_apply makes the module's fail (the
@@ -41,7 +42,7 @@ static int kgr_new_kgr_test_target_show(struct seq_file *m, void *v)
 /* Before any function is redirected: what the new code needs must exist. */
 static int kgr_hooks_pre_apply(struct kgr_patch *patch)
 {
-	pr_info("%s: pre_apply\n", patch->name);
+	pr_info("%s: hook pre_apply\n", patch->name);
 	if (fail_pre_apply)
 		return -EPERM;
 	kgr_greeting = kasprintf(GFP_KERNEL, "hello from %s", patch->name);
@@ -50,25 +51,25 @@ static int kgr_hooks_pre_apply(struct kgr_patch *patch)
 
 static void kgr_hooks_post_apply(struct kgr_patch *patch)
 {
-	pr_info("%s: post_apply\n", patch->name);
+	pr_info("%s: hook post_apply\n", patch->name);
 }
 
 static void kgr_hooks_pre_revert(struct kgr_patch *patch)
 {
-	pr_info("%s: pre_revert\n", patch->name);
+	pr_info("%s: hook pre_revert\n", patch->name);
 }
 
 /* No task runs the new code any more: its data can go. */
 static void kgr_hooks_post_revert(struct kgr_patch *patch)
 {
-	pr_info("%s: post_revert\n", patch->name);
+	pr_info("%s: hook post_revert\n", patch->name);
 	kfree(kgr_greeting);
 	kgr_greeting = NULL;
 }
 
 static int kgr_hooks_target_pre_apply(struct kgr_patch *patch)
 {
-	pr_info("%s: kgr_test_target pre_apply\n", patch->name);
+	pr_info("%s: hook kgr_test_target pre_apply\n", patch->name);
 	if (fail_object_pre_apply)
 		return -EBUSY;
 	WRITE_ONCE(kgr_target_applied, kgr_target_applied + 1);
@@ -77,17 +78,17 @@ static int kgr_hooks_target_pre_apply(struct kgr_patch *patch)
 
 static void kgr_hooks_target_post_apply(struct kgr_patch *patch)
 {
-	pr_info("%s: kgr_test_target post_apply\n", patch->name);
+	pr_info("%s: hook kgr_test_target post_apply\n", patch->name);
 }
 
 static void kgr_hooks_target_pre_revert(struct kgr_patch *patch)
 {
-	pr_info("%s: kgr_test_target pre_revert\n", patch->name);
+	pr_info("%s: hook kgr_test_target pre_revert\n", patch->name);
 }
 
 static void kgr_hooks_target_post_revert(struct kgr_patch *patch)
 {
-	pr_info("%s: kgr_test_target post_revert\n", patch->name);
+	pr_info("%s: hook kgr_test_target post_revert\n", patch->name);
 }
 
 static const struct kgr_hooks kgr_object_hooks[] = {

@@ -24,6 +24,8 @@ typedef int (*kgr_shadow_ctor_t)(void *obj, void *shadow_data, void *ctor_data);
  * typedef kgr_shadow_dtor_t - releases what a shadow variable holds
  * @obj: the object the variable is attached to
  * @shadow_data: the variable's data, freed after this returns
+ *
+ * Runs under kgr's shadow lock: it must not sleep.
  */
 typedef void (*kgr_shadow_dtor_t)(void *obj, void *shadow_data);
 
