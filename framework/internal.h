@@ -129,6 +129,11 @@ bool kgr_task_in_new_universe(void);
 /* Tasks blocking the transition: "pid comm function" lines into @buf. */
 ssize_t kgr_migrate_blocking_show(char *buf);
 
+#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
+/* Tests only: called instead of kgr_transition_finish() when set. */
+extern void (*kgr_migrate_finish_hook)(void);
+#endif
+
 /* ---- sysfs.c: /sys/kernel/kgr ---- */
 
 int kgr_sysfs_init(void);

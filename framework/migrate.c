@@ -1,0 +1,905 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * migrate.c - lazy per-task migration between the old and the new universe
+ *
+ * During a transition every task lives in one of two universes: it runs
+ * either the code the patch leaves or the code it brings. A task changes
+ * universe by itself, at a moment when none of the code it leaves is on its
+ * stack, so it never runs a mix of both. Documentation/consistency.rst
+ * describes the model; this file implements it without any field in
+ * task_struct: the universe of a task is an entry in a hash table keyed by
+ * the task pointer, and a task without an entry is in the default universe
+ * (the one the transition leaves, when it was prepared).
+ *
+ * Migration points:
+ * - the raw_syscalls sys_enter/sys_exit tracepoints (the task checks its own
+ *   stack, which at that point holds only the entry code);
+ * - a reliable stack check of sleeping tasks under task_call_func(), done at
+ *   once by kgr_migrate_start() and then every kgr_period_ms by a worker;
+ * - for tasks running on another CPU (busy user tasks, kthreads, the idle
+ *   tasks) an IPI that makes that CPU check the stack of its current task;
+ * - tasks still blocking after kgr_signal_ms get a fake signal (user tasks)
+ *   or an interruptible wake-up (kthreads), then migrate at the syscall exit.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
+#include <linux/tracepoint.h>
+#include <linux/workqueue.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/jiffies.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <asm/ibt.h>
+#include "internal.h"
+
+static unsigned int kgr_period_ms = 20;
+module_param_named(migrate_period_ms, kgr_period_ms, uint, 0644);
+MODULE_PARM_DESC(migrate_period_ms,
+		 "How often blocked tasks are checked again during a transition (ms)");
+
+static unsigned int kgr_signal_ms = 200;
+module_param_named(migrate_signal_ms, kgr_signal_ms, uint, 0644);
+MODULE_PARM_DESC(migrate_signal_ms,
+		 "How long a task may block a transition before it gets a fake signal (ms)");
+
+/* Longest stack kgr checks; a deeper one counts as unreliable. */
+#define KGR_MAX_STACK	64
+#define KGR_HASH_BITS	10
+/* Free the entries of exited tasks once this many have piled up. */
+#define KGR_DEAD_BATCH	256
+
+/*
+ * struct kgr_task - what kgr knows about one task during a transition
+ * @node: in kgr_universe.hash; written under kgr_universe.lock, read
+ *	under RCU (sched) from any context
+ * @dead_next: in kgr_universe.dead once the task is freed; .lock
+ * @task: the key; only dereferenced while the entry is hashed (an exited
+ *	task leaves the hash before its task_struct can be freed)
+ * @new_universe: the task's universe; smp_store_release() by whoever
+ *	migrates it, smp_load_acquire() by readers
+ * @blocking: what kept it from migrating at the last check: the name of a
+ *	kgr_range, or NULL; kgr_mutex (read racily by kgr_migrate_blocking_show)
+ * @blocked_since: jiffies of the first failed check; kgr_mutex
+ * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
+ */
+struct kgr_task {
+	struct hlist_node node;
+	struct kgr_task *dead_next;
+	struct task_struct *task;
+	bool new_universe;
+	const char *blocking;
+	unsigned long blocked_since;
+	unsigned long signalled_at;
+};
+
+/*
+ * struct kgr_goal - where the transition goes and what code it leaves
+ * Replaced (not changed) by kgr_migrate_reverse(), so that one decision
+ * always uses a direction and ranges that belong together.
+ */
+struct kgr_goal {
+	struct rcu_head rcu;
+	bool to_new;
+	unsigned int nr_ranges;
+	struct kgr_range ranges[];
+};
+
+/*
+ * struct kgr_universe - the per-task state of one transition
+ * @lock: taken by writers of @hash and @dead, in any context (the
+ *	task-free tracepoint runs in softirq, the stack check under the
+ *	scheduler's locks): a raw spinlock, irqs off, innermost
+ * @default_new: universe of tasks without an entry; fixed at prepare
+ * @goal: NULL until kgr_migrate_start(); RCU (sched)
+ * @dead: entries of freed tasks, off @hash, freed after a grace period
+ * @nr_dead: length of @dead
+ * @forks_lost: children whose entry could not be allocated at fork
+ */
+struct kgr_universe {
+	raw_spinlock_t lock;
+	bool default_new;
+	struct kgr_goal __rcu *goal;
+	struct kgr_task *dead;
+	unsigned int nr_dead;
+	atomic_t forks_lost;
+	struct hlist_head hash[1 << KGR_HASH_BITS];
+};
+
+/*
+ * The running transition's state, NULL outside one. Published with
+ * rcu_assign_pointer() under kgr_mutex; freed only after every handler,
+ * probe and IPI that could have read it has returned (kgr_drop_universe()).
+ */
+static struct kgr_universe __rcu *kgr_universe;
+
+/* The universe of every task while kgr_universe is NULL. */
+static bool kgr_final_new;
+
+/*
+ * KGR_IDLE -> prepare -> KGR_PREPARED -> start -> KGR_RUNNING -> (last task
+ * moved, or force) -> KGR_FINISHING -> worker calls kgr_transition_finish()
+ * -> KGR_IDLE. abort goes back to KGR_IDLE. kgr_mutex; READ_ONCE() outside.
+ */
+enum kgr_migrate_state {
+	KGR_IDLE,
+	KGR_PREPARED,
+	KGR_RUNNING,
+	KGR_FINISHING,
+};
+static enum kgr_migrate_state kgr_state;
+
+/* Stack buffers: [0] for task context with preemption off, [1] for IRQs. */
+struct kgr_stack_bufs {
+	unsigned long entries[2][KGR_MAX_STACK];
+};
+static DEFINE_PER_CPU(struct kgr_stack_bufs, kgr_stack_bufs);
+
+/* CPUs whose current task the worker asks to check itself. kgr_mutex. */
+static struct cpumask kgr_ipi_mask;
+
+static void kgr_migrate_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
+
+#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
+void (*kgr_migrate_finish_hook)(void);
+#endif
+
+/* Kernel functions kgr needs that are not exported; see kgr_migrate_init(). */
+static int (*kgr_task_call_func)(struct task_struct *p, task_call_f func,
+				 void *arg);
+static int (*kgr_save_stack_reliable)(struct task_struct *tsk,
+				      unsigned long *store, unsigned int size);
+static struct task_struct *(*kgr_idle_task)(int cpu);
+static int (*kgr_wake_up_state)(struct task_struct *p, unsigned int state);
+
+/* ---- the per-task universe ---- */
+
+static __always_inline struct hlist_head *
+kgr_bucket(struct kgr_universe *u, struct task_struct *task)
+{
+	return &u->hash[hash_ptr(task, KGR_HASH_BITS)];
+}
+
+/* Lock-free; the caller is in an RCU-sched read side (preemption off). */
+static __always_inline struct kgr_task *
+kgr_task_find(struct kgr_universe *u, struct task_struct *task)
+{
+	struct kgr_task *kt;
+
+	hlist_for_each_entry_rcu_notrace(kt, kgr_bucket(u, task), node)
+		if (kt->task == task)
+			return kt;
+	return NULL;
+}
+
+static __always_inline bool kgr_task_universe(struct kgr_universe *u,
+					      struct kgr_task *kt)
+{
+	/* Pairs with kgr_task_move(): what its task did before, we see. */
+	return kt ? smp_load_acquire(&kt->new_universe) : u->default_new;
+}
+
+static void kgr_task_move(struct kgr_task *kt, bool new_universe)
+{
+	/* Pairs with kgr_task_universe(). */
+	smp_store_release(&kt->new_universe, new_universe);
+}
+
+/*
+ * The entry of @task, created in the default universe when missing.
+ * NULL when out of memory.
+ */
+static struct kgr_task *kgr_task_get(struct kgr_universe *u,
+				     struct task_struct *task, gfp_t gfp)
+{
+	struct kgr_task *kt, *new;
+	unsigned long flags;
+
+	kt = kgr_task_find(u, task);
+	if (kt)
+		return kt;
+	new = kzalloc(sizeof(*new), gfp);
+	if (!new)
+		return NULL;
+	new->task = task;
+	new->new_universe = u->default_new;
+
+	raw_spin_lock_irqsave(&u->lock, flags);
+	kt = kgr_task_find(u, task);
+	if (!kt) {
+		hlist_add_head_rcu(&new->node, kgr_bucket(u, task));
+		kt = new;
+		new = NULL;
+	}
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+	kfree(new);
+	return kt;
+}
+
+/**
+ * kgr_task_in_new_universe() - the universe of the current task
+ *
+ * Called by the ftrace handler for every call of a function whose
+ * transition runs, in any context, NMI included: no locks, no tracing. In
+ * interrupt context this is the universe of the interrupted task: the IPI
+ * stack check (kgr_check_current()) covers the interrupt stacks as well.
+ *
+ * Return: true when current runs the new code.
+ */
+bool notrace kgr_task_in_new_universe(void)
+{
+	struct kgr_universe *u = rcu_dereference_raw(kgr_universe);
+
+	if (!u) {
+		/* Pairs with the smp_wmb() in kgr_drop_universe(). */
+		smp_rmb();
+		return READ_ONCE(kgr_final_new);
+	}
+	return kgr_task_universe(u, kgr_task_find(u, current));
+}
+
+/* ---- checking a stack ---- */
+
+/*
+ * Why @task cannot move to @goal now: the name of a kgr_range found on its
+ * stack, "<unreliable stack>", or NULL when it can move. @buf is a
+ * KGR_MAX_STACK buffer that nothing else on this CPU uses meanwhile.
+ */
+static const char *kgr_stack_blocker(struct task_struct *task,
+				     const struct kgr_goal *goal,
+				     unsigned long *buf)
+{
+	unsigned int j;
+	int i, nr;
+
+	nr = kgr_save_stack_reliable(task, buf, KGR_MAX_STACK);
+	if (nr < 0)
+		return "<unreliable stack>";
+	for (i = 0; i < nr; i++)
+		for (j = 0; j < goal->nr_ranges; j++)
+			if (buf[i] >= goal->ranges[j].start &&
+			    buf[i] < goal->ranges[j].end)
+				return goal->ranges[j].name;
+	return NULL;
+}
+
+/*
+ * Migrate current if its own stack allows it: from the syscall tracepoints
+ * (preemption off) and from the IPI (hard irq). No other task can change
+ * current's universe meanwhile: it is running.
+ */
+static void kgr_check_current(struct kgr_universe *u, unsigned long *buf,
+			      gfp_t gfp)
+{
+	const struct kgr_goal *goal = rcu_dereference_sched(u->goal);
+	struct kgr_task *kt;
+
+	if (!goal)
+		return;
+	kt = kgr_task_find(u, current);
+	if (kgr_task_universe(u, kt) == goal->to_new)
+		return;
+	if (kgr_stack_blocker(current, goal, buf))
+		return;
+	kt = kt ?: kgr_task_get(u, current, gfp);
+	if (kt)
+		kgr_task_move(kt, goal->to_new);
+}
+
+static void kgr_probe_syscall(void *data, struct pt_regs *regs, long id_or_ret)
+{
+	struct kgr_universe *u;
+
+	preempt_disable_notrace();
+	u = rcu_dereference_sched(kgr_universe);
+	if (u)
+		kgr_check_current(u,
+				  this_cpu_ptr(&kgr_stack_bufs)->entries[0],
+				  GFP_NOWAIT | __GFP_NOWARN);
+	preempt_enable_notrace();
+}
+
+static void kgr_ipi_check(void *unused)
+{
+	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+
+	if (u)
+		kgr_check_current(u,
+				  this_cpu_ptr(&kgr_stack_bufs)->entries[1],
+				  GFP_ATOMIC | __GFP_NOWARN);
+}
+
+/*
+ * A child inherits its parent's universe. The tracepoint fires in the
+ * parent, after the child is on the task list but before it can run.
+ * Without an entry the child is in the default universe, so only a parent
+ * that has left it needs one for the child.
+ */
+static void kgr_probe_newtask(void *data, struct task_struct *child,
+			      unsigned long clone_flags)
+{
+	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+	struct kgr_task *parent, *kt;
+	bool new_universe;
+
+	if (!u)
+		return;
+	parent = kgr_task_find(u, current);
+	new_universe = kgr_task_universe(u, parent);
+	if (new_universe == u->default_new)
+		return;
+	kt = kgr_task_get(u, child, GFP_ATOMIC | __GFP_NOWARN);
+	if (kt)
+		kgr_task_move(kt, new_universe);
+	else
+		atomic_inc(&u->forks_lost);
+}
+
+/*
+ * A task is freed: take its entry off the hash before the task_struct (and
+ * so the key) can be reused. Readers may still walk the entry: it is freed
+ * after a grace period, by kgr_free_dead().
+ */
+static void kgr_probe_free(void *data, struct task_struct *task)
+{
+	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+	struct kgr_task *kt;
+	unsigned long flags;
+
+	if (!u)
+		return;
+	raw_spin_lock_irqsave(&u->lock, flags);
+	kt = kgr_task_find(u, task);
+	if (kt) {
+		hlist_del_rcu(&kt->node);
+		kt->dead_next = u->dead;
+		u->dead = kt;
+		u->nr_dead++;
+	}
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+}
+
+/* ---- tracepoints ---- */
+
+struct kgr_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;
+};
+
+static struct kgr_probe kgr_probes[] = {
+	{ .name = "sched_process_free", .func = kgr_probe_free },
+	{ .name = "task_newtask", .func = kgr_probe_newtask },
+	{ .name = "sys_enter", .func = kgr_probe_syscall },
+	{ .name = "sys_exit", .func = kgr_probe_syscall },
+};
+
+static void kgr_find_tracepoint(struct tracepoint *tp, void *unused)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kgr_probes); i++)
+		if (!strcmp(tp->name, kgr_probes[i].name))
+			kgr_probes[i].tp = tp;
+}
+
+static void kgr_probes_unregister(int nr)
+{
+	while (--nr >= 0)
+		WARN_ON(tracepoint_probe_unregister(kgr_probes[nr].tp,
+						    kgr_probes[nr].func, NULL));
+}
+
+static int kgr_probes_register(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(kgr_probes); i++) {
+		ret = tracepoint_probe_register(kgr_probes[i].tp,
+						kgr_probes[i].func, NULL);
+		if (ret) {
+			pr_err("cannot hook tracepoint %s: %d\n",
+			       kgr_probes[i].name, ret);
+			kgr_probes_unregister(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- the transition's state ---- */
+
+static struct kgr_universe *kgr_universe_locked(void)
+{
+	return rcu_dereference_protected(kgr_universe,
+					 lockdep_is_held(&kgr_mutex));
+}
+
+static struct kgr_goal *kgr_goal_locked(struct kgr_universe *u)
+{
+	return rcu_dereference_protected(u->goal, lockdep_is_held(&kgr_mutex));
+}
+
+static struct kgr_goal *kgr_goal_alloc(bool to_new,
+				       const struct kgr_range *ranges,
+				       unsigned int nr_ranges)
+{
+	struct kgr_goal *goal;
+
+	goal = kzalloc(struct_size(goal, ranges, nr_ranges), GFP_KERNEL);
+	if (!goal)
+		return NULL;
+	goal->to_new = to_new;
+	goal->nr_ranges = nr_ranges;
+	memcpy(goal->ranges, ranges, flex_array_size(goal, ranges, nr_ranges));
+	return goal;
+}
+
+static void kgr_free_list(struct kgr_task *kt)
+{
+	struct kgr_task *next;
+
+	for (; kt; kt = next) {
+		next = kt->dead_next;
+		kfree(kt);
+	}
+}
+
+/*
+ * Wait until no ftrace handler, probe or sysfs reader can still look at
+ * what was unlinked before the call. The handler may run where RCU does not
+ * watch (as in klp_synchronize_transition()), hence the rude flavour too.
+ */
+static void kgr_sync_readers(void)
+{
+	synchronize_rcu();
+	synchronize_rcu_tasks_rude();
+}
+
+/* Free the entries of exited tasks once there are many. kgr_mutex. */
+static void kgr_free_dead(struct kgr_universe *u)
+{
+	struct kgr_task *dead;
+	unsigned long flags;
+
+	if (READ_ONCE(u->nr_dead) < KGR_DEAD_BATCH)
+		return;
+	raw_spin_lock_irqsave(&u->lock, flags);
+	dead = u->dead;
+	u->dead = NULL;
+	u->nr_dead = 0;
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+	kgr_sync_readers();
+	kgr_free_list(dead);
+}
+
+/*
+ * End the transition with every task in universe @final_new: unhook the
+ * probes, let every reader finish, free all per-task state. kgr_mutex.
+ */
+static void kgr_drop_universe(bool final_new)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+	struct hlist_node *tmp;
+	struct kgr_task *kt;
+	int i;
+
+	WRITE_ONCE(kgr_final_new, final_new);
+	/* Pairs with the smp_rmb() in kgr_task_in_new_universe(). */
+	smp_wmb();
+	RCU_INIT_POINTER(kgr_universe, NULL);
+	kgr_probes_unregister(ARRAY_SIZE(kgr_probes));
+	tracepoint_synchronize_unregister();
+	kgr_sync_readers();
+
+	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
+			kfree(kt);
+	kgr_free_list(u->dead);
+	kfree(rcu_dereference_protected(u->goal, 1));
+	kvfree(u);
+}
+
+/* ---- the worker: stack checks, IPIs, fake signals ---- */
+
+struct kgr_check {
+	struct kgr_task *kt;
+	const struct kgr_goal *goal;
+};
+
+/*
+ * Under task_call_func(): @task cannot start or stop running meanwhile, so
+ * a clean stack stays clean until its universe is switched. task_curr() is
+ * not exported; on_cpu also covers a task still switching out.
+ */
+static int kgr_check_task(struct task_struct *task, void *arg)
+{
+	struct kgr_check *c = arg;
+	const char *blocker;
+
+	if (READ_ONCE(task->on_cpu) && task != current)
+		return -EAGAIN;
+	/* Interrupts are off: this CPU's task buffer is ours. */
+	blocker = kgr_stack_blocker(task, c->goal,
+				    this_cpu_ptr(&kgr_stack_bufs)->entries[0]);
+	WRITE_ONCE(c->kt->blocking, blocker);
+	if (blocker)
+		return -EBUSY;
+	kgr_task_move(c->kt, c->goal->to_new);
+	return 0;
+}
+
+/*
+ * Make a task that sleeps in old code go through a migration point: the
+ * way klp_send_signals() does it. A user task gets TIF_NOTIFY_SIGNAL: its
+ * interruptible sleep ends, the syscall returns to the exit path (the
+ * sys_exit probe migrates it) and is restarted; no signal is delivered.
+ */
+static void kgr_fake_signal(struct task_struct *task)
+{
+	if (is_idle_task(task))
+		return;
+	if (task->flags & PF_KTHREAD) {
+		kgr_wake_up_state(task, TASK_INTERRUPTIBLE);
+		return;
+	}
+	if (!test_and_set_tsk_thread_flag(task, TIF_NOTIFY_SIGNAL) &&
+	    !kgr_wake_up_state(task, TASK_INTERRUPTIBLE))
+		kick_process(task);
+}
+
+/*
+ * Try to move @task to @goal. True when it is there now. A task running on
+ * another CPU gets that CPU added to kgr_ipi_mask. RCU read side held.
+ */
+static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
+			 struct task_struct *task)
+{
+	struct kgr_check c = { .goal = goal };
+	unsigned long timeout = msecs_to_jiffies(kgr_signal_ms);
+	struct kgr_task *kt;
+	int ret;
+
+	kt = kgr_task_find(u, task);
+	if (kgr_task_universe(u, kt) == goal->to_new)
+		return true;
+	c.kt = kt ?: kgr_task_get(u, task, GFP_NOWAIT | __GFP_NOWARN);
+	if (!c.kt)
+		return false;
+	ret = kgr_task_call_func(task, kgr_check_task, &c);
+	if (!ret)
+		return true;
+	if (ret == -EAGAIN) {
+		cpumask_set_cpu(task_cpu(task), &kgr_ipi_mask);
+		return false;
+	}
+	kt = c.kt;
+	if (!kt->blocked_since)
+		kt->blocked_since = jiffies;
+	if (time_after(jiffies, kt->blocked_since + timeout) &&
+	    (!kt->signalled_at ||
+	     time_after(jiffies, kt->signalled_at + timeout))) {
+		kgr_fake_signal(task);
+		kt->signalled_at = jiffies;
+	}
+	return false;
+}
+
+/*
+ * The idle tasks are not on the task list. An offline CPU's idle task runs
+ * nothing and moves at once, as in klp_try_complete_transition().
+ */
+static bool kgr_try_idle_tasks(struct kgr_universe *u,
+			       const struct kgr_goal *goal)
+{
+	struct kgr_task *kt;
+	bool done = true;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct task_struct *idle = kgr_idle_task(cpu);
+
+		if (cpu_online(cpu)) {
+			done &= kgr_try_task(u, goal, idle);
+			continue;
+		}
+		kt = kgr_task_get(u, idle, GFP_NOWAIT | __GFP_NOWARN);
+		if (kt)
+			kgr_task_move(kt, goal->to_new);
+		else
+			done = false;
+	}
+	return done;
+}
+
+/*
+ * One round over every task. True when all of them are in the goal's
+ * universe. A task missing from the walk was forked behind it: its parent
+ * was in the goal's universe when the walk saw it (universes only move
+ * towards the goal during a round), so the child inherits that universe,
+ * unless its entry could not be allocated, which @forks_lost tells.
+ * kgr_mutex.
+ */
+static bool kgr_migrate_round(struct kgr_universe *u)
+{
+	const struct kgr_goal *goal = kgr_goal_locked(u);
+	int forks_lost = atomic_read(&u->forks_lost);
+	struct task_struct *g, *task;
+	bool done = true;
+
+	cpumask_clear(&kgr_ipi_mask);
+	rcu_read_lock();
+	for_each_process_thread(g, task)
+		done &= kgr_try_task(u, goal, task);
+	done &= kgr_try_idle_tasks(u, goal);
+	rcu_read_unlock();
+
+	if (!cpumask_empty(&kgr_ipi_mask))
+		on_each_cpu_mask(&kgr_ipi_mask, kgr_ipi_check, NULL, true);
+
+	return done && atomic_read(&u->forks_lost) == forks_lost;
+}
+
+/*
+ * Run a round; on success drop the per-task state and return true. Else
+ * schedule the next round: at once when CPUs were just asked to check
+ * themselves, else after kgr_period_ms. kgr_mutex.
+ */
+static bool kgr_migrate_step(void)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+
+	if (kgr_migrate_round(u)) {
+		kgr_drop_universe(kgr_goal_locked(u)->to_new);
+		kgr_state = KGR_FINISHING;
+		return true;
+	}
+	kgr_free_dead(u);
+	mod_delayed_work(system_wq, &kgr_migrate_work,
+			 cpumask_empty(&kgr_ipi_mask) ?
+			 msecs_to_jiffies(kgr_period_ms) : 1);
+	return false;
+}
+
+static void kgr_finish(void)
+{
+	WRITE_ONCE(kgr_state, KGR_IDLE);
+#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
+	if (kgr_migrate_finish_hook) {
+		kgr_migrate_finish_hook();
+		return;
+	}
+#endif
+	kgr_transition_finish();
+}
+
+static void kgr_migrate_work_fn(struct work_struct *work)
+{
+	mutex_lock(&kgr_mutex);
+	if (kgr_state == KGR_RUNNING)
+		kgr_migrate_step();
+	if (kgr_state == KGR_FINISHING)
+		kgr_finish();
+	mutex_unlock(&kgr_mutex);
+}
+
+/* ---- the interface to core.c and sysfs.c ---- */
+
+int kgr_migrate_prepare(bool to_new)
+{
+	struct kgr_universe *u;
+	int ret;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state != KGR_IDLE)
+		return -EBUSY;
+	u = kvzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	raw_spin_lock_init(&u->lock);
+	u->default_new = !to_new;
+	atomic_set(&u->forks_lost, 0);
+	rcu_assign_pointer(kgr_universe, u);
+
+	ret = kgr_probes_register();
+	if (ret) {
+		RCU_INIT_POINTER(kgr_universe, NULL);
+		tracepoint_synchronize_unregister();
+		kvfree(u);
+		return ret;
+	}
+	WRITE_ONCE(kgr_state, KGR_PREPARED);
+	return 0;
+}
+
+int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+	struct kgr_goal *goal;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state != KGR_PREPARED)
+		return -EINVAL;
+	goal = kgr_goal_alloc(!u->default_new, ranges, nr_ranges);
+	if (!goal)
+		return -ENOMEM;
+	rcu_assign_pointer(u->goal, goal);
+	WRITE_ONCE(kgr_state, KGR_RUNNING);
+	/* kgr_transition_finish() must not run inside the caller: defer it. */
+	if (kgr_migrate_step())
+		mod_delayed_work(system_wq, &kgr_migrate_work, 0);
+	return 0;
+}
+
+void kgr_migrate_abort(void)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+
+	lockdep_assert_held(&kgr_mutex);
+	if (WARN_ON(kgr_state != KGR_PREPARED && kgr_state != KGR_RUNNING))
+		return;
+	kgr_drop_universe(u->default_new);
+	WRITE_ONCE(kgr_state, KGR_IDLE);
+}
+
+int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+	struct kgr_goal *old, *goal;
+	struct kgr_task *kt;
+	int i;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state != KGR_RUNNING)
+		return -EINVAL;
+	old = kgr_goal_locked(u);
+	goal = kgr_goal_alloc(!old->to_new, ranges, nr_ranges);
+	if (!goal)
+		return -ENOMEM;
+	rcu_assign_pointer(u->goal, goal);
+	kfree_rcu(old, rcu);
+
+	rcu_read_lock();
+	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
+			WRITE_ONCE(kt->blocking, NULL);
+			kt->blocked_since = 0;
+			kt->signalled_at = 0;
+		}
+	rcu_read_unlock();
+	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
+	return 0;
+}
+
+/*
+ * Forcing is dangerous: a task still inside old code (the reason it had
+ * not migrated) now calls new functions from it, the very mix the model
+ * exists to prevent; and a reverted patch's module may be removed while a
+ * task still runs its code.
+ */
+void kgr_migrate_force(void)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+	char *list;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state != KGR_RUNNING)
+		return;
+	list = (char *)__get_free_page(GFP_KERNEL);
+	if (list && kgr_migrate_blocking_show(list) > 0)
+		pr_warn("forcing the transition; still blocking:\n%s", list);
+	free_page((unsigned long)list);
+	pr_warn("forced transition: tasks in old code now call new code; the kernel is tainted\n");
+	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	kgr_drop_universe(kgr_goal_locked(u)->to_new);
+	WRITE_ONCE(kgr_state, KGR_FINISHING);
+	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
+}
+
+bool kgr_migrate_in_progress(void)
+{
+	return READ_ONCE(kgr_state) != KGR_IDLE;
+}
+
+/*
+ * Entries stay hashed until their task is freed, and the task-free probe
+ * unhashes them under u->lock: holding it, kt->task is alive.
+ */
+ssize_t kgr_migrate_blocking_show(char *buf)
+{
+	const struct kgr_goal *goal;
+	struct kgr_universe *u;
+	struct kgr_task *kt;
+	unsigned long flags;
+	const char *blocking;
+	int i, len = 0;
+
+	rcu_read_lock_sched();
+	u = rcu_dereference_sched(kgr_universe);
+	goal = u ? rcu_dereference_sched(u->goal) : NULL;
+	if (!goal)
+		goto out;
+	raw_spin_lock_irqsave(&u->lock, flags);
+	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+		hlist_for_each_entry(kt, &u->hash[i], node) {
+			blocking = READ_ONCE(kt->blocking);
+			if (!blocking ||
+			    kgr_task_universe(u, kt) == goal->to_new)
+				continue;
+			len += sysfs_emit_at(buf, len, "%d %s %s\n",
+					     task_pid_nr(kt->task),
+					     kt->task->comm, blocking);
+		}
+	raw_spin_unlock_irqrestore(&u->lock, flags);
+out:
+	rcu_read_unlock_sched();
+	return len;
+}
+
+/* ---- module init ---- */
+
+/*
+ * A kernel function kgr calls through a pointer: it must exist and, with
+ * IBT on, still start with ENDBR (objtool seals functions whose address
+ * the kernel never takes).
+ */
+static unsigned long kgr_migrate_lookup(const char *name)
+{
+	unsigned long addr = kgr_lookup_name(name);
+	u32 insn;
+
+	if (!addr) {
+		pr_err("kernel function %s not found\n", name);
+		return 0;
+	}
+	if (cpu_feature_enabled(X86_FEATURE_IBT) &&
+	    (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)) ||
+	     !is_endbr(insn))) {
+		pr_err("kernel function %s is sealed by IBT, cannot call it\n",
+		       name);
+		return 0;
+	}
+	return addr;
+}
+
+int kgr_migrate_init(void)
+{
+	int i;
+
+	kgr_task_call_func = (void *)kgr_migrate_lookup("task_call_func");
+	kgr_save_stack_reliable =
+		(void *)kgr_migrate_lookup("stack_trace_save_tsk_reliable");
+	kgr_idle_task = (void *)kgr_migrate_lookup("idle_task");
+	kgr_wake_up_state = (void *)kgr_migrate_lookup("wake_up_state");
+	if (!kgr_task_call_func || !kgr_save_stack_reliable ||
+	    !kgr_idle_task || !kgr_wake_up_state)
+		return -ENOENT;
+
+	for_each_kernel_tracepoint(kgr_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(kgr_probes); i++) {
+		if (!kgr_probes[i].tp) {
+			pr_err("tracepoint %s not found\n", kgr_probes[i].name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+void kgr_migrate_exit(void)
+{
+	cancel_delayed_work_sync(&kgr_migrate_work);
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * KUnit tests of migrate.c: the universes of real kthreads during a
+ * transition driven directly through the migrate.c interface, with the
+ * code a task leaves being kgr_test_parked(), a function a kthread can
+ * sleep in. kgr_transition_finish() is replaced by a completion.
+ */
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
+#include <linux/sched/task.h>
+#include <linux/panic.h>
+#include "internal.h"
+
+#define KGR_TEST_TIMEOUT	(5 * HZ)
+
+static DECLARE_COMPLETION(kgr_test_finished);
+
+static void kgr_test_finish(void)
+{
+	complete(&kgr_test_finished);
+}
+
+/*
+ * A kthread's life: sleep in kgr_test_parked() until @leave, then sleep
+ * outside it until @done. Each @*_new records its universe at that point.
+ */
+struct kgr_test_kthread {
+	struct task_struct *task;
+	struct completion entered;
+	struct completion leave;
+	struct completion left;
+	struct completion done;
+	bool fork_inside;
+	bool new_inside;
+	bool new_after;
+	int child_new;
+};
+
+struct kgr_test_child {
+	struct completion ran;
+	bool new_universe;
+};
+
+static int kgr_test_child_fn(void *data)
+{
+	struct kgr_test_child *child = data;
+
+	child->new_universe = kgr_task_in_new_universe();
+	complete(&child->ran);
+	do_exit(0);
+}
+
+/*
+ * Fork a kernel thread from current: 1 when it started in the new universe,
+ * 0 in the old one, -errno if it did not run. Callable from any kthread.
+ */
+static int kgr_test_fork(void)
+{
+	struct kgr_test_child child;
+	pid_t pid;
+
+	init_completion(&child.ran);
+	pid = kernel_thread(kgr_test_child_fn, &child,
+			    CLONE_FS | CLONE_FILES | SIGCHLD);
+	if (pid < 0)
+		return pid;
+	if (!wait_for_completion_timeout(&child.ran, KGR_TEST_TIMEOUT))
+		return -ETIMEDOUT;
+	return child.new_universe;
+}
+
+/* The old code of the tests: a task inside it cannot migrate. */
+static noinline void kgr_test_parked(struct kgr_test_kthread *k)
+{
+	complete(&k->entered);
+	wait_for_completion(&k->leave);
+	k->new_inside = kgr_task_in_new_universe();
+	if (k->fork_inside)
+		k->child_new = kgr_test_fork();
+	barrier();
+}
+
+/* Code nobody runs: the "new" side of a reversed transition. */
+static noinline void kgr_test_unused(void)
+{
+	barrier();
+}
+
+static int kgr_test_parker(void *data)
+{
+	struct kgr_test_kthread *k = data;
+
+	kgr_test_parked(k);
+	complete(&k->left);
+	wait_for_completion(&k->done);
+	k->new_after = kgr_task_in_new_universe();
+	return 0;
+}
+
+/* A kthread that never enters kgr_test_parked(): it only waits for @done. */
+static int kgr_test_bystander(void *data)
+{
+	struct kgr_test_kthread *k = data;
+
+	complete(&k->entered);
+	wait_for_completion(&k->done);
+	k->new_after = kgr_task_in_new_universe();
+	return 0;
+}
+
+static void kgr_test_kthread_init(struct kgr_test_kthread *k)
+{
+	memset(k, 0, sizeof(*k));
+	init_completion(&k->entered);
+	init_completion(&k->leave);
+	init_completion(&k->left);
+	init_completion(&k->done);
+}
+
+static void kgr_test_run(struct kunit *test, struct kgr_test_kthread *k,
+			 int (*fn)(void *), void *data, const char *name)
+{
+	k->task = kthread_run(fn, data, "%s", name);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(k->task));
+	get_task_struct(k->task);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&k->entered,
+							  KGR_TEST_TIMEOUT), 0);
+}
+
+/* Let @k run to its end; returns its universe after all. */
+static bool kgr_test_end(struct kunit *test, struct kgr_test_kthread *k)
+{
+	complete(&k->leave);
+	complete(&k->done);
+	KUNIT_EXPECT_EQ(test, kthread_stop(k->task), 0);
+	put_task_struct(k->task);
+	return k->new_after;
+}
+
+static struct kgr_range kgr_test_range(struct kunit *test, void *fn,
+				       const char *name)
+{
+	unsigned long size, offset;
+	struct kgr_range r = { .start = (unsigned long)fn, .name = name };
+
+	KUNIT_ASSERT_TRUE(test, kallsyms_lookup_size_offset(r.start, &size,
+							    &offset));
+	r.end = r.start + size;
+	return r;
+}
+
+static int kgr_test_transition(bool to_new, const struct kgr_range *ranges,
+			       unsigned int nr)
+{
+	int ret;
+
+	mutex_lock(&kgr_mutex);
+	ret = kgr_migrate_prepare(to_new);
+	if (!ret) {
+		ret = kgr_migrate_start(ranges, nr);
+		if (ret)
+			kgr_migrate_abort();
+	}
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
+static bool kgr_test_wait_finish(void)
+{
+	return wait_for_completion_timeout(&kgr_test_finished,
+					   KGR_TEST_TIMEOUT) > 0;
+}
+
+/* Back to where everything runs the old code. */
+static void kgr_test_reset(struct kunit *test)
+{
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(false, NULL, 0), 0);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
+}
+
+static void kgr_test_states(struct kunit *test)
+{
+	mutex_lock(&kgr_mutex);
+	KUNIT_EXPECT_EQ(test, kgr_migrate_start(NULL, 0), -EINVAL);
+	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true), 0);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
+	KUNIT_EXPECT_EQ(test, kgr_migrate_prepare(true), -EBUSY);
+	kgr_migrate_abort();
+	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
+	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
+	mutex_unlock(&kgr_mutex);
+
+	/* Nothing to leave: everyone moves in the first round. */
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, NULL, 0), 0);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
+	KUNIT_EXPECT_TRUE(test, kgr_task_in_new_universe());
+	kgr_test_reset(test);
+}
+
+/*
+ * A kthread asleep in the old code holds the transition open and keeps
+ * running old code until it leaves; a bystander and the test migrate at
+ * once; the sleeper is listed as blocking; the transition ends by itself
+ * once the sleeper has left.
+ */
+static void kgr_test_parked_kthread(struct kunit *test)
+{
+	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
+					    "kgr_test_parked");
+	struct kgr_test_kthread parker, bystander;
+	char *blocking, line[64];
+
+	kgr_test_kthread_init(&parker);
+	kgr_test_kthread_init(&bystander);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+	kgr_test_run(test, &bystander, kgr_test_bystander, &bystander,
+		     "kgr_test_bystander");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, &r, 1), 0);
+	KUNIT_EXPECT_TRUE(test, kgr_task_in_new_universe());
+	msleep(300);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+
+	blocking = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blocking);
+	KUNIT_EXPECT_GT(test, kgr_migrate_blocking_show(blocking), 0);
+	snprintf(line, sizeof(line), "%d kgr_test_parker kgr_test_parked\n",
+		 task_pid_nr(parker.task));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(blocking, line));
+	KUNIT_EXPECT_NULL(test, strstr(blocking, "kgr_test_bystan"));
+
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &bystander));
+
+	complete(&parker.leave);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&parker.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_EXPECT_FALSE(test, parker.new_inside);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &parker));
+	kgr_test_reset(test);
+}
+
+/*
+ * A child starts in its parent's universe: the new one when forked by the
+ * (migrated) test, the old one when forked from inside the old code. The
+ * worker is held off with kgr_mutex so that nothing but the fork sets the
+ * child's universe.
+ */
+static void kgr_test_fork_inherits(struct kunit *test)
+{
+	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
+					    "kgr_test_parked");
+	struct kgr_test_kthread parker;
+
+	kgr_test_kthread_init(&parker);
+	parker.fork_inside = true;
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, &r, 1), 0);
+	mutex_lock(&kgr_mutex);
+	KUNIT_EXPECT_EQ(test, kgr_test_fork(), 1);
+	complete(&parker.leave);
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&parker.left,
+							  KGR_TEST_TIMEOUT), 0);
+	mutex_unlock(&kgr_mutex);
+	KUNIT_EXPECT_FALSE(test, parker.new_inside);
+	KUNIT_EXPECT_EQ(test, parker.child_new, 0);
+
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &parker));
+	kgr_test_reset(test);
+}
+
+/*
+ * Reversed midway, the transition goes back to the old universe: those
+ * that had moved return, the sleeper in the old code no longer blocks.
+ */
+static void kgr_test_reverse(struct kunit *test)
+{
+	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
+					    "kgr_test_parked");
+	struct kgr_range unused = kgr_test_range(test, kgr_test_unused,
+						 "kgr_test_unused");
+	struct kgr_test_kthread parker;
+	int ret;
+
+	kgr_test_kthread_init(&parker);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, &r, 1), 0);
+	KUNIT_EXPECT_TRUE(test, kgr_task_in_new_universe());
+	msleep(100);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+
+	mutex_lock(&kgr_mutex);
+	ret = kgr_migrate_reverse(&unused, 1);
+	mutex_unlock(&kgr_mutex);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
+
+	complete(&parker.leave);
+	KUNIT_EXPECT_FALSE(test, kgr_test_end(test, &parker));
+	KUNIT_EXPECT_FALSE(test, parker.new_inside);
+}
+
+/* Forcing moves the sleeper too, in the middle of the old code; taints. */
+static void kgr_test_force(struct kunit *test)
+{
+	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
+					    "kgr_test_parked");
+	struct kgr_test_kthread parker;
+
+	kgr_test_kthread_init(&parker);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, &r, 1), 0);
+	msleep(100);
+	mutex_lock(&kgr_mutex);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+	kgr_migrate_force();
+	mutex_unlock(&kgr_mutex);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, test_taint(TAINT_LIVEPATCH));
+
+	complete(&parker.leave);
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &parker));
+	KUNIT_EXPECT_TRUE(test, parker.new_inside);
+	kgr_test_reset(test);
+}
+
+static int kgr_migrate_test_init(struct kunit_suite *suite)
+{
+	reinit_completion(&kgr_test_finished);
+	kgr_migrate_finish_hook = kgr_test_finish;
+	return 0;
+}
+
+static void kgr_migrate_test_exit(struct kunit_suite *suite)
+{
+	kgr_migrate_finish_hook = NULL;
+}
+
+static struct kunit_case kgr_migrate_test_cases[] = {
+	KUNIT_CASE(kgr_test_states),
+	KUNIT_CASE(kgr_test_parked_kthread),
+	KUNIT_CASE(kgr_test_fork_inherits),
+	KUNIT_CASE(kgr_test_reverse),
+	KUNIT_CASE(kgr_test_force),
+	{}
+};
+
+static struct kunit_suite kgr_migrate_test_suite = {
+	.name = "kgr_migrate",
+	.suite_init = kgr_migrate_test_init,
+	.suite_exit = kgr_migrate_test_exit,
+	.test_cases = kgr_migrate_test_cases,
+};
+kunit_test_suite(kgr_migrate_test_suite);
