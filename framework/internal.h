@@ -9,6 +9,7 @@
 #include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/ftrace.h>
+#include <linux/string.h>
 #include <kgr/kgr.h>
 
 /* ---- core.c: patch registry and lifecycle ---- */
@@ -41,6 +42,49 @@ int kgr_patch_force(struct kgr_patch *patch);
  */
 void kgr_transition_finish(void);
 
+#define kgr_for_each_fun(patch, fun) \
+	for ((fun) = (patch)->patches; (fun)->name; (fun)++)
+
+/* The replace_all "nops" of a patch in transition: new_fun is NULL. */
+#define kgr_for_each_nop(patch, fun) \
+	for ((fun) = (patch)->nops; (fun) < (patch)->nops + (patch)->nr_nops; \
+	     (fun)++)
+
+/* On a func_stack (pushed by kgr_redirect_add()). kgr_mutex. */
+static inline bool kgr_fun_redirected(const struct kgr_patch_fun *fun)
+{
+	return fun->ops;
+}
+
+/* Same object: both vmlinux (NULL) or the same module name. */
+static inline bool kgr_obj_match(const char *objname, const char *wanted)
+{
+	if (!objname || !wanted)
+		return objname == wanted;
+	return !strcmp(objname, wanted);
+}
+
+/*
+ * Resolve the old function of @fun (fun->patch set); a missing target of
+ * an entry with abort_if_missing false becomes SKIPPED. kgr_mutex.
+ */
+int kgr_fun_resolve(struct kgr_patch_fun *fun);
+
+/*
+ * Fill in the shims of @patch: with @all those of vmlinux and of every
+ * loaded module, else those of @objname. All or nothing. kgr_mutex.
+ */
+int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
+			bool all);
+void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
+		       bool all);
+
+/* One hook: the patch's own (@objname NULL) or of module @objname. */
+int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname);
+void kgr_hook_post_apply(struct kgr_patch *patch, const char *objname);
+void kgr_hook_pre_revert(struct kgr_patch *patch, const char *objname);
+void kgr_hook_post_revert(struct kgr_patch *patch, const char *objname);
+
 /* ---- kallsyms.c: symbol resolution ---- */
 
 int kgr_kallsyms_init(void);
@@ -56,6 +100,12 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 /* Address of a kernel symbol kgr.ko itself needs, or 0. */
 unsigned long kgr_lookup_name(const char *name);
 
+/* find_module(); the caller holds module_mutex or disables preemption. */
+struct module *kgr_find_module(const char *name);
+
+/* Size of the symbol at @addr from @addr on, or 0 if unknown. */
+unsigned long kgr_symbol_size(unsigned long addr);
+
 /* ---- redirect.c: ftrace redirection ---- */
 
 /*
@@ -70,16 +120,36 @@ struct kgr_ops {
 	struct list_head func_stack;
 };
 
+int kgr_redirect_init(void);
+
 /* Push @fun onto the stack of fun->old_addr; -EBUSY if ftrace refuses. */
 int kgr_redirect_add(struct kgr_patch_fun *fun);
 
-/* Pop @fun; the ftrace_ops is unregistered when the stack empties. */
+/*
+ * Pop @fun; the ftrace_ops is unregistered when the stack empties. A
+ * handler may still see @fun until kgr_redirect_sync() returns.
+ */
 void kgr_redirect_del(struct kgr_patch_fun *fun);
+
+/* Top of the stack of @old_addr, or NULL. kgr_mutex. */
+struct kgr_patch_fun *kgr_redirect_top(unsigned long old_addr);
+
+/* The entry below @fun on its stack, or NULL for the original. kgr_mutex. */
+struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun);
+
+/*
+ * Wait until every handler in flight has returned, also on CPUs where RCU
+ * does not watch (see klp_synchronize_transition()).
+ */
+void kgr_redirect_sync(void);
 
 /* ---- module.c: targets in modules ---- */
 
 int kgr_module_init(void);
 void kgr_module_exit(void);
+
+/* Module @name is loaded (COMING or LIVE). */
+bool kgr_module_loaded(const char *name);
 
 /* ---- migrate.c: lazy per-task migration between universes ---- */
 

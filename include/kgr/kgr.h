@@ -17,6 +17,13 @@
 #include <linux/kobject.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
+/*
+ * Patches replace kernel code and mostly call kernel helpers: the kGraft
+ * sample patch, for one, calls ns_capable(&init_user_ns, ...) with no
+ * other include than this header and <linux/module.h>.
+ */
+#include <linux/capability.h>
+#include <linux/user_namespace.h>
 
 struct module;
 struct kgr_patch;
@@ -142,6 +149,8 @@ struct kgr_patch {
 	bool kobj_added;
 	bool enabled;
 	bool registered;
+	struct kgr_patch_fun *nops;
+	unsigned int nr_nops;
 
 	struct kgr_patch_fun patches[];
 };

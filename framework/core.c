@@ -1,0 +1,1019 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * core.c - kgr's patch registry and lifecycle
+ *
+ * A patch is registered by kgr_patch_kernel() and stays registered (and
+ * visible in sysfs) until kgr_patch_remove(). While registered it is
+ * applied or reverted by transitions, one at a time system-wide:
+ *
+ *   apply:  resolve -> pre_apply hooks -> universes set to old -> push the
+ *           new functions (state SLOW) -> tasks migrate -> finish: FAST,
+ *           post_apply hooks
+ *   revert: pre_revert hooks -> universes set to new -> REVERTING -> tasks
+ *           migrate back -> finish: pop the functions, post_revert hooks
+ *
+ * Either transition can be turned around midway. The patch module is
+ * pinned (a module reference) from the start of an apply until the end of
+ * the revert, so its code cannot go while anything can still run it.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ctype.h>
+#include <linux/elf.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "internal.h"
+
+DEFINE_MUTEX(kgr_mutex);
+LIST_HEAD(kgr_patches);
+
+/* The transition in progress: its patch and direction. kgr_mutex. */
+static struct kgr_patch *kgr_trans;
+static bool kgr_trans_to_new;
+
+/* Largest build-id kgr compares, in bytes (SHA-1 is 20). */
+#define KGR_BUILD_ID_MAX 64
+
+/* Note type of a GNU build-id (elf.h of the toolchain; not in the kernel's). */
+#define KGR_NT_GNU_BUILD_ID 3
+
+struct kgr_patch *kgr_transition_patch(void)
+{
+	lockdep_assert_held(&kgr_mutex);
+	return kgr_trans;
+}
+
+static const char *kgr_obj(const char *objname)
+{
+	return objname ? objname : "vmlinux";
+}
+
+/* ---- validation ---- */
+
+static int kgr_check_fields(const struct kgr_patch *patch)
+{
+	const struct kgr_patch_fun *fun, *other;
+	const struct kgr_hooks *hooks;
+	const struct kgr_symbol *sym;
+
+	if (!patch->name || !*patch->name || strchr(patch->name, '/')) {
+		pr_err("patch with an empty or invalid name refused\n");
+		return -EINVAL;
+	}
+	if (!patch->patches[0].name) {
+		pr_err("%s: no function to patch\n", patch->name);
+		return -EINVAL;
+	}
+	kgr_for_each_fun(patch, fun) {
+		if (!*fun->name || !fun->new_fun ||
+		    (fun->objname && !*fun->objname)) {
+			pr_err("%s: entry %td ('%s'): empty name, object or new function\n",
+			       patch->name, fun - patch->patches, fun->name);
+			return -EINVAL;
+		}
+		for (other = patch->patches; other != fun; other++) {
+			if (!strcmp(other->name, fun->name) &&
+			    other->sympos == fun->sympos &&
+			    kgr_obj_match(other->objname, fun->objname)) {
+				pr_err("%s: '%s' is patched twice\n",
+				       patch->name, fun->name);
+				return -EINVAL;
+			}
+		}
+	}
+	for (sym = patch->symbols; sym && sym->name; sym++) {
+		if (!*sym->name || !sym->addr ||
+		    (sym->objname && !*sym->objname)) {
+			pr_err("%s: shim '%s': empty name, object or pointer\n",
+			       patch->name, sym->name);
+			return -EINVAL;
+		}
+	}
+	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++) {
+		if (!*hooks->objname) {
+			pr_err("%s: object hooks with an empty module name\n",
+			       patch->name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The running kernel's GNU build-id, as /sys/kernel/notes shows it, in
+ * lower-case hex into @hex. Empty when the kernel has none.
+ */
+static void kgr_kernel_build_id(char *hex, size_t len)
+{
+	const char *start = (const char *)kgr_lookup_name("__start_notes");
+	const char *end = (const char *)kgr_lookup_name("__stop_notes");
+	const char *p = start;
+
+	hex[0] = '\0';
+	if (!start || !end)
+		return;
+	while (p + sizeof(Elf64_Nhdr) <= end) {
+		const Elf64_Nhdr *n = (const Elf64_Nhdr *)p;
+		const char *name = p + sizeof(*n);
+		const u8 *desc = (const u8 *)name + ALIGN(n->n_namesz, 4);
+
+		if ((const char *)desc + n->n_descsz > end)
+			return;
+		if (n->n_type == KGR_NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+		    !memcmp(name, "GNU", 4)) {
+			if (n->n_descsz * 2 + 1 <= len)
+				bin2hex(hex, desc, n->n_descsz)[0] = '\0';
+			return;
+		}
+		p = (const char *)desc + ALIGN(n->n_descsz, 4);
+	}
+}
+
+static int kgr_check_build_id(const struct kgr_patch *patch)
+{
+	char running[2 * KGR_BUILD_ID_MAX + 1];
+
+	if (!patch->build_id)
+		return 0;
+	kgr_kernel_build_id(running, sizeof(running));
+	if (!strcasecmp(patch->build_id, running))
+		return 0;
+	pr_err("%s: built for kernel build-id %s, running %s\n", patch->name,
+	       patch->build_id, running[0] ? running : "(none)");
+	return -ENOEXEC;
+}
+
+static struct kgr_patch *kgr_find_patch(const char *name)
+{
+	struct kgr_patch *patch;
+
+	list_for_each_entry(patch, &kgr_patches, list)
+		if (!strcmp(patch->name, name))
+			return patch;
+	return NULL;
+}
+
+/* ---- resolution ---- */
+
+/* True when @objname is vmlinux or a module that is loaded now. kgr_mutex. */
+static bool kgr_obj_present(const char *objname)
+{
+	return !objname || kgr_module_loaded(objname);
+}
+
+void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
+		       bool all)
+{
+	struct kgr_symbol *sym;
+
+	for (sym = patch->symbols; sym && sym->name; sym++)
+		if (all || kgr_obj_match(sym->objname, objname))
+			*sym->addr = NULL;
+}
+
+/*
+ * Fill in every shim of @patch whose object is present (@all) or is
+ * @objname. All or nothing: on error the shims filled here are cleared.
+ */
+int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
+			bool all)
+{
+	struct kgr_symbol *sym;
+	unsigned long addr;
+	int ret;
+
+	for (sym = patch->symbols; sym && sym->name; sym++) {
+		if (all ? !kgr_obj_present(sym->objname) :
+			  !kgr_obj_match(sym->objname, objname))
+			continue;
+		ret = kgr_resolve(patch->name, sym->objname, sym->name,
+				  sym->sympos, &addr, NULL);
+		if (ret) {
+			pr_err("%s: shim '%s' of %s cannot be resolved: %d\n",
+			       patch->name, sym->name, kgr_obj(sym->objname),
+			       ret);
+			kgr_symbols_reset(patch, objname, all);
+			return ret;
+		}
+		*sym->addr = (void *)addr;
+	}
+	return 0;
+}
+
+/*
+ * Find the old function of @fun. A missing target of an entry with
+ * abort_if_missing false is logged and skipped (state SKIPPED).
+ */
+int kgr_fun_resolve(struct kgr_patch_fun *fun)
+{
+	struct kgr_patch *patch = fun->patch;
+	int ret;
+
+	ret = kgr_resolve(patch->name, fun->objname, fun->name, fun->sympos,
+			  &fun->old_addr, &fun->old_size);
+	if (ret == -ENOENT && !fun->abort_if_missing) {
+		pr_info("%s: '%s' not found in %s, skipped\n", patch->name,
+			fun->name, kgr_obj(fun->objname));
+		fun->old_addr = 0;
+		WRITE_ONCE(fun->state, KGR_FUN_SKIPPED);
+		return 0;
+	}
+	if (ret) {
+		fun->old_addr = 0;
+		return ret;
+	}
+	if (fun->old_addr == (unsigned long)fun->new_fun) {
+		pr_err("%s: '%s' replaced by itself\n", patch->name, fun->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Two entries of one patch must not replace the same function. */
+static int kgr_check_duplicates(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun, *other;
+
+	kgr_for_each_fun(patch, fun) {
+		if (!fun->old_addr)
+			continue;
+		for (other = patch->patches; other != fun; other++) {
+			if (other->old_addr == fun->old_addr) {
+				pr_err("%s: '%s' is patched twice\n",
+				       patch->name, fun->name);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- hooks ---- */
+
+static const struct kgr_hooks *kgr_object_hooks(struct kgr_patch *patch,
+						const char *objname)
+{
+	const struct kgr_hooks *hooks;
+
+	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+		if (!strcmp(hooks->objname, objname))
+			return hooks;
+	return NULL;
+}
+
+int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname)
+{
+	const struct kgr_hooks *hooks = objname ?
+		kgr_object_hooks(patch, objname) : &patch->hooks;
+	int ret;
+
+	if (!hooks || !hooks->pre_apply)
+		return 0;
+	ret = hooks->pre_apply(patch);
+	if (ret)
+		pr_err("%s: pre_apply hook of %s failed: %d\n", patch->name,
+		       kgr_obj(objname), ret);
+	return ret;
+}
+
+void kgr_hook_post_apply(struct kgr_patch *patch, const char *objname)
+{
+	const struct kgr_hooks *hooks = objname ?
+		kgr_object_hooks(patch, objname) : &patch->hooks;
+
+	if (hooks && hooks->post_apply)
+		hooks->post_apply(patch);
+}
+
+void kgr_hook_pre_revert(struct kgr_patch *patch, const char *objname)
+{
+	const struct kgr_hooks *hooks = objname ?
+		kgr_object_hooks(patch, objname) : &patch->hooks;
+
+	if (hooks && hooks->pre_revert)
+		hooks->pre_revert(patch);
+}
+
+void kgr_hook_post_revert(struct kgr_patch *patch, const char *objname)
+{
+	const struct kgr_hooks *hooks = objname ?
+		kgr_object_hooks(patch, objname) : &patch->hooks;
+
+	if (hooks && hooks->post_revert)
+		hooks->post_revert(patch);
+}
+
+/* Module hooks of the loaded modules, the patch's own hooks last. */
+static void kgr_hooks_post_apply(struct kgr_patch *patch)
+{
+	const struct kgr_hooks *hooks;
+
+	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+		if (kgr_module_loaded(hooks->objname))
+			kgr_hook_post_apply(patch, hooks->objname);
+	kgr_hook_post_apply(patch, NULL);
+}
+
+static void kgr_hooks_pre_revert(struct kgr_patch *patch)
+{
+	const struct kgr_hooks *hooks;
+
+	kgr_hook_pre_revert(patch, NULL);
+	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+		if (kgr_module_loaded(hooks->objname))
+			kgr_hook_pre_revert(patch, hooks->objname);
+}
+
+static void kgr_hooks_post_revert(struct kgr_patch *patch,
+				  const struct kgr_hooks *until)
+{
+	const struct kgr_hooks *hooks;
+
+	for (hooks = patch->object_hooks; hooks && hooks->objname &&
+	     hooks != until; hooks++)
+		if (kgr_module_loaded(hooks->objname))
+			kgr_hook_post_revert(patch, hooks->objname);
+	kgr_hook_post_revert(patch, NULL);
+}
+
+/* The patch's pre_apply hook, then those of its loaded modules. */
+static int kgr_hooks_pre_apply(struct kgr_patch *patch)
+{
+	const struct kgr_hooks *hooks;
+	int ret;
+
+	ret = kgr_hook_pre_apply(patch, NULL);
+	if (ret)
+		return ret;
+	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++) {
+		if (!kgr_module_loaded(hooks->objname))
+			continue;
+		ret = kgr_hook_pre_apply(patch, hooks->objname);
+		if (ret) {
+			kgr_hooks_post_revert(patch, hooks);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- transitions ---- */
+
+/* [start, end) of the code a task runs for @fun: its new or old function. */
+static int kgr_fun_range(struct kgr_patch_fun *fun, struct kgr_range *range)
+{
+	unsigned long size;
+
+	range->name = fun->name;
+	if (!fun->new_fun) {
+		/* A replace_all "nop" runs the original function. */
+		range->start = fun->old_addr;
+		range->end = fun->old_addr + fun->old_size;
+		return 0;
+	}
+	size = kgr_symbol_size((unsigned long)fun->new_fun);
+	if (!size) {
+		pr_err("%s: no size for the new function of '%s'\n",
+		       fun->patch->name, fun->name);
+		return -EINVAL;
+	}
+	range->start = (unsigned long)fun->new_fun;
+	range->end = range->start + size;
+	return 0;
+}
+
+/* The code tasks leave when they move above @fun: what runs below it. */
+static int kgr_below_range(struct kgr_patch_fun *fun, struct kgr_range *range)
+{
+	struct kgr_patch_fun *below = kgr_redirect_below(fun);
+
+	if (below)
+		return kgr_fun_range(below, range);
+	range->name = fun->name;
+	range->start = fun->old_addr;
+	range->end = fun->old_addr + fun->old_size;
+	return 0;
+}
+
+/* Every redirected function of @patch and its nops: the transition's set. */
+static unsigned int kgr_count_redirected(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	unsigned int nr = 0;
+
+	kgr_for_each_fun(patch, fun)
+		nr += kgr_fun_redirected(fun);
+	kgr_for_each_nop(patch, fun)
+		nr += kgr_fun_redirected(fun);
+	return nr;
+}
+
+/*
+ * The ranges a transition of @patch checks: towards the new universe the
+ * code below each function, towards the old one the functions themselves.
+ * A kmalloc'ed array in *@ranges; its length is returned (or an errno).
+ */
+static int kgr_build_ranges(struct kgr_patch *patch, bool to_new,
+			    struct kgr_range **ranges)
+{
+	unsigned int nr = kgr_count_redirected(patch), i = 0;
+	struct kgr_patch_fun *fun;
+	struct kgr_range *r;
+	int ret = 0;
+
+	r = kcalloc(max(nr, 1U), sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	kgr_for_each_fun(patch, fun) {
+		if (!kgr_fun_redirected(fun))
+			continue;
+		ret = to_new ? kgr_below_range(fun, &r[i]) :
+			       kgr_fun_range(fun, &r[i]);
+		if (ret)
+			goto err;
+		i++;
+	}
+	kgr_for_each_nop(patch, fun) {
+		if (!kgr_fun_redirected(fun))
+			continue;
+		ret = to_new ? kgr_below_range(fun, &r[i]) :
+			       kgr_fun_range(fun, &r[i]);
+		if (ret)
+			goto err;
+		i++;
+	}
+	*ranges = r;
+	return i;
+err:
+	kfree(r);
+	return ret;
+}
+
+static void kgr_set_states(struct kgr_patch *patch, enum kgr_fun_state state)
+{
+	struct kgr_patch_fun *fun;
+
+	kgr_for_each_fun(patch, fun)
+		if (kgr_fun_redirected(fun))
+			WRITE_ONCE(fun->state, state);
+	kgr_for_each_nop(patch, fun)
+		if (kgr_fun_redirected(fun))
+			WRITE_ONCE(fun->state, state);
+}
+
+/* Pop every function of @patch (and its nops); the caller syncs after. */
+static void kgr_pop_funs(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+
+	kgr_for_each_nop(patch, fun)
+		if (kgr_fun_redirected(fun))
+			kgr_redirect_del(fun);
+	kgr_for_each_fun(patch, fun) {
+		if (kgr_fun_redirected(fun))
+			kgr_redirect_del(fun);
+		if (fun->state != KGR_FUN_SKIPPED)
+			WRITE_ONCE(fun->state, KGR_FUN_INIT);
+	}
+}
+
+/* Free the nops once no handler can see them. kgr_mutex, after a sync. */
+static void kgr_free_nops(struct kgr_patch *patch)
+{
+	kfree(patch->nops);
+	patch->nops = NULL;
+	patch->nr_nops = 0;
+}
+
+/* @patch, resolved but not yet pushed, or its nops already cover @addr. */
+static bool kgr_patch_has_addr(struct kgr_patch *patch, unsigned long addr)
+{
+	struct kgr_patch_fun *fun;
+
+	kgr_for_each_fun(patch, fun)
+		if (fun->old_addr == addr)
+			return true;
+	kgr_for_each_nop(patch, fun)
+		if (fun->old_addr == addr)
+			return true;
+	return false;
+}
+
+/*
+ * A replace_all patch sends every function an earlier patch redirects,
+ * and it does not, back to the original: one "nop" entry (no new
+ * function) per such address, pushed like the patch's own functions.
+ */
+static int kgr_alloc_nops(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun, *nop;
+	struct kgr_patch *old;
+	unsigned int nr = 0;
+
+	list_for_each_entry(old, &kgr_patches, list) {
+		if (old == patch || !old->enabled)
+			continue;
+		kgr_for_each_fun(old, fun)
+			nr += kgr_fun_redirected(fun);
+	}
+	if (!nr)
+		return 0;
+	patch->nops = kcalloc(nr, sizeof(*patch->nops), GFP_KERNEL);
+	if (!patch->nops)
+		return -ENOMEM;
+
+	list_for_each_entry(old, &kgr_patches, list) {
+		if (old == patch || !old->enabled)
+			continue;
+		kgr_for_each_fun(old, fun) {
+			if (!kgr_fun_redirected(fun) ||
+			    kgr_patch_has_addr(patch, fun->old_addr))
+				continue;
+			nop = &patch->nops[patch->nr_nops++];
+			nop->name = fun->name;
+			nop->objname = fun->objname;
+			nop->sympos = fun->sympos;
+			nop->patch = patch;
+			nop->old_addr = fun->old_addr;
+			nop->old_size = fun->old_size;
+		}
+	}
+	return 0;
+}
+
+/* Push every resolved function of @patch and its nops in state SLOW. */
+static int kgr_push_funs(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	int ret;
+
+	kgr_for_each_fun(patch, fun) {
+		if (!fun->old_addr)
+			continue;
+		WRITE_ONCE(fun->state, KGR_FUN_SLOW);
+		ret = kgr_redirect_add(fun);
+		if (ret) {
+			fun->state = KGR_FUN_INIT;
+			return ret;
+		}
+	}
+	kgr_for_each_nop(patch, fun) {
+		WRITE_ONCE(fun->state, KGR_FUN_SLOW);
+		ret = kgr_redirect_add(fun);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The functions of @patch a newer patch stacks on: reverting @patch would
+ * pull them from under it. Names the first one; kgr_mutex.
+ */
+static int kgr_check_on_top(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun, *top;
+
+	kgr_for_each_fun(patch, fun) {
+		if (!kgr_fun_redirected(fun))
+			continue;
+		top = kgr_redirect_top(fun->old_addr);
+		if (top != fun) {
+			pr_err("%s: cannot revert: '%s' is patched again by %s\n",
+			       patch->name, fun->name, top->patch->name);
+			return -EBUSY;
+		}
+	}
+	return 0;
+}
+
+static void kgr_release_owner(struct kgr_patch *patch)
+{
+	if (patch->owner)
+		module_put(patch->owner);
+}
+
+/* Undo kgr_apply() after the hooks ran. kgr_mutex. */
+static void kgr_apply_rollback(struct kgr_patch *patch)
+{
+	kgr_pop_funs(patch);
+	kgr_redirect_sync();
+	kgr_free_nops(patch);
+	kgr_migrate_abort();
+	kgr_hooks_post_revert(patch, NULL);
+	kgr_symbols_reset(patch, NULL, true);
+	kgr_release_owner(patch);
+}
+
+/*
+ * Redirect the functions of @patch and start the transition to it.
+ * kgr_mutex; @patch is registered (at least by name) and not applied.
+ */
+static int kgr_apply(struct kgr_patch *patch)
+{
+	struct kgr_range *ranges;
+	struct kgr_patch_fun *fun;
+	int nr, ret;
+
+	if (kgr_trans) {
+		pr_err("%s: the transition of %s is still running\n",
+		       patch->name, kgr_trans->name);
+		return -EBUSY;
+	}
+
+	kgr_for_each_fun(patch, fun) {
+		fun->patch = patch;
+		fun->ops = NULL;
+		fun->old_addr = 0;
+		fun->state = KGR_FUN_INIT;
+		if (!kgr_obj_present(fun->objname))
+			continue;
+		ret = kgr_fun_resolve(fun);
+		if (ret)
+			return ret;
+	}
+	ret = kgr_check_duplicates(patch);
+	if (ret)
+		return ret;
+	ret = kgr_symbols_resolve(patch, NULL, true);
+	if (ret)
+		return ret;
+
+	if (patch->owner && !try_module_get(patch->owner)) {
+		pr_err("%s: its module is going away\n", patch->name);
+		kgr_symbols_reset(patch, NULL, true);
+		return -ENODEV;
+	}
+	ret = kgr_hooks_pre_apply(patch);
+	if (ret) {
+		kgr_symbols_reset(patch, NULL, true);
+		kgr_release_owner(patch);
+		return ret;
+	}
+
+	ret = kgr_migrate_prepare(true);
+	if (ret) {
+		kgr_hooks_post_revert(patch, NULL);
+		kgr_symbols_reset(patch, NULL, true);
+		kgr_release_owner(patch);
+		return ret;
+	}
+	/* Universes first: a handler that sees SLOW must see them. */
+	smp_wmb();
+
+	ret = patch->replace_all ? kgr_alloc_nops(patch) : 0;
+	if (!ret)
+		ret = kgr_push_funs(patch);
+	if (ret)
+		goto rollback;
+	nr = kgr_build_ranges(patch, true, &ranges);
+	if (nr < 0) {
+		ret = nr;
+		goto rollback;
+	}
+	/*
+	 * A handler that read the stack before the push may still send a
+	 * task to the code below; once it has returned, that task shows the
+	 * code on its stack, where the stack check sees it.
+	 */
+	kgr_redirect_sync();
+
+	patch->enabled = true;
+	kgr_trans = patch;
+	kgr_trans_to_new = true;
+	ret = kgr_migrate_start(ranges, nr);
+	kfree(ranges);
+	if (ret) {
+		pr_err("%s: cannot start the transition: %d\n", patch->name,
+		       ret);
+		patch->enabled = false;
+		kgr_trans = NULL;
+		goto rollback;
+	}
+	pr_info("%s: applying\n", patch->name);
+	return 0;
+
+rollback:
+	kgr_apply_rollback(patch);
+	return ret;
+}
+
+/* Start the transition back to the code below @patch. kgr_mutex. */
+static int kgr_revert(struct kgr_patch *patch)
+{
+	struct kgr_range *ranges;
+	int nr, ret;
+
+	if (kgr_trans) {
+		pr_err("%s: the transition of %s is still running\n",
+		       patch->name, kgr_trans->name);
+		return -EBUSY;
+	}
+	ret = kgr_check_on_top(patch);
+	if (ret)
+		return ret;
+	nr = kgr_build_ranges(patch, false, &ranges);
+	if (nr < 0)
+		return nr;
+
+	kgr_hooks_pre_revert(patch);
+	ret = kgr_migrate_prepare(false);
+	if (ret)
+		goto out;
+	/* Universes first: a handler that sees REVERTING must see them. */
+	smp_wmb();
+	kgr_set_states(patch, KGR_FUN_REVERTING);
+	/* No handler may still act on FAST once tasks start moving. */
+	kgr_redirect_sync();
+
+	patch->enabled = false;
+	kgr_trans = patch;
+	kgr_trans_to_new = false;
+	ret = kgr_migrate_start(ranges, nr);
+	if (ret) {
+		pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
+		kgr_set_states(patch, KGR_FUN_FAST);
+		kgr_migrate_abort();
+		patch->enabled = true;
+		kgr_trans = NULL;
+		goto out;
+	}
+	pr_info("%s: reverting\n", patch->name);
+out:
+	kfree(ranges);
+	return ret;
+}
+
+/* Turn the running transition of @patch around. kgr_mutex. */
+static int kgr_reverse(struct kgr_patch *patch)
+{
+	struct kgr_range *ranges;
+	int nr, ret;
+
+	nr = kgr_build_ranges(patch, !kgr_trans_to_new, &ranges);
+	if (nr < 0)
+		return nr;
+	ret = kgr_migrate_reverse(ranges, nr);
+	kfree(ranges);
+	if (ret) {
+		pr_err("%s: cannot reverse the transition: %d\n", patch->name,
+		       ret);
+		return ret;
+	}
+	/* The handler reads SLOW and REVERTING alike: no sync needed. */
+	kgr_trans_to_new = !kgr_trans_to_new;
+	kgr_set_states(patch, kgr_trans_to_new ? KGR_FUN_SLOW :
+						 KGR_FUN_REVERTING);
+	patch->enabled = kgr_trans_to_new;
+	pr_info("%s: transition reversed, now %s\n", patch->name,
+		kgr_trans_to_new ? "applying" : "reverting");
+	return 0;
+}
+
+/*
+ * replace_all finished: every other applied patch is reverted, and the
+ * nops, whose job was to hide those patches, go too. kgr_mutex.
+ */
+static void kgr_retire_replaced(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *nop;
+	struct kgr_patch *old;
+
+	list_for_each_entry(old, &kgr_patches, list)
+		if (old != patch && old->enabled)
+			kgr_pop_funs(old);
+	kgr_for_each_nop(patch, nop)
+		if (kgr_fun_redirected(nop))
+			kgr_redirect_del(nop);
+	kgr_redirect_sync();
+	kgr_free_nops(patch);
+
+	list_for_each_entry(old, &kgr_patches, list) {
+		if (old == patch || !old->enabled)
+			continue;
+		old->enabled = false;
+		kgr_release_owner(old);
+		pr_info("%s: replaced by %s\n", old->name, patch->name);
+	}
+}
+
+void kgr_transition_finish(void)
+{
+	struct kgr_patch *patch = kgr_trans;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (WARN_ON(!patch))
+		return;
+	kgr_trans = NULL;
+
+	if (kgr_trans_to_new) {
+		kgr_set_states(patch, KGR_FUN_FAST);
+		if (patch->replace_all)
+			kgr_retire_replaced(patch);
+		kgr_hooks_post_apply(patch);
+		pr_info("%s: applied\n", patch->name);
+		return;
+	}
+
+	kgr_pop_funs(patch);
+	/* No handler may still read the popped entries or the nops. */
+	kgr_redirect_sync();
+	kgr_free_nops(patch);
+	kgr_hooks_post_revert(patch, NULL);
+	kgr_symbols_reset(patch, NULL, true);
+	pr_info("%s: reverted\n", patch->name);
+	kgr_release_owner(patch);
+}
+
+/**
+ * kgr_patch_set_enabled() - revert or re-apply a registered patch
+ * @patch: the patch
+ * @enable: true to apply, false to revert
+ *
+ * Writing the opposite of a transition that runs turns it around.
+ *
+ * Return: 0, -EINVAL when @patch is already in that state or is not
+ * registered, -EBUSY when another transition runs or a newer patch
+ * stacks on @patch, or an error of the apply.
+ */
+int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable)
+{
+	int ret;
+
+	mutex_lock(&kgr_mutex);
+	if (!patch->registered)
+		ret = -EINVAL;
+	else if (kgr_trans == patch && kgr_trans_to_new != enable)
+		ret = kgr_reverse(patch);
+	else if (patch->enabled == enable)
+		ret = -EINVAL;
+	else
+		ret = enable ? kgr_apply(patch) : kgr_revert(patch);
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
+/**
+ * kgr_patch_force() - finish the transition of @patch by force
+ * @patch: the patch whose transition runs
+ *
+ * Return: 0, or -EINVAL when no transition of @patch runs.
+ */
+int kgr_patch_force(struct kgr_patch *patch)
+{
+	int ret = 0;
+
+	mutex_lock(&kgr_mutex);
+	if (kgr_trans != patch) {
+		ret = -EINVAL;
+	} else {
+		pr_warn("%s: transition forced: tasks may run old and new code mixed\n",
+			patch->name);
+		kgr_migrate_force();
+	}
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
+/*
+ * kgr.ko's fields of a patch being registered start from zero, also when
+ * the same object was registered before (a KUnit test reusing a patch).
+ */
+static void kgr_init_private(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+
+	memset(&patch->kobj, 0, sizeof(patch->kobj));
+	patch->kobj_added = false;
+	patch->enabled = false;
+	patch->registered = false;
+	patch->nops = NULL;
+	patch->nr_nops = 0;
+	kgr_for_each_fun(patch, fun) {
+		fun->patch = patch;
+		fun->old_addr = 0;
+		fun->old_size = 0;
+		fun->state = KGR_FUN_INIT;
+		fun->ops = NULL;
+		memset(&fun->kobj, 0, sizeof(fun->kobj));
+		fun->kobj_added = false;
+	}
+}
+
+/* Give up the name @patch reserved in kgr_patches. */
+static void kgr_unregister(struct kgr_patch *patch)
+{
+	mutex_lock(&kgr_mutex);
+	list_del(&patch->list);
+	patch->registered = false;
+	mutex_unlock(&kgr_mutex);
+}
+
+int kgr_patch_kernel(struct kgr_patch *patch)
+{
+	int ret;
+
+	if (!patch) {
+		pr_err("NULL patch refused\n");
+		return -EINVAL;
+	}
+	ret = kgr_check_fields(patch);
+	if (!ret)
+		ret = kgr_check_build_id(patch);
+	if (ret)
+		return ret;
+
+	/* Reserve the name: sysfs must be created without kgr_mutex. */
+	mutex_lock(&kgr_mutex);
+	if (kgr_find_patch(patch->name)) {
+		pr_err("%s: a patch of that name is already registered\n",
+		       patch->name);
+		mutex_unlock(&kgr_mutex);
+		return -EEXIST;
+	}
+	kgr_init_private(patch);
+	list_add_tail(&patch->list, &kgr_patches);
+	mutex_unlock(&kgr_mutex);
+
+	ret = kgr_sysfs_add_patch(patch);
+	if (ret) {
+		kgr_unregister(patch);
+		return ret;
+	}
+
+	mutex_lock(&kgr_mutex);
+	ret = kgr_apply(patch);
+	if (!ret)
+		patch->registered = true;
+	mutex_unlock(&kgr_mutex);
+	if (ret) {
+		kgr_unregister(patch);
+		kgr_sysfs_del_patch(patch);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kgr_patch_kernel);
+
+void kgr_patch_remove(struct kgr_patch *patch)
+{
+	mutex_lock(&kgr_mutex);
+	if (!patch->registered) {
+		mutex_unlock(&kgr_mutex);
+		return;
+	}
+	if (WARN(patch->enabled || kgr_trans == patch,
+		 "kgr: %s: removal of an applied patch refused\n",
+		 patch->name)) {
+		mutex_unlock(&kgr_mutex);
+		return;
+	}
+	list_del(&patch->list);
+	patch->registered = false;
+	mutex_unlock(&kgr_mutex);
+	kgr_sysfs_del_patch(patch);
+}
+EXPORT_SYMBOL_GPL(kgr_patch_remove);
+
+static int __init kgr_init(void)
+{
+	int ret;
+
+	ret = kgr_kallsyms_init();
+	if (ret)
+		return ret;
+	ret = kgr_redirect_init();
+	if (ret)
+		return ret;
+	ret = kgr_migrate_init();
+	if (ret)
+		return ret;
+	ret = kgr_sysfs_init();
+	if (ret)
+		goto migrate;
+	ret = kgr_module_init();
+	if (ret)
+		goto sysfs;
+	return 0;
+sysfs:
+	kgr_sysfs_exit();
+migrate:
+	kgr_migrate_exit();
+	return ret;
+}
+
+/* Every patch module holds a reference on kgr.ko: nothing is registered. */
+static void __exit kgr_exit(void)
+{
+	kgr_module_exit();
+	kgr_sysfs_exit();
+	kgr_migrate_exit();
+	kgr_shadow_exit();
+}
+
+module_init(kgr_init);
+module_exit(kgr_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("kGraft-style live patching");

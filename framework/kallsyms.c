@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kallsyms.c - symbol resolution for kgr.ko
+ *
+ * kallsyms_lookup_name() is not exported since 5.7. kgr finds it once,
+ * through the address a kprobe on it resolves to, and uses it to find the
+ * other non-exported helpers it needs. Patch targets and shims are counted
+ * in kallsyms order exactly as kernel/livepatch/core.c counts sympos.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <asm/cpufeature.h>
+#include "internal.h"
+
+/* Candidates printed when a name without sympos is ambiguous. */
+#define KGR_MAX_CANDIDATES 8
+
+/* endbr64: a function that may be called indirectly under IBT starts so. */
+#define KGR_ENDBR64 0xfa1e0ff3U
+
+/* Written once by kgr_kallsyms_init(), read-only afterwards. */
+static unsigned long (*kgr_kallsyms_lookup_name)(const char *name);
+static int (*kgr_kallsyms_lookup_size_offset)(unsigned long addr,
+					      unsigned long *size,
+					      unsigned long *offset);
+/* Same prototype on 6.1 and 6.12, unlike kallsyms_on_each_symbol(). */
+static int (*kgr_kallsyms_on_each_match_symbol)(int (*fn)(void *,
+							  unsigned long),
+						const char *name, void *data);
+static struct module *(*kgr_find_module_fn)(const char *name);
+
+/*
+ * Under IBT, kernel functions whose address is never taken lose their
+ * endbr64 at build time ("sealed"); calling one through a pointer would
+ * trap. Refuse such a helper up front instead.
+ */
+static bool kgr_callable(unsigned long addr)
+{
+	u32 insn;
+
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return true;
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn == KGR_ENDBR64;
+}
+
+unsigned long kgr_lookup_name(const char *name)
+{
+	return kgr_kallsyms_lookup_name(name);
+}
+
+/* A helper kgr.ko calls through a pointer: present and callable. */
+static unsigned long kgr_lookup_callable(const char *name)
+{
+	unsigned long addr = kgr_lookup_name(name);
+
+	if (!addr) {
+		pr_err("kernel function %s not found\n", name);
+		return 0;
+	}
+	if (!kgr_callable(addr)) {
+		pr_err("kernel function %s is sealed by IBT, cannot call it\n",
+		       name);
+		return 0;
+	}
+	return addr;
+}
+
+/*
+ * Find kallsyms_lookup_name(): a kprobe resolves a symbol name to an
+ * address when it is registered, which is all kgr needs from it.
+ */
+static unsigned long kgr_find_lookup_name(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	unsigned long addr;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret) {
+		pr_err("cannot find kallsyms_lookup_name through a kprobe: %d\n",
+		       ret);
+		return 0;
+	}
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	if (!kgr_callable(addr)) {
+		pr_err("kallsyms_lookup_name is sealed by IBT, cannot call it\n");
+		return 0;
+	}
+	return addr;
+}
+
+int kgr_kallsyms_init(void)
+{
+	kgr_kallsyms_lookup_name = (void *)kgr_find_lookup_name();
+	if (!kgr_kallsyms_lookup_name)
+		return -ENOENT;
+
+	kgr_kallsyms_lookup_size_offset =
+		(void *)kgr_lookup_callable("kallsyms_lookup_size_offset");
+	kgr_kallsyms_on_each_match_symbol =
+		(void *)kgr_lookup_callable("kallsyms_on_each_match_symbol");
+	kgr_find_module_fn = (void *)kgr_lookup_callable("find_module");
+	if (!kgr_kallsyms_lookup_size_offset ||
+	    !kgr_kallsyms_on_each_match_symbol || !kgr_find_module_fn)
+		return -ENOENT;
+	return 0;
+}
+
+struct module *kgr_find_module(const char *name)
+{
+	return kgr_find_module_fn(name);
+}
+
+/**
+ * struct kgr_find_arg - state of one search through kallsyms
+ * @objname: the module searched, NULL for vmlinux
+ * @name: the symbol searched
+ * @pos: the wanted position, 0 to require a unique name
+ * @count: matches so far
+ * @addr: address of the match at @pos (or of the last one when @pos is 0)
+ * @candidates: the first matches, to list an ambiguity
+ */
+struct kgr_find_arg {
+	const char *objname;
+	const char *name;
+	unsigned long pos;
+	unsigned long count;
+	unsigned long addr;
+	unsigned long candidates[KGR_MAX_CANDIDATES];
+};
+
+/* One more symbol seen; non-zero stops the walk once @pos is reached. */
+static int kgr_find_match(struct kgr_find_arg *args, unsigned long addr)
+{
+	if (args->count < KGR_MAX_CANDIDATES)
+		args->candidates[args->count] = addr;
+	args->count++;
+	if (!args->pos || args->count == args->pos)
+		args->addr = addr;
+	return args->pos && args->count == args->pos;
+}
+
+/* vmlinux: the symbols named @args->name, in address (kallsyms) order. */
+static int kgr_find_callback(void *data, unsigned long addr)
+{
+	return kgr_find_match(data, addr);
+}
+
+/*
+ * A module: its symbol table in order, as module_kallsyms_on_each_symbol()
+ * walks it for the kernel's livepatch (whose prototype differs between 6.1
+ * and 6.12). find_module() and the table need an RCU-sched read side.
+ */
+static void kgr_find_module_symbol(struct kgr_find_arg *args)
+{
+	struct mod_kallsyms *kallsyms;
+	struct module *mod;
+	unsigned int i;
+
+	preempt_disable();
+	mod = kgr_find_module(args->objname);
+	if (!mod || mod->state == MODULE_STATE_UNFORMED)
+		goto out;
+	kallsyms = rcu_dereference_sched(mod->kallsyms);
+	for (i = 0; i < kallsyms->num_symtab; i++) {
+		const Elf_Sym *sym = &kallsyms->symtab[i];
+
+		if (sym->st_shndx == SHN_UNDEF ||
+		    strcmp(args->name, kallsyms->strtab + sym->st_name))
+			continue;
+		if (kgr_find_match(args, sym->st_value))
+			break;
+	}
+out:
+	preempt_enable();
+}
+
+static void kgr_find_symbol(struct kgr_find_arg *args)
+{
+	if (args->objname)
+		kgr_find_module_symbol(args);
+	else
+		kgr_kallsyms_on_each_match_symbol(kgr_find_callback, args->name,
+						  args);
+}
+
+static void kgr_log_candidates(const char *patch_name,
+			       const struct kgr_find_arg *args)
+{
+	const char *obj = args->objname ? args->objname : "vmlinux";
+	unsigned long i;
+
+	pr_err("%s: symbol '%s' is ambiguous in %s (%lu candidates), set sympos:\n",
+	       patch_name, args->name, obj, args->count);
+	/*
+	 * The raw address is what /proc/kallsyms shows root, who is the
+	 * reader of this log (Debian restricts dmesg to root).
+	 */
+	for (i = 0; i < args->count && i < KGR_MAX_CANDIDATES; i++)
+		pr_err("%s:   sympos %lu: %pS at 0x%lx\n", patch_name, i + 1,
+		       (void *)args->candidates[i], args->candidates[i]);
+}
+
+int kgr_resolve(const char *patch_name, const char *objname, const char *name,
+		unsigned long sympos, unsigned long *addr, unsigned long *size)
+{
+	struct kgr_find_arg args = {
+		.objname = objname,
+		.name = name,
+		.pos = sympos,
+	};
+	const char *obj = objname ? objname : "vmlinux";
+	unsigned long offset;
+
+	kgr_find_symbol(&args);
+
+	if (!args.count) {
+		pr_err("%s: symbol '%s' not found in %s\n", patch_name, name, obj);
+		return -ENOENT;
+	}
+	if (!sympos && args.count > 1) {
+		kgr_log_candidates(patch_name, &args);
+		return -EINVAL;
+	}
+	if (sympos && args.count != sympos) {
+		pr_err("%s: symbol '%s' has no position %lu in %s (%lu found)\n",
+		       patch_name, name, sympos, obj, args.count);
+		return -ENOENT;
+	}
+
+	*addr = args.addr;
+	if (size && !kgr_kallsyms_lookup_size_offset(args.addr, size, &offset)) {
+		pr_err("%s: no size for symbol '%s' in %s\n", patch_name, name,
+		       obj);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+unsigned long kgr_symbol_size(unsigned long addr)
+{
+	unsigned long size, offset;
+
+	if (!kgr_kallsyms_lookup_size_offset(addr, &size, &offset))
+		return 0;
+	return size - offset;
+}

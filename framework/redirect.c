@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * redirect.c - ftrace redirection of old functions to new ones
+ *
+ * One ftrace_ops with IPMODIFY per patched address. Its handler runs at
+ * the fentry site of the old function and sets the saved instruction
+ * pointer to the function the calling task must run; the trampoline then
+ * "returns" into it, so under IBT the new function is entered by a ret,
+ * which needs no endbr64 (as kernel/livepatch does on 6.12).
+ *
+ * Each ops keeps a stack of the functions replacing its address, newest
+ * first, so that patches stack: the top one runs, the one below it is what
+ * tasks still in the old universe run during a transition.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ftrace.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include "internal.h"
+
+/* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
+static LIST_HEAD(kgr_ops_list);
+
+/* Non-exported ftrace internals, resolved by kgr_redirect_init(). */
+static unsigned long (*kgr_ftrace_location)(unsigned long ip);
+static int (*kgr_ftrace_ops_test)(struct ftrace_ops *ops, unsigned long ip,
+				  void *regs);
+static struct ftrace_ops __rcu **kgr_ftrace_ops_list;
+static struct ftrace_ops *kgr_ftrace_list_end;
+
+int kgr_redirect_init(void)
+{
+	kgr_ftrace_location = (void *)kgr_lookup_name("ftrace_location");
+	if (!kgr_ftrace_location) {
+		pr_err("kernel function ftrace_location not found\n");
+		return -ENOENT;
+	}
+	/* Only used to name who else holds a target: optional. */
+	kgr_ftrace_ops_test = (void *)kgr_lookup_name("ftrace_ops_test");
+	kgr_ftrace_ops_list = (void *)kgr_lookup_name("ftrace_ops_list");
+	kgr_ftrace_list_end = (void *)kgr_lookup_name("ftrace_list_end");
+	return 0;
+}
+
+/* Renamed in 6.2: ftrace_instruction_pointer_set() on 6.1. */
+static inline void kgr_set_ip(struct ftrace_regs *fregs, unsigned long ip)
+{
+#ifdef ftrace_regs_set_instruction_pointer
+	ftrace_regs_set_instruction_pointer(fregs, ip);
+#else
+	ftrace_instruction_pointer_set(fregs, ip);
+#endif
+}
+
+/*
+ * The hot path. After finalize (FAST) it only reads the top of the stack.
+ * During a transition it asks migrate.c for the universe of the calling
+ * task (or, in interrupt and NMI context, the one migrate.c chose) and
+ * sends old-universe tasks one entry down, or to the original code.
+ */
+static void notrace kgr_ftrace_handler(unsigned long ip,
+				       unsigned long parent_ip,
+				       struct ftrace_ops *fops,
+				       struct ftrace_regs *fregs)
+{
+	struct kgr_ops *ops = container_of(fops, struct kgr_ops, fops);
+	struct kgr_patch_fun *fun;
+	int bit;
+
+	/* Also disables preemption: kgr_redirect_sync() waits for us. */
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (WARN_ON_ONCE(bit < 0))
+		return;
+
+	fun = list_first_or_null_rcu(&ops->func_stack, struct kgr_patch_fun,
+				     stack_node);
+	if (WARN_ON_ONCE(!fun))
+		goto unlock;
+
+	if (unlikely(READ_ONCE(fun->state) != KGR_FUN_FAST)) {
+		/* Pairs with smp_wmb() in core.c: universes set before state. */
+		smp_rmb();
+		if (!kgr_task_in_new_universe()) {
+			fun = list_entry_rcu(fun->stack_node.next,
+					     struct kgr_patch_fun, stack_node);
+			if (&fun->stack_node == &ops->func_stack)
+				goto unlock;
+		}
+	}
+
+	/* NULL: a replace_all patch sends this function back to the original. */
+	if (fun->new_fun)
+		kgr_set_ip(fregs, (unsigned long)fun->new_fun);
+unlock:
+	ftrace_test_recursion_unlock(bit);
+}
+
+static struct kgr_ops *kgr_find_ops(unsigned long old_addr)
+{
+	struct kgr_ops *ops;
+
+	list_for_each_entry(ops, &kgr_ops_list, node)
+		if (ops->old_addr == old_addr)
+			return ops;
+	return NULL;
+}
+
+struct kgr_patch_fun *kgr_redirect_top(unsigned long old_addr)
+{
+	struct kgr_ops *ops = kgr_find_ops(old_addr);
+
+	if (!ops)
+		return NULL;
+	return list_first_entry(&ops->func_stack, struct kgr_patch_fun,
+				stack_node);
+}
+
+struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun)
+{
+	if (list_is_last(&fun->stack_node, &fun->ops->func_stack))
+		return NULL;
+	return list_next_entry(fun, stack_node);
+}
+
+/*
+ * ftrace refused our IPMODIFY ops: someone else modifies the ip there.
+ * Name the handlers of the other IPMODIFY users of @ip (klp_ftrace_handler
+ * for the kernel's livepatch, kprobe_ftrace_handler for a kprobe), walking
+ * the ops list the way ftrace's own list function does.
+ */
+static void kgr_log_holders(const char *patch_name, const char *name,
+			    unsigned long ip)
+{
+	/* Only tells ftrace_ops_test() that ops saving regs may match. */
+	static struct pt_regs regs_saved;
+	struct ftrace_ops *op;
+	bool named = false;
+
+	if (kgr_ftrace_ops_list && kgr_ftrace_list_end) {
+		preempt_disable_notrace();
+		for (op = rcu_dereference_raw(*kgr_ftrace_ops_list);
+		     op && op != kgr_ftrace_list_end;
+		     op = rcu_dereference_raw(op->next)) {
+			if (!(op->flags & FTRACE_OPS_FL_IPMODIFY) ||
+			    !(op->flags & FTRACE_OPS_FL_ENABLED) ||
+			    op->func == kgr_ftrace_handler)
+				continue;
+			if (kgr_ftrace_ops_test &&
+			    !kgr_ftrace_ops_test(op, ip, &regs_saved))
+				continue;
+			pr_err("%s: '%s' is already redirected by %ps\n",
+			       patch_name, name, op->func);
+			named = true;
+		}
+		preempt_enable_notrace();
+	}
+	if (!named)
+		pr_err("%s: '%s' is already redirected by another ftrace user (livepatch or kprobe)\n",
+		       patch_name, name);
+}
+
+static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
+{
+	const char *patch_name = fun->patch->name;
+	unsigned long loc;
+	struct kgr_ops *ops;
+	int ret;
+
+	loc = kgr_ftrace_location(fun->old_addr);
+	if (!loc) {
+		pr_err("%s: '%s' cannot be traced (notrace, inlined or no fentry)\n",
+		       patch_name, fun->name);
+		return ERR_PTR(-EINVAL);
+	}
+
+	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		return ERR_PTR(-ENOMEM);
+	ops->old_addr = fun->old_addr;
+	INIT_LIST_HEAD(&ops->func_stack);
+	ops->fops.func = kgr_ftrace_handler;
+	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+			  FTRACE_OPS_FL_SAVE_REGS |
+#endif
+			  FTRACE_OPS_FL_IPMODIFY |
+			  FTRACE_OPS_FL_PERMANENT;
+	/* The handler may run as soon as it is registered. */
+	list_add_rcu(&fun->stack_node, &ops->func_stack);
+
+	ret = ftrace_set_filter_ip(&ops->fops, loc, 0, 0);
+	if (ret) {
+		pr_err("%s: '%s' cannot be traced: ftrace filter error %d\n",
+		       patch_name, fun->name, ret);
+		ret = -EINVAL;
+		goto free;
+	}
+	ret = register_ftrace_function(&ops->fops);
+	if (ret) {
+		if (ret == -EBUSY)
+			kgr_log_holders(patch_name, fun->name, loc);
+		else
+			pr_err("%s: cannot redirect '%s': ftrace error %d\n",
+			       patch_name, fun->name, ret);
+		ftrace_set_filter_ip(&ops->fops, loc, 1, 0);
+		goto free;
+	}
+	list_add(&ops->node, &kgr_ops_list);
+	return ops;
+free:
+	kfree(ops);
+	return ERR_PTR(ret);
+}
+
+int kgr_redirect_add(struct kgr_patch_fun *fun)
+{
+	struct kgr_ops *ops;
+
+	lockdep_assert_held(&kgr_mutex);
+	ops = kgr_find_ops(fun->old_addr);
+	if (ops) {
+		fun->ops = ops;
+		list_add_rcu(&fun->stack_node, &ops->func_stack);
+		return 0;
+	}
+	ops = kgr_ops_create(fun);
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	fun->ops = ops;
+	return 0;
+}
+
+void kgr_redirect_del(struct kgr_patch_fun *fun)
+{
+	struct kgr_ops *ops = fun->ops;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (WARN_ON(!ops))
+		return;
+	fun->ops = NULL;
+	if (!list_is_singular(&ops->func_stack)) {
+		list_del_rcu(&fun->stack_node);
+		return;
+	}
+	/* Unregistering waits for every handler in flight (DYNAMIC ops). */
+	WARN_ON(unregister_ftrace_function(&ops->fops));
+	WARN_ON(ftrace_set_filter_ip(&ops->fops, kgr_ftrace_location(ops->old_addr),
+				     1, 0));
+	list_del_rcu(&fun->stack_node);
+	list_del(&ops->node);
+	kfree(ops);
+}
+
+void kgr_redirect_sync(void)
+{
+	/*
+	 * Like klp_synchronize_transition(): every CPU schedules, so every
+	 * handler that read the old stack or state has returned, including
+	 * those running where RCU does not watch (idle, entry code).
+	 */
+	synchronize_rcu_tasks_rude();
+}
