@@ -17,7 +17,6 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include <linux/slab.h>
-#include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
 #include "internal.h"
@@ -263,12 +262,6 @@ static const struct kobj_type kgr_fun_ktype = {
 	.default_groups = kgr_fun_groups,
 };
 
-static bool kgr_same_object(const struct kgr_patch_fun *a,
-			    const struct kgr_patch_fun *b)
-{
-	return !strcmp(kgr_objname(a), kgr_objname(b));
-}
-
 /*
  * The object directory of @fun: the one an earlier function of the same
  * object already lives in, or a new one. An ERR_PTR() on failure.
@@ -281,7 +274,7 @@ static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
 	int ret;
 
 	for (prev = patch->patches; prev != fun; prev++)
-		if (prev->kobj_added && kgr_same_object(prev, fun))
+		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
 			return prev->kobj.parent;
 
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
@@ -308,7 +301,7 @@ static bool kgr_fun_owns_obj(struct kgr_patch *patch,
 	struct kgr_patch_fun *prev;
 
 	for (prev = patch->patches; prev != fun; prev++)
-		if (prev->kobj_added && kgr_same_object(prev, fun))
+		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
 			return false;
 	return true;
 }
@@ -393,7 +386,7 @@ int kgr_sysfs_add_patch(struct kgr_patch *patch)
 	}
 	patch->kobj_added = true;
 
-	for (fun = patch->patches; fun->name; fun++) {
+	kgr_for_each_fun(patch, fun) {
 		ret = kgr_sysfs_add_fun(patch, fun);
 		if (ret) {
 			kgr_sysfs_del_patch(patch);
