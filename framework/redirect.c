@@ -55,10 +55,26 @@ static inline void kgr_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 }
 
 /*
- * The hot path. After finalize (FAST) it only reads the top of the stack.
- * During a transition it asks migrate.c for the universe of the calling
- * task (or, in interrupt and NMI context, the one migrate.c chose) and
- * sends old-universe tasks one entry down, or to the original code.
+ * During a transition: the entry the calling task runs, by its universe
+ * (or, in interrupt and NMI context, the one migrate.c chose): the top one
+ * in the new universe, the one below (NULL: the original) in the old one.
+ * Out of line, to keep the hot path free of saved registers.
+ */
+static noinline notrace struct kgr_patch_fun *
+kgr_fun_for_task(struct kgr_ops *ops, struct kgr_patch_fun *fun)
+{
+	/* Pairs with smp_wmb() in core.c: universes set before state. */
+	smp_rmb();
+	if (kgr_task_in_new_universe())
+		return fun;
+	fun = list_entry_rcu(fun->stack_node.next, struct kgr_patch_fun,
+			     stack_node);
+	return &fun->stack_node == &ops->func_stack ? NULL : fun;
+}
+
+/*
+ * The hot path. After finalize (FAST) it only reads the top of the stack
+ * and sets the ip: no per-task lookup.
  */
 static void notrace kgr_ftrace_handler(unsigned long ip,
 				       unsigned long parent_ip,
@@ -78,20 +94,11 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 				     stack_node);
 	if (WARN_ON_ONCE(!fun))
 		goto unlock;
+	if (unlikely(READ_ONCE(fun->state) != KGR_FUN_FAST))
+		fun = kgr_fun_for_task(ops, fun);
 
-	if (unlikely(READ_ONCE(fun->state) != KGR_FUN_FAST)) {
-		/* Pairs with smp_wmb() in core.c: universes set before state. */
-		smp_rmb();
-		if (!kgr_task_in_new_universe()) {
-			fun = list_entry_rcu(fun->stack_node.next,
-					     struct kgr_patch_fun, stack_node);
-			if (&fun->stack_node == &ops->func_stack)
-				goto unlock;
-		}
-	}
-
-	/* NULL: a replace_all patch sends this function back to the original. */
-	if (fun->new_fun)
+	/* NULL new_fun: a replace_all patch sends it back to the original. */
+	if (fun && fun->new_fun)
 		kgr_set_ip(fregs, (unsigned long)fun->new_fun);
 unlock:
 	ftrace_test_recursion_unlock(bit);
