@@ -10,7 +10,8 @@
  *   sympos=  its position             must_exist= 0: skip it if missing
  *   name=    patch name               build_id= vmlinux build-id to demand
  *   shim=    a symbol to resolve      twice=   1: the same target twice
- *   empty=   1: no new function
+ *   empty=   1: no new function      hook_err= errno the pre_apply hook
+ *                                              of module obj= returns
  */
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -34,6 +35,8 @@ static bool twice;
 module_param(twice, bool, 0444);
 static bool empty;
 module_param(empty, bool, 0444);
+static int hook_err;
+module_param(hook_err, int, 0444);
 
 static void *kgr_test_shim;
 
@@ -42,6 +45,16 @@ static int kgr_test_patch_show(struct seq_file *m, void *v)
 	seq_puts(m, "kgr_test_patch\n");
 	return 0;
 }
+
+static int kgr_test_patch_pre_apply(struct kgr_patch *patch)
+{
+	return -hook_err;
+}
+
+static struct kgr_hooks object_hooks[] = {
+	{ .pre_apply = kgr_test_patch_pre_apply },
+	{ }
+};
 
 static struct kgr_symbol symbols[] = {
 	KGR_SYMBOL(kgr_test_shim, unset),
@@ -69,6 +82,10 @@ static int __init kgr_test_patch_init(void)
 {
 	patch.name = name;
 	patch.build_id = build_id;
+	if (hook_err && obj) {
+		object_hooks[0].objname = obj;
+		patch.object_hooks = object_hooks;
+	}
 	if (shim) {
 		symbols[0].name = shim;
 		patch.symbols = symbols;

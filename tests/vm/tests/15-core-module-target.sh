@@ -27,3 +27,27 @@ kgr_wait_transition kgr_sample_module
 expect_contains "$(cat /proc/kgr_test_target)" "patched 1"
 kgr_revert kgr_sample_module kgr_sample_module
 rmmod kgr_test_target || fail "rmmod of the target failed"
+
+# Refusals when the module loads: a missing symbol, a failing pre_apply
+# hook. insmod of the target fails with the errno; the patch stays.
+insmod $KO/kgr_test_patch.ko target=kgr_no_such_fn obj=kgr_test_target ||
+	fail "a patch of a module not loaded yet was refused"
+kgr_wait_transition kgr_test_patch
+dmesg -c > /dev/null
+out=$(insmod $KO/kgr_test_target.ko 2>&1) && fail "target loaded without kgr_no_such_fn"
+expect_contains "$out" "unknown symbol"
+expect_contains "$(dmesg)" "kgr_test_patch: symbol 'kgr_no_such_fn' not found in kgr_test_target"
+expect_contains "$(dmesg)" "kgr_test_patch: refusing to load module kgr_test_target: -2"
+kgr_revert kgr_test_patch kgr_test_patch
+
+insmod $KO/kgr_test_patch.ko target=kgr_test_target_show obj=kgr_test_target hook_err=1 ||
+	fail "a patch with a module hook was refused"
+kgr_wait_transition kgr_test_patch
+dmesg -c > /dev/null
+out=$(insmod $KO/kgr_test_target.ko 2>&1) && fail "target loaded despite its failing pre_apply hook"
+expect_contains "$out" "Operation not permitted"
+expect_contains "$(dmesg)" "kgr_test_patch: pre_apply hook of kgr_test_target failed: -1"
+kgr_revert kgr_test_patch kgr_test_patch
+load kgr_test_target
+expect_contains "$(cat /proc/kgr_test_target)" "original 1"
+rmmod kgr_test_target || fail "rmmod of the target failed"
