@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The sysfs ABI while a transition runs: a reader asleep in a patched
+# pipe_read keeps kgr_test_pipe's transition open (no fake signal for a
+# minute). in_progress, transition and blocking say so; bad writes change
+# nothing; writing 0 to enabled turns the transition around; after a
+# re-apply, force ends it at once and taints the kernel (K).
+# allow-taint: K
+# timeout: 60
+. /tests/lib.sh
+
+P=kgr_test_pipe
+D=$KGR/$P
+PARAM=/sys/module/kgr/parameters/migrate_signal_ms
+K=32768
+
+load_kgr
+cd /tmp
+rm -f fifo
+mkfifo fifo
+(line=$(cat /tmp/fifo)) &
+reader=$!
+n=50
+while [ "$(cat /proc/$reader/wchan 2>/dev/null)" != pipe_read ]; do
+	n=$((n - 1))
+	[ $n -gt 0 ] || fail "reader never slept in pipe_read"
+	sleep 0.1
+done
+
+old_timeout=$(cat $PARAM)
+echo 60000 > $PARAM
+load $P
+sleep 0.5
+[ "$(cat $D/transition)" = 1 ] || fail "no transition while the reader blocks"
+[ "$(cat $KGR/in_progress)" = 1 ] || fail "in_progress is not 1 during a transition"
+[ "$(cat $D/enabled)" = 1 ] || fail "enabled is not 1 while applying"
+F=$D/vmlinux/pipe_read,1
+[ "$(cat $F/state)" = slow ] || fail "state while applying: $(cat $F/state)"
+expect_contains "$(cat $D/blocking)" "$reader sh pipe_read"
+
+# Bad writes: refused, and the transition runs on unchanged.
+echo maybe > $D/enabled 2>/dev/null && fail "enabled accepted 'maybe'"
+echo x > $D/force 2>/dev/null && fail "force accepted 'x'"
+echo 0 > $D/force || fail "force refused 0, which does nothing"
+[ "$(cat $D/transition)" = 1 ] || fail "a refused write ended the transition"
+[ "$(cat $D/enabled)" = 1 ] || fail "a refused write changed enabled"
+[ $(( $(cat /proc/sys/kernel/tainted) & K )) = 0 ] || fail "tainted K before any force"
+
+# Reverse: the reader never left the old code, so the way back is free.
+echo 0 > $D/enabled || fail "reversing the transition refused"
+[ "$(cat $D/enabled)" = 0 ] || fail "enabled is not 0 after the reversal"
+kgr_wait_transition $P 10
+[ "$(cat $KGR/in_progress)" = 0 ] || fail "in_progress still 1 after the reversal"
+[ "$(cat $F/state)" = init ] || fail "state after the reversal: $(cat $F/state)"
+[ -z "$(cat $D/blocking)" ] || fail "blocking not empty after the reversal"
+echo 1 > $D/force 2>/dev/null && fail "force accepted with no transition"
+
+# Apply again, and force: the reader is declared moved.
+echo 1 > $D/enabled || fail "re-apply refused"
+sleep 0.5
+[ "$(cat $D/transition)" = 1 ] || fail "no transition after the re-apply"
+echo 1 > $D/force || fail "force refused during the transition"
+kgr_wait_transition $P 10
+[ "$(cat $F/state)" = fast ] || fail "state after force: $(cat $F/state)"
+[ $(( $(cat /proc/sys/kernel/tainted) & K )) != 0 ] || fail "force did not taint K"
+dmesg | grep -q "still blocking" || fail "force did not log the blocking tasks"
+
+echo "$old_timeout" > $PARAM
+kgr_revert $P $P
+echo hello > /tmp/fifo
+wait $reader
+exit 0
