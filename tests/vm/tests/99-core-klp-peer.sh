@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Coexistence with the kernel's own livepatch: a klp patch of another
 # function works alongside kgr; on the same function kgr gets -EBUSY and
-# names klp's handler.
+# names klp's handler. Named to run last in its boot: a kernel livepatch
+# taints the kernel (K) until reboot, and later tests may check for K.
 # timeout: 120
 # allow-taint: K
 . /tests/lib.sh
