@@ -262,6 +262,18 @@ static const struct kobj_type kgr_fun_ktype = {
 	.default_groups = kgr_fun_groups,
 };
 
+/* An earlier function of @fun's object that has its directory, or NULL. */
+static struct kgr_patch_fun *kgr_sysfs_sibling(struct kgr_patch *patch,
+					       struct kgr_patch_fun *fun)
+{
+	struct kgr_patch_fun *prev;
+
+	for (prev = patch->patches; prev != fun; prev++)
+		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
+			return prev;
+	return NULL;
+}
+
 /*
  * The object directory of @fun: the one an earlier function of the same
  * object already lives in, or a new one. An ERR_PTR() on failure.
@@ -269,13 +281,12 @@ static const struct kobj_type kgr_fun_ktype = {
 static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
 					 struct kgr_patch_fun *fun)
 {
-	struct kgr_patch_fun *prev;
+	struct kgr_patch_fun *sibling = kgr_sysfs_sibling(patch, fun);
 	struct kgr_sysfs_obj *obj;
 	int ret;
 
-	for (prev = patch->patches; prev != fun; prev++)
-		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
-			return prev->kobj.parent;
+	if (sibling)
+		return sibling->kobj.parent;
 
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
@@ -291,21 +302,17 @@ static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
 	return &obj->kobj;
 }
 
-/*
- * The first added function of an object owns its directory: functions
- * are removed last to first, so when the owner goes the directory is empty.
- */
-static bool kgr_fun_owns_obj(struct kgr_patch *patch,
-			     struct kgr_patch_fun *fun)
+/* Out of sysfs now (waiting for callers in flight), freed when released. */
+static void kgr_sysfs_remove(struct kobject *kobj)
 {
-	struct kgr_patch_fun *prev;
-
-	for (prev = patch->patches; prev != fun; prev++)
-		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
-			return false;
-	return true;
+	kobject_del(kobj);
+	kgr_sysfs_put(kobj);
 }
 
+/*
+ * The first added function of an object owns its directory: functions are
+ * removed last to first, so when the owner goes the directory is empty.
+ */
 static void kgr_sysfs_del_funs(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun;
@@ -320,12 +327,9 @@ static void kgr_sysfs_del_funs(struct kgr_patch *patch)
 		if (!fun->kobj_added)
 			continue;
 		obj = fun->kobj.parent;
-		kobject_del(&fun->kobj);
-		kgr_sysfs_put(&fun->kobj);
-		if (kgr_fun_owns_obj(patch, fun)) {
-			kobject_del(obj);
-			kgr_sysfs_put(obj);
-		}
+		kgr_sysfs_remove(&fun->kobj);
+		if (!kgr_sysfs_sibling(patch, fun))
+			kgr_sysfs_remove(obj);
 		fun->kobj_added = false;
 	}
 }
@@ -346,10 +350,8 @@ static int kgr_sysfs_add_fun(struct kgr_patch *patch,
 		pr_err("%s: cannot create the sysfs directory of %s: %d\n",
 		       patch->name, fun->name, ret);
 		kgr_sysfs_put(&fun->kobj);
-		if (kgr_fun_owns_obj(patch, fun)) {
-			kobject_del(obj);
-			kgr_sysfs_put(obj);
-		}
+		if (!kgr_sysfs_sibling(patch, fun))
+			kgr_sysfs_remove(obj);
 		return ret;
 	}
 	fun->kobj_added = true;
@@ -411,10 +413,16 @@ void kgr_sysfs_del_patch(struct kgr_patch *patch)
 	if (!patch->kobj_added)
 		return;
 	kgr_sysfs_del_funs(patch);
-	kobject_del(&patch->kobj);
-	kgr_sysfs_put(&patch->kobj);
+	kgr_sysfs_remove(&patch->kobj);
 	patch->kobj_added = false;
 	kgr_sysfs_wait();
+}
+
+/* kobject_del() first: the release may be delayed, in_progress must go now. */
+void kgr_sysfs_exit(void)
+{
+	kobject_del(kgr_root_kobj);
+	kobject_put(kgr_root_kobj);
 }
 
 int kgr_sysfs_init(void)
@@ -425,16 +433,8 @@ int kgr_sysfs_init(void)
 	if (!kgr_root_kobj)
 		return -ENOMEM;
 	ret = sysfs_create_file(kgr_root_kobj, &in_progress_attr.attr);
-	if (ret) {
-		kobject_put(kgr_root_kobj);
-		return ret;
-	}
-	return 0;
+	if (ret)
+		kgr_sysfs_exit();
+	return ret;
 }
 
-/* kobject_del() first: the release may be delayed, in_progress must go now. */
-void kgr_sysfs_exit(void)
-{
-	kobject_del(kgr_root_kobj);
-	kobject_put(kgr_root_kobj);
-}

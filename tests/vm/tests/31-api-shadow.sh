@@ -15,6 +15,10 @@ reads()
 load_kgr
 load $P
 kgr_wait_transition $P
+for f in proc_pid_personality exit_task_namespaces; do
+	[ "$(cat "$KGR/$P/vmlinux/$f,1/state")" = fast ] ||
+		fail "no fast $f in one vmlinux directory: $(ls -R $KGR/$P)"
+done
 
 sleep 1000 &
 a=$!

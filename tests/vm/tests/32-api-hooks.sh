@@ -40,9 +40,17 @@ expect_refused_hooks "pre_apply "
 load $P
 kgr_wait_transition $P
 expect_hooks "pre_apply post_apply "
+F=$KGR/$P/$T/kgr_test_target_show,1
+[ "$(cat $F/object)" = $T ] || fail "object of $F: $(cat $F/object)"
+[ "$(cat $F/state)" = init ] || fail "state with $T absent: $(cat $F/state)"
+[ "$(cat $F/old_addr)" = 0x0 ] || fail "old_addr with $T absent: $(cat $F/old_addr)"
 
 load $T
 expect_hooks "kgr_test_target pre_apply kgr_test_target post_apply "
+[ "$(cat $F/state)" = fast ] || fail "state with $T loaded: $(cat $F/state)"
+addr=$(grep ' kgr_test_target_show' /proc/kallsyms | cut -d' ' -f1)
+[ "$(cat $F/old_addr)" = "0x$addr" ] ||
+	fail "old_addr $(cat $F/old_addr), kallsyms says $addr"
 out=$(cat /proc/$T)
 [ "$out" = "hello from $P, $T patched 1 times" ] || fail "/proc/$T: $out"
 
