@@ -208,7 +208,7 @@ static int resolve_query(struct run *r, struct ie_query *q, size_t qi)
 	return many_files ? warn(r, IE_WARN_MANY_FILES, qi) : 0;
 }
 
-int ie_closure_run(const struct ie_index *idx, char **args, size_t nargs,
+int ie_closure_run(const struct ie_index *idx, char *const *args, size_t nargs,
 		   struct ie_closure *c, struct ie_err *err)
 {
 	struct run r = { .idx = idx, .c = c, .err = err };

@@ -199,7 +199,7 @@ struct ie_closure {
 	struct ie_vec warnings;
 };
 
-int ie_closure_run(const struct ie_index *idx, char **args, size_t nargs,
+int ie_closure_run(const struct ie_index *idx, char *const *args, size_t nargs,
 		   struct ie_closure *c, struct ie_err *err);
 void ie_closure_free(struct ie_closure *c);
 
