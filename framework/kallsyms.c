@@ -22,6 +22,8 @@
 
 /* endbr64: a function that may be called indirectly under IBT starts so. */
 #define KGR_ENDBR64 0xfa1e0ff3U
+/* What objtool leaves of the endbr64 of a sealed function (osp nopl). */
+#define KGR_ENDBR64_SEALED 0x001f0f66U
 
 /* Written once by kgr_kallsyms_init(), read-only afterwards. */
 static unsigned long (*kgr_kallsyms_lookup_name)(const char *name);
@@ -48,6 +50,16 @@ static bool kgr_callable(unsigned long addr)
 	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
 		return false;
 	return insn == KGR_ENDBR64;
+}
+
+/* @addr holds an endbr64, sealed or not. */
+static bool kgr_at_endbr(unsigned long addr)
+{
+	u32 insn;
+
+	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn == KGR_ENDBR64 || insn == KGR_ENDBR64_SEALED;
 }
 
 unsigned long kgr_lookup_name(const char *name)
@@ -90,6 +102,12 @@ static unsigned long kgr_find_lookup_name(void)
 	}
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
+	/*
+	 * Under IBT, kprobes probe past a function's endbr64 (or what is left
+	 * of it): step back to the function's start.
+	 */
+	if (kgr_at_endbr(addr - sizeof(u32)))
+		addr -= sizeof(u32);
 	if (!kgr_callable(addr)) {
 		pr_err("kallsyms_lookup_name is sealed by IBT, cannot call it\n");
 		return 0;
