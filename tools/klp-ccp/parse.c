@@ -99,6 +99,8 @@ static void range_tokens(struct parse_ctx *c, CXSourceRange range,
 		unsigned int off;
 		char *s;
 
+		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
+			continue;
 		spelling_loc(clang_getTokenLocation(c->tu, toks[i]), NULL, NULL, &off);
 		if (in_skipped(c, off))
 			continue;
@@ -277,6 +279,9 @@ static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
 	e->internal = clang_getCursorLinkage(cur) == CXLinkage_Internal;
 	e->definition = clang_isCursorDefinition(cur);
 	range_tokens(c, r, e);
+	/* A tentative definition ("static int x;") defines the object too. */
+	if (kind == ENT_VAR && !head_has(e, "extern"))
+		e->definition = true;
 	if (kind == ENT_TYPE) {
 		struct strbuf sb = { 0 };
 

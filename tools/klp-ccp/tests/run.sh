@@ -1,0 +1,142 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Host tests of klp-ccp against the real Debian 6.1 sources: one small diff
+# per verdict rule, bad input, and the devinfo_show extraction built as an
+# out-of-tree module (never loaded). Prints TAP; exits non-zero on failure.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+tool=$here/../klp-ccp
+repo=$(cd "$here/../../.." && pwd)
+KSRC=${KSRC:-/work/ksrc/linux-source-6.1}
+KHDR=${KHDR:-/usr/src/linux-headers-6.1.0-56-amd64}
+KCONFIG=${KCONFIG:-/boot/config-6.1.0-56-amd64}
+tmp=$(mktemp -d /tmp/klp-ccp-test.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+result()	# result <0|1> <name> [diagnostic file]
+{
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+		[ -n "${3:-}" ] && sed 's/^/# /' "$3"
+	fi
+}
+
+ccp()	# ccp <diff> [extra args]: runs the tool, output in $tmp/out
+{
+	d=$1
+	shift
+	"$tool" --src "$KSRC" --config "$KCONFIG" --symvers "$KHDR/Module.symvers" \
+		"$@" "$here/diffs/$d.diff" > "$tmp/out" 2>&1
+}
+
+expect()	# expect <diff> <exit status> <pattern> <name>
+{
+	start=$(date +%s.%N)
+	ccp "$1" --check
+	rc=$?
+	t=$(echo "$(date +%s.%N) - $start" | bc)
+	echo "# $1: exit $rc in ${t}s"
+	ok=1
+	[ "$rc" = "$2" ] && grep -q -- "$3" "$tmp/out" && ok=0
+	result $ok "$4" "$tmp/out"
+}
+
+if [ ! -f "$KSRC/Makefile" ] || [ ! -f "$KHDR/Module.symvers" ]; then
+	echo "not ok 1 - kernel source $KSRC or headers $KHDR missing"
+	exit 1
+fi
+
+expect init-changed 1 "proc_devices_init: NOT PATCHABLE: __init" \
+	"changed __init function is not patchable"
+expect new-global-printk 0 "cmdline_proc_show: PATCHABLE" \
+	"new global variable plus printk is patchable"
+expect const-made-writable 1 "devinfo_ops: NOT PATCHABLE: .*loses const" \
+	"static const struct made writable is not patchable"
+expect struct-new-field 1 "struct kthread: NEEDS SHADOW VARIABLE" \
+	"new field in a live struct needs a shadow variable"
+expect printk-once 1 "devinfo_show: NEEDS HOOK: static local from pr_info_once" \
+	"new printk_once needs a hook"
+expect exported-prototype 1 "seq_puts: NOT PATCHABLE: exported prototype" \
+	"exported prototype change is not patchable"
+expect notrace 1 "core_kernel_text: NOT PATCHABLE: notrace.*callers instead: kernel_text_address" \
+	"notrace target is refused, naming its callers"
+expect inline-only 1 "softirq_handle_end: NOT PATCHABLE: exists only inlined.*handle_softirqs" \
+	"inline-only target is refused, naming its callers"
+expect no-pg-file 1 "irq_work_queue: NOT PATCHABLE: file built without -pg" \
+	"function of a file built without ftrace is refused"
+expect framework 1 "NOT PATCHABLE: change to the live patching framework" \
+	"change to the framework itself is refused"
+expect whitespace-comment 0 "^no changed functions" \
+	"whitespace and comment change: no changed functions"
+expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
+	"diff that does not apply: exit 2"
+expect outside-tree 2 "outside the kernel tree" \
+	"file outside the tree: exit 2"
+expect missing-file 2 "no-such-file.c: not a file of the kernel tree" \
+	"file missing from the tree: exit 2"
+expect no-such-function 2 "does not compile.*kgr_no_such_function" \
+	"call of a function that does not exist: exit 2"
+
+# --targets naming a function the file lacks is an input error.
+echo "no_such_target" > "$tmp/targets"
+ccp devinfo --check --targets "$tmp/targets"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "target no_such_target is not a function" "$tmp/out" && ok=0
+result $ok "unknown --targets function: exit 2" "$tmp/out"
+
+"$tool" --src "$KSRC" > "$tmp/out" 2>&1
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q usage "$tmp/out" && ok=0
+result $ok "missing arguments: usage, exit 2" "$tmp/out"
+
+# Extraction: devinfo_show, built against the 6.1 headers with W=1 and sparse.
+build_patch()	# build_patch <diff> <name>
+{
+	mkdir -p "$tmp/$2"
+	ccp "$1" -o "$tmp/$2/$2.c" || return 1
+	printf 'obj-m += %s.o\nccflags-y += -I%s/include\n' "$2" "$repo" > "$tmp/$2/Kbuild"
+	make -s -C "$KHDR" M="$tmp/$2" W=1 C=2 KBUILD_MODPOST_WARN=1 modules \
+		> "$tmp/$2/build.log" 2>&1 || return 1
+	! grep -v 'modpost: "kgr_patch_\(kernel\|remove\)" .* undefined' "$tmp/$2/build.log" |
+		grep -qi "warning\|error"
+}
+
+build_patch devinfo kgr_ccp_devinfo
+result $? "devinfo_show fix: extracted and built warning-free (W=1, sparse)" "$tmp/kgr_ccp_devinfo/build.log"
+f=$tmp/kgr_ccp_devinfo/kgr_ccp_devinfo.c
+lines=$(wc -l < "$f" 2>/dev/null || echo 999)
+echo "# kgr_ccp_devinfo.c: $lines lines"
+ok=1
+[ "$lines" -lt 80 ] && ok=0
+result $ok "devinfo_show patch is under 80 lines"
+ok=1
+grep -q "KGR_SYMBOL_TYPED(kgr_chrdev_show, chrdev_show)" "$f" &&
+	grep -q "KGR_SYMBOL_TYPED(kgr_blkdev_show, blkdev_show)" "$f" &&
+	grep -q "kgr_chrdev_show(f, i);" "$f" &&
+	grep -q "KGR_PATCH(devinfo_show, kgr_devinfo_show, true)" "$f" && ok=0
+result $ok "non-exported chrdev_show/blkdev_show go through typed shims" "$f"
+perl "$KSRC/scripts/checkpatch.pl" --no-tree -q -f "$f" > "$tmp/cp.log" 2>&1
+result $? "devinfo_show patch passes checkpatch.pl" "$tmp/cp.log"
+
+build_patch new-global-printk kgr_ccp_cmdline
+result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
+ok=1
+grep -q "^static int cmdline_reads;" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c" && ok=0
+result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c"
+
+ccp init-changed -o "$tmp/refused.c"
+rc=$?
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$tmp/refused.c" ] && ok=0
+result $ok "not patchable: no patch file written"
+
+echo "1..$n"
+[ "$failed" = 0 ]
