@@ -223,8 +223,8 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 
 /*
  * The function symbol at @key. Aliases share an address; prefer the one
- * whose name starts with @prefer (the DWARF name), so "foo" wins over an
- * alias "__pfx_foo" or "bar".
+ * named @prefer (the DWARF name), then one starting "@prefer.", so "foo"
+ * wins over "foo.localalias" and over an unrelated alias.
  */
 uint32_t ie_sym_at(const struct ie_index *idx, uint64_t key,
 		   const char *prefer)
@@ -232,6 +232,7 @@ uint32_t ie_sym_at(const struct ie_index *idx, uint64_t key,
 	const struct ie_sym *syms = idx->syms.data;
 	size_t lo = 0, hi = idx->syms.len, i, best = IE_NONE;
 	size_t plen = prefer ? strlen(prefer) : 0;
+	bool best_dotted = false;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -243,12 +244,15 @@ uint32_t ie_sym_at(const struct ie_index *idx, uint64_t key,
 	}
 	for (i = lo; i < idx->syms.len && syms[i].key == key; i++) {
 		const char *name = ie_str(idx, syms[i].name);
+		bool prefixed = prefer && !strncmp(name, prefer, plen);
 
-		if (best == IE_NONE)
-			best = i;
-		if (prefer && !strncmp(name, prefer, plen) &&
-		    (name[plen] == '\0' || name[plen] == '.'))
+		if (prefixed && name[plen] == '\0')
 			return i;
+		if (best == IE_NONE || (prefixed && name[plen] == '.' &&
+					!best_dotted)) {
+			best = i;
+			best_dotted = prefixed && name[plen] == '.';
+		}
 	}
 	return best;
 }

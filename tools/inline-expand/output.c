@@ -240,8 +240,21 @@ static const char *object_name(const struct out *o)
 	return o->idx->object == IE_NONE ? NULL : ie_str(o->idx, o->idx->object);
 }
 
+/* kgr_<name> with every character a C identifier cannot have as '_'. */
+static const char *new_name(const char *name, char *buf, size_t len)
+{
+	size_t i = snprintf(buf, len, "kgr_%s", name);
+
+	for (i = i < len ? i : len - 1; i-- > 4;)
+		if (!(buf[i] == '_' || (buf[i] >= '0' && buf[i] <= '9') ||
+		      ((buf[i] | 0x20) >= 'a' && (buf[i] | 0x20) <= 'z')))
+			buf[i] = '_';
+	return buf;
+}
+
 static int print_list(const struct out *o, bool kgr, struct ie_err *err)
 {
+	char buf[512];
 	const char *obj = object_name(o);
 	size_t n, i;
 	uint32_t *t = sorted_targets(o, &n, err);
@@ -261,15 +274,16 @@ static int print_list(const struct out *o, bool kgr, struct ie_err *err)
 				fprintf(o->f, " sympos=%u", s->sympos);
 			fputc('\n', o->f);
 		} else if (dup) {
-			fprintf(o->f, "\tKGR_PATCH_OBJPOS(%s, kgr_%s, %s%s%s, %u),\n",
-				name, name, obj ? "\"" : "", obj ? obj : "NULL",
+			fprintf(o->f, "\tKGR_PATCH_OBJPOS(%s, %s, %s%s%s, %u),\n",
+				name, new_name(name, buf, sizeof(buf)),
+				obj ? "\"" : "", obj ? obj : "NULL",
 				obj ? "\"" : "", s->sympos);
 		} else if (obj) {
-			fprintf(o->f, "\tKGR_PATCH_OBJ(%s, kgr_%s, \"%s\"),\n",
-				name, name, obj);
+			fprintf(o->f, "\tKGR_PATCH_OBJ(%s, %s, \"%s\"),\n",
+				name, new_name(name, buf, sizeof(buf)), obj);
 		} else {
-			fprintf(o->f, "\tKGR_PATCH(%s, kgr_%s, true),\n", name,
-				name);
+			fprintf(o->f, "\tKGR_PATCH(%s, %s, true),\n", name,
+				new_name(name, buf, sizeof(buf)));
 		}
 	}
 	if (kgr)
