@@ -168,7 +168,8 @@ static void print_warnings(const struct out *o, const char *prefix)
 	}
 }
 
-static void print_tree_entry(const struct out *o, uint32_t id, int depth)
+static void print_tree_entry(const struct out *o, const uint32_t *order,
+			     uint32_t id, int depth)
 {
 	const struct ie_entry *e = entry(o, id);
 	const struct ie_sym *s = esym(o, e);
@@ -181,14 +182,30 @@ static void print_tree_entry(const struct out *o, uint32_t id, int depth)
 	print_reason(o, e);
 	fputc('\n', o->f);
 	for (i = 0; i < o->c->entries.len; i++)
-		if (entry(o, i)->via == id)
-			print_tree_entry(o, i, depth + 1);
+		if (entry(o, order[i])->via == id)
+			print_tree_entry(o, order, order[i], depth + 1);
 }
 
-static void print_tree(const struct out *o)
+static int cmp_entry_names(const void *a, const void *b, void *arg)
 {
+	const struct out *o = arg;
+
+	return strcmp(entry_name(o, entry(o, *(const uint32_t *)a)),
+		      entry_name(o, entry(o, *(const uint32_t *)b)));
+}
+
+/* One tree per function asked for, each level sorted by name. */
+static int print_tree(const struct out *o, struct ie_err *err)
+{
+	uint32_t *order = malloc((o->c->entries.len + 1) * sizeof(*order));
 	size_t q, j, i;
 
+	if (!order)
+		return ie_fail(err, "out of memory");
+	for (i = 0; i < o->c->entries.len; i++)
+		order[i] = i;
+	qsort_r(order, o->c->entries.len, sizeof(*order), cmp_entry_names,
+		(void *)o);
 	for (q = 0; q < o->c->n_queries; q++) {
 		const struct ie_query *query = &o->c->queries[q];
 
@@ -198,12 +215,14 @@ static void print_tree(const struct out *o)
 			fprintf(o->f, "%s (%s)\n", origin_name(o, org),
 				ie_str(o->idx, origin(o, org)->file));
 			for (i = 0; i < o->c->entries.len; i++)
-				if (entry(o, i)->origin == org &&
-				    entry(o, i)->via == IE_NONE)
-					print_tree_entry(o, i, 1);
+				if (entry(o, order[i])->origin == org &&
+				    entry(o, order[i])->via == IE_NONE)
+					print_tree_entry(o, order, order[i], 1);
 		}
 	}
 	print_warnings(o, "");
+	free(order);
+	return 0;
 }
 
 /* Targets in a stable order: by name, then kallsyms position. */
@@ -396,7 +415,7 @@ int ie_output(const struct ie_index *idx, const struct ie_closure *c,
 
 	switch (format) {
 	case IE_FORMAT_TREE:
-		print_tree(&o);
+		ret = print_tree(&o, err);
 		break;
 	case IE_FORMAT_LIST:
 	case IE_FORMAT_KGR:
