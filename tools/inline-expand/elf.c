@@ -433,7 +433,8 @@ static void mark_fentry(struct ie_index *idx, struct ie_vec *sites)
 	const uint64_t *k = sites->data;
 	size_t i, j = 0;
 
-	qsort(sites->data, sites->len, sizeof(uint64_t), cmp_u64);
+	if (sites->len)
+		qsort(sites->data, sites->len, sizeof(uint64_t), cmp_u64);
 	for (i = 0; i < idx->syms.len; i++) {
 		struct ie_sym *s = IE_AT(&idx->syms, struct ie_sym, i);
 
@@ -474,8 +475,9 @@ static int number_symbols(struct named_sym *all, size_t n,
 			s->clone = clone_kind(all[k].name);
 		}
 	}
-	qsort(idx->syms.data, idx->syms.len, sizeof(struct ie_sym),
-	      cmp_sym_key);
+	if (idx->syms.len)
+		qsort(idx->syms.data, idx->syms.len, sizeof(struct ie_sym),
+		      cmp_sym_key);
 	return 0;
 }
 

@@ -397,7 +397,7 @@ static void cache_save(const struct ie_index *idx, const char *build_id)
 	for (i = 0; ok && i < 5; i++) {
 		const struct ie_vec *v = CACHE_VEC(idx, i);
 
-		ok = fwrite(v->data, v->size, v->len, f) == v->len;
+		ok = !v->len || fwrite(v->data, v->size, v->len, f) == v->len;
 	}
 	if (fclose(f) || !ok || rename(tmp, path))
 		unlink(tmp);
