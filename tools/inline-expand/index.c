@@ -141,12 +141,16 @@ static uint64_t str_key(const struct ie_index *idx, uint32_t off)
 	return hash_bytes(s, strlen(s), HASH_SEED);
 }
 
-static uint64_t origin_key(const struct ie_index *idx, uint32_t id)
+static uint64_t origin_hash(const struct ie_origin *o)
 {
-	const struct ie_origin *o = IE_AT(&idx->origins, struct ie_origin, id);
 	uint32_t pair[2] = { o->name, o->file };
 
 	return hash_bytes(pair, sizeof(pair), HASH_SEED);
+}
+
+static uint64_t origin_key(const struct ie_index *idx, uint32_t id)
+{
+	return origin_hash(IE_AT(&idx->origins, struct ie_origin, id));
 }
 
 int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
@@ -189,7 +193,6 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 		     uint32_t *id, struct ie_err *err)
 {
 	struct ie_origin key, *o;
-	uint64_t h;
 	size_t j;
 
 	if (ie_intern(idx, name, &key.name, err) ||
@@ -198,12 +201,7 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 	if (hash_grow(&idx->origin_hash, &idx->origin_hash_cap,
 		      idx->origins.len, origin_key, idx, err))
 		return -1;
-	{
-		uint32_t pair[2] = { key.name, key.file };
-
-		h = hash_bytes(pair, sizeof(pair), HASH_SEED);
-	}
-	for (j = h & (idx->origin_hash_cap - 1);
+	for (j = origin_hash(&key) & (idx->origin_hash_cap - 1);
 	     idx->origin_hash[j] != IE_NONE;
 	     j = (j + 1) & (idx->origin_hash_cap - 1)) {
 		o = IE_AT(&idx->origins, struct ie_origin, idx->origin_hash[j]);
