@@ -107,6 +107,15 @@ static enum use use_of(struct extract_ctx *x, const struct ref *r,
 
 static int pull(struct extract_ctx *x, struct entity *e);
 
+/* Is @r's identifier really in the main file's text (not in a macro body)? */
+static bool spelled_here(const struct tu_model *m, const struct ref *r)
+{
+	size_t n = strlen(r->name);
+
+	return r->spelled_in_main && r->off + n <= m->len &&
+	       !strncmp(m->text + r->off, r->name, n);
+}
+
 static int pull_refs(struct extract_ctx *x, struct entity *e)
 {
 	size_t i;
@@ -119,7 +128,13 @@ static int pull_refs(struct extract_ctx *x, struct entity *e)
 
 		if (u == USE_COPY && d && pull(x, d))
 			return -1;
-		if (u != USE_SHIM || find_item(x, r->name, r->kind))
+		/*
+		 * A name spelled inside a header's macro cannot be renamed;
+		 * if it is not exported, modpost says so when the patch is built.
+		 */
+		if (u != USE_SHIM || !spelled_here(x->in->new, r) ||
+		    !strncmp(r->name, "__builtin", 9) ||
+		    find_item(x, r->name, r->kind))
 			continue;
 		if (sym_count(x->in->syms, r->name) == 0)
 			return ccp_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
@@ -245,6 +260,10 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 			sb_printf(out, "kgr_%s", best->name);
 			break;
 		case USE_SHIM:
+			if (!find_item(x, best->name, best->kind)) {
+				sb_puts(out, best->name);
+				break;
+			}
 			if (best->kind == ENT_FUNC && next_is_call(m->text, m->len, pos))
 				sb_printf(out, "kgr_%s", best->name);
 			else

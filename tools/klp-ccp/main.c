@@ -71,7 +71,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return o->src && o->config && o->symvers && o->diff ? 0 : -1;
 }
 
-/* One target per line: "name", "name object" or "object:name", "#" comments. */
+/* inline-expand --list: "name [obj=<module>] [sympos=<n>]" per line. */
 static int read_targets(const char *path, char ***names, size_t *n,
 			struct ccp_err *err)
 {
@@ -81,7 +81,7 @@ static int read_targets(const char *path, char ***names, size_t *n,
 	if (read_file(path, &text, &len, err))
 		return -1;
 	for (line = text; *line; line = next) {
-		char *tok, *colon;
+		char *tok;
 
 		next = strchr(line, '\n');
 		if (next)
@@ -93,9 +93,6 @@ static int read_targets(const char *path, char ***names, size_t *n,
 		if (!*line || *line == '#')
 			continue;
 		tok = xstrndup(line, strcspn(line, " \t"));
-		colon = strrchr(tok, ':');
-		if (colon)
-			memmove(tok, colon + 1, strlen(colon));
 		grow(names, &cap, *n, sizeof(char *));
 		(*names)[(*n)++] = tok;
 	}

@@ -91,6 +91,15 @@ ok=1
 [ "$rc" = 2 ] && grep -q "target no_such_target is not a function" "$tmp/out" && ok=0
 result $ok "unknown --targets function: exit 2" "$tmp/out"
 
+# With its caller given as --targets, an inline-only change is copied into it.
+echo "handle_softirqs obj=vmlinux" > "$tmp/targets"
+ccp inline-only --check --targets "$tmp/targets"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "softirq_handle_end: PATCHABLE: exists only inlined: copied into its patched callers handle_softirqs" "$tmp/out" &&
+	grep -q "handle_softirqs: PATCHABLE: inlines changed code" "$tmp/out" && ok=0
+result $ok "--targets: inline-only change patched through its caller" "$tmp/out"
+
 "$tool" --src "$KSRC" > "$tmp/out" 2>&1
 rc=$?
 ok=1
@@ -125,6 +134,13 @@ grep -q "KGR_SYMBOL_TYPED(kgr_chrdev_show, chrdev_show)" "$f" &&
 result $ok "non-exported chrdev_show/blkdev_show go through typed shims" "$f"
 perl "$KSRC/scripts/checkpatch.pl" --no-tree -q -f "$f" > "$tmp/cp.log" 2>&1
 result $? "devinfo_show patch passes checkpatch.pl" "$tmp/cp.log"
+
+build_patch static-fn-var kgr_ccp_static
+result $? "static function + static variables: extracted and built warning-free" "$tmp/kgr_ccp_static/build.log"
+ok=1
+grep -q "KGR_SYMBOL(kgr___get_fs_type, __get_fs_type)" "$tmp/kgr_ccp_static/kgr_ccp_static.c" &&
+	grep -q "read_lock(&(\*kgr_file_systems_lock));" "$tmp/kgr_ccp_static/kgr_ccp_static.c" && ok=0
+result $ok "static function and variables go through shims" "$tmp/kgr_ccp_static/kgr_ccp_static.c"
 
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
