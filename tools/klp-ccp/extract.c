@@ -274,8 +274,8 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 		}
 	}
 	sb_add(out, m->text + pos, end - pos);
-	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" :
-		     e->kind == ENT_MACRO ? "\n\n" : "\n\n");
+	/* Declarations' extents stop before their ';'. */
+	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 }
 
 static int cmp_items(const void *a, const void *b)

@@ -220,11 +220,7 @@ static int analyse(struct run *r, struct ccp_err *err)
 		if (!strncmp(fp->path, "Documentation/", 14))
 			continue;
 		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
-			verdict_framework(&r->table, fp->path);
-			r->table.rows[r->table.n - 1].v = V_NOT_PATCHABLE;
-			free(r->table.rows[r->table.n - 1].reason);
-			r->table.rows[r->table.n - 1].reason =
-				xstrdup("not C source (build file or assembly): live patching replaces C functions only");
+			verdict_not_c(&r->table, fp->path);
 			continue;
 		}
 		if (parse_pair(&r->env, fp, ends_with(fp->path, ".h") ?

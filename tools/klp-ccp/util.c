@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* klp-ccp: error, buffer and file helpers. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,9 @@ int write_file(const char *path, const char *text, size_t len,
 
 	if (!f)
 		return ccp_fail(err, "%s: %s", path, strerror(errno));
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0)
+	bool short_write = fwrite(text, 1, len, f) != len;
+
+	if (fclose(f) != 0 || short_write)
 		return ccp_fail(err, "%s: write error", path);
 	return 0;
 }

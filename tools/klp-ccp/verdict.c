@@ -74,6 +74,12 @@ void verdict_framework(struct verdict_table *t, const char *relpath)
 		"change to the live patching framework itself (kgr, ftrace or livepatch): the patching machinery cannot replace itself; ship a new kgr.ko or kernel");
 }
 
+void verdict_not_c(struct verdict_table *t, const char *relpath)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
+		"not C source (build file or assembly): live patching replaces C functions only");
+}
+
 static bool names_has(char *const *names_list, size_t n, const char *name)
 {
 	size_t i;
@@ -264,7 +270,7 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
-	size_t i, k, before = t->n;
+	size_t i, k;
 
 	/* Errors the patched file has and the original had not. */
 	for (i = 0; i < new->nerrors; i++) {
@@ -318,7 +324,6 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			break;
 		}
 	}
-	(void)before;
 	return 0;
 }
 

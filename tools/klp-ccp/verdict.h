@@ -37,6 +37,7 @@ struct file_analysis {
 
 bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
+void verdict_not_c(struct verdict_table *t, const char *relpath);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct ccp_err *err);
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);

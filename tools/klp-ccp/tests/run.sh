@@ -100,6 +100,20 @@ ok=1
 	grep -q "handle_softirqs: PATCHABLE: inlines changed code" "$tmp/out" && ok=0
 result $ok "--targets: inline-only change patched through its caller" "$tmp/out"
 
+# The config may be xz-compressed, as Debian's linux-config package has it.
+xz -c "$KCONFIG" > "$tmp/config.xz"
+KCONFIG=$tmp/config.xz ccp devinfo --check
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "devinfo_show: PATCHABLE" "$tmp/out" && ok=0
+result $ok ".config.xz is read like .config" "$tmp/out"
+
+KCONFIG=/etc/hostname ccp devinfo --check
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "/etc/hostname: not a kernel .config" "$tmp/out" && ok=0
+result $ok "a file that is not a .config: exit 2" "$tmp/out"
+
 "$tool" --src "$KSRC" > "$tmp/out" 2>&1
 rc=$?
 ok=1
