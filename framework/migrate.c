@@ -61,6 +61,8 @@ MODULE_PARM_DESC(migrate_signal_ms,
 #define KGR_HASH_BITS	10
 /* Free the entries of exited tasks once this many have piled up. */
 #define KGR_DEAD_BATCH	256
+/* How long the probes stay hooked after a transition, waiting for the next. */
+#define KGR_UNHOOK_DELAY	(10 * HZ)
 
 /*
  * struct kgr_task - what kgr knows about one task during a transition
@@ -153,6 +155,8 @@ static struct cpumask kgr_ipi_mask;
 
 static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
+static void kgr_unhook_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kgr_unhook_work, kgr_unhook_work_fn);
 
 #if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
 void (*kgr_migrate_finish_hook)(void);
@@ -404,10 +408,24 @@ static void kgr_probes_unregister(int nr)
 						    kgr_probes[nr].func, NULL));
 }
 
+/* The probes are registered. kgr_mutex. */
+static bool kgr_probes_hooked;
+
+/*
+ * Hooking a tracepoint patches kernel text (a static key, with INT3). Done
+ * right before or after ftrace patches the functions of a transition, while
+ * tasks run through both sites, that has been seen to end in "Oops: int3"
+ * (6.12) and in soft lockups (6.1). So the probes are hooked at the first
+ * transition and stay, doing nothing outside one, until no transition has
+ * started for KGR_UNHOOK_DELAY. kgr_mutex.
+ */
 static int kgr_probes_register(void)
 {
 	int i, ret;
 
+	cancel_delayed_work(&kgr_unhook_work);
+	if (kgr_probes_hooked)
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(kgr_probes); i++) {
 		ret = tracepoint_probe_register(kgr_probes[i].tp,
 						kgr_probes[i].func, NULL);
@@ -415,10 +433,29 @@ static int kgr_probes_register(void)
 			pr_err("cannot hook tracepoint %s: %d\n",
 			       kgr_probes[i].name, ret);
 			kgr_probes_unregister(i);
+			tracepoint_synchronize_unregister();
 			return ret;
 		}
 	}
+	kgr_probes_hooked = true;
 	return 0;
+}
+
+static void kgr_probes_unhook(void)
+{
+	if (!kgr_probes_hooked)
+		return;
+	kgr_probes_unregister(ARRAY_SIZE(kgr_probes));
+	tracepoint_synchronize_unregister();
+	kgr_probes_hooked = false;
+}
+
+static void kgr_unhook_work_fn(struct work_struct *work)
+{
+	mutex_lock(&kgr_mutex);
+	if (kgr_state == KGR_IDLE)
+		kgr_probes_unhook();
+	mutex_unlock(&kgr_mutex);
 }
 
 /* ---- the transition's state ---- */
@@ -488,8 +525,9 @@ static void kgr_free_dead(struct kgr_universe *u)
 }
 
 /*
- * End the transition with every task in universe @final_new: unhook the
- * probes, let every reader finish, free all per-task state. kgr_mutex.
+ * End the transition with every task in universe @final_new: let every
+ * reader (handler, probe, sysfs) finish, free all per-task state, and have
+ * the probes unhooked later. kgr_mutex.
  */
 static void kgr_drop_universe(bool final_new)
 {
@@ -502,9 +540,9 @@ static void kgr_drop_universe(bool final_new)
 	/* Pairs with the smp_rmb() in kgr_task_in_new_universe(). */
 	smp_wmb();
 	RCU_INIT_POINTER(kgr_universe, NULL);
-	kgr_probes_unregister(ARRAY_SIZE(kgr_probes));
-	tracepoint_synchronize_unregister();
+	/* The probes run with preemption off: RCU readers too. */
 	kgr_sync_readers();
+	mod_delayed_work(system_wq, &kgr_unhook_work, KGR_UNHOOK_DELAY);
 
 	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
@@ -699,31 +737,39 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 
 /* ---- the interface to core.c and sysfs.c ---- */
 
-int kgr_migrate_prepare(bool to_new)
+/* Publish an empty table: every task in universe @default_new. kgr_mutex. */
+static int kgr_universe_create(bool default_new)
 {
 	struct kgr_universe *u;
+	int ret;
+
+	u = kvzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return -ENOMEM;
+	raw_spin_lock_init(&u->lock);
+	u->default_new = default_new;
+	atomic_set(&u->forks_lost, 0);
+
+	ret = kgr_probes_register();
+	if (ret) {
+		kvfree(u);
+		return ret;
+	}
+	rcu_assign_pointer(kgr_universe, u);
+	return 0;
+}
+
+int kgr_migrate_prepare(bool to_new)
+{
 	int ret;
 
 	lockdep_assert_held(&kgr_mutex);
 	if (kgr_state != KGR_IDLE)
 		return -EBUSY;
-	u = kvzalloc(sizeof(*u), GFP_KERNEL);
-	if (!u)
-		return -ENOMEM;
-	raw_spin_lock_init(&u->lock);
-	u->default_new = !to_new;
-	atomic_set(&u->forks_lost, 0);
-	rcu_assign_pointer(kgr_universe, u);
-
-	ret = kgr_probes_register();
-	if (ret) {
-		RCU_INIT_POINTER(kgr_universe, NULL);
-		tracepoint_synchronize_unregister();
-		kvfree(u);
-		return ret;
-	}
-	WRITE_ONCE(kgr_state, KGR_PREPARED);
-	return 0;
+	ret = kgr_universe_create(!to_new);
+	if (!ret)
+		WRITE_ONCE(kgr_state, KGR_PREPARED);
+	return ret;
 }
 
 int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges)
@@ -756,6 +802,32 @@ void kgr_migrate_abort(void)
 	WRITE_ONCE(kgr_state, KGR_IDLE);
 }
 
+/*
+ * Every task has arrived but the worker has not called
+ * kgr_transition_finish() yet: to core the transition still runs. Turning
+ * it around starts a new one from where everyone is now. kgr_mutex.
+ */
+static int kgr_migrate_restart(const struct kgr_range *ranges,
+			       unsigned int nr_ranges)
+{
+	bool back_to_new = !READ_ONCE(kgr_final_new);
+	struct kgr_goal *goal;
+	int ret;
+
+	goal = kgr_goal_alloc(back_to_new, ranges, nr_ranges);
+	if (!goal)
+		return -ENOMEM;
+	ret = kgr_universe_create(!back_to_new);
+	if (ret) {
+		kfree(goal);
+		return ret;
+	}
+	rcu_assign_pointer(kgr_universe_locked()->goal, goal);
+	WRITE_ONCE(kgr_state, KGR_RUNNING);
+	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
+	return 0;
+}
+
 int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 {
 	struct kgr_universe *u = kgr_universe_locked();
@@ -764,6 +836,8 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 	int i;
 
 	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state == KGR_FINISHING)
+		return kgr_migrate_restart(ranges, nr_ranges);
 	if (kgr_state != KGR_RUNNING)
 		return -EINVAL;
 	old = kgr_goal_locked(u);
@@ -902,4 +976,6 @@ int kgr_migrate_init(void)
 void kgr_migrate_exit(void)
 {
 	cancel_delayed_work_sync(&kgr_migrate_work);
+	cancel_delayed_work_sync(&kgr_unhook_work);
+	kgr_probes_unhook();
 }

@@ -311,6 +311,31 @@ static void kgr_test_reverse(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, parker.new_inside);
 }
 
+/*
+ * Everyone has arrived but the finish is still pending when the transition
+ * is turned around: a new transition back starts, and only it finishes.
+ */
+static void kgr_test_reverse_at_finish(struct kunit *test)
+{
+	int ret;
+
+	mutex_lock(&kgr_mutex);
+	ret = kgr_migrate_prepare(true);
+	if (!ret)
+		ret = kgr_migrate_start(NULL, 0);
+	if (!ret) {
+		KUNIT_EXPECT_TRUE(test, kgr_task_in_new_universe());
+		ret = kgr_migrate_reverse(NULL, 0);
+	}
+	mutex_unlock(&kgr_mutex);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
+	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
+	msleep(200);
+	KUNIT_EXPECT_FALSE(test, try_wait_for_completion(&kgr_test_finished));
+}
+
 /* Forcing moves the sleeper too, in the middle of the old code; taints. */
 static void kgr_test_force(struct kunit *test)
 {
@@ -353,6 +378,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_parked_kthread),
 	KUNIT_CASE(kgr_test_fork_inherits),
 	KUNIT_CASE(kgr_test_reverse),
+	KUNIT_CASE(kgr_test_reverse_at_finish),
 	KUNIT_CASE(kgr_test_force),
 	{}
 };
