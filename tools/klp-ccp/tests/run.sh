@@ -114,6 +114,39 @@ ok=1
 [ "$rc" = 2 ] && grep -q "/etc/hostname: not a kernel .config" "$tmp/out" && ok=0
 result $ok "a file that is not a .config: exit 2" "$tmp/out"
 
+# sympos from a System.map: of two __get_fs_type, ours is the one whose
+# neighbours are fs/filesystems.c's other symbols (the second here).
+fake_map()	# fake_map <file> [name to leave out]
+{
+	i=0
+	while [ $i -lt 1200 ]; do
+		case $i in
+		300) echo "ffffffff81000000 t __get_fs_type"; echo "ffffffff81000000 t other_fn" ;;
+		800) for s in register_filesystem unregister_filesystem fs_index fs_name \
+			__get_fs_type filesystems_proc_show get_fs_type put_filesystem \
+			get_filesystem file_systems file_systems_lock; do
+				[ "$s" = "${2:-}" ] || echo "ffffffff81000000 t $s"
+			done ;;
+		esac
+		echo "ffffffff81000000 t filler_$i"
+		i=$((i + 1))
+	done > "$1"
+}
+fake_map "$tmp/System.map"
+KLP_CCP_SYSTEM_MAP=$tmp/System.map ccp static-fn-var -o "$tmp/sympos.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "KGR_SYMBOL_OBJPOS(kgr___get_fs_type, __get_fs_type, NULL, 2)" "$tmp/sympos.c" &&
+	grep -q "KGR_PATCH(filesystems_proc_show, kgr_filesystems_proc_show, true)" "$tmp/sympos.c" && ok=0
+result $ok "sympos of a duplicate static name from System.map order" "$tmp/out"
+
+fake_map "$tmp/System.map" put_filesystem
+KLP_CCP_SYSTEM_MAP=$tmp/System.map ccp static-fn-var -o "$tmp/sympos.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "uses put_filesystem, which does not exist in the target kernel" "$tmp/out" && ok=0
+result $ok "symbol missing from System.map: exit 2" "$tmp/out"
+
 "$tool" --src "$KSRC" > "$tmp/out" 2>&1
 rc=$?
 ok=1
