@@ -123,6 +123,20 @@ static char *system_map_path(const char *build)
 	return p.s;
 }
 
+/*
+ * System.map covers vmlinux only: for a file built into a module, names and
+ * sympos are the module's own, counted by kgr when the module is loaded.
+ */
+static struct symbols syms_for(const struct symbols *all,
+			       const struct file_flags *ff)
+{
+	struct symbols s = *all;
+
+	if (ff->module)
+		s.map_path = NULL;
+	return s;
+}
+
 /* Parse both versions of one file with its build flags. */
 static int parse_pair(const struct build_env *env, const struct file_patch *fp,
 		      const char *flags_file, struct file_flags *ff,
@@ -212,6 +226,7 @@ static int analyse(struct run *r, struct ccp_err *err)
 		};
 		struct tu_model old, new;
 		struct file_flags ff;
+		struct symbols file_syms;
 
 		if (is_framework_path(fp->path)) {
 			verdict_framework(&r->table, fp->path);
@@ -229,6 +244,8 @@ static int analyse(struct run *r, struct ccp_err *err)
 		fa.old = &old;
 		fa.new = &new;
 		fa.flags = &ff;
+		file_syms = syms_for(&r->syms, &ff);
+		fa.syms = &file_syms;
 		if (ends_with(fp->path, ".h")) {
 			verdict_header(&r->table, &fa);
 		} else {
@@ -346,11 +363,12 @@ static void cleanup(struct run *r)
 static int write_patch(struct run *r, struct ccp_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
+	struct symbols file_syms = syms_for(&r->syms, &r->ff);
 	struct strbuf out = { 0 }, path = { 0 };
 	struct extract_in in = {
 		.relpath = r->source->path, .diff_name = r->o.diff,
 		.patch_name = name, .old = &r->old, .new = &r->new,
-		.flags = &r->ff, .syms = &r->syms, .table = &r->table,
+		.flags = &r->ff, .syms = &file_syms, .table = &r->table,
 	};
 	const char *slash = strrchr(r->o.diff, '/');
 	int ret;

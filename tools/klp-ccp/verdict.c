@@ -117,6 +117,27 @@ static char *callers_of(struct tu_model *m, const char *name)
 	return sb.s ? sb.s : xstrdup("(none in this file)");
 }
 
+/*
+ * The old version of @e: the same-named entity of the same rank, so that a
+ * tentative "static struct x y;" is compared with its old self and the
+ * full definition further down with its own.
+ */
+static struct entity *old_version(struct tu_model *old, struct tu_model *new,
+				  const struct entity *e)
+{
+	size_t i, rank = 0;
+
+	for (i = 0; &new->ents[i] != e; i++)
+		rank += new->ents[i].kind == e->kind && !strcmp(new->ents[i].name, e->name);
+	for (i = 0; i < old->n; i++) {
+		if (old->ents[i].kind != e->kind || strcmp(old->ents[i].name, e->name))
+			continue;
+		if (!rank--)
+			return &old->ents[i];
+	}
+	return NULL;
+}
+
 /* Is every name of the list "a, b" one of @names_list? */
 static bool all_in(const char *list, char *const *names_list, size_t n)
 {
@@ -297,7 +318,7 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
 			break;
 		case ENT_VAR:
-			o = tu_find(old, e->name, ENT_VAR, true);
+			o = old_version(old, new, e);
 			if (!e->definition || head_has(e, "extern"))
 				break;
 			if (!o)

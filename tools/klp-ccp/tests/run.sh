@@ -189,6 +189,13 @@ grep -q "KGR_SYMBOL(kgr___get_fs_type, __get_fs_type)" "$tmp/kgr_ccp_static/kgr_
 	grep -q "read_lock(&(\*kgr_file_systems_lock));" "$tmp/kgr_ccp_static/kgr_ccp_static.c" && ok=0
 result $ok "static function and variables go through shims" "$tmp/kgr_ccp_static/kgr_ccp_static.c"
 
+build_patch module-static kgr_ccp_binfmt
+result $? "function of a module (binfmt_misc): extracted and built warning-free" "$tmp/kgr_ccp_binfmt/build.log"
+ok=1
+grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/kgr_ccp_binfmt/kgr_ccp_binfmt.c" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 0)' "$tmp/kgr_ccp_binfmt/kgr_ccp_binfmt.c" && ok=0
+result $ok "module targets and shims name their module" "$tmp/kgr_ccp_binfmt/kgr_ccp_binfmt.c"
+
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
 ok=1
