@@ -43,6 +43,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/llist.h>
 #include <asm/ibt.h>
 #include "internal.h"
 
@@ -110,8 +111,10 @@ struct kgr_goal {
  * @dead: entries of freed tasks, off @hash, freed after a grace period
  * @nr_dead: length of @dead
  * @forks_lost: children whose entry could not be allocated at fork
+ * @free_node: in kgr_ended once the transition has ended
  */
 struct kgr_universe {
+	struct llist_node free_node;
 	raw_spinlock_t lock;
 	bool default_new;
 	struct kgr_goal __rcu *goal;
@@ -157,6 +160,11 @@ static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
 static void kgr_unhook_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_unhook_work, kgr_unhook_work_fn);
+static void kgr_free_work_fn(struct work_struct *work);
+static DECLARE_WORK(kgr_free_work, kgr_free_work_fn);
+
+/* Universes of ended transitions, freed by kgr_free_work. */
+static LLIST_HEAD(kgr_ended);
 
 #if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
 void (*kgr_migrate_finish_hook)(void);
@@ -524,25 +532,11 @@ static void kgr_free_dead(struct kgr_universe *u)
 	kgr_free_list(dead);
 }
 
-/*
- * End the transition with every task in universe @final_new: let every
- * reader (handler, probe, sysfs) finish, free all per-task state, and have
- * the probes unhooked later. kgr_mutex.
- */
-static void kgr_drop_universe(bool final_new)
+static void kgr_universe_free(struct kgr_universe *u)
 {
-	struct kgr_universe *u = kgr_universe_locked();
 	struct hlist_node *tmp;
 	struct kgr_task *kt;
 	int i;
-
-	WRITE_ONCE(kgr_final_new, final_new);
-	/* Pairs with the smp_rmb() in kgr_task_in_new_universe(). */
-	smp_wmb();
-	RCU_INIT_POINTER(kgr_universe, NULL);
-	/* The probes run with preemption off: RCU readers too. */
-	kgr_sync_readers();
-	mod_delayed_work(system_wq, &kgr_unhook_work, KGR_UNHOOK_DELAY);
 
 	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
@@ -550,6 +544,40 @@ static void kgr_drop_universe(bool final_new)
 	kgr_free_list(u->dead);
 	kfree(rcu_dereference_protected(u->goal, 1));
 	kvfree(u);
+}
+
+/*
+ * Free the per-task state of ended transitions once no reader (handler,
+ * probe with preemption off, sysfs) can see it. Apart from the transition
+ * so that finishing it does not wait for the grace periods (the rude one
+ * alone sleeps 100 ms).
+ */
+static void kgr_free_work_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&kgr_ended);
+	struct kgr_universe *u, *tmp;
+
+	kgr_sync_readers();
+	llist_for_each_entry_safe(u, tmp, list, free_node)
+		kgr_universe_free(u);
+}
+
+/*
+ * End the transition with every task in universe @final_new: unpublish the
+ * per-task state (kgr_free_work frees it), have the probes unhooked later.
+ * kgr_mutex.
+ */
+static void kgr_drop_universe(bool final_new)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+
+	WRITE_ONCE(kgr_final_new, final_new);
+	/* Pairs with the smp_rmb() in kgr_task_in_new_universe(). */
+	smp_wmb();
+	RCU_INIT_POINTER(kgr_universe, NULL);
+	llist_add(&u->free_node, &kgr_ended);
+	queue_work(system_wq, &kgr_free_work);
+	mod_delayed_work(system_wq, &kgr_unhook_work, KGR_UNHOOK_DELAY);
 }
 
 /* ---- the worker: stack checks, IPIs, fake signals ---- */
@@ -978,4 +1006,5 @@ void kgr_migrate_exit(void)
 	cancel_delayed_work_sync(&kgr_migrate_work);
 	cancel_delayed_work_sync(&kgr_unhook_work);
 	kgr_probes_unhook();
+	flush_work(&kgr_free_work);
 }
