@@ -52,6 +52,8 @@ if [ ! -f "$KSRC/Makefile" ] || [ ! -f "$KHDR/Module.symvers" ]; then
 	exit 1
 fi
 
+expect devinfo-issue 0 "fs/proc/devices.c:9: devinfo_show: PATCHABLE" \
+	"issue 6's devinfo_show diff applies at its offset and is patchable"
 expect init-changed 1 "proc_devices_init: NOT PATCHABLE: __init" \
 	"changed __init function is not patchable"
 expect new-global-printk 0 "cmdline_proc_show: PATCHABLE" \
