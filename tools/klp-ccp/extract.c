@@ -25,12 +25,38 @@ struct item {
 	unsigned long sympos;
 };
 
+/* A local header ("internal.h") read to copy definitions from. */
+struct local_file {
+	char *path, *text;
+	size_t len;
+};
+
 struct extract_ctx {
 	const struct extract_in *in;
 	struct item *items;
 	size_t n, cap;
+	struct local_file *files;
+	size_t nfiles, filecap;
 	struct ccp_err *err;
 };
+
+static const struct local_file *local_file(struct extract_ctx *x,
+					   const char *path)
+{
+	struct local_file *f;
+	size_t i;
+
+	for (i = 0; i < x->nfiles; i++)
+		if (!strcmp(x->files[i].path, path))
+			return &x->files[i];
+	grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
+	f = &x->files[x->nfiles];
+	if (read_file(path, &f->text, &f->len, x->err))
+		return NULL;
+	f->path = xstrdup(path);
+	x->nfiles++;
+	return f;
+}
 
 static struct item *find_item(struct extract_ctx *x, const char *name,
 			      enum ent_kind kind)
@@ -163,9 +189,9 @@ static int pull(struct extract_ctx *x, struct entity *e)
 
 	if (find_item(x, e->name, e->kind))
 		return 0;
-	if (e->where != IN_MAIN)
-		return ccp_fail(x->err, "%s: %s is defined in a local header (%s) the headers package lacks; copying from it is not supported",
-				x->in->relpath, e->name, e->file);
+	/* The headers package lacks "local.h": its definitions are copied. */
+	if (e->where == IN_LOCAL && !local_file(x, e->file))
+		return -1;
 	grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	it = &x->items[x->n++];
 	it->e = e;
@@ -221,6 +247,14 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 
 	if (e->kind == ENT_MACRO)
 		sb_puts(out, "#define ");
+	if (e->where == IN_LOCAL) {
+		/* Copied as is: names in a local header are not renamed. */
+		const struct local_file *f = local_file(x, e->file);
+
+		sb_add(out, f->text + e->start, e->end - e->start);
+		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+		return;
+	}
 	if ((patched || e->kind == ENT_VAR) && !e->internal)
 		sb_puts(out, "static ");
 	/* References in offset order, plus the patched function's own name. */
@@ -281,7 +315,13 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
+	int xm = x->e->where == IN_MAIN, ym = y->e->where == IN_MAIN;
 
+	/* Local headers come first, as their #include did. */
+	if (xm != ym)
+		return xm - ym;
+	if (!xm && strcmp(x->e->file, y->e->file))
+		return strcmp(x->e->file, y->e->file);
 	return (x->e->start > y->e->start) - (x->e->start < y->e->start);
 }
 
@@ -404,6 +444,11 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  in->patch_name);
 	ret = 0;
 out:
+	for (i = 0; i < x.nfiles; i++) {
+		free(x.files[i].path);
+		free(x.files[i].text);
+	}
+	free(x.files);
 	free(x.items);
 	return ret;
 }

@@ -198,6 +198,13 @@ grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)'
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 0)' "$tmp/kgr_ccp_binfmt/kgr_ccp_binfmt.c" && ok=0
 result $ok "module targets and shims name their module" "$tmp/kgr_ccp_binfmt/kgr_ccp_binfmt.c"
 
+build_patch local-header-type kgr_ccp_pde
+result $? "type of a local header (fs/proc/internal.h): extracted and built warning-free" "$tmp/kgr_ccp_pde/build.log"
+ok=1
+grep -q "^struct proc_dir_entry {" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" &&
+	! grep -q '"internal.h"' "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" && ok=0
+result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c"
+
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
 ok=1
