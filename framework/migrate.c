@@ -6,10 +6,8 @@
  * either the code the patch leaves or the code it brings. A task changes
  * universe by itself, at a moment when none of the code it leaves is on its
  * stack, so it never runs a mix of both. Documentation/consistency.rst
- * describes the model; this file implements it without any field in
- * task_struct: the universe of a task is an entry in a hash table keyed by
- * the task pointer, and a task without an entry is in the default universe
- * (the one the transition leaves, when it was prepared).
+ * describes the model; universe.c keeps the universe of each task, this
+ * file decides when a task moves.
  *
  * Migration points:
  * - the raw_syscalls sys_enter/sys_exit tracepoints (the task checks its own
@@ -29,11 +27,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
-#include <linux/hash.h>
 #include <linux/slab.h>
-#include <linux/mm.h>
-#include <linux/rculist.h>
-#include <linux/spinlock.h>
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 #include <linux/cpumask.h>
@@ -43,9 +37,8 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <linux/llist.h>
 #include <asm/ibt.h>
-#include "internal.h"
+#include "universe.h"
 
 static unsigned int kgr_period_ms = 20;
 module_param_named(migrate_period_ms, kgr_period_ms, uint, 0644);
@@ -59,80 +52,9 @@ MODULE_PARM_DESC(migrate_signal_ms,
 
 /* Longest stack kgr checks; a deeper one counts as unreliable. */
 #define KGR_MAX_STACK	64
-#define KGR_HASH_BITS	10
-/* Free the entries of exited tasks once this many have piled up. */
-#define KGR_DEAD_BATCH	256
 /* How long the probes stay hooked after a transition, waiting for the next. */
 #define KGR_UNHOOK_DELAY	(10 * HZ)
 
-/*
- * struct kgr_task - what kgr knows about one task during a transition
- * @node: in kgr_universe.hash; written under kgr_universe.lock, read
- *	under RCU (sched) from any context
- * @dead_next: in kgr_universe.dead once the task is freed; .lock
- * @task: the key; only dereferenced while the entry is hashed (an exited
- *	task leaves the hash before its task_struct can be freed)
- * @new_universe: the task's universe; smp_store_release() by whoever
- *	migrates it, smp_load_acquire() by readers
- * @blocking: what kept it from migrating at the last check: the name of a
- *	kgr_range, or NULL; kgr_mutex (read racily by kgr_migrate_blocking_show)
- * @blocked_since: jiffies of the first failed check; kgr_mutex
- * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
- */
-struct kgr_task {
-	struct hlist_node node;
-	struct kgr_task *dead_next;
-	struct task_struct *task;
-	bool new_universe;
-	const char *blocking;
-	unsigned long blocked_since;
-	unsigned long signalled_at;
-};
-
-/*
- * struct kgr_goal - where the transition goes and what code it leaves
- * Replaced (not changed) by kgr_migrate_reverse(), so that one decision
- * always uses a direction and ranges that belong together.
- */
-struct kgr_goal {
-	struct rcu_head rcu;
-	bool to_new;
-	unsigned int nr_ranges;
-	struct kgr_range ranges[];
-};
-
-/*
- * struct kgr_universe - the per-task state of one transition
- * @lock: taken by writers of @hash and @dead, in any context (the
- *	task-free tracepoint runs in softirq, the stack check under the
- *	scheduler's locks): a raw spinlock, irqs off, innermost
- * @default_new: universe of tasks without an entry; fixed at prepare
- * @goal: NULL until kgr_migrate_start(); RCU (sched)
- * @dead: entries of freed tasks, off @hash, freed after a grace period
- * @nr_dead: length of @dead
- * @forks_lost: children whose entry could not be allocated at fork
- * @free_node: in kgr_ended once the transition has ended
- */
-struct kgr_universe {
-	struct llist_node free_node;
-	raw_spinlock_t lock;
-	bool default_new;
-	struct kgr_goal __rcu *goal;
-	struct kgr_task *dead;
-	unsigned int nr_dead;
-	atomic_t forks_lost;
-	struct hlist_head hash[1 << KGR_HASH_BITS];
-};
-
-/*
- * The running transition's state, NULL outside one. Published with
- * rcu_assign_pointer() under kgr_mutex; freed only after every handler,
- * probe and IPI that could have read it has returned (kgr_drop_universe()).
- */
-static struct kgr_universe __rcu *kgr_universe;
-
-/* The universe of every task while kgr_universe is NULL. */
-static bool kgr_final_new;
 
 /*
  * KGR_IDLE -> prepare -> KGR_PREPARED -> start -> KGR_RUNNING -> (last task
@@ -160,11 +82,6 @@ static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
 static void kgr_unhook_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_unhook_work, kgr_unhook_work_fn);
-static void kgr_free_work_fn(struct work_struct *work);
-static DECLARE_WORK(kgr_free_work, kgr_free_work_fn);
-
-/* Universes of ended transitions, freed by kgr_free_work. */
-static LLIST_HEAD(kgr_ended);
 
 #if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
 void (*kgr_migrate_finish_hook)(void);
@@ -178,93 +95,6 @@ static int (*kgr_save_stack_reliable)(struct task_struct *tsk,
 static struct task_struct *(*kgr_idle_task)(int cpu);
 static int (*kgr_wake_up_state)(struct task_struct *p, unsigned int state);
 
-/* ---- the per-task universe ---- */
-
-static __always_inline struct hlist_head *
-kgr_bucket(struct kgr_universe *u, struct task_struct *task)
-{
-	return &u->hash[hash_ptr(task, KGR_HASH_BITS)];
-}
-
-/* Lock-free; the caller is in an RCU-sched read side (preemption off). */
-static __always_inline struct kgr_task *
-kgr_task_find(struct kgr_universe *u, struct task_struct *task)
-{
-	struct kgr_task *kt;
-
-	hlist_for_each_entry_rcu_notrace(kt, kgr_bucket(u, task), node)
-		if (kt->task == task)
-			return kt;
-	return NULL;
-}
-
-static __always_inline bool kgr_task_universe(struct kgr_universe *u,
-					      struct kgr_task *kt)
-{
-	/* Pairs with kgr_task_move(): what its task did before, we see. */
-	return kt ? smp_load_acquire(&kt->new_universe) : u->default_new;
-}
-
-static void kgr_task_move(struct kgr_task *kt, bool new_universe)
-{
-	/* Pairs with kgr_task_universe(). */
-	smp_store_release(&kt->new_universe, new_universe);
-}
-
-/*
- * The entry of @task, created in the default universe when missing.
- * NULL when out of memory.
- */
-static struct kgr_task *kgr_task_get(struct kgr_universe *u,
-				     struct task_struct *task, gfp_t gfp)
-{
-	struct kgr_task *kt, *new;
-	unsigned long flags;
-
-	kt = kgr_task_find(u, task);
-	if (kt)
-		return kt;
-	new = kzalloc(sizeof(*new), gfp);
-	if (!new)
-		return NULL;
-	new->task = task;
-	new->new_universe = u->default_new;
-
-	raw_spin_lock_irqsave(&u->lock, flags);
-	kt = kgr_task_find(u, task);
-	if (!kt) {
-		hlist_add_head_rcu(&new->node, kgr_bucket(u, task));
-		kt = new;
-		new = NULL;
-	}
-	raw_spin_unlock_irqrestore(&u->lock, flags);
-	kfree(new);
-	return kt;
-}
-
-/**
- * kgr_task_in_new_universe() - the universe of the current task
- *
- * Called by the ftrace handler for every call of a function whose
- * transition runs, in any context, NMI included: no locks, no tracing. In
- * interrupt context this is the universe of the interrupted task: the IPI
- * stack check (kgr_check_current()) covers the interrupt stacks as well.
- *
- * Return: true when current runs the new code.
- */
-bool notrace kgr_task_in_new_universe(void)
-{
-	struct kgr_universe *u = rcu_dereference_raw(kgr_universe);
-
-	if (!u) {
-		/* Pairs with the smp_wmb() in kgr_drop_universe(). */
-		smp_rmb();
-		return READ_ONCE(kgr_final_new);
-	}
-	return kgr_task_universe(u, kgr_task_find(u, current));
-}
-
-/* ---- checking a stack ---- */
 
 /*
  * Why @task cannot move to @goal now: the name of a kgr_range found on its
@@ -333,56 +163,6 @@ static void kgr_ipi_check(void *unused)
 		kgr_check_current(u,
 				  this_cpu_ptr(&kgr_stack_bufs)->entries[1],
 				  GFP_ATOMIC | __GFP_NOWARN);
-}
-
-/*
- * A child inherits its parent's universe. The tracepoint fires in the
- * parent, after the child is on the task list but before it can run.
- * Without an entry the child is in the default universe, so only a parent
- * that has left it needs one for the child.
- */
-static void kgr_probe_newtask(void *data, struct task_struct *child,
-			      unsigned long clone_flags)
-{
-	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
-	struct kgr_task *parent, *kt;
-	bool new_universe;
-
-	if (!u)
-		return;
-	parent = kgr_task_find(u, current);
-	new_universe = kgr_task_universe(u, parent);
-	if (new_universe == u->default_new)
-		return;
-	kt = kgr_task_get(u, child, GFP_ATOMIC | __GFP_NOWARN);
-	if (kt)
-		kgr_task_move(kt, new_universe);
-	else
-		atomic_inc(&u->forks_lost);
-}
-
-/*
- * A task is freed: take its entry off the hash before the task_struct (and
- * so the key) can be reused. Readers may still walk the entry: it is freed
- * after a grace period, by kgr_free_dead().
- */
-static void kgr_probe_free(void *data, struct task_struct *task)
-{
-	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
-	struct kgr_task *kt;
-	unsigned long flags;
-
-	if (!u)
-		return;
-	raw_spin_lock_irqsave(&u->lock, flags);
-	kt = kgr_task_find(u, task);
-	if (kt) {
-		hlist_del_rcu(&kt->node);
-		kt->dead_next = u->dead;
-		u->dead = kt;
-		u->nr_dead++;
-	}
-	raw_spin_unlock_irqrestore(&u->lock, flags);
 }
 
 /* ---- tracepoints ---- */
@@ -466,18 +246,7 @@ static void kgr_unhook_work_fn(struct work_struct *work)
 	mutex_unlock(&kgr_mutex);
 }
 
-/* ---- the transition's state ---- */
-
-static struct kgr_universe *kgr_universe_locked(void)
-{
-	return rcu_dereference_protected(kgr_universe,
-					 lockdep_is_held(&kgr_mutex));
-}
-
-static struct kgr_goal *kgr_goal_locked(struct kgr_universe *u)
-{
-	return rcu_dereference_protected(u->goal, lockdep_is_held(&kgr_mutex));
-}
+/* ---- the transition's goal ---- */
 
 static struct kgr_goal *kgr_goal_alloc(bool to_new,
 				       const struct kgr_range *ranges,
@@ -494,89 +263,13 @@ static struct kgr_goal *kgr_goal_alloc(bool to_new,
 	return goal;
 }
 
-static void kgr_free_list(struct kgr_task *kt)
-{
-	struct kgr_task *next;
-
-	for (; kt; kt = next) {
-		next = kt->dead_next;
-		kfree(kt);
-	}
-}
-
 /*
- * Wait until no ftrace handler, probe or sysfs reader can still look at
- * what was unlinked before the call. The handler may run where RCU does not
- * watch (as in klp_synchronize_transition()), hence the rude flavour too.
- */
-static void kgr_sync_readers(void)
-{
-	synchronize_rcu();
-	synchronize_rcu_tasks_rude();
-}
-
-/* Free the entries of exited tasks once there are many. kgr_mutex. */
-static void kgr_free_dead(struct kgr_universe *u)
-{
-	struct kgr_task *dead;
-	unsigned long flags;
-
-	if (READ_ONCE(u->nr_dead) < KGR_DEAD_BATCH)
-		return;
-	raw_spin_lock_irqsave(&u->lock, flags);
-	dead = u->dead;
-	u->dead = NULL;
-	u->nr_dead = 0;
-	raw_spin_unlock_irqrestore(&u->lock, flags);
-	kgr_sync_readers();
-	kgr_free_list(dead);
-}
-
-static void kgr_universe_free(struct kgr_universe *u)
-{
-	struct hlist_node *tmp;
-	struct kgr_task *kt;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
-		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
-			kfree(kt);
-	kgr_free_list(u->dead);
-	kfree(rcu_dereference_protected(u->goal, 1));
-	kvfree(u);
-}
-
-/*
- * Free the per-task state of ended transitions once no reader (handler,
- * probe with preemption off, sysfs) can see it. Apart from the transition
- * so that finishing it does not wait for the grace periods (the rude one
- * alone sleeps 100 ms).
- */
-static void kgr_free_work_fn(struct work_struct *work)
-{
-	struct llist_node *list = llist_del_all(&kgr_ended);
-	struct kgr_universe *u, *tmp;
-
-	kgr_sync_readers();
-	llist_for_each_entry_safe(u, tmp, list, free_node)
-		kgr_universe_free(u);
-}
-
-/*
- * End the transition with every task in universe @final_new: unpublish the
- * per-task state (kgr_free_work frees it), have the probes unhooked later.
- * kgr_mutex.
+ * End the transition with every task in universe @final_new; the probes
+ * are unhooked later. kgr_mutex.
  */
 static void kgr_drop_universe(bool final_new)
 {
-	struct kgr_universe *u = kgr_universe_locked();
-
-	WRITE_ONCE(kgr_final_new, final_new);
-	/* Pairs with the smp_rmb() in kgr_task_in_new_universe(). */
-	smp_wmb();
-	RCU_INIT_POINTER(kgr_universe, NULL);
-	llist_add(&u->free_node, &kgr_ended);
-	queue_work(system_wq, &kgr_free_work);
+	kgr_universe_drop(final_new);
 	mod_delayed_work(system_wq, &kgr_unhook_work, KGR_UNHOOK_DELAY);
 }
 
@@ -768,16 +461,11 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 /* Publish an empty table: every task in universe @default_new. kgr_mutex. */
 static int kgr_universe_create(bool default_new)
 {
-	struct kgr_universe *u;
+	struct kgr_universe *u = kgr_universe_alloc(default_new);
 	int ret;
 
-	u = kvzalloc(sizeof(*u), GFP_KERNEL);
 	if (!u)
 		return -ENOMEM;
-	raw_spin_lock_init(&u->lock);
-	u->default_new = default_new;
-	atomic_set(&u->forks_lost, 0);
-
 	ret = kgr_probes_register();
 	if (ret) {
 		kvfree(u);
@@ -838,7 +526,7 @@ void kgr_migrate_abort(void)
 static int kgr_migrate_restart(const struct kgr_range *ranges,
 			       unsigned int nr_ranges)
 {
-	bool back_to_new = !READ_ONCE(kgr_final_new);
+	bool back_to_new = !kgr_task_in_new_universe();
 	struct kgr_goal *goal;
 	int ret;
 
@@ -1006,5 +694,5 @@ void kgr_migrate_exit(void)
 	cancel_delayed_work_sync(&kgr_migrate_work);
 	cancel_delayed_work_sync(&kgr_unhook_work);
 	kgr_probes_unhook();
-	flush_work(&kgr_free_work);
+	kgr_universe_exit();
 }

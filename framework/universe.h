@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The per-task universes of a transition: universe.c keeps them, migrate.c
+ * moves the tasks. Private to these two files.
+ */
+#ifndef _KGR_UNIVERSE_H
+#define _KGR_UNIVERSE_H
+
+#include <linux/hash.h>
+#include <linux/llist.h>
+#include <linux/rculist.h>
+#include <linux/spinlock.h>
+#include <linux/sched.h>
+#include "internal.h"
+
+#define KGR_HASH_BITS	10
+
+/*
+ * struct kgr_task - what kgr knows about one task during a transition
+ * @node: in kgr_universe.hash; written under kgr_universe.lock, read
+ *	under RCU (sched) from any context
+ * @dead_next: in kgr_universe.dead once the task is freed; .lock
+ * @task: the key; only dereferenced while the entry is hashed (an exited
+ *	task leaves the hash before its task_struct can be freed)
+ * @new_universe: the task's universe; smp_store_release() by whoever
+ *	migrates it, smp_load_acquire() by readers
+ * @blocking: what kept it from migrating at the last check: the name of a
+ *	kgr_range, or NULL; kgr_mutex (read racily by kgr_migrate_blocking_show)
+ * @blocked_since: jiffies of the first failed check; kgr_mutex
+ * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
+ */
+struct kgr_task {
+	struct hlist_node node;
+	struct kgr_task *dead_next;
+	struct task_struct *task;
+	bool new_universe;
+	const char *blocking;
+	unsigned long blocked_since;
+	unsigned long signalled_at;
+};
+
+/*
+ * struct kgr_goal - where the transition goes and what code it leaves
+ * Replaced (not changed) by kgr_migrate_reverse(), so that one decision
+ * always uses a direction and ranges that belong together.
+ */
+struct kgr_goal {
+	struct rcu_head rcu;
+	bool to_new;
+	unsigned int nr_ranges;
+	struct kgr_range ranges[];
+};
+
+/*
+ * struct kgr_universe - the per-task state of one transition
+ * @lock: taken by writers of @hash and @dead, in any context (the
+ *	task-free tracepoint runs in softirq, the stack check under the
+ *	scheduler's locks): a raw spinlock, irqs off, innermost
+ * @default_new: universe of tasks without an entry; fixed at prepare
+ * @goal: NULL until kgr_migrate_start(); RCU (sched)
+ * @dead: entries of freed tasks, off @hash, freed after a grace period
+ * @nr_dead: length of @dead
+ * @forks_lost: children whose entry could not be allocated at fork
+ * @free_node: in kgr_ended once the transition has ended
+ */
+struct kgr_universe {
+	struct llist_node free_node;
+	raw_spinlock_t lock;
+	bool default_new;
+	struct kgr_goal __rcu *goal;
+	struct kgr_task *dead;
+	unsigned int nr_dead;
+	atomic_t forks_lost;
+	struct hlist_head hash[1 << KGR_HASH_BITS];
+};
+
+/*
+ * The running transition's state, NULL outside one. Published with
+ * rcu_assign_pointer() under kgr_mutex; freed only after every handler,
+ * probe, IPI and sysfs reader that could have read it has returned.
+ */
+extern struct kgr_universe __rcu *kgr_universe;
+
+static inline struct kgr_universe *kgr_universe_locked(void)
+{
+	return rcu_dereference_protected(kgr_universe,
+					 lockdep_is_held(&kgr_mutex));
+}
+
+static inline struct kgr_goal *kgr_goal_locked(struct kgr_universe *u)
+{
+	return rcu_dereference_protected(u->goal, lockdep_is_held(&kgr_mutex));
+}
+
+static __always_inline struct hlist_head *
+kgr_bucket(struct kgr_universe *u, struct task_struct *task)
+{
+	return &u->hash[hash_ptr(task, KGR_HASH_BITS)];
+}
+
+/* Lock-free; the caller is in an RCU-sched read side (preemption off). */
+static __always_inline struct kgr_task *
+kgr_task_find(struct kgr_universe *u, struct task_struct *task)
+{
+	struct kgr_task *kt;
+
+	hlist_for_each_entry_rcu_notrace(kt, kgr_bucket(u, task), node)
+		if (kt->task == task)
+			return kt;
+	return NULL;
+}
+
+static __always_inline bool kgr_task_universe(struct kgr_universe *u,
+					      struct kgr_task *kt)
+{
+	/* Pairs with kgr_task_move(): what its task did before, we see. */
+	return kt ? smp_load_acquire(&kt->new_universe) : u->default_new;
+}
+
+static inline void kgr_task_move(struct kgr_task *kt, bool new_universe)
+{
+	/* Pairs with kgr_task_universe(). */
+	smp_store_release(&kt->new_universe, new_universe);
+}
+
+/* The entry of @task, created in the default universe; NULL: no memory. */
+struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
+			      gfp_t gfp);
+
+/* A new, unpublished table: every task in universe @default_new. */
+struct kgr_universe *kgr_universe_alloc(bool default_new);
+
+/*
+ * Unpublish the table: every task is in universe @final_new from now on;
+ * the table is freed after the grace periods. kgr_mutex.
+ */
+void kgr_universe_drop(bool final_new);
+
+/* Free the entries of exited tasks once there are many. kgr_mutex. */
+void kgr_free_dead(struct kgr_universe *u);
+
+/* Tracepoint probes: task_newtask (inheritance), sched_process_free. */
+void kgr_probe_newtask(void *data, struct task_struct *child,
+		       unsigned long clone_flags);
+void kgr_probe_free(void *data, struct task_struct *task);
+
+/* Wait for the tables of ended transitions to be freed. */
+void kgr_universe_exit(void);
+
+#endif /* _KGR_UNIVERSE_H */
