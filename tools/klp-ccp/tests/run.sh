@@ -7,9 +7,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tool=$here/../klp-ccp
 repo=$(cd "$here/../../.." && pwd)
-KSRC=${KSRC:-/work/ksrc/linux-source-6.1}
-KHDR=${KHDR:-/usr/src/linux-headers-6.1.0-56-amd64}
-KCONFIG=${KCONFIG:-/boot/config-6.1.0-56-amd64}
+. "$here/kernel.sh"
 tmp=$(mktemp -d /tmp/klp-ccp-test.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 n=0

@@ -6,9 +6,7 @@ set -eu
 out=${1:?usage: vm-samples.sh <output dir>}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
-KSRC=${KSRC:-/work/ksrc/linux-source-6.1}
-KHDR=${KHDR:-/usr/src/linux-headers-6.1.0-56-amd64}
-KCONFIG=${KCONFIG:-/boot/config-6.1.0-56-amd64}
+. "$here/kernel.sh"
 
 mkdir -p "$out"
 for p in devinfo:kgr_ccp_devinfo static-fn-var:kgr_ccp_static; do
