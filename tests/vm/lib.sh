@@ -81,3 +81,66 @@ expect_not_contains()
 	*) ;;
 	esac
 }
+
+# Wait until the kernel livepatch $1 has no transition running (30 s).
+klp_wait()
+{
+	_t=300
+	while [ "$(cat "/sys/kernel/livepatch/$1/transition" 2>/dev/null)" = 1 ]; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || fail "klp transition of $1 did not finish"
+		sleep 0.1
+	done
+}
+
+# Disable the kernel livepatch $1 and unload its module, named the same.
+klp_remove()
+{
+	echo 0 > "/sys/kernel/livepatch/$1/enabled" || fail "klp disable of $1 refused"
+	klp_wait "$1"
+	_t=100
+	until rmmod "$1" 2>/dev/null; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || fail "rmmod $1 failed"
+		sleep 0.1
+	done
+}
+
+# The torture test's user callers: two loops reading /proc/kgr_torture.
+torture_start()
+{
+	load kgr_test_torture
+	rm -f /tmp/torture_stop
+	for _i in 1 2; do
+		( while [ ! -e /tmp/torture_stop ]; do
+			cat /proc/kgr_torture > /dev/null
+		done ) &
+	done
+}
+
+# Stop the callers and fail if any pair mixed old and new code, or if the
+# cycles never ran one of the two versions.
+torture_check()
+{
+	touch /tmp/torture_stop
+	wait
+	_counts=$(cat /proc/kgr_torture)
+	echo "$_counts"
+	rmmod kgr_test_torture || fail "rmmod kgr_test_torture failed"
+	set -- $_counts
+	[ "$1 $3 $5" = "old new mixed" ] || fail "unexpected /proc/kgr_torture: $_counts"
+	[ "$6" = 0 ] || fail "$6 pairs mixed old and new code: $_counts"
+	[ "$2" -gt 0 ] || fail "no pair ran the old code: $_counts"
+	[ "$4" -gt 0 ] || fail "no pair ran the new code: $_counts"
+}
+
+# Wait until task $1 sleeps in kernel function $2 (at most 5 s).
+wait_wchan()
+{
+	_n=50
+	while [ "$(cat "/proc/$1/wchan" 2>/dev/null)" != "$2" ]; do
+		_n=$((_n - 1))
+		[ $_n -gt 0 ] || fail "task $1 never slept in $2: $(cat "/proc/$1/wchan" 2>/dev/null)"
+		sleep 0.1
+	done
+}

@@ -25,13 +25,7 @@ mkfifo fifo
 ) &
 reader=$!
 
-# Wait until the reader sleeps in pipe_read.
-n=50
-while [ "$(cat /proc/$reader/wchan 2>/dev/null)" != pipe_read ]; do
-	n=$((n - 1))
-	[ $n -gt 0 ] || fail "reader never slept in pipe_read: $(cat /proc/$reader/wchan)"
-	sleep 0.1
-done
+wait_wchan $reader pipe_read
 
 old_timeout=$(cat $PARAM)
 echo 1500 > $PARAM

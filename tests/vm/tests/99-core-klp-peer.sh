@@ -7,44 +7,20 @@
 # allow-taint: K
 . /tests/lib.sh
 
-KLP=/sys/kernel/livepatch/kgr_test_klp
-
-klp_wait()
-{
-	_t=300
-	while [ "$(cat $KLP/transition 2>/dev/null)" = 1 ]; do
-		_t=$((_t - 1))
-		[ "$_t" -gt 0 ] || fail "klp transition did not finish"
-		sleep 0.1
-	done
-}
-
-klp_remove()
-{
-	echo 0 > $KLP/enabled || fail "klp disable refused"
-	klp_wait
-	_t=100
-	until rmmod kgr_test_klp 2>/dev/null; do
-		_t=$((_t - 1))
-		[ "$_t" -gt 0 ] || fail "rmmod kgr_test_klp failed"
-		sleep 0.1
-	done
-}
-
 load_kgr
 orig=$(cat /proc/cmdline)
 insmod $KO/kgr_test_klp.ko func=version_proc_show || fail "klp patch refused"
-klp_wait
+klp_wait kgr_test_klp
 [ "$(cat /proc/version)" = klp ] || fail "klp patch of version_proc_show not working"
 load kgr_sample_cmdline
 kgr_wait_transition kgr_sample_cmdline
 [ "$(cat /proc/cmdline)" = "$orig kgr_patched" ] || fail "kgr beside klp not working"
 [ "$(cat /proc/version)" = klp ] || fail "klp stopped working beside kgr"
 kgr_revert kgr_sample_cmdline kgr_sample_cmdline
-klp_remove
+klp_remove kgr_test_klp
 
 insmod $KO/kgr_test_klp.ko func=cmdline_proc_show || fail "klp patch refused"
-klp_wait
+klp_wait kgr_test_klp
 dmesg -c > /dev/null
 if out=$(insmod $KO/kgr_sample_cmdline.ko 2>&1); then
 	fail "kgr patched a function the kernel's livepatch holds"
@@ -52,5 +28,5 @@ fi
 expect_contains "$out" "Device or resource busy"
 expect_contains "$(dmesg)" "kgr_sample_cmdline: 'cmdline_proc_show' is already redirected by klp_ftrace_handler"
 [ "$(cat /proc/cmdline)" = klp ] || fail "klp patch disturbed by kgr's refusal"
-klp_remove
+klp_remove kgr_test_klp
 [ "$(cat /proc/cmdline)" = "$orig" ] || fail "/proc/cmdline not back to the original"

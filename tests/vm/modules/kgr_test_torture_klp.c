@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The torture test's patch written for the kernel's own livepatch: the
+ * same new A, B and pair as kgr_test_torture_patch, so that the manual
+ * klp torture test puts klp through the same apply/revert cycles as kgr.
+ */
+#include <linux/module.h>
+#include <linux/livepatch.h>
+#include <linux/delay.h>
+#include "kgr_test_torture.h"
+
+static int kgr_torture_new = 2;
+
+static int klp_new_torture_a(void)
+{
+	return READ_ONCE(kgr_torture_new);
+}
+
+static int klp_new_torture_b(void)
+{
+	return READ_ONCE(kgr_torture_new);
+}
+
+static void klp_new_torture_pair(void)
+{
+	int a = kgr_torture_a();
+
+	usleep_range(200, 400);
+	kgr_torture_count(a, kgr_torture_b());
+}
+
+static struct klp_func funcs[] = {
+	{ .old_name = "kgr_torture_a", .new_func = klp_new_torture_a, },
+	{ .old_name = "kgr_torture_b", .new_func = klp_new_torture_b, },
+	{ .old_name = "kgr_torture_pair", .new_func = klp_new_torture_pair, },
+	{ }
+};
+
+static struct klp_object objs[] = {
+	{ .name = "kgr_test_torture", .funcs = funcs, },
+	{ }
+};
+
+static struct klp_patch patch = {
+	.mod = THIS_MODULE,
+	.objs = objs,
+};
+
+static int __init kgr_test_torture_klp_init(void)
+{
+	return klp_enable_patch(&patch);
+}
+
+static void __exit kgr_test_torture_klp_exit(void)
+{
+}
+
+module_init(kgr_test_torture_klp_init);
+module_exit(kgr_test_torture_klp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_INFO(livepatch, "Y");
+MODULE_DESCRIPTION("kgr test: the torture patch for the kernel's livepatch");
