@@ -45,6 +45,12 @@ struct kgr_patch *kgr_transition_patch(void)
 	return kgr_trans;
 }
 
+enum kgr_fun_state kgr_transition_fun_state(void)
+{
+	lockdep_assert_held(&kgr_mutex);
+	return kgr_trans_to_new ? KGR_FUN_SLOW : KGR_FUN_REVERTING;
+}
+
 static const char *kgr_obj(const char *objname)
 {
 	return objname ? objname : "vmlinux";
@@ -746,6 +752,22 @@ out:
 	return ret;
 }
 
+int kgr_transition_ranges_changed(void)
+{
+	struct kgr_range *ranges;
+	int nr, ret;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (!kgr_trans)
+		return 0;
+	nr = kgr_build_ranges(kgr_trans, kgr_trans_to_new, &ranges);
+	if (nr < 0)
+		return nr;
+	ret = kgr_migrate_set_ranges(ranges, nr);
+	kfree(ranges);
+	return ret;
+}
+
 /* Turn the running transition of @patch around. kgr_mutex. */
 static int kgr_reverse(struct kgr_patch *patch)
 {
@@ -764,8 +786,7 @@ static int kgr_reverse(struct kgr_patch *patch)
 	}
 	/* The handler reads SLOW and REVERTING alike: no sync needed. */
 	kgr_trans_to_new = !kgr_trans_to_new;
-	kgr_set_states(patch, kgr_trans_to_new ? KGR_FUN_SLOW :
-						 KGR_FUN_REVERTING);
+	kgr_set_states(patch, kgr_transition_fun_state());
 	patch->enabled = kgr_trans_to_new;
 	pr_info("%s: transition reversed, now %s\n", patch->name,
 		kgr_trans_to_new ? "applying" : "reverting");

@@ -28,6 +28,15 @@ extern struct list_head kgr_patches;
 /* The patch whose transition runs, or NULL. kgr_mutex. */
 struct kgr_patch *kgr_transition_patch(void);
 
+/* The state of that patch's redirected functions: slow or reverting. */
+enum kgr_fun_state kgr_transition_fun_state(void);
+
+/*
+ * A module of the patch in transition came or went: hand the transition
+ * the code it now leaves. kgr_mutex.
+ */
+int kgr_transition_ranges_changed(void);
+
 /* sysfs "enabled" store: revert (false) or re-apply (true). Takes kgr_mutex. */
 int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
 
@@ -183,6 +192,13 @@ void kgr_migrate_abort(void);
 
 /* Turn the running transition around; @ranges now the other code. kgr_mutex. */
 int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges);
+
+/*
+ * The code the running transition leaves changed (a module of its patch
+ * came or went): check stacks against @ranges from now on. kgr_mutex.
+ */
+int kgr_migrate_set_ranges(const struct kgr_range *ranges,
+			   unsigned int nr_ranges);
 
 /* Declare every task migrated; taints the kernel. kgr_mutex. */
 void kgr_migrate_force(void);

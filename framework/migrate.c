@@ -200,12 +200,11 @@ static void kgr_probes_unregister(int nr)
 static bool kgr_probes_hooked;
 
 /*
- * Hooking a tracepoint patches kernel text (a static key, with INT3). Done
- * right before or after ftrace patches the functions of a transition, while
- * tasks run through both sites, that has been seen to end in "Oops: int3"
- * (6.12) and in soft lockups (6.1). So the probes are hooked at the first
- * transition and stay, doing nothing outside one, until no transition has
- * started for KGR_UNHOOK_DELAY. kgr_mutex.
+ * Hooking a tracepoint patches kernel text, with INT3 and IPIs to every
+ * CPU. The probes are hooked at the first transition and stay, doing
+ * nothing outside one, until no transition has started for
+ * KGR_UNHOOK_DELAY: a revert right after an apply, or a reverse, does not
+ * patch them again. kgr_mutex.
  */
 static int kgr_probes_register(void)
 {
@@ -544,24 +543,39 @@ static int kgr_migrate_restart(const struct kgr_range *ranges,
 	return 0;
 }
 
+/*
+ * Replace the running transition's goal: a stack check sees either the old
+ * goal or the new one, never a mix of the two. kgr_mutex.
+ */
+static int kgr_goal_replace(struct kgr_universe *u, bool to_new,
+			    const struct kgr_range *ranges,
+			    unsigned int nr_ranges)
+{
+	struct kgr_goal *old = kgr_goal_locked(u), *goal;
+
+	goal = kgr_goal_alloc(to_new, ranges, nr_ranges);
+	if (!goal)
+		return -ENOMEM;
+	rcu_assign_pointer(u->goal, goal);
+	kfree_rcu(old, rcu);
+	return 0;
+}
+
 int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 {
 	struct kgr_universe *u = kgr_universe_locked();
-	struct kgr_goal *old, *goal;
 	struct kgr_task *kt;
-	int i;
+	int i, ret;
 
 	lockdep_assert_held(&kgr_mutex);
 	if (kgr_state == KGR_FINISHING)
 		return kgr_migrate_restart(ranges, nr_ranges);
 	if (kgr_state != KGR_RUNNING)
 		return -EINVAL;
-	old = kgr_goal_locked(u);
-	goal = kgr_goal_alloc(!old->to_new, ranges, nr_ranges);
-	if (!goal)
-		return -ENOMEM;
-	rcu_assign_pointer(u->goal, goal);
-	kfree_rcu(old, rcu);
+	ret = kgr_goal_replace(u, !kgr_goal_locked(u)->to_new, ranges,
+			       nr_ranges);
+	if (ret)
+		return ret;
 
 	rcu_read_lock();
 	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
@@ -573,6 +587,22 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 	rcu_read_unlock();
 	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
 	return 0;
+}
+
+/*
+ * Only a running transition checks stacks; once every task has arrived
+ * (KGR_FINISHING) the code that came or went concerns nobody.
+ */
+int kgr_migrate_set_ranges(const struct kgr_range *ranges,
+			   unsigned int nr_ranges)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+
+	lockdep_assert_held(&kgr_mutex);
+	if (kgr_state != KGR_RUNNING)
+		return 0;
+	return kgr_goal_replace(u, kgr_goal_locked(u)->to_new, ranges,
+				nr_ranges);
 }
 
 /*

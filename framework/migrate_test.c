@@ -33,8 +33,11 @@ struct kgr_test_kthread {
 	struct completion leave;
 	struct completion left;
 	struct completion done;
+	struct completion entered_late;
+	struct completion leave_late;
 	bool fork_inside;
 	bool new_inside;
+	bool new_inside_late;
 	bool new_after;
 	int child_new;
 };
@@ -83,6 +86,15 @@ static noinline void kgr_test_parked(struct kgr_test_kthread *k)
 	barrier();
 }
 
+/* More old code: that of a module loading mid-transition. */
+static noinline void kgr_test_parked_late(struct kgr_test_kthread *k)
+{
+	complete(&k->entered_late);
+	wait_for_completion(&k->leave_late);
+	k->new_inside_late = kgr_task_in_new_universe();
+	barrier();
+}
+
 /* Code nobody runs: the "new" side of a reversed transition. */
 static noinline void kgr_test_unused(void)
 {
@@ -94,6 +106,19 @@ static int kgr_test_parker(void *data)
 	struct kgr_test_kthread *k = data;
 
 	kgr_test_parked(k);
+	complete(&k->left);
+	wait_for_completion(&k->done);
+	k->new_after = kgr_task_in_new_universe();
+	return 0;
+}
+
+/* From one old function straight into the other, then out. */
+static int kgr_test_late_parker(void *data)
+{
+	struct kgr_test_kthread *k = data;
+
+	kgr_test_parked(k);
+	kgr_test_parked_late(k);
 	complete(&k->left);
 	wait_for_completion(&k->done);
 	k->new_after = kgr_task_in_new_universe();
@@ -118,6 +143,8 @@ static void kgr_test_kthread_init(struct kgr_test_kthread *k)
 	init_completion(&k->leave);
 	init_completion(&k->left);
 	init_completion(&k->done);
+	init_completion(&k->entered_late);
+	init_completion(&k->leave_late);
 }
 
 static void kgr_test_run(struct kunit *test, struct kgr_test_kthread *k,
@@ -134,6 +161,7 @@ static void kgr_test_run(struct kunit *test, struct kgr_test_kthread *k,
 static bool kgr_test_end(struct kunit *test, struct kgr_test_kthread *k)
 {
 	complete(&k->leave);
+	complete(&k->leave_late);
 	complete(&k->done);
 	KUNIT_EXPECT_EQ(test, kthread_stop(k->task), 0);
 	put_task_struct(k->task);
@@ -150,6 +178,24 @@ static struct kgr_range kgr_test_range(struct kunit *test, void *fn,
 							    &offset));
 	r.end = r.start + size;
 	return r;
+}
+
+/*
+ * The blocking list, which must name @k's task as blocked by @fn; the
+ * kthread's comm is its name as kgr_test_run() gave it.
+ */
+static char *kgr_test_blocking(struct kunit *test, struct kgr_test_kthread *k,
+			       const char *fn)
+{
+	char *blocking, line[64];
+
+	blocking = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, blocking);
+	KUNIT_EXPECT_GT(test, kgr_migrate_blocking_show(blocking), 0);
+	snprintf(line, sizeof(line), "%d %s %s\n", task_pid_nr(k->task),
+		 k->task->comm, fn);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(blocking, line));
+	return blocking;
 }
 
 static int kgr_test_transition(bool to_new, const struct kgr_range *ranges,
@@ -214,7 +260,7 @@ static void kgr_test_parked_kthread(struct kunit *test)
 	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
 					    "kgr_test_parked");
 	struct kgr_test_kthread parker, bystander;
-	char *blocking, line[64];
+	char *blocking;
 
 	kgr_test_kthread_init(&parker);
 	kgr_test_kthread_init(&bystander);
@@ -227,12 +273,7 @@ static void kgr_test_parked_kthread(struct kunit *test)
 	msleep(300);
 	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
 
-	blocking = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, blocking);
-	KUNIT_EXPECT_GT(test, kgr_migrate_blocking_show(blocking), 0);
-	snprintf(line, sizeof(line), "%d kgr_test_parker kgr_test_parked\n",
-		 task_pid_nr(parker.task));
-	KUNIT_EXPECT_NOT_NULL(test, strstr(blocking, line));
+	blocking = kgr_test_blocking(test, &parker, "kgr_test_parked");
 	KUNIT_EXPECT_NULL(test, strstr(blocking, "kgr_test_bystan"));
 
 	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &bystander));
@@ -368,6 +409,45 @@ static int kgr_migrate_test_init(struct kunit_suite *suite)
 	return 0;
 }
 
+/*
+ * Code that appears mid-transition (a module of the patch loading) joins
+ * the checked ranges: a kthread that goes from the first old function
+ * into the late one stays in the old universe until it leaves both.
+ */
+static void kgr_test_ranges_grow(struct kunit *test)
+{
+	struct kgr_range r[2] = {
+		kgr_test_range(test, kgr_test_parked, "kgr_test_parked"),
+		kgr_test_range(test, kgr_test_parked_late,
+			       "kgr_test_parked_late"),
+	};
+	struct kgr_test_kthread late;
+
+	kgr_test_kthread_init(&late);
+	kgr_test_run(test, &late, kgr_test_late_parker, &late,
+		     "kgr_test_late");
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, r, 1), 0);
+	mutex_lock(&kgr_mutex);
+	KUNIT_EXPECT_EQ(test, kgr_migrate_set_ranges(r, 2), 0);
+	mutex_unlock(&kgr_mutex);
+
+	complete(&late.leave);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&late.entered_late,
+							  KGR_TEST_TIMEOUT), 0);
+	msleep(300);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+	kgr_test_blocking(test, &late, "kgr_test_parked_late");
+
+	complete(&late.leave_late);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&late.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_EXPECT_FALSE(test, late.new_inside);
+	KUNIT_EXPECT_FALSE(test, late.new_inside_late);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &late));
+	kgr_test_reset(test);
+}
+
 static void kgr_migrate_test_exit(struct kunit_suite *suite)
 {
 	kgr_migrate_finish_hook = NULL;
@@ -376,6 +456,7 @@ static void kgr_migrate_test_exit(struct kunit_suite *suite)
 static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_states),
 	KUNIT_CASE(kgr_test_parked_kthread),
+	KUNIT_CASE(kgr_test_ranges_grow),
 	KUNIT_CASE(kgr_test_fork_inherits),
 	KUNIT_CASE(kgr_test_reverse),
 	KUNIT_CASE(kgr_test_reverse_at_finish),

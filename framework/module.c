@@ -7,6 +7,8 @@
  * COMING (ftrace already knows its fentry sites, its init has not run) and
  * drops the redirection while it is GOING. A failure at COMING, such as a
  * missing symbol or a failing pre_apply hook, refuses the module's load.
+ * During a transition, in either direction, the module is patched too, and
+ * the transition's stack checks learn about its code.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -93,8 +95,9 @@ static int kgr_object_apply(struct kgr_patch *patch, const char *name)
 	kgr_for_each_fun(patch, fun) {
 		if (!kgr_obj_match(fun->objname, name) || !fun->old_addr)
 			continue;
-		WRITE_ONCE(fun->state, in_transition ? KGR_FUN_SLOW :
-						       KGR_FUN_FAST);
+		WRITE_ONCE(fun->state, in_transition ?
+				       kgr_transition_fun_state() :
+				       KGR_FUN_FAST);
 		ret = kgr_redirect_add(fun);
 		if (ret) {
 			fun->state = KGR_FUN_INIT;
@@ -134,16 +137,29 @@ static bool kgr_patch_active(struct kgr_patch *patch)
 	return patch->enabled || kgr_transition_patch() == patch;
 }
 
+/*
+ * A transition running while the module comes or goes must look for its
+ * code on the stacks too: tasks not migrated yet may soon run it.
+ */
+static int kgr_module_update_transition(struct module *mod)
+{
+	struct kgr_patch *trans = kgr_transition_patch();
+
+	if (!trans || !kgr_patch_uses(trans, mod->name))
+		return 0;
+	return kgr_transition_ranges_changed();
+}
+
 static int kgr_module_coming(struct module *mod)
 {
 	struct kgr_patch *patch, *done;
 	int ret = 0;
 
 	mutex_lock(&kgr_mutex);
-	done = list_first_entry(&kgr_patches, struct kgr_patch, list);
 	/* Oldest first, so that newer patches end up on top. */
 	list_for_each_entry(patch, &kgr_patches, list) {
-		if (!patch->enabled || !kgr_patch_uses(patch, mod->name))
+		if (!kgr_patch_active(patch) ||
+		    !kgr_patch_uses(patch, mod->name))
 			continue;
 		ret = kgr_object_apply(patch, mod->name);
 		if (ret) {
@@ -153,12 +169,20 @@ static int kgr_module_coming(struct module *mod)
 			goto undo;
 		}
 	}
+	ret = kgr_module_update_transition(mod);
+	if (ret) {
+		pr_err("%s: refusing to load module %s: %d\n",
+		       kgr_transition_patch()->name, mod->name, ret);
+		/* Undo every patch: start from the list head. */
+		done = list_entry(&kgr_patches, struct kgr_patch, list);
+		goto undo;
+	}
 	mutex_unlock(&kgr_mutex);
 	return 0;
 
 undo:
 	list_for_each_entry_continue_reverse(done, &kgr_patches, list) {
-		if (done->enabled && kgr_patch_uses(done, mod->name))
+		if (kgr_patch_active(done) && kgr_patch_uses(done, mod->name))
 			kgr_object_revert(done, mod->name);
 	}
 	mutex_unlock(&kgr_mutex);
@@ -174,6 +198,10 @@ static void kgr_module_going(struct module *mod)
 		if (kgr_patch_active(patch) && kgr_patch_uses(patch, mod->name))
 			kgr_object_revert(patch, mod->name);
 	}
+	/* Stale ranges only make checks too strict: a warning is enough. */
+	if (kgr_module_update_transition(mod))
+		pr_warn("transition still checks stacks for the code of %s\n",
+			mod->name);
 	mutex_unlock(&kgr_mutex);
 }
 

@@ -6,9 +6,12 @@
  * fentry call so that kgr does not redirect it again. A reader
  * asleep in pipe_read when the patch is applied holds the transition open
  * until kgr's fake signal makes it restart its read, in the new universe.
+ * It also replaces kgr_test_target_show(), for 22-migrate-module-midway,
+ * which loads that module while the reader holds a transition open.
  */
 #include <linux/module.h>
 #include <linux/fs.h>
+#include <linux/seq_file.h>
 #include <linux/uio.h>
 #include <linux/uaccess.h>
 #include <asm/ibt.h>
@@ -32,11 +35,19 @@ module_param_cb(watched_calls, &kgr_pipe_calls_ops, NULL, 0444);
 static void *kgr_old_pipe_read;
 static ssize_t (*kgr_pipe_read_body)(struct kiocb *iocb, struct iov_iter *to);
 
+/*
+ * Not a tail call: a reader asleep in the body keeps this function on its
+ * stack, so that it also holds a revert open.
+ */
 static ssize_t kgr_new_pipe_read(struct kiocb *iocb, struct iov_iter *to)
 {
+	ssize_t ret;
+
 	if (task_pid_nr(current) == READ_ONCE(watch_pid))
 		atomic_inc(&kgr_pipe_calls);
-	return kgr_pipe_read_body(iocb, to);
+	ret = kgr_pipe_read_body(iocb, to);
+	OPTIMIZER_HIDE_VAR(ret);
+	return ret;
 }
 
 /* The body starts after the ENDBR (if any) and the 5-byte fentry call. */
@@ -58,6 +69,12 @@ static int kgr_pipe_pre_apply(struct kgr_patch *patch)
 	return 0;
 }
 
+static int kgr_new_target_show(struct seq_file *m, void *v)
+{
+	seq_puts(m, "kgr_test_pipe\n");
+	return 0;
+}
+
 static struct kgr_symbol kgr_pipe_symbols[] = {
 	KGR_SYMBOL(kgr_old_pipe_read, pipe_read),
 	KGR_SYMBOL_END
@@ -69,6 +86,8 @@ static struct kgr_patch kgr_pipe_patch = {
 	.symbols = kgr_pipe_symbols,
 	.hooks = { .pre_apply = kgr_pipe_pre_apply },
 	.patches = { KGR_PATCH(pipe_read, kgr_new_pipe_read, true),
+		     KGR_PATCH_OBJ(kgr_test_target_show, kgr_new_target_show,
+				   "kgr_test_target"),
 		     KGR_PATCH_END }
 };
 
