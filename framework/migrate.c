@@ -11,7 +11,8 @@
  *
  * Migration points:
  * - the raw_syscalls sys_enter/sys_exit tracepoints (the task checks its own
- *   stack, which at that point holds only the entry code);
+ *   stack, which at that point holds only the entry code), hooked once a
+ *   round of checks has left tasks behind;
  * - a reliable stack check of sleeping tasks under task_call_func(), done at
  *   once by kgr_migrate_start() and then every kgr_period_ms by a worker;
  * - for tasks running on another CPU (busy user tasks, kthreads, the idle
@@ -173,12 +174,20 @@ struct kgr_probe {
 	struct tracepoint *tp;
 };
 
+/*
+ * The first KGR_LIFE_PROBES are hooked while kgr.ko is loaded: a fork or a
+ * task's end during a transition must never be missed, and outside one
+ * they cost a call that finds no table. The syscall probes make every task
+ * take the slow syscall path (TIF_SYSCALL_TRACEPOINT), so they are hooked
+ * only by a round that leaves tasks behind, see kgr_syscall_hook().
+ */
 static struct kgr_probe kgr_probes[] = {
 	{ .name = "sched_process_free", .func = kgr_probe_free },
 	{ .name = "task_newtask", .func = kgr_probe_newtask },
 	{ .name = "sys_enter", .func = kgr_probe_syscall },
 	{ .name = "sys_exit", .func = kgr_probe_syscall },
 };
+#define KGR_LIFE_PROBES	2
 
 static void kgr_find_tracepoint(struct tracepoint *tp, void *unused)
 {
@@ -189,59 +198,73 @@ static void kgr_find_tracepoint(struct tracepoint *tp, void *unused)
 			kgr_probes[i].tp = tp;
 }
 
-static void kgr_probes_unregister(int nr)
+/* Unhook kgr_probes[first..last); the caller waits for running probes. */
+static void kgr_probes_unregister(int first, int last)
 {
-	while (--nr >= 0)
-		WARN_ON(tracepoint_probe_unregister(kgr_probes[nr].tp,
-						    kgr_probes[nr].func, NULL));
+	while (--last >= first)
+		WARN_ON(tracepoint_probe_unregister(kgr_probes[last].tp,
+						    kgr_probes[last].func, NULL));
 }
 
-/* The probes are registered. kgr_mutex. */
-static bool kgr_probes_hooked;
-
-/*
- * Hooking a tracepoint patches kernel text, with INT3 and IPIs to every
- * CPU. The probes are hooked at the first transition and stay, doing
- * nothing outside one, until no transition has started for
- * KGR_UNHOOK_DELAY: a revert right after an apply, or a reverse, does not
- * patch them again. kgr_mutex.
- */
-static int kgr_probes_register(void)
+/* Hook kgr_probes[first..last), all or none. */
+static int kgr_probes_register(int first, int last)
 {
 	int i, ret;
 
-	cancel_delayed_work(&kgr_unhook_work);
-	if (kgr_probes_hooked)
-		return 0;
-	for (i = 0; i < ARRAY_SIZE(kgr_probes); i++) {
+	for (i = first; i < last; i++) {
 		ret = tracepoint_probe_register(kgr_probes[i].tp,
 						kgr_probes[i].func, NULL);
 		if (ret) {
 			pr_err("cannot hook tracepoint %s: %d\n",
 			       kgr_probes[i].name, ret);
-			kgr_probes_unregister(i);
+			kgr_probes_unregister(first, i);
 			tracepoint_synchronize_unregister();
 			return ret;
 		}
 	}
-	kgr_probes_hooked = true;
 	return 0;
 }
 
-static void kgr_probes_unhook(void)
+/*
+ * The syscall probes are hooked; hooking was tried in this transition.
+ * kgr_mutex.
+ */
+static bool kgr_syscall_hooked;
+static bool kgr_syscall_tried;
+
+/*
+ * Hooking a tracepoint patches kernel text, with INT3 and IPIs to every
+ * CPU: about 10 ms per tracepoint under TCG. A transition in which every
+ * task moves in the first round never needs the syscall probes; one that
+ * leaves tasks behind hooks them once, and they stay, doing nothing
+ * outside a transition, until none has started for KGR_UNHOOK_DELAY. If
+ * hooking fails (no memory), the transition goes on with stack checks and
+ * IPIs only; a user task asleep in old code may then hold it until forced.
+ * kgr_mutex.
+ */
+static void kgr_syscall_hook(void)
 {
-	if (!kgr_probes_hooked)
+	if (kgr_syscall_hooked || kgr_syscall_tried)
 		return;
-	kgr_probes_unregister(ARRAY_SIZE(kgr_probes));
+	kgr_syscall_tried = true;
+	kgr_syscall_hooked = !kgr_probes_register(KGR_LIFE_PROBES,
+						  ARRAY_SIZE(kgr_probes));
+}
+
+static void kgr_syscall_unhook(void)
+{
+	if (!kgr_syscall_hooked)
+		return;
+	kgr_probes_unregister(KGR_LIFE_PROBES, ARRAY_SIZE(kgr_probes));
 	tracepoint_synchronize_unregister();
-	kgr_probes_hooked = false;
+	kgr_syscall_hooked = false;
 }
 
 static void kgr_unhook_work_fn(struct work_struct *work)
 {
 	mutex_lock(&kgr_mutex);
 	if (kgr_state == KGR_IDLE)
-		kgr_probes_unhook();
+		kgr_syscall_unhook();
 	mutex_unlock(&kgr_mutex);
 }
 
@@ -426,6 +449,7 @@ static bool kgr_migrate_step(void)
 		kgr_state = KGR_FINISHING;
 		return true;
 	}
+	kgr_syscall_hook();
 	kgr_free_dead(u);
 	mod_delayed_work(system_wq, &kgr_migrate_work,
 			 cpumask_empty(&kgr_ipi_mask) ?
@@ -461,15 +485,11 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 static int kgr_universe_create(bool default_new)
 {
 	struct kgr_universe *u = kgr_universe_alloc(default_new);
-	int ret;
 
 	if (!u)
 		return -ENOMEM;
-	ret = kgr_probes_register();
-	if (ret) {
-		kvfree(u);
-		return ret;
-	}
+	cancel_delayed_work(&kgr_unhook_work);
+	kgr_syscall_tried = false;
 	rcu_assign_pointer(kgr_universe, u);
 	return 0;
 }
@@ -716,13 +736,15 @@ int kgr_migrate_init(void)
 			return -ENOENT;
 		}
 	}
-	return 0;
+	return kgr_probes_register(0, KGR_LIFE_PROBES);
 }
 
 void kgr_migrate_exit(void)
 {
 	cancel_delayed_work_sync(&kgr_migrate_work);
 	cancel_delayed_work_sync(&kgr_unhook_work);
-	kgr_probes_unhook();
+	kgr_syscall_unhook();
+	kgr_probes_unregister(0, KGR_LIFE_PROBES);
+	tracepoint_synchronize_unregister();
 	kgr_universe_exit();
 }

@@ -15,9 +15,11 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/ftrace.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include "internal.h"
 
 /* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
@@ -260,12 +262,34 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	kfree(ops);
 }
 
+static DEFINE_PER_CPU(struct work_struct, kgr_sync_work);
+
+static void kgr_sync_fn(struct work_struct *work)
+{
+}
+
+/*
+ * Like klp_synchronize_transition(), which is schedule_on_each_cpu() (not
+ * exported): once a work has run on every CPU, each CPU has scheduled, so
+ * every handler that read the old stack or state has returned, including
+ * those running where RCU does not watch (idle, entry code). Unlike
+ * synchronize_rcu_tasks_rude() it does not wait for the rude grace-period
+ * kthread, which sleeps 100 ms between grace periods. kgr_mutex serializes
+ * the users of the works.
+ */
 void kgr_redirect_sync(void)
 {
-	/*
-	 * Like klp_synchronize_transition(): every CPU schedules, so every
-	 * handler that read the old stack or state has returned, including
-	 * those running where RCU does not watch (idle, entry code).
-	 */
-	synchronize_rcu_tasks_rude();
+	struct work_struct *work;
+	int cpu;
+
+	lockdep_assert_held(&kgr_mutex);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		work = per_cpu_ptr(&kgr_sync_work, cpu);
+		INIT_WORK(work, kgr_sync_fn);
+		queue_work_on(cpu, system_wq, work);
+	}
+	for_each_online_cpu(cpu)
+		flush_work(per_cpu_ptr(&kgr_sync_work, cpu));
+	cpus_read_unlock();
 }

@@ -2,7 +2,9 @@
 # bench/call-cost in the guest: the cost of a call to a function patched
 # by kgr (after finalize) and by the kernel's livepatch, against an
 # unpatched one, all three measured side by side by kgr_bench_target.
+# Single-threaded TCG: see tests/vm/tests/21-migrate-torture.sh.
 # timeout: 300
+# qemu-accel: tcg,thread=single
 # allow-taint: K
 . /tests/lib.sh
 
