@@ -6,6 +6,7 @@
 #ifndef _KGR_INTERNAL_H
 #define _KGR_INTERNAL_H
 
+#include <linux/static_call.h>
 #include <linux/mutex.h>
 #include <linux/list.h>
 #include <linux/ftrace.h>
@@ -108,6 +109,26 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 
 /* Address of a kernel symbol kgr.ko itself needs, or 0. */
 unsigned long kgr_lookup_name(const char *name);
+
+/* Address of kernel function @name, or 0 with an error naming it. */
+unsigned long kgr_lookup_function(const char *name);
+
+/*
+ * Point static call @name at the non-exported kernel function @func,
+ * found by kallsyms; 0 or -ENOENT. kgr calls such helpers only through
+ * static calls: a direct call, which under IBT reaches the functions
+ * objtool sealed (no endbr64), where a call through a pointer would trap.
+ * The key must be defined in the file of the calls (objtool then records
+ * the call sites for the module loader).
+ */
+#define kgr_static_call_resolve(name, func)				\
+({									\
+	unsigned long __kgr_addr = kgr_lookup_function(#func);		\
+									\
+	if (__kgr_addr)							\
+		static_call_update(name, (typeof(&func))__kgr_addr);	\
+	__kgr_addr ? 0 : -ENOENT;					\
+})
 
 /* find_module(); the caller holds module_mutex or disables preemption. */
 struct module *kgr_find_module(const char *name);

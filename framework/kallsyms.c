@@ -4,8 +4,9 @@
  *
  * kallsyms_lookup_name() is not exported since 5.7. kgr finds it once,
  * through the address a kprobe on it resolves to, and uses it to find the
- * other non-exported helpers it needs. Patch targets and shims are counted
- * in kallsyms order exactly as kernel/livepatch/core.c counts sympos.
+ * other non-exported helpers it needs, which it calls through static calls
+ * (kgr_static_call_resolve()). Patch targets and shims are counted in
+ * kallsyms order exactly as kernel/livepatch/core.c counts sympos.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -14,43 +15,24 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/string.h>
-#include <asm/cpufeature.h>
 #include "internal.h"
 
 /* Candidates printed when a name without sympos is ambiguous. */
 #define KGR_MAX_CANDIDATES 8
 
-/* endbr64: a function that may be called indirectly under IBT starts so. */
+/* endbr64: the first instruction of a function under IBT. */
 #define KGR_ENDBR64 0xfa1e0ff3U
 /* What objtool leaves of the endbr64 of a sealed function (osp nopl). */
 #define KGR_ENDBR64_SEALED 0x001f0f66U
 
-/* Written once by kgr_kallsyms_init(), read-only afterwards. */
-static unsigned long (*kgr_kallsyms_lookup_name)(const char *name);
-static int (*kgr_kallsyms_lookup_size_offset)(unsigned long addr,
-					      unsigned long *size,
-					      unsigned long *offset);
+/* Set once by kgr_kallsyms_init(); see kgr_static_call_resolve(). */
+DEFINE_STATIC_CALL_NULL(kgr_kallsyms_lookup_name, kallsyms_lookup_name);
+DEFINE_STATIC_CALL_NULL(kgr_kallsyms_lookup_size_offset,
+			kallsyms_lookup_size_offset);
 /* Same prototype on 6.1 and 6.12, unlike kallsyms_on_each_symbol(). */
-static int (*kgr_kallsyms_on_each_match_symbol)(int (*fn)(void *,
-							  unsigned long),
-						const char *name, void *data);
-static struct module *(*kgr_find_module_fn)(const char *name);
-
-/*
- * Under IBT, kernel functions whose address is never taken lose their
- * endbr64 at build time ("sealed"); calling one through a pointer would
- * trap. Refuse such a helper up front instead.
- */
-static bool kgr_callable(unsigned long addr)
-{
-	u32 insn;
-
-	if (!cpu_feature_enabled(X86_FEATURE_IBT))
-		return true;
-	if (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
-		return false;
-	return insn == KGR_ENDBR64;
-}
+DEFINE_STATIC_CALL_NULL(kgr_kallsyms_on_each_match_symbol,
+			kallsyms_on_each_match_symbol);
+DEFINE_STATIC_CALL_NULL(kgr_find_module_fn, find_module);
 
 /* @addr holds an endbr64, sealed or not. */
 static bool kgr_at_endbr(unsigned long addr)
@@ -64,23 +46,15 @@ static bool kgr_at_endbr(unsigned long addr)
 
 unsigned long kgr_lookup_name(const char *name)
 {
-	return kgr_kallsyms_lookup_name(name);
+	return static_call(kgr_kallsyms_lookup_name)(name);
 }
 
-/* A helper kgr.ko calls through a pointer: present and callable. */
-static unsigned long kgr_lookup_callable(const char *name)
+unsigned long kgr_lookup_function(const char *name)
 {
 	unsigned long addr = kgr_lookup_name(name);
 
-	if (!addr) {
+	if (!addr)
 		pr_err("kernel function %s not found\n", name);
-		return 0;
-	}
-	if (!kgr_callable(addr)) {
-		pr_err("kernel function %s is sealed by IBT, cannot call it\n",
-		       name);
-		return 0;
-	}
 	return addr;
 }
 
@@ -108,33 +82,30 @@ static unsigned long kgr_find_lookup_name(void)
 	 */
 	if (kgr_at_endbr(addr - sizeof(u32)))
 		addr -= sizeof(u32);
-	if (!kgr_callable(addr)) {
-		pr_err("kallsyms_lookup_name is sealed by IBT, cannot call it\n");
-		return 0;
-	}
 	return addr;
 }
 
 int kgr_kallsyms_init(void)
 {
-	kgr_kallsyms_lookup_name = (void *)kgr_find_lookup_name();
-	if (!kgr_kallsyms_lookup_name)
-		return -ENOENT;
+	unsigned long lookup_name = kgr_find_lookup_name();
 
-	kgr_kallsyms_lookup_size_offset =
-		(void *)kgr_lookup_callable("kallsyms_lookup_size_offset");
-	kgr_kallsyms_on_each_match_symbol =
-		(void *)kgr_lookup_callable("kallsyms_on_each_match_symbol");
-	kgr_find_module_fn = (void *)kgr_lookup_callable("find_module");
-	if (!kgr_kallsyms_lookup_size_offset ||
-	    !kgr_kallsyms_on_each_match_symbol || !kgr_find_module_fn)
+	if (!lookup_name)
+		return -ENOENT;
+	static_call_update(kgr_kallsyms_lookup_name,
+			   (typeof(&kallsyms_lookup_name))lookup_name);
+
+	if (kgr_static_call_resolve(kgr_kallsyms_lookup_size_offset,
+				    kallsyms_lookup_size_offset) ||
+	    kgr_static_call_resolve(kgr_kallsyms_on_each_match_symbol,
+				    kallsyms_on_each_match_symbol) ||
+	    kgr_static_call_resolve(kgr_find_module_fn, find_module))
 		return -ENOENT;
 	return 0;
 }
 
 struct module *kgr_find_module(const char *name)
 {
-	return kgr_find_module_fn(name);
+	return static_call(kgr_find_module_fn)(name);
 }
 
 /**
@@ -206,8 +177,8 @@ static void kgr_find_symbol(struct kgr_find_arg *args)
 	if (args->objname)
 		kgr_find_module_symbol(args);
 	else
-		kgr_kallsyms_on_each_match_symbol(kgr_find_callback, args->name,
-						  args);
+		static_call(kgr_kallsyms_on_each_match_symbol)(kgr_find_callback,
+							       args->name, args);
 }
 
 static void kgr_log_candidates(const char *patch_name,
@@ -255,7 +226,8 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 	}
 
 	*addr = args.addr;
-	if (size && !kgr_kallsyms_lookup_size_offset(args.addr, size, &offset)) {
+	if (size && !static_call(kgr_kallsyms_lookup_size_offset)(args.addr, size,
+								  &offset)) {
 		pr_err("%s: no size for symbol '%s' in %s\n", patch_name, name,
 		       obj);
 		return -ENOENT;
@@ -267,7 +239,7 @@ unsigned long kgr_symbol_size(unsigned long addr)
 {
 	unsigned long size, offset;
 
-	if (!kgr_kallsyms_lookup_size_offset(addr, &size, &offset))
+	if (!static_call(kgr_kallsyms_lookup_size_offset)(addr, &size, &offset))
 		return 0;
 	return size - offset;
 }

@@ -38,7 +38,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <asm/ibt.h>
+#include <linux/stacktrace.h>
 #include "universe.h"
 
 static unsigned int kgr_period_ms = 20;
@@ -89,13 +89,10 @@ void (*kgr_migrate_finish_hook)(void);
 #endif
 
 /* Kernel functions kgr needs that are not exported; see kgr_migrate_init(). */
-static int (*kgr_task_call_func)(struct task_struct *p, task_call_f func,
-				 void *arg);
-static int (*kgr_save_stack_reliable)(struct task_struct *tsk,
-				      unsigned long *store, unsigned int size);
-static struct task_struct *(*kgr_idle_task)(int cpu);
-static int (*kgr_wake_up_state)(struct task_struct *p, unsigned int state);
-
+DEFINE_STATIC_CALL_NULL(kgr_task_call_func, task_call_func);
+DEFINE_STATIC_CALL_NULL(kgr_save_stack_reliable, stack_trace_save_tsk_reliable);
+DEFINE_STATIC_CALL_NULL(kgr_idle_task, idle_task);
+DEFINE_STATIC_CALL_NULL(kgr_wake_up_state, wake_up_state);
 
 /*
  * Why @task cannot move to @goal now: the name of a kgr_range found on its
@@ -109,7 +106,7 @@ static const char *kgr_stack_blocker(struct task_struct *task,
 	unsigned int j;
 	int i, nr;
 
-	nr = kgr_save_stack_reliable(task, buf, KGR_MAX_STACK);
+	nr = static_call(kgr_save_stack_reliable)(task, buf, KGR_MAX_STACK);
 	if (nr < 0)
 		return "<unreliable stack>";
 	for (i = 0; i < nr; i++)
@@ -335,11 +332,11 @@ static void kgr_fake_signal(struct task_struct *task)
 	if (is_idle_task(task))
 		return;
 	if (task->flags & PF_KTHREAD) {
-		kgr_wake_up_state(task, TASK_INTERRUPTIBLE);
+		static_call(kgr_wake_up_state)(task, TASK_INTERRUPTIBLE);
 		return;
 	}
 	if (!test_and_set_tsk_thread_flag(task, TIF_NOTIFY_SIGNAL) &&
-	    !kgr_wake_up_state(task, TASK_INTERRUPTIBLE))
+	    !static_call(kgr_wake_up_state)(task, TASK_INTERRUPTIBLE))
 		kick_process(task);
 }
 
@@ -361,7 +358,7 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 	c.kt = kt ?: kgr_task_get(u, task, GFP_NOWAIT | __GFP_NOWARN);
 	if (!c.kt)
 		return false;
-	ret = kgr_task_call_func(task, kgr_check_task, &c);
+	ret = static_call(kgr_task_call_func)(task, kgr_check_task, &c);
 	if (!ret)
 		return true;
 	if (ret == -EAGAIN) {
@@ -392,7 +389,7 @@ static bool kgr_try_idle_tasks(struct kgr_universe *u,
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct task_struct *idle = kgr_idle_task(cpu);
+		struct task_struct *idle = static_call(kgr_idle_task)(cpu);
 
 		if (cpu_online(cpu)) {
 			done &= kgr_try_task(u, goal, idle);
@@ -692,41 +689,15 @@ out:
 
 /* ---- module init ---- */
 
-/*
- * A kernel function kgr calls through a pointer: it must exist and, with
- * IBT on, still start with ENDBR (objtool seals functions whose address
- * the kernel never takes).
- */
-static unsigned long kgr_migrate_lookup(const char *name)
-{
-	unsigned long addr = kgr_lookup_name(name);
-	u32 insn;
-
-	if (!addr) {
-		pr_err("kernel function %s not found\n", name);
-		return 0;
-	}
-	if (cpu_feature_enabled(X86_FEATURE_IBT) &&
-	    (copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)) ||
-	     !is_endbr(insn))) {
-		pr_err("kernel function %s is sealed by IBT, cannot call it\n",
-		       name);
-		return 0;
-	}
-	return addr;
-}
-
 int kgr_migrate_init(void)
 {
 	int i;
 
-	kgr_task_call_func = (void *)kgr_migrate_lookup("task_call_func");
-	kgr_save_stack_reliable =
-		(void *)kgr_migrate_lookup("stack_trace_save_tsk_reliable");
-	kgr_idle_task = (void *)kgr_migrate_lookup("idle_task");
-	kgr_wake_up_state = (void *)kgr_migrate_lookup("wake_up_state");
-	if (!kgr_task_call_func || !kgr_save_stack_reliable ||
-	    !kgr_idle_task || !kgr_wake_up_state)
+	if (kgr_static_call_resolve(kgr_task_call_func, task_call_func) ||
+	    kgr_static_call_resolve(kgr_save_stack_reliable,
+				    stack_trace_save_tsk_reliable) ||
+	    kgr_static_call_resolve(kgr_idle_task, idle_task) ||
+	    kgr_static_call_resolve(kgr_wake_up_state, wake_up_state))
 		return -ENOENT;
 
 	for_each_kernel_tracepoint(kgr_find_tracepoint, NULL);

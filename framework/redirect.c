@@ -25,22 +25,29 @@
 /* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
 static LIST_HEAD(kgr_ops_list);
 
+/* The type of ftrace_ops_test(), which kernel/trace keeps private. */
+typedef int (kgr_ops_test_fn)(struct ftrace_ops *ops, unsigned long ip,
+			      void *regs);
+
 /* Non-exported ftrace internals, resolved by kgr_redirect_init(). */
-static unsigned long (*kgr_ftrace_location)(unsigned long ip);
-static int (*kgr_ftrace_ops_test)(struct ftrace_ops *ops, unsigned long ip,
-				  void *regs);
+DEFINE_STATIC_CALL_NULL(kgr_ftrace_location, ftrace_location);
+DEFINE_STATIC_CALL_NULL(kgr_ftrace_ops_test, *(kgr_ops_test_fn *)NULL);
+static bool kgr_have_ops_test;
 static struct ftrace_ops __rcu **kgr_ftrace_ops_list;
 static struct ftrace_ops *kgr_ftrace_list_end;
 
 int kgr_redirect_init(void)
 {
-	kgr_ftrace_location = (void *)kgr_lookup_name("ftrace_location");
-	if (!kgr_ftrace_location) {
-		pr_err("kernel function ftrace_location not found\n");
+	unsigned long ops_test;
+
+	if (kgr_static_call_resolve(kgr_ftrace_location, ftrace_location))
 		return -ENOENT;
-	}
 	/* Only used to name who else holds a target: optional. */
-	kgr_ftrace_ops_test = (void *)kgr_lookup_name("ftrace_ops_test");
+	ops_test = kgr_lookup_name("ftrace_ops_test");
+	if (ops_test)
+		static_call_update(kgr_ftrace_ops_test,
+				   (kgr_ops_test_fn *)ops_test);
+	kgr_have_ops_test = ops_test;
 	kgr_ftrace_ops_list = (void *)kgr_lookup_name("ftrace_ops_list");
 	kgr_ftrace_list_end = (void *)kgr_lookup_name("ftrace_list_end");
 	return 0;
@@ -156,8 +163,9 @@ static void kgr_log_holders(const char *patch_name, const char *name,
 			    !(op->flags & FTRACE_OPS_FL_ENABLED) ||
 			    op->func == kgr_ftrace_handler)
 				continue;
-			if (kgr_ftrace_ops_test &&
-			    !kgr_ftrace_ops_test(op, ip, &regs_saved))
+			if (kgr_have_ops_test &&
+			    !static_call(kgr_ftrace_ops_test)(op, ip,
+							      &regs_saved))
 				continue;
 			pr_err("%s: '%s' is already redirected by %ps\n",
 			       patch_name, name, op->func);
@@ -177,7 +185,7 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 	struct kgr_ops *ops;
 	int ret;
 
-	loc = kgr_ftrace_location(fun->old_addr);
+	loc = static_call(kgr_ftrace_location)(fun->old_addr);
 	if (!loc) {
 		pr_err("%s: '%s' cannot be traced (notrace, inlined or no fentry)\n",
 		       patch_name, fun->name);
@@ -255,7 +263,8 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	}
 	/* Unregistering waits for every handler in flight (DYNAMIC ops). */
 	WARN_ON(unregister_ftrace_function(&ops->fops));
-	WARN_ON(ftrace_set_filter_ip(&ops->fops, kgr_ftrace_location(ops->old_addr),
+	WARN_ON(ftrace_set_filter_ip(&ops->fops,
+				     static_call(kgr_ftrace_location)(ops->old_addr),
 				     1, 0));
 	list_del_rcu(&fun->stack_node);
 	list_del(&ops->node);
