@@ -67,10 +67,9 @@ static inline void kgr_set_ip(struct ftrace_regs *fregs, unsigned long ip)
  * During a transition: the entry the calling task runs, by its universe
  * (or, in interrupt and NMI context, the one migrate.c chose): the top one
  * in the new universe, the one below (NULL: the original) in the old one.
- * Out of line, to keep the hot path free of saved registers.
  */
-static noinline notrace struct kgr_patch_fun *
-kgr_fun_for_task(struct kgr_ops *ops, struct kgr_patch_fun *fun)
+static struct kgr_patch_fun *kgr_fun_for_task(struct kgr_ops *ops,
+					      struct kgr_patch_fun *fun)
 {
 	/* Pairs with smp_wmb() in core.c: universes set before state. */
 	smp_rmb();
@@ -79,6 +78,27 @@ kgr_fun_for_task(struct kgr_ops *ops, struct kgr_patch_fun *fun)
 	fun = list_entry_rcu(fun->stack_node.next, struct kgr_patch_fun,
 			     stack_node);
 	return &fun->stack_node == &ops->func_stack ? NULL : fun;
+}
+
+/* NULL new_fun: a replace_all patch sends it back to the original. */
+static __always_inline void kgr_redirect_to(struct ftrace_regs *fregs,
+					    struct kgr_patch_fun *fun)
+{
+	if (fun && fun->new_fun)
+		kgr_set_ip(fregs, (unsigned long)fun->new_fun);
+}
+
+/*
+ * The handler's path during a transition, and its unlock. Out of line and
+ * called last, so that the fast path keeps no registers across a call.
+ */
+static noinline notrace void kgr_ftrace_slow(struct kgr_ops *ops,
+					     struct kgr_patch_fun *fun,
+					     struct ftrace_regs *fregs, int bit)
+{
+	if (!WARN_ON_ONCE(!fun))
+		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun));
+	ftrace_test_recursion_unlock(bit);
 }
 
 /*
@@ -101,15 +121,11 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 
 	fun = list_first_or_null_rcu(&ops->func_stack, struct kgr_patch_fun,
 				     stack_node);
-	if (WARN_ON_ONCE(!fun))
-		goto unlock;
-	if (unlikely(READ_ONCE(fun->state) != KGR_FUN_FAST))
-		fun = kgr_fun_for_task(ops, fun);
-
-	/* NULL new_fun: a replace_all patch sends it back to the original. */
-	if (fun && fun->new_fun)
-		kgr_set_ip(fregs, (unsigned long)fun->new_fun);
-unlock:
+	if (unlikely(!fun || READ_ONCE(fun->state) != KGR_FUN_FAST)) {
+		kgr_ftrace_slow(ops, fun, fregs, bit);
+		return;
+	}
+	kgr_redirect_to(fregs, fun);
 	ftrace_test_recursion_unlock(bit);
 }
 
