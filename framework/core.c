@@ -24,6 +24,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/cpufeature.h>
 #include "internal.h"
 
 DEFINE_MUTEX(kgr_mutex);
@@ -183,6 +184,28 @@ void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
  * Fill in every shim of @patch whose object is present (@all) or is
  * @objname. All or nothing: on error the shims filled here are cleared.
  */
+static bool kgr_strict_ibt;
+module_param_named(strict_ibt, kgr_strict_ibt, bool, 0644);
+MODULE_PARM_DESC(strict_ibt,
+		 "Refuse shims to functions sealed by IBT even where the CPU does not enforce IBT");
+
+/*
+ * A shim is a pointer: a patch calling a sealed function through it would
+ * trap on a CPU that enforces IBT. Refuse it there, and everywhere with
+ * strict_ibt, so that testing a patch on other machines finds it first.
+ */
+static bool kgr_shim_sealed(struct kgr_patch *patch, struct kgr_symbol *sym,
+			    unsigned long addr)
+{
+	if (!cpu_feature_enabled(X86_FEATURE_IBT) && !READ_ONCE(kgr_strict_ibt))
+		return false;
+	if (!kgr_sealed_function(addr))
+		return false;
+	pr_err("%s: shim '%s' of %s is a function sealed by IBT (no endbr64): a call through the shim would trap\n",
+	       patch->name, sym->name, kgr_obj(sym->objname));
+	return true;
+}
+
 int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 			bool all)
 {
@@ -202,6 +225,10 @@ int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 			       ret);
 			kgr_symbols_reset(patch, objname, all);
 			return ret;
+		}
+		if (kgr_shim_sealed(patch, sym, addr)) {
+			kgr_symbols_reset(patch, objname, all);
+			return -EINVAL;
 		}
 		*sym->addr = (void *)addr;
 	}

@@ -110,6 +110,9 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 /* Address of a kernel symbol kgr.ko itself needs, or 0. */
 unsigned long kgr_lookup_name(const char *name);
 
+/* @addr is a function sealed by IBT: callable directly, not by pointer. */
+bool kgr_sealed_function(unsigned long addr);
+
 /* Address of kernel function @name, or 0 with an error naming it. */
 unsigned long kgr_lookup_function(const char *name);
 

@@ -33,6 +33,10 @@ DEFINE_STATIC_CALL_NULL(kgr_kallsyms_lookup_size_offset,
 DEFINE_STATIC_CALL_NULL(kgr_kallsyms_on_each_match_symbol,
 			kallsyms_on_each_match_symbol);
 DEFINE_STATIC_CALL_NULL(kgr_find_module_fn, find_module);
+DEFINE_STATIC_CALL_NULL(kgr_module_text_address, __module_text_address);
+
+/* vmlinux's text: [_stext, _etext). */
+static unsigned long kgr_stext, kgr_etext;
 
 /* @addr holds an endbr64, sealed or not. */
 static bool kgr_at_endbr(unsigned long addr)
@@ -98,9 +102,39 @@ int kgr_kallsyms_init(void)
 				    kallsyms_lookup_size_offset) ||
 	    kgr_static_call_resolve(kgr_kallsyms_on_each_match_symbol,
 				    kallsyms_on_each_match_symbol) ||
-	    kgr_static_call_resolve(kgr_find_module_fn, find_module))
+	    kgr_static_call_resolve(kgr_find_module_fn, find_module) ||
+	    kgr_static_call_resolve(kgr_module_text_address,
+				    __module_text_address))
 		return -ENOENT;
+	kgr_stext = kgr_lookup_name("_stext");
+	kgr_etext = kgr_lookup_name("_etext");
+	if (!kgr_stext || !kgr_etext) {
+		pr_err("kernel symbols _stext/_etext not found\n");
+		return -ENOENT;
+	}
 	return 0;
+}
+
+/*
+ * @addr is code, of vmlinux or of a module, and under a kernel built for
+ * IBT it does not start with endbr64: objtool sealed it, as it seals every
+ * function whose address the kernel never takes, even on CPUs without
+ * IBT. Calling it through a pointer traps where the CPU enforces IBT.
+ */
+bool kgr_sealed_function(unsigned long addr)
+{
+	bool text;
+	u32 insn;
+
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		return false;
+	preempt_disable();
+	text = (addr >= kgr_stext && addr < kgr_etext) ||
+	       static_call(kgr_module_text_address)(addr);
+	preempt_enable();
+	if (!text || copy_from_kernel_nofault(&insn, (void *)addr, sizeof(insn)))
+		return false;
+	return insn != KGR_ENDBR64;
 }
 
 struct module *kgr_find_module(const char *name)
