@@ -91,7 +91,8 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 		}
 	}
 	for (sym = patch->symbols; sym && sym->name; sym++) {
-		if (!*sym->name || !sym->addr ||
+		if (!*sym->name || !sym->addr == !sym->call_key ||
+		    (sym->call_key && !sym->call_tramp) ||
 		    (sym->objname && !*sym->objname)) {
 			pr_err("%s: shim '%s': empty name, object or pointer\n",
 			       patch->name, sym->name);
@@ -170,6 +171,16 @@ static bool kgr_obj_present(const char *objname)
 	return !objname || kgr_module_loaded(objname);
 }
 
+/* A NULL static call returns at once, like the kernel's. */
+static void kgr_symbol_set(struct kgr_symbol *sym, unsigned long addr)
+{
+	if (sym->call_key)
+		__static_call_update(sym->call_key, sym->call_tramp,
+				     (void *)addr);
+	else
+		*sym->addr = (void *)addr;
+}
+
 void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
 		       bool all)
 {
@@ -177,7 +188,7 @@ void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
 
 	for (sym = patch->symbols; sym && sym->name; sym++)
 		if (all || kgr_obj_match(sym->objname, objname))
-			*sym->addr = NULL;
+			kgr_symbol_set(sym, 0);
 }
 
 /*
@@ -190,8 +201,8 @@ MODULE_PARM_DESC(strict_ibt,
 		 "Refuse shims to functions sealed by IBT even where the CPU does not enforce IBT");
 
 /*
- * A shim is a pointer: a patch calling a sealed function through it would
- * trap on a CPU that enforces IBT. Refuse it there, and everywhere with
+ * A pointer shim: a patch calling a sealed function through it would trap
+ * on a CPU that enforces IBT (a call shim is a direct call). Refuse it there, and everywhere with
  * strict_ibt, so that testing a patch on other machines finds it first.
  */
 static bool kgr_shim_sealed(struct kgr_patch *patch, struct kgr_symbol *sym,
@@ -226,11 +237,11 @@ int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 			kgr_symbols_reset(patch, objname, all);
 			return ret;
 		}
-		if (kgr_shim_sealed(patch, sym, addr)) {
+		if (!sym->call_key && kgr_shim_sealed(patch, sym, addr)) {
 			kgr_symbols_reset(patch, objname, all);
 			return -EINVAL;
 		}
-		*sym->addr = (void *)addr;
+		kgr_symbol_set(sym, addr);
 	}
 	return 0;
 }

@@ -2,8 +2,9 @@
 /*
  * The kGraft demo: /proc/uptime visibly changes while the patch is
  * applied. The new uptime_proc_show() is the original with " kgr" added to
- * its line; get_idle_time() is not exported, so it comes through a shim
- * checked by the compiler against its declaration in kernel_stat.h.
+ * its line; get_idle_time() is not exported, so it comes through a call
+ * shim, checked by the compiler against its declaration in kernel_stat.h:
+ * a direct call, because on 6.12 objtool sealed get_idle_time() for IBT.
  */
 #include <linux/module.h>
 #include <linux/kernel_stat.h>
@@ -11,7 +12,7 @@
 #include <linux/time_namespace.h>
 #include <kgr/kgr.h>
 
-static u64 (*kgr_get_idle_time)(struct kernel_cpustat *kcs, int cpu);
+KGR_CALL_DECLARE(kgr_get_idle_time, get_idle_time);
 
 static int kgr_new_uptime_proc_show(struct seq_file *m, void *v)
 {
@@ -25,7 +26,7 @@ static int kgr_new_uptime_proc_show(struct seq_file *m, void *v)
 		struct kernel_cpustat kcs;
 
 		kcpustat_cpu_fetch(&kcs, i);
-		idle_nsec += kgr_get_idle_time(&kcs, i);
+		idle_nsec += static_call(kgr_get_idle_time)(&kcs, i);
 	}
 
 	ktime_get_boottime_ts64(&uptime);
@@ -42,7 +43,7 @@ static int kgr_new_uptime_proc_show(struct seq_file *m, void *v)
 }
 
 static struct kgr_symbol symbols[] = {
-	KGR_SYMBOL_TYPED(kgr_get_idle_time, get_idle_time),
+	KGR_SYMBOL_CALL(kgr_get_idle_time, get_idle_time),
 	KGR_SYMBOL_END
 };
 

@@ -17,6 +17,7 @@
 #include <linux/kobject.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
+#include <linux/static_call.h>
 /*
  * Patches replace kernel code and mostly call kernel helpers: the kGraft
  * sample patch, for one, calls ns_capable(&init_user_ns, ...) with no
@@ -78,20 +79,25 @@ struct kgr_patch_fun {
 };
 
 /**
- * struct kgr_symbol - a shim: a pointer filled in from kallsyms
+ * struct kgr_symbol - a shim: a pointer or a static call set from kallsyms
  * @name: symbol name
  * @objname: module holding the symbol, or NULL for vmlinux
  * @sympos: position among same-named symbols of @objname, as for
  *	&struct kgr_patch_fun; 0 when the name must be unique
- * @addr: where the resolved address is stored
+ * @addr: where the resolved address is stored, for a pointer shim
+ * @call_key: for a call shim, the static call pointed at the symbol
+ * @call_tramp: that static call's trampoline
  *
- * Fill it with KGR_SYMBOL(), KGR_SYMBOL_TYPED() or KGR_SYMBOL_OBJPOS().
+ * Fill it with KGR_SYMBOL(), KGR_SYMBOL_TYPED(), KGR_SYMBOL_OBJPOS() or
+ * KGR_SYMBOL_CALL().
  */
 struct kgr_symbol {
 	const char *name;
 	const char *objname;
 	unsigned long sympos;
 	void **addr;
+	struct static_call_key *call_key;
+	void *call_tramp;
 };
 
 /**
@@ -243,6 +249,35 @@ struct kgr_patch {
 		.objname = _obj,					\
 		.sympos = _sympos,					\
 		.addr = (void **)&(_var),				\
+	}
+
+/**
+ * KGR_CALL_DECLARE - declare a call shim: a kernel function called directly
+ * @_name: the patch calls the function as static_call(@_name)(args)
+ * @_func: a function of the target's type: the target itself when its
+ *	declaration is in scope (the compiler then checks every call), or a
+ *	prototype the patch declares
+ *
+ * A pointer shim to a function is called indirectly, which traps on a CPU
+ * enforcing IBT when the target is sealed (its address is never taken, so
+ * objtool removed its endbr64; kgr refuses such a pointer shim there). A
+ * call shim is a static call of the patch module that kgr points at the
+ * target: a direct call, which needs no endbr64. Pair it with
+ * KGR_SYMBOL_CALL() in &kgr_patch.symbols, in the same file as the calls.
+ */
+#define KGR_CALL_DECLARE(_name, _func)					\
+	DEFINE_STATIC_CALL_NULL(_name, _func)
+
+/**
+ * KGR_SYMBOL_CALL - resolve a call shim declared with KGR_CALL_DECLARE()
+ * @_name: the call shim
+ * @_sym: the kernel function, in vmlinux; must be unique
+ */
+#define KGR_SYMBOL_CALL(_name, _sym)					\
+	{								\
+		.name = #_sym,						\
+		.call_key = &STATIC_CALL_KEY(_name),			\
+		.call_tramp = STATIC_CALL_TRAMP_ADDR(_name),		\
 	}
 
 /**

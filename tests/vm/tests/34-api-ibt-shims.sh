@@ -3,7 +3,8 @@
 # function whose address is never taken: calling one through a shim traps
 # where the CPU enforces IBT, which qemu does not. With kgr's strict_ibt
 # such a shim is refused with a clear error, as it is on an IBT CPU; data
-# shims and shims to functions that keep their endbr64 are accepted.
+# shims, shims to functions that keep their endbr64 and call shims
+# (KGR_CALL_DECLARE, a direct call) are accepted.
 # timeout: 60
 . /tests/lib.sh
 
@@ -32,6 +33,17 @@ else
 	expect_contains "$(dmesg)" "kgr_test_patch: shim 'get_idle_time' of vmlinux is a function sealed by IBT (no endbr64): a call through the shim would trap"
 	[ ! -d $KGR/kgr_test_patch ] || fail "the refused patch is in sysfs"
 fi
-# Without strict_ibt a CPU that does not enforce IBT takes it.
+# A call shim to the same function is a direct call: accepted, and works.
+before=$(cut -d' ' -f2 /proc/uptime)
+load kgr_sample_uptime
+kgr_wait_transition kgr_sample_uptime
+out=$(cat /proc/uptime)
+expect_contains "$out" " kgr"
+# The idle time comes from get_idle_time() through the call shim.
+idle=$(echo "$out" | cut -d' ' -f2)
+awk "BEGIN { exit !($idle >= $before && $idle < $before + 60) }" ||
+	fail "idle time $idle through the call shim, $before before the patch"
+kgr_revert kgr_sample_uptime kgr_sample_uptime
+# Without strict_ibt a CPU that does not enforce IBT takes the pointer.
 echo 0 > $PARAM
 shim_ok get_idle_time
