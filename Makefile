@@ -4,13 +4,13 @@
 #   make deps                       install the Debian packages kgr needs
 #   make check                      lint + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
-#   make kunit | vm | lint | bench
+#   make kunit | vm | lint | bench | soak
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools deps check demo kunit vm lint bench clean
+.PHONY: all modules tools deps check demo kunit vm lint bench soak clean
 
 all: modules tools
 
@@ -42,6 +42,10 @@ lint: deps
 
 bench: deps
 	@bench/run
+
+# The consistency torture, 20 boots per kernel and TCG mode (hours).
+soak: deps
+	@tests/vm/soak
 
 clean:
 	$(if $(wildcard $(KDIR)),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
