@@ -12,9 +12,11 @@
  *   revert: pre_revert hooks -> universes set to new -> REVERTING -> tasks
  *           migrate back -> finish: pop the functions, post_revert hooks
  *
- * Either transition can be turned around midway. The patch module is
- * pinned (a module reference) from the start of an apply until the end of
- * the revert, so its code cannot go while anything can still run it.
+ * Either transition can be turned around midway; a patch that was reverted
+ * (or replaced) cannot be applied again. The patch module is pinned (a
+ * module reference) from the start of an apply until the end of the
+ * revert, so its code cannot go while anything can still run it; after a
+ * forced transition, for good.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -30,7 +32,12 @@
 DEFINE_MUTEX(kgr_mutex);
 LIST_HEAD(kgr_patches);
 
-/* The transition in progress: its patch and direction. kgr_mutex. */
+/*
+ * The transition in progress: its patch and direction. Written under
+ * kgr_mutex; kgr_trans is read lock-free by sysfs (READ_ONCE()), and is
+ * cleared only once the transition is completely over, the module
+ * reference of a revert dropped included.
+ */
 static struct kgr_patch *kgr_trans;
 static bool kgr_trans_to_new;
 
@@ -46,6 +53,13 @@ struct kgr_patch *kgr_transition_patch(void)
 	return kgr_trans;
 }
 
+bool kgr_patch_in_transition(const struct kgr_patch *patch)
+{
+	struct kgr_patch *trans = READ_ONCE(kgr_trans);
+
+	return patch ? trans == patch : trans != NULL;
+}
+
 enum kgr_fun_state kgr_transition_fun_state(void)
 {
 	lockdep_assert_held(&kgr_mutex);
@@ -58,6 +72,12 @@ static const char *kgr_obj(const char *objname)
 }
 
 /* ---- validation ---- */
+
+/* sympos 0 (the only one) and 1 (the first) name the same symbol. */
+static bool kgr_same_sympos(unsigned long a, unsigned long b)
+{
+	return (a ?: 1) == (b ?: 1);
+}
 
 static int kgr_check_fields(const struct kgr_patch *patch)
 {
@@ -82,7 +102,7 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 		}
 		for (other = patch->patches; other != fun; other++) {
 			if (!strcmp(other->name, fun->name) &&
-			    other->sympos == fun->sympos &&
+			    kgr_same_sympos(other->sympos, fun->sympos) &&
 			    kgr_obj_match(other->objname, fun->objname)) {
 				pr_err("%s: '%s' is patched twice\n",
 				       patch->name, fun->name);
@@ -105,6 +125,33 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 			       patch->name);
 			return -EINVAL;
 		}
+	}
+	return 0;
+}
+
+/*
+ * Every new function must be code of the patch module, which kgr pins
+ * while it may run: not another module's, not the kernel's, and not
+ * __init code, which is freed once the module's init has returned. A
+ * built-in caller (@owner NULL: KUnit, where kgr is built in) is trusted.
+ */
+static int kgr_check_owner(const struct kgr_patch *patch,
+			   struct module *owner)
+{
+	const struct kgr_patch_fun *fun;
+	unsigned long addr;
+
+	if (!owner)
+		return 0;
+	kgr_for_each_fun(patch, fun) {
+		addr = (unsigned long)fun->new_fun;
+		if (within_module_core(addr, owner))
+			continue;
+		pr_err("%s: the new function of '%s' is %s module %s\n",
+		       patch->name, fun->name,
+		       within_module_init(addr, owner) ? "__init code of" :
+		       "not in", owner->name);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -441,6 +488,33 @@ static int kgr_below_range(struct kgr_patch_fun *fun, struct kgr_range *range)
 	return 0;
 }
 
+/*
+ * The ranges of one function of a transition: the code tasks leave, and
+ * the original function. Between the ftrace handler's reading of a task's
+ * universe and the start of the function it chose (in the handler, or in
+ * the ftrace trampoline around it), the only trace of the call on the
+ * task's stack is the fentry call's return address into the original
+ * function. An IPI check landing there must not move the task: it would
+ * run the function of the universe it left. Otherwise no task is inside
+ * the original function of a patched one, so this blocks nobody else.
+ */
+static int kgr_add_ranges(struct kgr_patch_fun *fun, bool to_new,
+			  struct kgr_range *r, unsigned int *i)
+{
+	int ret;
+
+	ret = to_new ? kgr_below_range(fun, &r[*i]) : kgr_fun_range(fun, &r[*i]);
+	if (ret)
+		return ret;
+	if (r[(*i)++].start == fun->old_addr)
+		return 0;
+	r[*i].name = fun->name;
+	r[*i].start = fun->old_addr;
+	r[*i].end = fun->old_addr + fun->old_size;
+	(*i)++;
+	return 0;
+}
+
 /* Every redirected function of @patch and its nops: the transition's set. */
 static unsigned int kgr_count_redirected(struct kgr_patch *patch)
 {
@@ -456,8 +530,9 @@ static unsigned int kgr_count_redirected(struct kgr_patch *patch)
 
 /*
  * The ranges a transition of @patch checks: towards the new universe the
- * code below each function, towards the old one the functions themselves.
- * A kmalloc'ed array in *@ranges; its length is returned (or an errno).
+ * code below each function, towards the old one the functions themselves,
+ * and with each the original function (kgr_add_ranges()). A kmalloc'ed
+ * array in *@ranges; its length is returned (or an errno).
  */
 static int kgr_build_ranges(struct kgr_patch *patch, bool to_new,
 			    struct kgr_range **ranges)
@@ -467,26 +542,22 @@ static int kgr_build_ranges(struct kgr_patch *patch, bool to_new,
 	struct kgr_range *r;
 	int ret = 0;
 
-	r = kcalloc(max(nr, 1U), sizeof(*r), GFP_KERNEL);
+	r = kcalloc(max(2 * nr, 1U), sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
 	kgr_for_each_fun(patch, fun) {
 		if (!kgr_fun_redirected(fun))
 			continue;
-		ret = to_new ? kgr_below_range(fun, &r[i]) :
-			       kgr_fun_range(fun, &r[i]);
+		ret = kgr_add_ranges(fun, to_new, r, &i);
 		if (ret)
 			goto err;
-		i++;
 	}
 	kgr_for_each_nop(patch, fun) {
 		if (!kgr_fun_redirected(fun))
 			continue;
-		ret = to_new ? kgr_below_range(fun, &r[i]) :
-			       kgr_fun_range(fun, &r[i]);
+		ret = kgr_add_ranges(fun, to_new, r, &i);
 		if (ret)
 			goto err;
-		i++;
 	}
 	*ranges = r;
 	return i;
@@ -531,24 +602,43 @@ static void kgr_free_nops(struct kgr_patch *patch)
 	patch->nr_nops = 0;
 }
 
-/* @patch, resolved but not yet pushed, or its nops already cover @addr. */
-static bool kgr_patch_has_addr(struct kgr_patch *patch, unsigned long addr)
+/*
+ * @a and @b replace the same function: by address once both are
+ * resolved, else (a module not loaded) by object, name and sympos.
+ */
+static bool kgr_same_target(const struct kgr_patch_fun *a,
+			    const struct kgr_patch_fun *b)
 {
-	struct kgr_patch_fun *fun;
+	if (a->old_addr && b->old_addr)
+		return a->old_addr == b->old_addr;
+	return kgr_obj_match(a->objname, b->objname) &&
+	       !strcmp(a->name, b->name) &&
+	       kgr_same_sympos(a->sympos, b->sympos);
+}
 
-	kgr_for_each_fun(patch, fun)
-		if (fun->old_addr == addr)
+/* @patch's own functions or its nops already cover @fun's target. */
+static bool kgr_patch_covers(struct kgr_patch *patch,
+			     const struct kgr_patch_fun *fun)
+{
+	struct kgr_patch_fun *own;
+
+	kgr_for_each_fun(patch, own)
+		if (kgr_same_target(own, fun))
 			return true;
-	kgr_for_each_nop(patch, fun)
-		if (fun->old_addr == addr)
+	kgr_for_each_nop(patch, own)
+		if (kgr_same_target(own, fun))
 			return true;
 	return false;
 }
 
 /*
- * A replace_all patch sends every function an earlier patch redirects,
+ * A replace_all patch sends every function an earlier patch replaces,
  * and it does not, back to the original: one "nop" entry (no new
- * function) per such address, pushed like the patch's own functions.
+ * function) per such target, pushed like the patch's own functions. A
+ * target in a module that is not loaded gets its nop too, unresolved: if
+ * the module comes during the transition, the nop is pushed then, on top
+ * of the earlier patch's function (module.c), so that the tasks still
+ * running that function hold the transition.
  */
 static int kgr_alloc_nops(struct kgr_patch *patch)
 {
@@ -560,7 +650,7 @@ static int kgr_alloc_nops(struct kgr_patch *patch)
 		if (old == patch || !old->enabled)
 			continue;
 		kgr_for_each_fun(old, fun)
-			nr += kgr_fun_redirected(fun);
+			nr++;
 	}
 	if (!nr)
 		return 0;
@@ -572,16 +662,18 @@ static int kgr_alloc_nops(struct kgr_patch *patch)
 		if (old == patch || !old->enabled)
 			continue;
 		kgr_for_each_fun(old, fun) {
-			if (!kgr_fun_redirected(fun) ||
-			    kgr_patch_has_addr(patch, fun->old_addr))
+			if (fun->state == KGR_FUN_SKIPPED ||
+			    kgr_patch_covers(patch, fun))
 				continue;
 			nop = &patch->nops[patch->nr_nops++];
 			nop->name = fun->name;
 			nop->objname = fun->objname;
 			nop->sympos = fun->sympos;
 			nop->patch = patch;
-			nop->old_addr = fun->old_addr;
-			nop->old_size = fun->old_size;
+			if (kgr_fun_redirected(fun)) {
+				nop->old_addr = fun->old_addr;
+				nop->old_size = fun->old_size;
+			}
 		}
 	}
 	return 0;
@@ -604,10 +696,14 @@ static int kgr_push_funs(struct kgr_patch *patch)
 		}
 	}
 	kgr_for_each_nop(patch, fun) {
+		if (!fun->old_addr)
+			continue;
 		WRITE_ONCE(fun->state, KGR_FUN_SLOW);
 		ret = kgr_redirect_add(fun);
-		if (ret)
+		if (ret) {
+			fun->state = KGR_FUN_INIT;
 			return ret;
+		}
 	}
 	return 0;
 }
@@ -633,9 +729,14 @@ static int kgr_check_on_top(struct kgr_patch *patch)
 	return 0;
 }
 
+/*
+ * Drop the module reference of an apply. A patch that took part in a
+ * forced transition keeps it for good: a task forced across may still be
+ * inside, or return into, its code, as with kernel/livepatch's ->forced.
+ */
 static void kgr_release_owner(struct kgr_patch *patch)
 {
-	if (patch->owner)
+	if (patch->owner && !patch->forced)
 		module_put(patch->owner);
 }
 
@@ -697,7 +798,7 @@ static int kgr_apply(struct kgr_patch *patch)
 		return ret;
 	}
 
-	ret = kgr_migrate_prepare(true);
+	ret = kgr_migrate_prepare(true, patch);
 	if (ret) {
 		kgr_hooks_post_revert(patch, NULL);
 		kgr_symbols_reset(patch, NULL, true);
@@ -717,6 +818,13 @@ static int kgr_apply(struct kgr_patch *patch)
 		ret = nr;
 		goto rollback;
 	}
+	ret = kgr_migrate_set_goal(ranges, nr);
+	kfree(ranges);
+	if (ret) {
+		pr_err("%s: cannot start the transition: %d\n", patch->name,
+		       ret);
+		goto rollback;
+	}
 	/*
 	 * A handler that read the stack before the push may still send a
 	 * task to the code below; once it has returned, that task shows the
@@ -724,18 +832,14 @@ static int kgr_apply(struct kgr_patch *patch)
 	 */
 	kgr_redirect_sync();
 
-	patch->enabled = true;
-	kgr_trans = patch;
+	/* As a livepatch module taints the kernel and itself when it loads. */
+	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	if (patch->owner)
+		set_bit(TAINT_LIVEPATCH, &patch->owner->taints);
+	WRITE_ONCE(patch->enabled, true);
 	kgr_trans_to_new = true;
-	ret = kgr_migrate_start(ranges, nr);
-	kfree(ranges);
-	if (ret) {
-		pr_err("%s: cannot start the transition: %d\n", patch->name,
-		       ret);
-		patch->enabled = false;
-		kgr_trans = NULL;
-		goto rollback;
-	}
+	WRITE_ONCE(kgr_trans, patch);
+	kgr_migrate_go();
 	pr_info("%s: applying\n", patch->name);
 	return 0;
 
@@ -744,7 +848,11 @@ rollback:
 	return ret;
 }
 
-/* Start the transition back to the code below @patch. kgr_mutex. */
+/*
+ * Start the transition back to the code below @patch. Everything that can
+ * fail comes before the pre_revert hooks: once they ran, the revert
+ * starts. kgr_mutex.
+ */
 static int kgr_revert(struct kgr_patch *patch)
 {
 	struct kgr_range *ranges;
@@ -761,33 +869,31 @@ static int kgr_revert(struct kgr_patch *patch)
 	nr = kgr_build_ranges(patch, false, &ranges);
 	if (nr < 0)
 		return nr;
+	ret = kgr_migrate_prepare(false, patch);
+	if (!ret) {
+		ret = kgr_migrate_set_goal(ranges, nr);
+		if (ret)
+			kgr_migrate_abort();
+	}
+	kfree(ranges);
+	if (ret) {
+		pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
+		return ret;
+	}
 
 	kgr_hooks_pre_revert(patch);
-	ret = kgr_migrate_prepare(false);
-	if (ret)
-		goto out;
 	/* Universes first: a handler that sees REVERTING must see them. */
 	smp_wmb();
 	kgr_set_states(patch, KGR_FUN_REVERTING);
 	/* No handler may still act on FAST once tasks start moving. */
 	kgr_redirect_sync();
 
-	patch->enabled = false;
-	kgr_trans = patch;
+	WRITE_ONCE(patch->enabled, false);
 	kgr_trans_to_new = false;
-	ret = kgr_migrate_start(ranges, nr);
-	if (ret) {
-		pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
-		kgr_set_states(patch, KGR_FUN_FAST);
-		kgr_migrate_abort();
-		patch->enabled = true;
-		kgr_trans = NULL;
-		goto out;
-	}
+	WRITE_ONCE(kgr_trans, patch);
+	kgr_migrate_go();
 	pr_info("%s: reverting\n", patch->name);
-out:
-	kfree(ranges);
-	return ret;
+	return 0;
 }
 
 int kgr_transition_ranges_changed(void)
@@ -825,7 +931,7 @@ static int kgr_reverse(struct kgr_patch *patch)
 	/* The handler reads SLOW and REVERTING alike: no sync needed. */
 	kgr_trans_to_new = !kgr_trans_to_new;
 	kgr_set_states(patch, kgr_transition_fun_state());
-	patch->enabled = kgr_trans_to_new;
+	WRITE_ONCE(patch->enabled, kgr_trans_to_new);
 	pr_info("%s: transition reversed, now %s\n", patch->name,
 		kgr_trans_to_new ? "applying" : "reverting");
 	return 0;
@@ -852,7 +958,7 @@ static void kgr_retire_replaced(struct kgr_patch *patch)
 	list_for_each_entry(old, &kgr_patches, list) {
 		if (old == patch || !old->enabled)
 			continue;
-		old->enabled = false;
+		WRITE_ONCE(old->enabled, false);
 		kgr_release_owner(old);
 		pr_info("%s: replaced by %s\n", old->name, patch->name);
 	}
@@ -865,7 +971,6 @@ void kgr_transition_finish(void)
 	lockdep_assert_held(&kgr_mutex);
 	if (WARN_ON(!patch))
 		return;
-	kgr_trans = NULL;
 
 	if (kgr_trans_to_new) {
 		kgr_set_states(patch, KGR_FUN_FAST);
@@ -873,17 +978,21 @@ void kgr_transition_finish(void)
 			kgr_retire_replaced(patch);
 		kgr_hooks_post_apply(patch);
 		pr_info("%s: applied\n", patch->name);
-		return;
+	} else {
+		kgr_pop_funs(patch);
+		/* No handler may still read the popped entries or the nops. */
+		kgr_redirect_sync();
+		kgr_free_nops(patch);
+		kgr_hooks_post_revert(patch, NULL);
+		kgr_symbols_reset(patch, NULL, true);
+		pr_info("%s: reverted\n", patch->name);
+		kgr_release_owner(patch);
 	}
-
-	kgr_pop_funs(patch);
-	/* No handler may still read the popped entries or the nops. */
-	kgr_redirect_sync();
-	kgr_free_nops(patch);
-	kgr_hooks_post_revert(patch, NULL);
-	kgr_symbols_reset(patch, NULL, true);
-	pr_info("%s: reverted\n", patch->name);
-	kgr_release_owner(patch);
+	/*
+	 * Last: once sysfs shows the transition over, the modules it
+	 * released can be removed at once.
+	 */
+	WRITE_ONCE(kgr_trans, NULL);
 }
 
 /**
@@ -891,25 +1000,33 @@ void kgr_transition_finish(void)
  * @patch: the patch
  * @enable: true to apply, false to revert
  *
- * Writing the opposite of a transition that runs turns it around.
+ * Writing the opposite of a transition that runs turns it around. A
+ * patch that was reverted or replaced cannot be applied again, as with
+ * the kernel's livepatch: it would land on top of newer patches of the
+ * same functions. Its module can be loaded again instead.
  *
- * Return: 0, -EINVAL when @patch is already in that state or is not
- * registered, -EBUSY when another transition runs or a newer patch
- * stacks on @patch, or an error of the apply.
+ * Return: 0, -EINVAL when @patch is already in that state, is not
+ * registered or was reverted, -EBUSY when another transition runs or a
+ * newer patch stacks on @patch, or an error of the revert.
  */
 int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable)
 {
 	int ret;
 
 	mutex_lock(&kgr_mutex);
-	if (!patch->registered)
+	if (!patch->registered) {
 		ret = -EINVAL;
-	else if (kgr_trans == patch && kgr_trans_to_new != enable)
+	} else if (kgr_trans == patch && kgr_trans_to_new != enable) {
 		ret = kgr_reverse(patch);
-	else if (patch->enabled == enable)
+	} else if (patch->enabled == enable) {
 		ret = -EINVAL;
-	else
-		ret = enable ? kgr_apply(patch) : kgr_revert(patch);
+	} else if (enable) {
+		pr_err("%s: a reverted or replaced patch cannot be enabled again: unload its module and load it again\n",
+		       patch->name);
+		ret = -EINVAL;
+	} else {
+		ret = kgr_revert(patch);
+	}
 	mutex_unlock(&kgr_mutex);
 	return ret;
 }
@@ -924,12 +1041,18 @@ int kgr_patch_force(struct kgr_patch *patch)
 {
 	int ret = 0;
 
+	struct kgr_patch *p;
+
 	mutex_lock(&kgr_mutex);
 	if (kgr_trans != patch) {
 		ret = -EINVAL;
 	} else {
 		pr_warn("%s: transition forced: tasks may run old and new code mixed\n",
 			patch->name);
+		/* Any active patch's code may be on the stacks forced across. */
+		list_for_each_entry(p, &kgr_patches, list)
+			if (p->enabled || p == patch)
+				WRITE_ONCE(p->forced, true);
 		kgr_migrate_force();
 	}
 	mutex_unlock(&kgr_mutex);
@@ -947,6 +1070,7 @@ static void kgr_init_private(struct kgr_patch *patch)
 	memset(&patch->kobj, 0, sizeof(patch->kobj));
 	patch->kobj_added = false;
 	patch->enabled = false;
+	patch->forced = false;
 	patch->registered = false;
 	patch->nops = NULL;
 	patch->nr_nops = 0;
@@ -970,7 +1094,7 @@ static void kgr_unregister(struct kgr_patch *patch)
 	mutex_unlock(&kgr_mutex);
 }
 
-int kgr_patch_kernel(struct kgr_patch *patch)
+int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
 {
 	int ret;
 
@@ -979,10 +1103,19 @@ int kgr_patch_kernel(struct kgr_patch *patch)
 		return -EINVAL;
 	}
 	ret = kgr_check_fields(patch);
+	if (ret)
+		return ret;
+	if (patch->owner && patch->owner != owner) {
+		pr_err("%s: .owner is not the module that registers the patch\n",
+		       patch->name);
+		return -EINVAL;
+	}
+	ret = kgr_check_owner(patch, owner);
 	if (!ret)
 		ret = kgr_check_build_id(patch);
 	if (ret)
 		return ret;
+	patch->owner = owner;
 
 	/* Reserve the name: sysfs must be created without kgr_mutex. */
 	mutex_lock(&kgr_mutex);
@@ -1013,7 +1146,7 @@ int kgr_patch_kernel(struct kgr_patch *patch)
 	}
 	return ret;
 }
-EXPORT_SYMBOL_GPL(kgr_patch_kernel);
+EXPORT_SYMBOL_GPL(__kgr_patch_kernel);
 
 void kgr_patch_remove(struct kgr_patch *patch)
 {

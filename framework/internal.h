@@ -29,6 +29,13 @@ extern struct list_head kgr_patches;
 /* The patch whose transition runs, or NULL. kgr_mutex. */
 struct kgr_patch *kgr_transition_patch(void);
 
+/*
+ * Lock-free, for sysfs: a transition of @patch (of any patch if NULL)
+ * runs. False only once it is completely over, its module reference
+ * dropped included.
+ */
+bool kgr_patch_in_transition(const struct kgr_patch *patch);
+
 /* The state of that patch's redirected functions: slow or reverting. */
 enum kgr_fun_state kgr_transition_fun_state(void);
 
@@ -59,6 +66,29 @@ void kgr_transition_finish(void);
 #define kgr_for_each_nop(patch, fun) \
 	for ((fun) = (patch)->nops; (fun) < (patch)->nops + (patch)->nr_nops; \
 	     (fun)++)
+
+static inline struct kgr_patch_fun *kgr_first_entry(struct kgr_patch *patch)
+{
+	if (patch->patches[0].name)
+		return patch->patches;
+	return patch->nr_nops ? patch->nops : NULL;
+}
+
+static inline struct kgr_patch_fun *kgr_next_entry(struct kgr_patch *patch,
+						   struct kgr_patch_fun *fun)
+{
+	if (patch->nr_nops && fun >= patch->nops &&
+	    fun < patch->nops + patch->nr_nops)
+		return ++fun < patch->nops + patch->nr_nops ? fun : NULL;
+	if ((++fun)->name)
+		return fun;
+	return patch->nr_nops ? patch->nops : NULL;
+}
+
+/* The functions of @patch, then its nops. */
+#define kgr_for_each_entry(patch, fun) \
+	for ((fun) = kgr_first_entry(patch); (fun); \
+	     (fun) = kgr_next_entry(patch, fun))
 
 /* On a func_stack (pushed by kgr_redirect_add()). kgr_mutex. */
 static inline bool kgr_fun_redirected(const struct kgr_patch_fun *fun)
@@ -181,7 +211,10 @@ void kgr_redirect_sync(void);
 int kgr_module_init(void);
 void kgr_module_exit(void);
 
-/* Module @name is loaded (COMING or LIVE). */
+/*
+ * Module @name is loaded as far as kgr is concerned: kgr's notifier has
+ * seen it come (or it was there before kgr.ko) and not yet go. kgr_mutex.
+ */
 bool kgr_module_loaded(const char *name);
 
 /* ---- migrate.c: lazy per-task migration between universes ---- */
@@ -201,14 +234,25 @@ void kgr_migrate_exit(void);
 
 /*
  * Put every task (current and future) in universe !@to_new, before the
- * caller makes the patch's functions visible. kgr_mutex.
+ * caller makes the patch's functions visible. @owner (the patch) is whose
+ * blocking tasks kgr_migrate_blocking_show() lists. kgr_mutex.
  */
-int kgr_migrate_prepare(bool to_new);
+int kgr_migrate_prepare(bool to_new, const void *owner);
 
 /*
- * Start moving tasks to the target universe. Copies @ranges. When the last
+ * The goal of the prepared transition: the code tasks leave, @ranges
+ * (copied). The only step of a start that can fail. kgr_mutex.
+ */
+int kgr_migrate_set_goal(const struct kgr_range *ranges,
+			 unsigned int nr_ranges);
+
+/*
+ * Start moving tasks to the goal set before; cannot fail. When the last
  * task has moved, calls kgr_transition_finish(). kgr_mutex.
  */
+void kgr_migrate_go(void);
+
+/* kgr_migrate_set_goal() and kgr_migrate_go(). kgr_mutex. */
 int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges);
 
 /* Undo kgr_migrate_prepare() when the apply fails before starting. kgr_mutex. */
@@ -236,8 +280,11 @@ bool kgr_migrate_in_progress(void);
  */
 bool kgr_task_in_new_universe(void);
 
-/* Tasks blocking the transition: "pid comm function" lines into @buf. */
-ssize_t kgr_migrate_blocking_show(char *buf);
+/*
+ * Tasks blocking the transition of @owner: "pid comm function" lines into
+ * @buf (a page). Lock-free: it cannot delay the transition.
+ */
+ssize_t kgr_migrate_blocking_show(char *buf, const void *owner);
 
 #if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
 /* Tests only: called instead of kgr_transition_finish() when set. */

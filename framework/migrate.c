@@ -69,6 +69,8 @@ enum kgr_migrate_state {
 	KGR_FINISHING,
 };
 static enum kgr_migrate_state kgr_state;
+/* Whose transition runs (the patch, for sysfs readers). kgr_mutex. */
+static const void *kgr_owner;
 
 /* Stack buffers: [0] for task context with preemption off, [1] for IRQs. */
 struct kgr_stack_bufs {
@@ -314,7 +316,13 @@ static int kgr_check_task(struct task_struct *task, void *arg)
 	/* Interrupts are off: this CPU's task buffer is ours. */
 	blocker = kgr_stack_blocker(task, c->goal,
 				    this_cpu_ptr(&kgr_stack_bufs)->entries[0]);
-	WRITE_ONCE(c->kt->blocking, blocker);
+	if (blocker && !c->kt->comm[0]) {
+		/* Once, before the first publication: see struct kgr_task. */
+		c->kt->pid = task_pid_nr(task);
+		strscpy(c->kt->comm, task->comm, sizeof(c->kt->comm));
+	}
+	/* Pairs with kgr_migrate_blocking_show(). */
+	smp_store_release(&c->kt->blocking, blocker);
 	if (blocker)
 		return -EBUSY;
 	kgr_task_move(c->kt, c->goal->to_new);
@@ -479,9 +487,9 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 /* ---- the interface to core.c and sysfs.c ---- */
 
 /* Publish an empty table: every task in universe @default_new. kgr_mutex. */
-static int kgr_universe_create(bool default_new)
+static int kgr_universe_create(bool default_new, const void *owner)
 {
-	struct kgr_universe *u = kgr_universe_alloc(default_new);
+	struct kgr_universe *u = kgr_universe_alloc(default_new, owner);
 
 	if (!u)
 		return -ENOMEM;
@@ -491,20 +499,23 @@ static int kgr_universe_create(bool default_new)
 	return 0;
 }
 
-int kgr_migrate_prepare(bool to_new)
+int kgr_migrate_prepare(bool to_new, const void *owner)
 {
 	int ret;
 
 	lockdep_assert_held(&kgr_mutex);
 	if (kgr_state != KGR_IDLE)
 		return -EBUSY;
-	ret = kgr_universe_create(!to_new);
-	if (!ret)
+	ret = kgr_universe_create(!to_new, owner);
+	if (!ret) {
+		kgr_owner = owner;
 		WRITE_ONCE(kgr_state, KGR_PREPARED);
+	}
 	return ret;
 }
 
-int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges)
+int kgr_migrate_set_goal(const struct kgr_range *ranges,
+			 unsigned int nr_ranges)
 {
 	struct kgr_universe *u = kgr_universe_locked();
 	struct kgr_goal *goal;
@@ -515,12 +526,33 @@ int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges)
 	goal = kgr_goal_alloc(!u->default_new, ranges, nr_ranges);
 	if (!goal)
 		return -ENOMEM;
-	rcu_assign_pointer(u->goal, goal);
+	kfree(u->next_goal);
+	u->next_goal = goal;
+	return 0;
+}
+
+void kgr_migrate_go(void)
+{
+	struct kgr_universe *u = kgr_universe_locked();
+
+	lockdep_assert_held(&kgr_mutex);
+	if (WARN_ON(kgr_state != KGR_PREPARED || !u->next_goal))
+		return;
+	rcu_assign_pointer(u->goal, u->next_goal);
+	u->next_goal = NULL;
 	WRITE_ONCE(kgr_state, KGR_RUNNING);
 	/* kgr_transition_finish() must not run inside the caller: defer it. */
 	if (kgr_migrate_step())
 		mod_delayed_work(system_wq, &kgr_migrate_work, 0);
-	return 0;
+}
+
+int kgr_migrate_start(const struct kgr_range *ranges, unsigned int nr_ranges)
+{
+	int ret = kgr_migrate_set_goal(ranges, nr_ranges);
+
+	if (!ret)
+		kgr_migrate_go();
+	return ret;
 }
 
 void kgr_migrate_abort(void)
@@ -549,7 +581,7 @@ static int kgr_migrate_restart(const struct kgr_range *ranges,
 	goal = kgr_goal_alloc(back_to_new, ranges, nr_ranges);
 	if (!goal)
 		return -ENOMEM;
-	ret = kgr_universe_create(!back_to_new);
+	ret = kgr_universe_create(!back_to_new, kgr_owner);
 	if (ret) {
 		kfree(goal);
 		return ret;
@@ -637,7 +669,7 @@ void kgr_migrate_force(void)
 	if (kgr_state != KGR_RUNNING)
 		return;
 	list = (char *)__get_free_page(GFP_KERNEL);
-	if (list && kgr_migrate_blocking_show(list) > 0)
+	if (list && kgr_migrate_blocking_show(list, u->owner) > 0)
 		pr_warn("forcing the transition; still blocking:\n%s", list);
 	free_page((unsigned long)list);
 	pr_warn("forced transition: tasks in old code now call new code; the kernel is tainted\n");
@@ -653,35 +685,34 @@ bool kgr_migrate_in_progress(void)
 }
 
 /*
- * Entries stay hashed until their task is freed, and the task-free probe
- * unhashes them under u->lock: holding it, kt->task is alive.
+ * Lock-free, so that no reader can hold up the transition: the entries
+ * and the goal are freed only after a grace period, the range names live
+ * in patch modules that cannot be freed under an RCU reader, and the task
+ * itself is never touched (pid and comm were copied while it was pinned).
  */
-ssize_t kgr_migrate_blocking_show(char *buf)
+ssize_t kgr_migrate_blocking_show(char *buf, const void *owner)
 {
 	const struct kgr_goal *goal;
 	struct kgr_universe *u;
 	struct kgr_task *kt;
-	unsigned long flags;
 	const char *blocking;
 	int i, len = 0;
 
 	rcu_read_lock_sched();
 	u = rcu_dereference_sched(kgr_universe);
-	goal = u ? rcu_dereference_sched(u->goal) : NULL;
+	goal = u && u->owner == owner ? rcu_dereference_sched(u->goal) : NULL;
 	if (!goal)
 		goto out;
-	raw_spin_lock_irqsave(&u->lock, flags);
 	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
-		hlist_for_each_entry(kt, &u->hash[i], node) {
-			blocking = READ_ONCE(kt->blocking);
+		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
+			/* Pairs with kgr_check_task(): pid and comm are set. */
+			blocking = smp_load_acquire(&kt->blocking);
 			if (!blocking ||
 			    kgr_task_universe(u, kt) == goal->to_new)
 				continue;
-			len += sysfs_emit_at(buf, len, "%d %s %s\n",
-					     task_pid_nr(kt->task),
-					     kt->task->comm, blocking);
+			len += sysfs_emit_at(buf, len, "%d %s %s\n", kt->pid,
+					     kt->comm, blocking);
 		}
-	raw_spin_unlock_irqrestore(&u->lock, flags);
 out:
 	rcu_read_unlock_sched();
 	return len;

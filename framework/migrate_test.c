@@ -18,6 +18,9 @@
 
 static DECLARE_COMPLETION(kgr_test_finished);
 
+/* Whose transitions the tests run, for kgr_migrate_blocking_show(). */
+static const char kgr_test_owner;
+
 static void kgr_test_finish(void)
 {
 	complete(&kgr_test_finished);
@@ -191,7 +194,7 @@ static char *kgr_test_blocking(struct kunit *test, struct kgr_test_kthread *k,
 
 	blocking = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, blocking);
-	KUNIT_EXPECT_GT(test, kgr_migrate_blocking_show(blocking), 0);
+	KUNIT_EXPECT_GT(test, kgr_migrate_blocking_show(blocking, &kgr_test_owner), 0);
 	snprintf(line, sizeof(line), "%d %s %s\n", task_pid_nr(k->task),
 		 k->task->comm, fn);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(blocking, line));
@@ -204,7 +207,7 @@ static int kgr_test_transition(bool to_new, const struct kgr_range *ranges,
 	int ret;
 
 	mutex_lock(&kgr_mutex);
-	ret = kgr_migrate_prepare(to_new);
+	ret = kgr_migrate_prepare(to_new, &kgr_test_owner);
 	if (!ret) {
 		ret = kgr_migrate_start(ranges, nr);
 		if (ret)
@@ -232,10 +235,10 @@ static void kgr_test_states(struct kunit *test)
 {
 	mutex_lock(&kgr_mutex);
 	KUNIT_EXPECT_EQ(test, kgr_migrate_start(NULL, 0), -EINVAL);
-	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true), 0);
+	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner), 0);
 	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
 	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
-	KUNIT_EXPECT_EQ(test, kgr_migrate_prepare(true), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner), -EBUSY);
 	kgr_migrate_abort();
 	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
 	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
@@ -361,7 +364,7 @@ static void kgr_test_reverse_at_finish(struct kunit *test)
 	int ret;
 
 	mutex_lock(&kgr_mutex);
-	ret = kgr_migrate_prepare(true);
+	ret = kgr_migrate_prepare(true, &kgr_test_owner);
 	if (!ret)
 		ret = kgr_migrate_start(NULL, 0);
 	if (!ret) {

@@ -7,38 +7,62 @@
  * COMING (ftrace already knows its fentry sites, its init has not run) and
  * drops the redirection while it is GOING. A failure at COMING, such as a
  * missing symbol or a failing pre_apply hook, refuses the module's load.
- * During a transition, in either direction, the module is patched too, and
- * the transition's stack checks learn about its code.
+ * During a transition, in either direction, the module is patched too
+ * (the nops of a replace_all patch included), and the transition's stack
+ * checks learn about its code.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/notifier.h>
+#include <linux/slab.h>
 #include "internal.h"
+
+/*
+ * The modules kgr treats as loaded: those its notifier has seen COMING
+ * and not yet GOING, and those that were there before kgr.ko. A module is
+ * patched when it joins the set and unpatched when it leaves, so a patch
+ * applied while a module is COMING but before kgr's notifier has run (the
+ * loader sets COMING and drops module_mutex before the chain runs) leaves
+ * it to the notifier and it is patched once: kernel/livepatch's
+ * mod->klp_alive. kgr_mutex.
+ */
+struct kgr_module {
+	struct list_head node;
+	struct module *mod;
+};
+static LIST_HEAD(kgr_modules);
+
+static struct kgr_module *kgr_module_find(struct module *mod)
+{
+	struct kgr_module *m;
+
+	list_for_each_entry(m, &kgr_modules, node)
+		if (m->mod == mod)
+			return m;
+	return NULL;
+}
 
 bool kgr_module_loaded(const char *name)
 {
-	struct module *mod;
-	bool loaded;
+	struct kgr_module *m;
 
-	/* find_module() wants module_mutex or an RCU-sched read section. */
-	preempt_disable();
-	mod = kgr_find_module(name);
-	loaded = mod && (mod->state == MODULE_STATE_COMING ||
-			 mod->state == MODULE_STATE_LIVE);
-	preempt_enable();
-	return loaded;
+	lockdep_assert_held(&kgr_mutex);
+	list_for_each_entry(m, &kgr_modules, node)
+		if (!strcmp(m->mod->name, name))
+			return true;
+	return false;
 }
 
-/* @patch has functions, shims or hooks for module @name. */
+/* @patch has functions, nops, shims or hooks for module @name. */
 static bool kgr_patch_uses(struct kgr_patch *patch, const char *name)
 {
 	const struct kgr_hooks *hooks;
 	struct kgr_patch_fun *fun;
 	struct kgr_symbol *sym;
 
-	kgr_for_each_fun(patch, fun)
+	kgr_for_each_entry(patch, fun)
 		if (kgr_obj_match(fun->objname, name))
 			return true;
 	for (sym = patch->symbols; sym && sym->name; sym++)
@@ -50,15 +74,12 @@ static bool kgr_patch_uses(struct kgr_patch *patch, const char *name)
 	return false;
 }
 
-/* Pop the functions of module @name from @patch; the caller syncs. */
+/* Pop the functions and nops of module @name from @patch; the caller syncs. */
 static void kgr_object_pop(struct kgr_patch *patch, const char *name)
 {
 	struct kgr_patch_fun *fun;
 
-	kgr_for_each_nop(patch, fun)
-		if (kgr_fun_redirected(fun) && kgr_obj_match(fun->objname, name))
-			kgr_redirect_del(fun);
-	kgr_for_each_fun(patch, fun) {
+	kgr_for_each_entry(patch, fun) {
 		if (!kgr_obj_match(fun->objname, name))
 			continue;
 		if (kgr_fun_redirected(fun))
@@ -66,6 +87,43 @@ static void kgr_object_pop(struct kgr_patch *patch, const char *name)
 		WRITE_ONCE(fun->state, KGR_FUN_INIT);
 		WRITE_ONCE(fun->old_addr, 0);
 	}
+}
+
+/* Resolve the functions and nops of module @name. */
+static int kgr_object_resolve(struct kgr_patch *patch, const char *name)
+{
+	struct kgr_patch_fun *fun;
+	int ret;
+
+	kgr_for_each_entry(patch, fun) {
+		if (!kgr_obj_match(fun->objname, name))
+			continue;
+		fun->patch = patch;
+		ret = kgr_fun_resolve(fun);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Push the resolved functions and nops of module @name in @state. */
+static int kgr_object_push(struct kgr_patch *patch, const char *name,
+			   enum kgr_fun_state state)
+{
+	struct kgr_patch_fun *fun;
+	int ret;
+
+	kgr_for_each_entry(patch, fun) {
+		if (!kgr_obj_match(fun->objname, name) || !fun->old_addr)
+			continue;
+		WRITE_ONCE(fun->state, state);
+		ret = kgr_redirect_add(fun);
+		if (ret) {
+			fun->state = KGR_FUN_INIT;
+			return ret;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -81,29 +139,16 @@ static int kgr_object_apply(struct kgr_patch *patch, const char *name)
 	ret = kgr_symbols_resolve(patch, name, false);
 	if (ret)
 		return ret;
-	kgr_for_each_fun(patch, fun) {
-		if (!kgr_obj_match(fun->objname, name))
-			continue;
-		fun->patch = patch;
-		ret = kgr_fun_resolve(fun);
-		if (ret)
-			goto err_funs;
-	}
+	ret = kgr_object_resolve(patch, name);
+	if (ret)
+		goto err_funs;
 	ret = kgr_hook_pre_apply(patch, name);
 	if (ret)
 		goto err_funs;
-	kgr_for_each_fun(patch, fun) {
-		if (!kgr_obj_match(fun->objname, name) || !fun->old_addr)
-			continue;
-		WRITE_ONCE(fun->state, in_transition ?
-				       kgr_transition_fun_state() :
-				       KGR_FUN_FAST);
-		ret = kgr_redirect_add(fun);
-		if (ret) {
-			fun->state = KGR_FUN_INIT;
-			goto err_hook;
-		}
-	}
+	ret = kgr_object_push(patch, name, in_transition ?
+			      kgr_transition_fun_state() : KGR_FUN_FAST);
+	if (ret)
+		goto err_hook;
 	/* During a transition, its finish runs the post_apply hooks. */
 	if (!in_transition)
 		kgr_hook_post_apply(patch, name);
@@ -114,7 +159,7 @@ err_hook:
 	kgr_redirect_sync();
 	kgr_hook_post_revert(patch, name);
 err_funs:
-	kgr_for_each_fun(patch, fun)
+	kgr_for_each_entry(patch, fun)
 		if (kgr_obj_match(fun->objname, name))
 			fun->old_addr = 0;
 	kgr_symbols_reset(patch, name, false);
@@ -153,9 +198,20 @@ static int kgr_module_update_transition(struct module *mod)
 static int kgr_module_coming(struct module *mod)
 {
 	struct kgr_patch *patch, *done;
+	struct kgr_module *m;
 	int ret = 0;
 
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	m->mod = mod;
 	mutex_lock(&kgr_mutex);
+	/* Seen COMING by kgr.ko's init already: patched by any apply since. */
+	if (kgr_module_find(mod)) {
+		mutex_unlock(&kgr_mutex);
+		kfree(m);
+		return 0;
+	}
 	/* Oldest first, so that newer patches end up on top. */
 	list_for_each_entry(patch, &kgr_patches, list) {
 		if (!kgr_patch_active(patch) ||
@@ -177,6 +233,7 @@ static int kgr_module_coming(struct module *mod)
 		done = list_entry(&kgr_patches, struct kgr_patch, list);
 		goto undo;
 	}
+	list_add(&m->node, &kgr_modules);
 	mutex_unlock(&kgr_mutex);
 	return 0;
 
@@ -186,18 +243,28 @@ undo:
 			kgr_object_revert(done, mod->name);
 	}
 	mutex_unlock(&kgr_mutex);
+	kfree(m);
 	return ret;
 }
 
 static void kgr_module_going(struct module *mod)
 {
 	struct kgr_patch *patch;
+	struct kgr_module *m;
 
 	mutex_lock(&kgr_mutex);
+	m = kgr_module_find(mod);
+	if (!m) {
+		/* Its load was refused by kgr: nothing of it is patched. */
+		mutex_unlock(&kgr_mutex);
+		return;
+	}
 	list_for_each_entry_reverse(patch, &kgr_patches, list) {
 		if (kgr_patch_active(patch) && kgr_patch_uses(patch, mod->name))
 			kgr_object_revert(patch, mod->name);
 	}
+	list_del(&m->node);
+	kfree(m);
 	/* Stale ranges only make checks too strict: a warning is enough. */
 	if (kgr_module_update_transition(mod))
 		pr_warn("transition still checks stacks for the code of %s\n",
@@ -224,12 +291,66 @@ static struct notifier_block kgr_module_nb = {
 	.notifier_call = kgr_module_notify,
 };
 
+static void kgr_modules_free(void)
+{
+	struct kgr_module *m, *tmp;
+
+	list_for_each_entry_safe(m, tmp, &kgr_modules, node) {
+		list_del(&m->node);
+		kfree(m);
+	}
+}
+
+/*
+ * The modules loaded before kgr.ko, found on the kernel's module list
+ * (an RCU list). Called once the notifier is registered: any module that
+ * was COMING without it is on the list now; one whose chain will call
+ * kgr's notifier is found in the set there and left alone.
+ */
+static int kgr_modules_add_loaded(void)
+{
+	struct list_head *modules = (void *)kgr_lookup_name("modules");
+	struct kgr_module *m;
+	struct module *mod;
+	int ret = 0;
+
+	if (!modules) {
+		pr_err("kernel symbol modules not found\n");
+		return -ENOENT;
+	}
+	mutex_lock(&kgr_mutex);
+	preempt_disable();
+	list_for_each_entry_rcu(mod, modules, list) {
+		if (mod->state != MODULE_STATE_LIVE &&
+		    mod->state != MODULE_STATE_COMING)
+			continue;
+		m = kmalloc(sizeof(*m), GFP_ATOMIC);
+		if (!m) {
+			ret = -ENOMEM;
+			break;
+		}
+		m->mod = mod;
+		list_add(&m->node, &kgr_modules);
+	}
+	preempt_enable();
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
 int kgr_module_init(void)
 {
-	return register_module_notifier(&kgr_module_nb);
+	int ret = register_module_notifier(&kgr_module_nb);
+
+	if (ret)
+		return ret;
+	ret = kgr_modules_add_loaded();
+	if (ret)
+		kgr_module_exit();
+	return ret;
 }
 
 void kgr_module_exit(void)
 {
 	unregister_module_notifier(&kgr_module_nb);
+	kgr_modules_free();
 }

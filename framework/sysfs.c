@@ -3,7 +3,8 @@
  * sysfs.c - /sys/kernel/kgr, the administrator's view of the patches
  *
  * /sys/kernel/kgr/in_progress
- * /sys/kernel/kgr/<patch>/{enabled,transition,replace_all,force,blocking}
+ * /sys/kernel/kgr/<patch>/{enabled,transition,replace_all,force,forced,
+ *			    blocking}
  * /sys/kernel/kgr/<patch>/<object>/<function,sympos>/{object,old_addr,
  *							sympos,state}
  *
@@ -11,6 +12,9 @@
  * static struct kgr_patch; the object directories ("vmlinux" or a module
  * name) are allocated here. kgr_sysfs_del_patch() waits until every one of
  * them is released, so the patch module's memory can go once it returns.
+ *
+ * No read takes kgr_mutex: a reader must never hold up a transition, nor
+ * wait for one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -84,7 +88,7 @@ static struct kgr_patch_fun *to_fun(struct kobject *kobj)
 static ssize_t in_progress_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", kgr_migrate_in_progress());
+	return sysfs_emit(buf, "%d\n", kgr_patch_in_transition(NULL));
 }
 
 static struct kobj_attribute in_progress_attr = __ATTR_RO(in_progress);
@@ -94,13 +98,7 @@ static struct kobj_attribute in_progress_attr = __ATTR_RO(in_progress);
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	struct kgr_patch *patch = to_patch(kobj);
-	bool enabled;
-
-	mutex_lock(&kgr_mutex);
-	enabled = patch->enabled;
-	mutex_unlock(&kgr_mutex);
-	return sysfs_emit(buf, "%d\n", enabled);
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->enabled));
 }
 
 /*
@@ -123,12 +121,8 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t transition_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
-	bool in_transition;
-
-	mutex_lock(&kgr_mutex);
-	in_transition = kgr_transition_patch() == to_patch(kobj);
-	mutex_unlock(&kgr_mutex);
-	return sysfs_emit(buf, "%d\n", in_transition);
+	return sysfs_emit(buf, "%d\n",
+			  kgr_patch_in_transition(to_patch(kobj)));
 }
 
 static ssize_t replace_all_show(struct kobject *kobj,
@@ -153,34 +147,34 @@ static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 	return ret ? ret : count;
 }
 
-/*
- * Only the patch in transition has blockers. kgr_mutex keeps that
- * transition from finishing (and another from starting) while the tasks
- * are listed, so the list belongs to this patch.
- */
+/* Set for good by a forced transition: the module stays loaded. */
+static ssize_t forced_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_patch(kobj)->forced));
+}
+
+/* Only the patch in transition has blockers; migrate.c checks whose. */
 static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	ssize_t len = 0;
-
-	mutex_lock(&kgr_mutex);
-	if (kgr_transition_patch() == to_patch(kobj))
-		len = kgr_migrate_blocking_show(buf);
-	mutex_unlock(&kgr_mutex);
-	return len;
+	return kgr_migrate_blocking_show(buf, to_patch(kobj));
 }
 
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
 static struct kobj_attribute replace_all_attr = __ATTR_RO(replace_all);
 static struct kobj_attribute force_attr = __ATTR_WO(force);
-static struct kobj_attribute blocking_attr = __ATTR_RO(blocking);
+static struct kobj_attribute forced_attr = __ATTR_RO(forced);
+/* Pids and names of other users' tasks: root only. */
+static struct kobj_attribute blocking_attr = __ATTR_RO_MODE(blocking, 0400);
 
 static struct attribute *kgr_patch_attrs[] = {
 	&enabled_attr.attr,
 	&transition_attr.attr,
 	&replace_all_attr.attr,
 	&force_attr.attr,
+	&forced_attr.attr,
 	&blocking_attr.attr,
 	NULL
 };

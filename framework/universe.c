@@ -32,6 +32,8 @@ static DECLARE_WORK(kgr_free_work, kgr_free_work_fn);
 
 /* Universes of ended transitions, freed by kgr_free_work. */
 static LLIST_HEAD(kgr_ended);
+/* Entries of exited tasks handed over by kgr_free_dead(), freed likewise. */
+static LLIST_HEAD(kgr_dead_tasks);
 
 struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 			      gfp_t gfp)
@@ -123,23 +125,21 @@ void kgr_probe_free(void *data, struct task_struct *task)
 		return;
 	raw_spin_lock_irqsave(&u->lock, flags);
 	kt = kgr_task_find(u, task);
-	if (kt) {
+	if (kt)
 		hlist_del_rcu(&kt->node);
-		kt->dead_next = u->dead;
-		u->dead = kt;
-		u->nr_dead++;
-	}
 	raw_spin_unlock_irqrestore(&u->lock, flags);
+	if (kt) {
+		llist_add(&kt->free_node, &u->dead);
+		atomic_inc(&u->nr_dead);
+	}
 }
 
-static void kgr_free_list(struct kgr_task *kt)
+static void kgr_free_list(struct llist_node *list)
 {
-	struct kgr_task *next;
+	struct kgr_task *kt, *tmp;
 
-	for (; kt; kt = next) {
-		next = kt->dead_next;
+	llist_for_each_entry_safe(kt, tmp, list, free_node)
 		kfree(kt);
-	}
 }
 
 /*
@@ -155,18 +155,19 @@ static void kgr_sync_readers(void)
 
 void kgr_free_dead(struct kgr_universe *u)
 {
-	struct kgr_task *dead;
-	unsigned long flags;
+	struct llist_node *first, *last;
+	int nr = 1;
 
-	if (READ_ONCE(u->nr_dead) < KGR_DEAD_BATCH)
+	if (atomic_read(&u->nr_dead) < KGR_DEAD_BATCH)
 		return;
-	raw_spin_lock_irqsave(&u->lock, flags);
-	dead = u->dead;
-	u->dead = NULL;
-	u->nr_dead = 0;
-	raw_spin_unlock_irqrestore(&u->lock, flags);
-	kgr_sync_readers();
-	kgr_free_list(dead);
+	first = llist_del_all(&u->dead);
+	if (!first)
+		return;
+	for (last = first; last->next; last = last->next)
+		nr++;
+	atomic_sub(nr, &u->nr_dead);
+	llist_add_batch(first, last, &kgr_dead_tasks);
+	queue_work(system_wq, &kgr_free_work);
 }
 
 static void kgr_universe_free(struct kgr_universe *u)
@@ -178,8 +179,9 @@ static void kgr_universe_free(struct kgr_universe *u)
 	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
 			kfree(kt);
-	kgr_free_list(u->dead);
+	kgr_free_list(llist_del_all(&u->dead));
 	kfree(rcu_dereference_protected(u->goal, 1));
+	kfree(u->next_goal);
 	kvfree(u);
 }
 
@@ -191,10 +193,13 @@ static void kgr_universe_free(struct kgr_universe *u)
  */
 static void kgr_free_work_fn(struct work_struct *work)
 {
+	struct llist_node *dead = llist_del_all(&kgr_dead_tasks);
 	struct llist_node *list = llist_del_all(&kgr_ended);
 	struct kgr_universe *u, *tmp;
 
+	/* Everything taken off the lists above was unlinked before this. */
 	kgr_sync_readers();
+	kgr_free_list(dead);
 	llist_for_each_entry_safe(u, tmp, list, free_node)
 		kgr_universe_free(u);
 }
@@ -211,7 +216,7 @@ void kgr_universe_drop(bool final_new)
 	queue_work(system_wq, &kgr_free_work);
 }
 
-struct kgr_universe *kgr_universe_alloc(bool default_new)
+struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner)
 {
 	struct kgr_universe *u = kvzalloc(sizeof(*u), GFP_KERNEL);
 
@@ -219,6 +224,9 @@ struct kgr_universe *kgr_universe_alloc(bool default_new)
 		return NULL;
 	raw_spin_lock_init(&u->lock);
 	u->default_new = default_new;
+	u->owner = owner;
+	init_llist_head(&u->dead);
+	atomic_set(&u->nr_dead, 0);
 	atomic_set(&u->forks_lost, 0);
 	return u;
 }

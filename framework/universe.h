@@ -19,22 +19,29 @@
  * struct kgr_task - what kgr knows about one task during a transition
  * @node: in kgr_universe.hash; written under kgr_universe.lock, read
  *	under RCU (sched) from any context
- * @dead_next: in kgr_universe.dead once the task is freed; .lock
- * @task: the key; only dereferenced while the entry is hashed (an exited
- *	task leaves the hash before its task_struct can be freed)
+ * @free_node: in kgr_universe.dead once the task is freed, then on the
+ *	list of entries freed after a grace period
+ * @task: the key; only dereferenced while the entry is hashed and the
+ *	task pinned (an exited task leaves the hash before its task_struct
+ *	can be freed, but a lock-free reader cannot tell when)
  * @new_universe: the task's universe; smp_store_release() by whoever
  *	migrates it, smp_load_acquire() by readers
  * @blocking: what kept it from migrating at the last check: the name of a
- *	kgr_range, or NULL; kgr_mutex (read racily by kgr_migrate_blocking_show)
+ *	kgr_range, or NULL; written under kgr_mutex with smp_store_release()
+ *	after @pid and @comm, read lock-free by kgr_migrate_blocking_show()
+ * @pid: the task's pid, set once before @blocking is first published
+ * @comm: its name then, for the same reader, who must not touch @task
  * @blocked_since: jiffies of the first failed check; kgr_mutex
  * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
  */
 struct kgr_task {
 	struct hlist_node node;
-	struct kgr_task *dead_next;
+	struct llist_node free_node;
 	struct task_struct *task;
 	bool new_universe;
 	const char *blocking;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 	unsigned long blocked_since;
 	unsigned long signalled_at;
 };
@@ -57,7 +64,10 @@ struct kgr_goal {
  *	task-free tracepoint runs in softirq, the stack check under the
  *	scheduler's locks): a raw spinlock, irqs off, innermost
  * @default_new: universe of tasks without an entry; fixed at prepare
- * @goal: NULL until kgr_migrate_start(); RCU (sched)
+ * @owner: whose transition this is (the patch), for lock-free readers
+ * @goal: NULL until kgr_migrate_go(); RCU (sched)
+ * @next_goal: the goal kgr_migrate_set_goal() made, until it is published;
+ *	kgr_mutex
  * @dead: entries of freed tasks, off @hash, freed after a grace period
  * @nr_dead: length of @dead
  * @forks_lost: children whose entry could not be allocated at fork
@@ -67,9 +77,11 @@ struct kgr_universe {
 	struct llist_node free_node;
 	raw_spinlock_t lock;
 	bool default_new;
+	const void *owner;
 	struct kgr_goal __rcu *goal;
-	struct kgr_task *dead;
-	unsigned int nr_dead;
+	struct kgr_goal *next_goal;
+	struct llist_head dead;
+	atomic_t nr_dead;
 	atomic_t forks_lost;
 	struct hlist_head hash[1 << KGR_HASH_BITS];
 };
@@ -128,7 +140,7 @@ struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 			      gfp_t gfp);
 
 /* A new, unpublished table: every task in universe @default_new. */
-struct kgr_universe *kgr_universe_alloc(bool default_new);
+struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner);
 
 /*
  * Unpublish the table: every task is in universe @final_new from now on;
@@ -136,7 +148,10 @@ struct kgr_universe *kgr_universe_alloc(bool default_new);
  */
 void kgr_universe_drop(bool final_new);
 
-/* Free the entries of exited tasks once there are many. kgr_mutex. */
+/*
+ * Free the entries of exited tasks once there are many, after the grace
+ * periods, in a work item: the caller (kgr_mutex) does not wait for them.
+ */
 void kgr_free_dead(struct kgr_universe *u);
 
 /* Tracepoint probes: task_newtask (inheritance), sched_process_free. */

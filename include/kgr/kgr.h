@@ -126,7 +126,8 @@ struct kgr_hooks {
 /**
  * struct kgr_patch - a live patch
  * @name: unique name; also the directory under /sys/kernel/kgr
- * @owner: the patch module, THIS_MODULE
+ * @owner: the patch module: kgr_patch_kernel() fills it in (THIS_MODULE);
+ *	if set, it must be that module
  * @replace_all: an all-in-one patch: it supersedes every earlier patch, and
  *	functions it does not patch return to their original code
  * @build_id: optional: hex build-id of the vmlinux the patch was built for;
@@ -138,7 +139,9 @@ struct kgr_hooks {
  *	NULL objname
  * @patches: the functions to replace, ended by KGR_PATCH_END
  *
- * The fields between @object_hooks and @patches belong to kgr.ko.
+ * The fields between @object_hooks and @patches belong to kgr.ko; among
+ * them ``forced``, set for good when the patch took part in a forced
+ * transition.
  */
 struct kgr_patch {
 	const char *name;
@@ -154,6 +157,7 @@ struct kgr_patch {
 	struct kobject kobj;
 	bool kobj_added;
 	bool enabled;
+	bool forced;
 	bool registered;
 	struct kgr_patch_fun *nops;
 	unsigned int nr_nops;
@@ -285,6 +289,8 @@ struct kgr_patch {
  */
 #define KGR_SYMBOL_END { }
 
+int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner);
+
 /**
  * kgr_patch_kernel - apply a live patch
  * @patch: the patch, normally a static object of the calling patch module
@@ -292,14 +298,18 @@ struct kgr_patch {
  * Resolves every target and shim, redirects the old functions and starts
  * the lazy migration of all tasks to the new code; returns before the
  * migration has finished (/sys/kernel/kgr/<name>/transition tells). On
- * error nothing is left applied.
+ * error nothing is left applied. The calling module (THIS_MODULE) becomes
+ * &kgr_patch.owner: every new function must be its code (not __init),
+ * and kgr pins it while its code may run. Applying taints the kernel and
+ * the module with TAINT_LIVEPATCH (K), as the kernel's livepatch does.
  *
  * Return: 0, or a negative errno: -ENOENT (a target or shim is missing),
- * -EINVAL (bad field, ambiguous name, untraceable target), -EBUSY (a target
- * is redirected by someone else, or another transition runs), -EEXIST
- * (name taken), -ENOEXEC (built for another kernel), -ENOMEM.
+ * -EINVAL (bad field, a new function outside the module, ambiguous name,
+ * untraceable target), -EBUSY (a target is redirected by someone else, or
+ * another transition runs), -EEXIST (name taken), -ENOEXEC (built for
+ * another kernel), -ENOMEM.
  */
-int kgr_patch_kernel(struct kgr_patch *patch);
+#define kgr_patch_kernel(patch) __kgr_patch_kernel(patch, THIS_MODULE)
 
 /**
  * kgr_patch_remove - unregister a reverted patch

@@ -106,10 +106,11 @@ klp_remove()
 	done
 }
 
-# The torture test's user callers: two loops reading /proc/kgr_torture.
+# The torture tests' callers: kgr_test_torture's kthreads (with its module
+# parameters "$@", e.g. hot=1) and two user loops reading /proc/kgr_torture.
 torture_start()
 {
-	load kgr_test_torture
+	insmod "$KO/kgr_test_torture.ko" "$@" || fail "insmod kgr_test_torture.ko failed"
 	rm -f /tmp/torture_stop
 	for _i in 1 2; do
 		( while [ ! -e /tmp/torture_stop ]; do
@@ -118,20 +119,23 @@ torture_start()
 	done
 }
 
-# Stop the callers and fail if any pair mixed old and new code, or if the
-# cycles never ran one of the two versions.
+# Stop the callers and fail if any pair mixed two versions of the code, or
+# if one of the versions "$@" (1: the original, N: kgr_test_torture_vN)
+# never ran.
 torture_check()
 {
 	touch /tmp/torture_stop
 	wait
 	_counts=$(cat /proc/kgr_torture)
-	echo "$_counts"
+	echo "torture: $_counts"
 	rmmod kgr_test_torture || fail "rmmod kgr_test_torture failed"
-	set -- $_counts
-	[ "$1 $3 $5" = "old new mixed" ] || fail "unexpected /proc/kgr_torture: $_counts"
-	[ "$6" = 0 ] || fail "$6 pairs mixed old and new code: $_counts"
-	[ "$2" -gt 0 ] || fail "no pair ran the old code: $_counts"
-	[ "$4" -gt 0 ] || fail "no pair ran the new code: $_counts"
+	_mixed=$(echo "$_counts" | sed -n 's/.*mixed \([0-9]*\).*/\1/p')
+	[ -n "$_mixed" ] || fail "unexpected /proc/kgr_torture: $_counts"
+	[ "$_mixed" = 0 ] || fail "$_mixed pairs mixed two versions: $_counts"
+	for _v in "$@"; do
+		_n=$(echo "$_counts" | sed -n "s/.*v$_v \([0-9]*\).*/\1/p")
+		[ "${_n:-0}" -gt 0 ] || fail "no pair ran version $_v: $_counts"
+	done
 }
 
 # Wait until task $1 sleeps in kernel function $2 (at most 5 s).
@@ -143,4 +147,64 @@ wait_wchan()
 		[ $_n -gt 0 ] || fail "task $1 never slept in $2: $(cat "/proc/$1/wchan" 2>/dev/null)"
 		sleep 0.1
 	done
+}
+
+# Revert torture patch $1 while the pair is hot, and rmmod it as soon as
+# the patch's transition file (or, with $2 = in_progress, kgr's) reads 0:
+# no task can run its code any more, so the module must go at once.
+torture_revert_rmmod()
+{
+	echo 0 > "$KGR/$1/enabled" || fail "revert of $1 refused"
+	if [ "$2" = in_progress ]; then
+		_t=300
+		while [ "$(cat $KGR/in_progress)" = 1 ]; do
+			_t=$((_t - 1))
+			[ "$_t" -gt 0 ] || fail "in_progress stayed 1 reverting $1"
+			sleep 0.1
+		done
+	else
+		kgr_wait_transition "$1" 30
+	fi
+	rmmod "$1" || fail "rmmod $1 failed right after its revert ended ($2)"
+}
+
+# The stacked torture: with kgr_test_torture hot, $1 cycles of: apply v3 on
+# top of kgr_test_torture_patch (v2), apply v4 on v3 (reverted midway on
+# odd cycles), revert and rmmod v4 at once, then v3; every third cycle also
+# reverts and re-applies v2, the first patch of the pair. The ftrace hooks
+# of the pair stay registered otherwise (qemu's multi-threaded TCG can run
+# an int3 that text_poke has already removed: patching live text is kept
+# rare). No pair may mix two versions.
+torture_stacked()
+{
+	_cycles=$1
+	load_kgr
+	torture_start hot=1
+	load kgr_test_torture_patch
+	kgr_wait_transition kgr_test_torture_patch 30
+	_i=0
+	while [ $_i -lt "$_cycles" ]; do
+		_i=$((_i + 1))
+		load kgr_test_torture_v3
+		kgr_wait_transition kgr_test_torture_v3 30
+		load kgr_test_torture_v4
+		if [ $((_i % 2)) = 1 ]; then
+			echo 0 > $KGR/kgr_test_torture_v4/enabled ||
+				fail "reversal of v4 refused"
+			kgr_wait_transition kgr_test_torture_v4 30
+			rmmod kgr_test_torture_v4 ||
+				fail "rmmod v4 failed right after its reversal"
+		else
+			kgr_wait_transition kgr_test_torture_v4 30
+			torture_revert_rmmod kgr_test_torture_v4 in_progress
+		fi
+		torture_revert_rmmod kgr_test_torture_v3 transition
+		if [ $((_i % 3)) = 0 ]; then
+			torture_revert_rmmod kgr_test_torture_patch transition
+			load kgr_test_torture_patch
+			kgr_wait_transition kgr_test_torture_patch 30
+		fi
+	done
+	torture_revert_rmmod kgr_test_torture_patch in_progress
+	torture_check 1 2 3 4
 }

@@ -46,7 +46,7 @@ struct kc_names {
 
 struct kc_patch {
 	char name[NAME_MAX + 1];
-	bool enabled, transition, replace_all;
+	bool enabled, transition, replace_all, forced;
 };
 
 struct kc_fun {

@@ -32,9 +32,9 @@ static void kc_json_patch_fields(FILE *f, const struct kc_patch *p)
 {
 	fputs("\"name\":", f);
 	kc_json_str(f, p->name);
-	fprintf(f, ",\"enabled\":%s,\"transition\":%s,\"replace_all\":%s",
+	fprintf(f, ",\"enabled\":%s,\"transition\":%s,\"replace_all\":%s,\"forced\":%s",
 		kc_json_bool(p->enabled), kc_json_bool(p->transition),
-		kc_json_bool(p->replace_all));
+		kc_json_bool(p->replace_all), kc_json_bool(p->forced));
 }
 
 void kc_print_list(FILE *f, const struct kc_patch *patches, size_t nr,
@@ -117,8 +117,10 @@ void kc_print_status(FILE *f, const struct kc_status *st, bool json)
 		return;
 	}
 	fprintf(f, "patch:       %s\nenabled:     %d\ntransition:  %d\n"
-		"replace_all: %d\n", st->patch.name, st->patch.enabled,
-		st->patch.transition, st->patch.replace_all);
+		"replace_all: %d\nforced:      %d%s\n", st->patch.name,
+		st->patch.enabled, st->patch.transition, st->patch.replace_all,
+		st->patch.forced, st->patch.forced ?
+		" (a transition was forced: the module stays loaded)" : "");
 	kc_fun_widths(st, &obj_w, &fun_w);
 	fprintf(f, "functions:\n  %-*s  %-*s  SYMPOS  %-9s  OLD_ADDR\n",
 		obj_w, "OBJECT", fun_w, "FUNCTION", "STATE");

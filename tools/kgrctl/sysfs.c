@@ -3,7 +3,7 @@
  * sysfs.c - reading and writing /sys/kernel/kgr (Documentation/admin-guide.rst)
  *
  * <kgr>/in_progress
- * <kgr>/<patch>/{enabled,transition,replace_all,force,blocking}
+ * <kgr>/<patch>/{enabled,transition,replace_all,force,forced,blocking}
  * <kgr>/<patch>/<object>/<function>,<sympos>/{object,old_addr,sympos,state}
  */
 #include <dirent.h>
@@ -229,7 +229,12 @@ int kc_patch_read(const struct kc_ctx *ctx, const char *name,
 	    kc_patch_path(ctx, name, "transition", path, err) ||
 	    kc_read_bool(path, &patch->transition, err) ||
 	    kc_patch_path(ctx, name, "replace_all", path, err) ||
-	    kc_read_bool(path, &patch->replace_all, err))
+	    kc_read_bool(path, &patch->replace_all, err) ||
+	    kc_patch_path(ctx, name, "forced", path, err))
+		return -1;
+	/* forced came with kgr's consistency fixes: absent means never. */
+	patch->forced = false;
+	if (access(path, F_OK) == 0 && kc_read_bool(path, &patch->forced, err))
 		return -1;
 	return 0;
 }

@@ -19,4 +19,4 @@ while [ $i -lt $CYCLES ]; do
 	[ $((i % 2)) = 1 ] || klp_wait $PATCH
 	klp_remove $PATCH
 done
-torture_check
+torture_check 1 2

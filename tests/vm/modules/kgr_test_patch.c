@@ -12,9 +12,14 @@
  *   shim=    a symbol to resolve      twice=   1: the same target twice
  *   empty=   1: no new function      hook_err= errno the pre_apply hook
  *                                              of module obj= returns
+ *   sympos2= the second entry's sympos (with twice=1)
+ *   foreign= 1: the new function is a kernel function, not this module's
+ *   hook_sleep_ms= the patch's pre_apply hook sleeps that long (it runs
+ *            under kgr's mutex)
  */
 #include <linux/module.h>
 #include <linux/seq_file.h>
+#include <linux/delay.h>
 #include <kgr/kgr.h>
 
 static char *target = "cmdline_proc_show";
@@ -37,6 +42,12 @@ static bool empty;
 module_param(empty, bool, 0444);
 static int hook_err;
 module_param(hook_err, int, 0444);
+static ulong sympos2;
+module_param(sympos2, ulong, 0444);
+static bool foreign;
+module_param(foreign, bool, 0444);
+static uint hook_sleep_ms;
+module_param(hook_sleep_ms, uint, 0444);
 
 static void *kgr_test_shim;
 
@@ -49,6 +60,12 @@ static int kgr_test_patch_show(struct seq_file *m, void *v)
 static int kgr_test_patch_pre_apply(struct kgr_patch *patch)
 {
 	return -hook_err;
+}
+
+static int kgr_test_patch_sleep(struct kgr_patch *patch)
+{
+	msleep(hook_sleep_ms);
+	return 0;
 }
 
 static struct kgr_hooks object_hooks[] = {
@@ -76,6 +93,8 @@ static void kgr_test_patch_fill(struct kgr_patch_fun *fun)
 	fun->abort_if_missing = must_exist;
 	if (empty)
 		fun->new_fun = NULL;
+	else if (foreign)
+		fun->new_fun = seq_puts;
 }
 
 static int __init kgr_test_patch_init(void)
@@ -91,9 +110,12 @@ static int __init kgr_test_patch_init(void)
 		patch.symbols = symbols;
 	}
 	kgr_test_patch_fill(&patch.patches[0]);
-	if (twice)
+	if (hook_sleep_ms)
+		patch.hooks.pre_apply = kgr_test_patch_sleep;
+	if (twice) {
 		kgr_test_patch_fill(&patch.patches[1]);
-	else
+		patch.patches[1].sympos = sympos2;
+	} else
 		patch.patches[1].name = NULL;
 	return kgr_patch_kernel(&patch);
 }

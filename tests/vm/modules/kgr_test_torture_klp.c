@@ -6,33 +6,14 @@
  */
 #include <linux/module.h>
 #include <linux/livepatch.h>
-#include <linux/delay.h>
-#include "kgr_test_torture.h"
 
-static int kgr_torture_new = 2;
-
-static int klp_new_torture_a(void)
-{
-	return READ_ONCE(kgr_torture_new);
-}
-
-static int klp_new_torture_b(void)
-{
-	return READ_ONCE(kgr_torture_new);
-}
-
-static void klp_new_torture_pair(void)
-{
-	int a = kgr_torture_a();
-
-	usleep_range(200, 400);
-	kgr_torture_count(a, kgr_torture_b());
-}
+#define KGR_TORTURE_VERSION	2
+#include "kgr_test_torture_new.h"
 
 static struct klp_func funcs[] = {
-	{ .old_name = "kgr_torture_a", .new_func = klp_new_torture_a, },
-	{ .old_name = "kgr_torture_b", .new_func = klp_new_torture_b, },
-	{ .old_name = "kgr_torture_pair", .new_func = klp_new_torture_pair, },
+	{ .old_name = "kgr_torture_a", .new_func = kgr_new_torture_a, },
+	{ .old_name = "kgr_torture_b", .new_func = kgr_new_torture_b, },
+	{ .old_name = "kgr_torture_pair", .new_func = kgr_new_torture_pair, },
 	{ }
 };
 

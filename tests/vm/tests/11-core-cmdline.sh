@@ -9,12 +9,11 @@ load kgr_sample_cmdline
 kgr_wait_transition kgr_sample_cmdline
 [ "$(cat /proc/cmdline)" = "$orig kgr_patched" ] ||
 	fail "/proc/cmdline is '$(cat /proc/cmdline)', expected '$orig kgr_patched'"
-# Re-apply after a revert, then revert again for good.
-echo 0 > $KGR/kgr_sample_cmdline/enabled || fail "revert refused"
-kgr_wait_transition kgr_sample_cmdline
+# Revert, load again, revert again for good.
+kgr_revert kgr_sample_cmdline kgr_sample_cmdline
 [ "$(cat /proc/cmdline)" = "$orig" ] || fail "not reverted: $(cat /proc/cmdline)"
-echo 1 > $KGR/kgr_sample_cmdline/enabled || fail "re-apply refused"
+load kgr_sample_cmdline
 kgr_wait_transition kgr_sample_cmdline
-[ "$(cat /proc/cmdline)" = "$orig kgr_patched" ] || fail "not re-applied"
+[ "$(cat /proc/cmdline)" = "$orig kgr_patched" ] || fail "not applied again"
 kgr_revert kgr_sample_cmdline kgr_sample_cmdline
 [ "$(cat /proc/cmdline)" = "$orig" ] || fail "not reverted: $(cat /proc/cmdline)"

@@ -18,7 +18,7 @@ out=$(kgrctl list) || fail "kgrctl list failed: $out"
 echo "$out"
 echo "$out" | grep -q '^kgr_sample_uptime  *1  *0  *0$' || fail "list does not show the patch enabled: $out"
 out=$(kgrctl list --json) || fail "kgrctl list --json failed"
-expect_contains "$out" '{"name":"kgr_sample_uptime","enabled":true,"transition":false,"replace_all":false}'
+expect_contains "$out" '{"name":"kgr_sample_uptime","enabled":true,"transition":false,"replace_all":false,"forced":false}'
 
 out=$(kgrctl status kgr_sample_uptime) || fail "kgrctl status failed: $out"
 echo "$out"

@@ -28,4 +28,4 @@ while [ $i -lt $CYCLES ]; do
 	[ $((i % 2)) = 1 ] || kgr_wait_transition $PATCH 30
 	kgr_revert $PATCH $PATCH
 done
-torture_check
+torture_check 1 2

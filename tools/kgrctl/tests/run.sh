@@ -54,12 +54,13 @@ expect_error() {
 	expect "$name" "rc=$want_rc $want_err" "rc=$rc $err"
 }
 
-# patch NAME ENABLED TRANSITION REPLACE_ALL
+# patch NAME ENABLED TRANSITION REPLACE_ALL [FORCED]
 patch() {
 	mkdir -p "$kgr/$1"
 	echo "$2" > "$kgr/$1/enabled"
 	echo "$3" > "$kgr/$1/transition"
 	echo "$4" > "$kgr/$1/replace_all"
+	echo "${5:-0}" > "$kgr/$1/forced"
 	: > "$kgr/$1/blocking"
 	: > "$kgr/$1/force"
 }
@@ -76,7 +77,7 @@ fun() {
 
 mkdir -p "$kgr"
 echo 0 > "$kgr/in_progress"
-patch fix_b 1 0 1
+patch fix_b 1 0 1 1
 fun fix_b vmlinux uptime_proc_show 0 fast 0xffffffff81234560
 patch fix_a 1 1 0
 fun fix_a vmlinux pipe_read 0 slow 0xffffffff81000010
@@ -92,13 +93,14 @@ fix_a  1        1           0
 fix_b  1        0           1" "rc=$rc
 $out"
 run list --json
-expect "list --json" 'rc=0 {"in_progress":false,"patches":[{"name":"fix_a","enabled":true,"transition":true,"replace_all":false},{"name":"fix_b","enabled":true,"transition":false,"replace_all":true}]}' "rc=$rc $out"
+expect "list --json" 'rc=0 {"in_progress":false,"patches":[{"name":"fix_a","enabled":true,"transition":true,"replace_all":false,"forced":false},{"name":"fix_b","enabled":true,"transition":false,"replace_all":true,"forced":true}]}' "rc=$rc $out"
 run status fix_a
 expect "status: fields, functions by object, blocking tasks" "rc=0
 patch:       fix_a
 enabled:     1
 transition:  1
 replace_all: 0
+forced:      0
 functions:
   OBJECT        FUNCTION           SYMPOS  STATE      OLD_ADDR
   kgr_test_mod  kgr_test_fn        0       init       0x0
@@ -109,7 +111,7 @@ blocking:
   43 my prog cmdline_proc_show" "rc=$rc
 $out"
 run --json status fix_b
-expect "status --json (option before the command)" 'rc=0 {"name":"fix_b","enabled":true,"transition":false,"replace_all":true,"functions":[{"object":"vmlinux","function":"uptime_proc_show","sympos":"0","state":"fast","old_addr":"0xffffffff81234560"}],"blocking":[]}' "rc=$rc $out"
+expect "status --json (option before the command)" 'rc=0 {"name":"fix_b","enabled":true,"transition":false,"replace_all":true,"forced":true,"functions":[{"object":"vmlinux","function":"uptime_proc_show","sympos":"0","state":"fast","old_addr":"0xffffffff81234560"}],"blocking":[]}' "rc=$rc $out"
 run status fix_b
 expect "status: no blocking task" "blocking:    none" "$(printf '%s\n' "$out" | tail -n 1)"
 chmod 000 "$kgr/fix_b/vmlinux/uptime_proc_show,1/old_addr"

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The stacked torture (torture_stacked in lib.sh) on single-threaded TCG:
+# one thread runs both vCPUs in turn, so they interleave at other points
+# than under multi-threaded TCG.
+# timeout: 300
+# qemu-accel: tcg,thread=single
+. /tests/lib.sh
+
+torture_stacked 6
