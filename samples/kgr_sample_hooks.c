@@ -119,17 +119,6 @@ static struct kgr_patch patch = {
 	}
 };
 
-static int __init kgr_sample_hooks_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_sample_hooks_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_sample_hooks_init);
-module_exit(kgr_sample_hooks_exit);
+module_kgr_patch(patch);
 MODULE_DESCRIPTION("kgr sample: apply and revert hooks, also per module");
 MODULE_LICENSE("GPL");

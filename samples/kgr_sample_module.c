@@ -57,18 +57,7 @@ static struct kgr_patch patch = {
 		     KGR_PATCH_END }
 };
 
-static int __init kgr_sample_module_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_sample_module_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_sample_module_init);
-module_exit(kgr_sample_module_exit);
+module_kgr_patch(patch);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kgr sample: patch of a module loaded after the patch");

@@ -34,18 +34,7 @@ static struct kgr_patch patch = {
 		     KGR_PATCH_END }
 };
 
-static int __init kgr_sample_replace_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_sample_replace_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_sample_replace_init);
-module_exit(kgr_sample_replace_exit);
+module_kgr_patch(patch);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kgr sample: replace_all patch of cmdline_proc_show");

@@ -146,17 +146,6 @@ static struct kgr_patch patch = {
 	}
 };
 
-static int __init kgr_sample_shadow_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_sample_shadow_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_sample_shadow_init);
-module_exit(kgr_sample_shadow_exit);
+module_kgr_patch(patch);
 MODULE_DESCRIPTION("kgr sample: a per-task counter in a shadow variable");
 MODULE_LICENSE("GPL");

@@ -77,17 +77,6 @@ static struct kgr_patch patch = {
 	}
 };
 
-static int __init kgr_sample_static_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_sample_static_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_sample_static_init);
-module_exit(kgr_sample_static_exit);
+module_kgr_patch(patch);
 MODULE_DESCRIPTION("kgr sample: shims for static symbols of fs/inode.c");
 MODULE_LICENSE("GPL");

@@ -179,6 +179,25 @@ struct kgr_patch {
 	}
 
 /**
+ * KGR_PATCH_TYPED - replace a function of vmlinux, prototypes checked
+ * @_name: the old function; its declaration must be in scope
+ * @_new_function: its replacement
+ * @abort: as for KGR_PATCH()
+ *
+ * Fails to compile when @_new_function does not have the type of @_name:
+ * kgr cannot check prototypes at run time (&kgr_patch_fun.new_fun is a
+ * ``void *``), and a mismatch corrupts the arguments of every call.
+ */
+#define KGR_PATCH_TYPED(_name, _new_function, abort)			\
+	{								\
+		.name = #_name,						\
+		.new_fun = (char *)(_new_function) +			\
+			BUILD_BUG_ON_ZERO(!__same_type(&(_name),	\
+						       &(_new_function))), \
+		.abort_if_missing = abort,				\
+	}
+
+/**
  * KGR_PATCH_OBJ - replace a function of a module
  * @_name: the old function
  * @_new_function: its replacement
@@ -320,6 +339,27 @@ int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner);
  * kgr.ko holds a reference to it while the patch is applied.
  */
 void kgr_patch_remove(struct kgr_patch *patch);
+
+/**
+ * module_kgr_patch - the init and exit functions of a patch module
+ * @__patch: the module's &struct kgr_patch (an object, not a pointer)
+ *
+ * Expands to a module init that applies @__patch with kgr_patch_kernel()
+ * and a module exit that unregisters it with kgr_patch_remove(), the
+ * whole of what most patch modules do besides their table. A module that
+ * must do more writes the two functions itself.
+ */
+#define module_kgr_patch(__patch)					\
+static int __init __patch##_init(void)					\
+{									\
+	return kgr_patch_kernel(&(__patch));				\
+}									\
+module_init(__patch##_init);						\
+static void __exit __patch##_exit(void)					\
+{									\
+	kgr_patch_remove(&(__patch));					\
+}									\
+module_exit(__patch##_exit)
 
 #include <kgr/shadow.h>
 
