@@ -24,7 +24,7 @@ struct ie_err {
 int ie_fail(struct ie_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* ---- index.c: the index, its string pool and its cache file ---- */
+/* ---- index.c: the index and its string pool ---- */
 
 /*
  * Addresses are "keys": the link-time address for executables (vmlinux),
@@ -126,8 +126,6 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 uint32_t ie_sym_at(const struct ie_index *idx, uint64_t key,
 		   const char *prefer);
 int ie_index_finish(struct ie_index *idx, struct ie_err *err);
-int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
-		  struct ie_err *err);
 
 /* ---- elf.c: ELF symbols, fentry sites, build-id, module name ---- */
 
@@ -150,6 +148,11 @@ bool ie_elf_key(struct ie_elf *elf, uint64_t addr, uint64_t *key);
 /* ---- dwarf.c: the DWARF walk ---- */
 
 int ie_dwarf_scan(struct ie_elf *elf, struct ie_index *idx,
+		  struct ie_err *err);
+
+/* ---- load.c: an ELF's index, built or from the cache file ---- */
+
+int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
 		  struct ie_err *err);
 
 /* ---- closure.c: the analysis ---- */
