@@ -4,61 +4,28 @@
  * interning, symbol lookup and the last build step. It knows nothing of
  * ELF, DWARF or the cache file: load.c fills it (elf.c, dwarf.c).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ie.h"
 
-int ie_fail(struct ie_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void ie_vec_init(struct ie_vec *v, size_t size)
-{
-	memset(v, 0, sizeof(*v));
-	v->size = size;
-}
-
-void *ie_vec_push(struct ie_vec *v, struct ie_err *err)
-{
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *data = realloc(v->data, cap * v->size);
-
-		if (!data) {
-			ie_fail(err, "out of memory");
-			return NULL;
-		}
-		v->data = data;
-		v->cap = cap;
-	}
-	return memset((char *)v->data + v->len++ * v->size, 0, v->size);
-}
-
 void ie_index_init(struct ie_index *idx)
 {
 	memset(idx, 0, sizeof(*idx));
-	ie_vec_init(&idx->syms, sizeof(struct ie_sym));
-	ie_vec_init(&idx->origins, sizeof(struct ie_origin));
-	ie_vec_init(&idx->insts, sizeof(struct ie_inst));
-	ie_vec_init(&idx->inlines, sizeof(struct ie_inline));
-	ie_vec_init(&idx->calls, sizeof(struct ie_call));
-	ie_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
+	tl_vec_init(&idx->syms, sizeof(struct ie_sym));
+	tl_vec_init(&idx->origins, sizeof(struct ie_origin));
+	tl_vec_init(&idx->insts, sizeof(struct ie_inst));
+	tl_vec_init(&idx->inlines, sizeof(struct ie_inline));
+	tl_vec_init(&idx->calls, sizeof(struct ie_call));
+	tl_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
 	idx->object = IE_NONE;
 }
 
 static void ie_index_free_build(struct ie_index *idx)
 {
 	free(idx->pending_calls.data);
-	ie_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
+	tl_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
 	free(idx->str_hash);
 	free(idx->origin_hash);
 	idx->str_hash = idx->origin_hash = NULL;
@@ -97,19 +64,17 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
  * Open addressing over offsets (IE_NONE = empty); grown at half full so
  * probes stay short. @key_of gives the hash of a stored entry.
  */
-static int hash_grow(uint32_t **table, size_t *cap, size_t used,
-		     uint64_t (*key_of)(const struct ie_index *, uint32_t),
-		     const struct ie_index *idx, struct ie_err *err)
+static void hash_grow(uint32_t **table, size_t *cap, size_t used,
+		      uint64_t (*key_of)(const struct ie_index *, uint32_t),
+		      const struct ie_index *idx)
 {
 	size_t ncap = *cap ? *cap * 2 : 1024;
 	uint32_t *nt;
 	size_t i;
 
 	if (used * 2 < *cap)
-		return 0;
-	nt = malloc(ncap * sizeof(*nt));
-	if (!nt)
-		return ie_fail(err, "out of memory");
+		return;
+	nt = xmalloc(ncap * sizeof(*nt));
 	memset(nt, 0xff, ncap * sizeof(*nt));
 	for (i = 0; i < *cap; i++) {
 		uint32_t v = (*table)[i];
@@ -125,7 +90,6 @@ static int hash_grow(uint32_t **table, size_t *cap, size_t used,
 	free(*table);
 	*table = nt;
 	*cap = ncap;
-	return 0;
 }
 
 static uint64_t str_key(const struct ie_index *idx, uint32_t off)
@@ -144,19 +108,18 @@ static uint64_t origin_hash(const struct ie_origin *o)
 
 static uint64_t origin_key(const struct ie_index *idx, uint32_t id)
 {
-	return origin_hash(IE_AT(&idx->origins, struct ie_origin, id));
+	return origin_hash(TL_AT(&idx->origins, struct ie_origin, id));
 }
 
 int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
-	      struct ie_err *err)
+	      struct tl_err *err)
 {
 	size_t n = strlen(s) + 1;
 	uint64_t h = hash_bytes(s, n - 1, HASH_SEED);
 	size_t j;
 
-	if (hash_grow(&idx->str_hash, &idx->str_hash_cap, idx->str_count, str_key,
-		      idx, err))
-		return -1;
+	hash_grow(&idx->str_hash, &idx->str_hash_cap, idx->str_count, str_key,
+		  idx);
 	for (j = h & (idx->str_hash_cap - 1); idx->str_hash[j] != IE_NONE;
 	     j = (j + 1) & (idx->str_hash_cap - 1)) {
 		if (!strcmp(ie_str(idx, idx->str_hash[j]), s)) {
@@ -165,14 +128,10 @@ int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
 		}
 	}
 	if (idx->strings_len + n > UINT32_MAX - 1)
-		return ie_fail(err, "string pool overflow");
+		return tl_fail(err, "string pool overflow");
 	if (idx->strings_len + n > idx->strings_cap) {
 		size_t cap = (idx->strings_cap + n) * 2;
-		char *p = realloc(idx->strings, cap);
-
-		if (!p)
-			return ie_fail(err, "out of memory");
-		idx->strings = p;
+		idx->strings = xrealloc(idx->strings, cap);
 		idx->strings_cap = cap;
 	}
 	memcpy(idx->strings + idx->strings_len, s, n);
@@ -184,7 +143,7 @@ int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
 }
 
 int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
-		     uint32_t *id, struct ie_err *err)
+		     uint32_t *id, struct tl_err *err)
 {
 	struct ie_origin key, *o;
 	size_t j;
@@ -192,21 +151,18 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 	if (ie_intern(idx, name, &key.name, err) ||
 	    ie_intern(idx, file, &key.file, err))
 		return -1;
-	if (hash_grow(&idx->origin_hash, &idx->origin_hash_cap,
-		      idx->origins.len, origin_key, idx, err))
-		return -1;
+	hash_grow(&idx->origin_hash, &idx->origin_hash_cap, idx->origins.len,
+		  origin_key, idx);
 	for (j = origin_hash(&key) & (idx->origin_hash_cap - 1);
 	     idx->origin_hash[j] != IE_NONE;
 	     j = (j + 1) & (idx->origin_hash_cap - 1)) {
-		o = IE_AT(&idx->origins, struct ie_origin, idx->origin_hash[j]);
+		o = TL_AT(&idx->origins, struct ie_origin, idx->origin_hash[j]);
 		if (o->name == key.name && o->file == key.file) {
 			*id = idx->origin_hash[j];
 			return 0;
 		}
 	}
-	o = ie_vec_push(&idx->origins, err);
-	if (!o)
-		return -1;
+	o = tl_vec_push(&idx->origins);
 	*o = key;
 	*id = idx->origins.len - 1;
 	idx->origin_hash[j] = *id;
@@ -260,21 +216,19 @@ static int cmp_u64_pair(const void *a, const void *b)
  * Resolve the calls found during the walk: a callee is known only by its
  * entry address until every instance has been seen.
  */
-int ie_index_finish(struct ie_index *idx, struct ie_err *err)
+void ie_index_finish(struct ie_index *idx)
 {
 	size_t n = idx->insts.len, i;
-	uint64_t *by_key = malloc((n ? n : 1) * 2 * sizeof(*by_key));
+	uint64_t *by_key = xcalloc(n, 2 * sizeof(*by_key));
 
-	if (!by_key)
-		return ie_fail(err, "out of memory");
 	for (i = 0; i < n; i++) {
-		by_key[2 * i] = IE_AT(&idx->insts, struct ie_inst, i)->key;
+		by_key[2 * i] = TL_AT(&idx->insts, struct ie_inst, i)->key;
 		by_key[2 * i + 1] = i;
 	}
 	qsort(by_key, n, 2 * sizeof(*by_key), cmp_u64_pair);
 	for (i = 0; i < idx->pending_calls.len; i++) {
 		struct ie_pending_call *p =
-			IE_AT(&idx->pending_calls, struct ie_pending_call, i);
+			TL_AT(&idx->pending_calls, struct ie_pending_call, i);
 		size_t lo = 0, hi = n;
 		struct ie_call *c;
 
@@ -288,15 +242,10 @@ int ie_index_finish(struct ie_index *idx, struct ie_err *err)
 		}
 		if (lo == n || by_key[2 * lo] != p->callee_key)
 			continue;
-		c = ie_vec_push(&idx->calls, err);
-		if (!c) {
-			free(by_key);
-			return -1;
-		}
+		c = tl_vec_push(&idx->calls);
 		c->callee = by_key[2 * lo + 1];
 		c->caller = p->caller;
 	}
 	free(by_key);
 	ie_index_free_build(idx);
-	return 0;
 }

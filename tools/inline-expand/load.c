@@ -73,7 +73,7 @@ static const struct {
 };
 
 #define CACHE_VEC(idx, i) \
-	((struct ie_vec *)((char *)(idx) + cache_arrays[i].field))
+	((struct tl_vec *)((char *)(idx) + cache_arrays[i].field))
 #define CACHE_COUNT(h, i) \
 	((uint64_t *)((char *)(h) + cache_arrays[i].count))
 
@@ -101,7 +101,7 @@ static void cache_save(const struct ie_index *idx, const char *build_id)
 	ok = fwrite(&h, sizeof(h), 1, f) == 1 &&
 	     fwrite(idx->strings, 1, idx->strings_len, f) == idx->strings_len;
 	for (i = 0; ok && i < 5; i++) {
-		const struct ie_vec *v = CACHE_VEC(idx, i);
+		const struct tl_vec *v = CACHE_VEC(idx, i);
 
 		ok = !v->len || fwrite(v->data, v->size, v->len, f) == v->len;
 	}
@@ -128,7 +128,7 @@ static bool cache_valid(const struct ie_index *idx)
 	    !ref_ok(idx->object, idx->strings_len, true))
 		return false;
 	for (i = 0; i < idx->syms.len; i++) {
-		const struct ie_sym *s = IE_AT(&idx->syms, struct ie_sym, i);
+		const struct ie_sym *s = TL_AT(&idx->syms, struct ie_sym, i);
 
 		if (!str_ok(idx, s->name) ||
 		    !ref_ok(s->cold_of, idx->insts.len, true) ||
@@ -137,13 +137,13 @@ static bool cache_valid(const struct ie_index *idx)
 	}
 	for (i = 0; i < idx->origins.len; i++) {
 		const struct ie_origin *o =
-			IE_AT(&idx->origins, struct ie_origin, i);
+			TL_AT(&idx->origins, struct ie_origin, i);
 
 		if (!str_ok(idx, o->name) || !str_ok(idx, o->file))
 			return false;
 	}
 	for (i = 0; i < idx->insts.len; i++) {
-		const struct ie_inst *n = IE_AT(&idx->insts, struct ie_inst, i);
+		const struct ie_inst *n = TL_AT(&idx->insts, struct ie_inst, i);
 
 		if (!ref_ok(n->origin, idx->origins.len, false) ||
 		    !ref_ok(n->sym, idx->syms.len, true))
@@ -151,7 +151,7 @@ static bool cache_valid(const struct ie_index *idx)
 	}
 	for (i = 0; i < idx->inlines.len; i++) {
 		const struct ie_inline *l =
-			IE_AT(&idx->inlines, struct ie_inline, i);
+			TL_AT(&idx->inlines, struct ie_inline, i);
 
 		if (!ref_ok(l->origin, idx->origins.len, false) ||
 		    !ref_ok(l->inst, idx->insts.len, false) ||
@@ -159,7 +159,7 @@ static bool cache_valid(const struct ie_index *idx)
 			return false;
 	}
 	for (i = 0; i < idx->calls.len; i++) {
-		const struct ie_call *c = IE_AT(&idx->calls, struct ie_call, i);
+		const struct ie_call *c = TL_AT(&idx->calls, struct ie_call, i);
 
 		if (!ref_ok(c->callee, idx->insts.len, false) ||
 		    !ref_ok(c->caller, idx->insts.len, false))
@@ -189,13 +189,14 @@ static bool cache_load(struct ie_index *idx, const char *build_id)
 		goto out;
 	idx->object = h.object;
 	idx->relocatable = h.relocatable;
+	/* Sizes read from the file: a failed malloc means a bad cache, not OOM. */
 	idx->strings = malloc(h.strings_len ? h.strings_len : 1);
 	if (!idx->strings ||
 	    fread(idx->strings, 1, h.strings_len, f) != h.strings_len)
 		goto out;
 	idx->strings_len = idx->strings_cap = h.strings_len;
 	for (i = 0; i < 5; i++) {
-		struct ie_vec *v = CACHE_VEC(idx, i);
+		struct tl_vec *v = CACHE_VEC(idx, i);
 		uint64_t n = *CACHE_COUNT(&h, i);
 
 		if (n > UINT32_MAX)
@@ -220,7 +221,7 @@ out:
  * has the same symbols and code, so it can be queried without DWARF.
  */
 int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
-		  struct ie_err *err)
+		  struct tl_err *err)
 {
 	struct ie_elf *elf;
 	const char *build_id;
@@ -239,7 +240,7 @@ int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
 	if (!ret)
 		ret = ie_dwarf_scan(elf, idx, err);
 	if (!ret)
-		ret = ie_index_finish(idx, err);
+		ie_index_finish(idx);
 	if (!ret && use_cache)
 		cache_save(idx, build_id);
 	ie_elf_close(elf);
