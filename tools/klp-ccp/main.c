@@ -10,6 +10,7 @@
  * 2: usage or input error.
  */
 #include <ctype.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,16 +329,19 @@ out:
 	return ret;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
 static void cleanup(struct run *r)
 {
-	if (r->env.tmpdir) {
-		struct strbuf cmd = { 0 };
-
-		sb_printf(&cmd, "rm -rf '%s'", r->env.tmpdir);
-		if (system(cmd.s))
-			fprintf(stderr, "klp-ccp: could not remove %s\n", r->env.tmpdir);
-		sb_free(&cmd);
-	}
+	/* Depth first, never following a link out of the scratch directory. */
+	if (r->env.tmpdir &&
+	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
+		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
 	if (r->source) {
 		tu_free(&r->old);
 		tu_free(&r->new);
