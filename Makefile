@@ -5,12 +5,13 @@
 #   make check                      lint + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench | soak
+#   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools deps check demo kunit vm lint bench soak clean
+.PHONY: all modules tools install deps check demo kunit vm lint bench soak clean
 
 all: modules tools
 
@@ -21,6 +22,9 @@ modules:
 
 tools:
 	@for t in $(TOOLS); do $(MAKE) -C $$t || exit 1; done
+
+install:
+	$(MAKE) -C tools/kgrctl install
 
 deps:
 	@scripts/deps.sh

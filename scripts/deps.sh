@@ -8,7 +8,7 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 linux-source-6.1
 gcc make flex bison bc libssl-dev libelf-dev libdw-dev pkg-config
-python3 sparse coccinelle libclang-dev clang llvm dwarves valgrind
+python3 python3-docutils sparse coccinelle libclang-dev clang llvm dwarves valgrind
 "
 missing=
 for p in $pkgs; do

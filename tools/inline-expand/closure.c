@@ -23,12 +23,12 @@ struct run {
 	uint32_t *entry_of_inst;	/* IE_NONE until the inst is added */
 	uint32_t *clone_queue;
 	size_t queue_head, queue_len;
-	struct ie_err *err;
+	struct tl_err *err;
 };
 
 static const struct ie_sym *sym_of(const struct ie_index *idx, uint32_t s)
 {
-	return IE_AT(&idx->syms, struct ie_sym, s);
+	return TL_AT(&idx->syms, struct ie_sym, s);
 }
 
 /* Clones an author cannot write in C: their callers are patched. */
@@ -38,30 +38,25 @@ static bool patch_callers(const struct ie_sym *s)
 	       s->clone == IE_CLONE_PART;
 }
 
-static int warn(struct run *r, enum ie_warn_kind kind, uint32_t ref)
+static void warn(struct run *r, enum ie_warn_kind kind, uint32_t ref)
 {
-	struct ie_warning *w = ie_vec_push(&r->c->warnings, r->err);
+	struct ie_warning *w = tl_vec_push(&r->c->warnings);
 
-	if (!w)
-		return -1;
 	w->kind = kind;
 	w->ref = ref;
-	return 0;
 }
 
 static struct ie_entry *push_entry(struct run *r, uint32_t *id)
 {
-	struct ie_entry *e = ie_vec_push(&r->c->entries, r->err);
+	struct ie_entry *e = tl_vec_push(&r->c->entries);
 
-	if (e) {
-		*id = r->c->entries.len - 1;
-		e->inst = e->sym = e->occ = e->via = IE_NONE;
-	}
+	*id = r->c->entries.len - 1;
+	e->inst = e->sym = e->occ = e->via = IE_NONE;
 	return e;
 }
 
-static int add_cold_parts(struct run *r, uint32_t inst, uint32_t owner,
-			  uint32_t origin)
+static void add_cold_parts(struct run *r, uint32_t inst, uint32_t owner,
+			   uint32_t origin)
 {
 	size_t i;
 
@@ -72,30 +67,25 @@ static int add_cold_parts(struct run *r, uint32_t inst, uint32_t owner,
 		if (sym_of(r->idx, i)->cold_of != inst)
 			continue;
 		e = push_entry(r, &id);
-		if (!e)
-			return -1;
 		e->sym = i;
 		e->origin = origin;
 		e->why = IE_WHY_COLD;
 		e->via = owner;
 	}
-	return 0;
 }
 
 /* Add instance @inst once; the first reason found is the one shown. */
-static int add_inst(struct run *r, uint32_t inst, uint32_t origin,
-		    enum ie_why why, uint32_t occ, uint32_t via)
+static void add_inst(struct run *r, uint32_t inst, uint32_t origin,
+		     enum ie_why why, uint32_t occ, uint32_t via)
 {
-	const struct ie_inst *n = IE_AT(&r->idx->insts, struct ie_inst, inst);
+	const struct ie_inst *n = TL_AT(&r->idx->insts, struct ie_inst, inst);
 	const struct ie_sym *s;
 	struct ie_entry *e;
 	uint32_t id;
 
 	if (r->entry_of_inst[inst] != IE_NONE)
-		return 0;
+		return;
 	e = push_entry(r, &id);
-	if (!e)
-		return -1;
 	r->entry_of_inst[inst] = id;
 	e->inst = inst;
 	e->sym = n->sym;
@@ -103,67 +93,64 @@ static int add_inst(struct run *r, uint32_t inst, uint32_t origin,
 	e->occ = occ;
 	e->via = via;
 	e->why = why;
-	if (n->sym == IE_NONE)
-		return warn(r, IE_WARN_NO_SYMBOL, id);
+	if (n->sym == IE_NONE) {
+		warn(r, IE_WARN_NO_SYMBOL, id);
+		return;
+	}
 	s = sym_of(r->idx, n->sym);
 	if (why == IE_WHY_SELF && s->clone != IE_CLONE_NONE)
 		e->why = IE_WHY_CLONE;
 	if (patch_callers(s)) {
 		r->clone_queue[r->queue_len++] = id;
 	} else if (!s->fentry) {
-		if (warn(r, IE_WARN_NO_FENTRY, id))
-			return -1;
+		warn(r, IE_WARN_NO_FENTRY, id);
 	} else {
 		e->target = true;
-		if (s->namecount > 1 && warn(r, IE_WARN_DUPLICATE_NAME, id))
-			return -1;
+		if (s->namecount > 1)
+			warn(r, IE_WARN_DUPLICATE_NAME, id);
 	}
-	return add_cold_parts(r, inst, id, origin);
+	add_cold_parts(r, inst, id, origin);
 }
 
-static int expand_origin(struct run *r, uint32_t origin)
+static void expand_origin(struct run *r, uint32_t origin)
 {
 	const struct ie_index *idx = r->idx;
 	bool out_of_line = false, inlined = false;
 	size_t i;
 
 	for (i = 0; i < idx->insts.len; i++) {
-		if (IE_AT(&idx->insts, struct ie_inst, i)->origin != origin)
+		if (TL_AT(&idx->insts, struct ie_inst, i)->origin != origin)
 			continue;
 		out_of_line = true;
-		if (add_inst(r, i, origin, IE_WHY_SELF, IE_NONE, IE_NONE))
-			return -1;
+		add_inst(r, i, origin, IE_WHY_SELF, IE_NONE, IE_NONE);
 	}
 	for (i = 0; i < idx->inlines.len; i++) {
 		const struct ie_inline *l =
-			IE_AT(&idx->inlines, struct ie_inline, i);
+			TL_AT(&idx->inlines, struct ie_inline, i);
 
 		if (l->origin != origin)
 			continue;
 		inlined = true;
-		if (add_inst(r, l->inst, origin, IE_WHY_INLINED, i, IE_NONE))
-			return -1;
+		add_inst(r, l->inst, origin, IE_WHY_INLINED, i, IE_NONE);
 	}
 	while (r->queue_head < r->queue_len) {
 		uint32_t clone = r->clone_queue[r->queue_head++];
 		const struct ie_entry *ce =
-			IE_AT(&r->c->entries, struct ie_entry, clone);
+			TL_AT(&r->c->entries, struct ie_entry, clone);
 		uint32_t clone_inst = ce->inst;
 
 		for (i = 0; i < idx->calls.len; i++) {
 			const struct ie_call *call =
-				IE_AT(&idx->calls, struct ie_call, i);
+				TL_AT(&idx->calls, struct ie_call, i);
 
-			if (call->callee == clone_inst &&
-			    add_inst(r, call->caller, origin,
-				     IE_WHY_CALLS_CLONE, IE_NONE, clone))
-				return -1;
+			if (call->callee == clone_inst)
+				add_inst(r, call->caller, origin,
+					 IE_WHY_CALLS_CLONE, IE_NONE, clone);
 		}
 	}
 	if (!out_of_line)
-		return warn(r, inlined ? IE_WARN_INLINED_EVERYWHERE :
-				IE_WARN_NO_CODE, origin);
-	return 0;
+		warn(r, inlined ? IE_WARN_INLINED_EVERYWHERE : IE_WARN_NO_CODE,
+		     origin);
 }
 
 /* "path/file.c" matches "file.c", "path/file.c", not "myfile.c". */
@@ -186,13 +173,10 @@ static int resolve_query(struct run *r, struct ie_query *q, size_t qi)
 	bool many_files = false;
 	size_t i;
 
-	q->origins = malloc((idx->origins.len ? idx->origins.len : 1) *
-			    sizeof(*q->origins));
-	if (!q->origins)
-		return ie_fail(r->err, "out of memory");
+	q->origins = xcalloc(idx->origins.len, sizeof(*q->origins));
 	for (i = 0; i < idx->origins.len; i++) {
 		const struct ie_origin *o =
-			IE_AT(&idx->origins, struct ie_origin, i);
+			TL_AT(&idx->origins, struct ie_origin, i);
 
 		if (strcmp(ie_str(idx, o->name), name) ||
 		    (colon && !file_matches(ie_str(idx, o->file), q->arg,
@@ -204,27 +188,25 @@ static int resolve_query(struct run *r, struct ie_query *q, size_t qi)
 		q->origins[q->n_origins++] = i;
 	}
 	if (!q->n_origins)
-		return ie_fail(r->err, "unknown function '%s'", q->arg);
-	return many_files ? warn(r, IE_WARN_MANY_FILES, qi) : 0;
+		return tl_fail(r->err, "unknown function '%s'", q->arg);
+	if (many_files)
+		warn(r, IE_WARN_MANY_FILES, qi);
+	return 0;
 }
 
 int ie_closure_run(const struct ie_index *idx, char *const *args, size_t nargs,
-		   struct ie_closure *c, struct ie_err *err)
+		   struct ie_closure *c, struct tl_err *err)
 {
 	struct run r = { .idx = idx, .c = c, .err = err };
 	size_t i, j;
 	int ret = 0;
 
 	memset(c, 0, sizeof(*c));
-	ie_vec_init(&c->entries, sizeof(struct ie_entry));
-	ie_vec_init(&c->warnings, sizeof(struct ie_warning));
-	c->queries = calloc(nargs, sizeof(*c->queries));
-	r.entry_of_inst = malloc((idx->insts.len + 1) * sizeof(uint32_t));
-	r.clone_queue = malloc((idx->insts.len + 1) * sizeof(uint32_t));
-	if (!c->queries || !r.entry_of_inst || !r.clone_queue) {
-		ret = ie_fail(err, "out of memory");
-		goto out;
-	}
+	tl_vec_init(&c->entries, sizeof(struct ie_entry));
+	tl_vec_init(&c->warnings, sizeof(struct ie_warning));
+	c->queries = xcalloc(nargs, sizeof(*c->queries));
+	r.entry_of_inst = xmalloc((idx->insts.len + 1) * sizeof(uint32_t));
+	r.clone_queue = xmalloc((idx->insts.len + 1) * sizeof(uint32_t));
 	memset(r.entry_of_inst, 0xff, (idx->insts.len + 1) * sizeof(uint32_t));
 	c->n_queries = nargs;
 	for (i = 0; i < nargs && !ret; i++) {
@@ -232,9 +214,8 @@ int ie_closure_run(const struct ie_index *idx, char *const *args, size_t nargs,
 		ret = resolve_query(&r, &c->queries[i], i);
 	}
 	for (i = 0; i < nargs && !ret; i++)
-		for (j = 0; j < c->queries[i].n_origins && !ret; j++)
-			ret = expand_origin(&r, c->queries[i].origins[j]);
-out:
+		for (j = 0; j < c->queries[i].n_origins; j++)
+			expand_origin(&r, c->queries[i].origins[j]);
 	free(r.entry_of_inst);
 	free(r.clone_queue);
 	if (ret)

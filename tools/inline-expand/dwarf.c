@@ -19,7 +19,7 @@
 struct walk {
 	struct ie_elf *elf;
 	struct ie_index *idx;
-	struct ie_err *err;
+	struct tl_err *err;
 };
 
 /* Follow abstract_origin/specification to the DIE that has the name. */
@@ -73,7 +73,7 @@ static bool entry_key(struct walk *w, Dwarf_Die *die, uint64_t *key)
 			continue;
 		s = ie_sym_at(w->idx, k, NULL);
 		if (s != IE_NONE &&
-		    IE_AT(&w->idx->syms, struct ie_sym, s)->clone == IE_CLONE_COLD)
+		    TL_AT(&w->idx->syms, struct ie_sym, s)->clone == IE_CLONE_COLD)
 			continue;
 		if (!found || k < *key)
 			*key = k;
@@ -98,13 +98,13 @@ static void mark_cold_parts(struct walk *w, Dwarf_Die *die, uint32_t inst)
 		s = ie_sym_at(w->idx, k, NULL);
 		if (s == IE_NONE)
 			continue;
-		sym = IE_AT(&w->idx->syms, struct ie_sym, s);
+		sym = TL_AT(&w->idx->syms, struct ie_sym, s);
 		if (sym->clone == IE_CLONE_COLD)
 			sym->cold_of = inst;
 	}
 }
 
-static int add_call(struct walk *w, Dwarf_Die *site, uint32_t inst)
+static void add_call(struct walk *w, Dwarf_Die *site, uint32_t inst)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Die callee;
@@ -113,17 +113,14 @@ static int add_call(struct walk *w, Dwarf_Die *site, uint32_t inst)
 
 	if (!dwarf_attr(site, DW_AT_call_origin, &attr) &&
 	    !dwarf_attr(site, DW_AT_abstract_origin, &attr))
-		return 0;
+		return;
 	if (!dwarf_formref_die(&attr, &callee) ||
 	    dwarf_tag(&callee) != DW_TAG_subprogram ||
 	    !entry_key(w, &callee, &key))
-		return 0;
-	p = ie_vec_push(&w->idx->pending_calls, w->err);
-	if (!p)
-		return -1;
+		return;
+	p = tl_vec_push(&w->idx->pending_calls);
 	p->callee_key = key;
 	p->caller = inst;
-	return 0;
 }
 
 /* The body of instance @inst; @parent is the enclosing inlined copy. */
@@ -134,7 +131,7 @@ static int walk_scope(struct walk *w, Dwarf_Die *scope, uint32_t inst,
 	int r;
 
 	if (depth > MAX_DEPTH)
-		return ie_fail(w->err, "%s: corrupted DWARF: nested too deeply",
+		return tl_fail(w->err, "%s: corrupted DWARF: nested too deeply",
 			       ie_elf_path(w->elf));
 	r = dwarf_child(scope, &child);
 	while (r == 0) {
@@ -147,9 +144,7 @@ static int walk_scope(struct walk *w, Dwarf_Die *scope, uint32_t inst,
 				return -1;
 			if (origin == IE_NONE)
 				break;
-			l = ie_vec_push(&w->idx->inlines, w->err);
-			if (!l)
-				return -1;
+			l = tl_vec_push(&w->idx->inlines);
 			l->origin = origin;
 			l->inst = inst;
 			l->parent = parent;
@@ -163,8 +158,7 @@ static int walk_scope(struct walk *w, Dwarf_Die *scope, uint32_t inst,
 			break;
 		case DW_TAG_call_site:
 		case DW_TAG_GNU_call_site:
-			if (add_call(w, &child, inst))
-				return -1;
+			add_call(w, &child, inst);
 			break;
 		default:
 			break;
@@ -172,7 +166,7 @@ static int walk_scope(struct walk *w, Dwarf_Die *scope, uint32_t inst,
 		r = dwarf_siblingof(&child, &child);
 	}
 	if (r < 0)
-		return ie_fail(w->err, "%s: corrupted DWARF: %s",
+		return tl_fail(w->err, "%s: corrupted DWARF: %s",
 			       ie_elf_path(w->elf), dwarf_errmsg(-1));
 	return 0;
 }
@@ -189,21 +183,19 @@ static int add_subprogram(struct walk *w, Dwarf_Die *die)
 		return -1;
 	if (origin == IE_NONE)
 		return 0;
-	inst = ie_vec_push(&w->idx->insts, w->err);
-	if (!inst)
-		return -1;
+	inst = tl_vec_push(&w->idx->insts);
 	id = w->idx->insts.len - 1;
 	inst->key = key;
 	inst->origin = origin;
 	inst->sym = ie_sym_at(w->idx, key,
-			      ie_str(w->idx, IE_AT(&w->idx->origins,
+			      ie_str(w->idx, TL_AT(&w->idx->origins,
 						   struct ie_origin,
 						   origin)->name));
 	mark_cold_parts(w, die, id);
 	return walk_scope(w, die, id, IE_NONE, 0);
 }
 
-int ie_dwarf_scan(struct ie_elf *elf, struct ie_index *idx, struct ie_err *err)
+int ie_dwarf_scan(struct ie_elf *elf, struct ie_index *idx, struct tl_err *err)
 {
 	struct walk w = { .elf = elf, .idx = idx, .err = err };
 	Dwarf_CU *cu = NULL, *next;
@@ -228,11 +220,11 @@ int ie_dwarf_scan(struct ie_elf *elf, struct ie_index *idx, struct ie_err *err)
 			r = dwarf_siblingof(&die, &die);
 		}
 		if (r < 0)
-			return ie_fail(err, "%s: corrupted DWARF: %s",
+			return tl_fail(err, "%s: corrupted DWARF: %s",
 				       ie_elf_path(elf), dwarf_errmsg(-1));
 	}
 	if (r < 0)
-		return ie_fail(err, "%s: corrupted DWARF: %s",
+		return tl_fail(err, "%s: corrupted DWARF: %s",
 			       ie_elf_path(elf), dwarf_errmsg(-1));
 	return 0;
 }

@@ -70,17 +70,15 @@ static void read_build_id(struct ie_elf *e)
 	}
 }
 
-int ie_elf_open(const char *path, struct ie_elf **elfp, struct ie_err *err)
+int ie_elf_open(const char *path, struct ie_elf **elfp, struct tl_err *err)
 {
-	struct ie_elf *e = calloc(1, sizeof(*e));
+	struct ie_elf *e = xcalloc(1, sizeof(*e));
 
-	if (!e)
-		return ie_fail(err, "out of memory");
 	e->path = path;
 	elf_version(EV_CURRENT);
 	e->fd = open(path, O_RDONLY);
 	if (e->fd < 0) {
-		ie_fail(err, "%s: %m", path);
+		tl_fail(err, "%s: %m", path);
 		free(e);
 		return -1;
 	}
@@ -88,12 +86,12 @@ int ie_elf_open(const char *path, struct ie_elf **elfp, struct ie_err *err)
 	if (!e->elf || elf_kind(e->elf) != ELF_K_ELF ||
 	    !gelf_getehdr(e->elf, &e->ehdr)) {
 		ie_elf_close(e);
-		return ie_fail(err, "%s: not an ELF file", path);
+		return tl_fail(err, "%s: not an ELF file", path);
 	}
 	if (e->ehdr.e_type != ET_REL && e->ehdr.e_type != ET_EXEC &&
 	    e->ehdr.e_type != ET_DYN) {
 		ie_elf_close(e);
-		return ie_fail(err, "%s: not an object, module or executable",
+		return tl_fail(err, "%s: not an object, module or executable",
 			       path);
 	}
 	read_build_id(e);
@@ -142,22 +140,22 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-int ie_elf_dwarf(struct ie_elf *e, Dwarf **dwarf, struct ie_err *err)
+int ie_elf_dwarf(struct ie_elf *e, Dwarf **dwarf, struct tl_err *err)
 {
 	Dwarf *dw;
 
 	if (!e->dwfl) {
 		e->dwfl = dwfl_begin(&offline_callbacks);
 		if (!e->dwfl)
-			return ie_fail(err, "%s: %s", e->path, dwfl_errmsg(-1));
+			return tl_fail(err, "%s: %s", e->path, dwfl_errmsg(-1));
 		dwfl_report_begin(e->dwfl);
 		e->mod = dwfl_report_offline(e->dwfl, e->path, e->path, -1);
 		if (!e->mod || dwfl_report_end(e->dwfl, NULL, NULL))
-			return ie_fail(err, "%s: %s", e->path, dwfl_errmsg(-1));
+			return tl_fail(err, "%s: %s", e->path, dwfl_errmsg(-1));
 	}
 	dw = dwfl_module_getdwarf(e->mod, &e->bias);
 	if (!dw)
-		return ie_fail(err, "%s: cannot read DWARF debug information: %s",
+		return tl_fail(err, "%s: cannot read DWARF debug information: %s",
 			       e->path, dwfl_errmsg(-1));
 	*dwarf = dw;
 	return 0;
@@ -278,19 +276,16 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /* Append a key to a growable u64 array. */
-static int push_key(struct ie_vec *v, uint64_t key, struct ie_err *err)
+static void push_key(struct tl_vec *v, uint64_t key)
 {
-	uint64_t *slot = ie_vec_push(v, err);
+	uint64_t *slot = tl_vec_push(v);
 
-	if (!slot)
-		return -1;
 	*slot = key;
-	return 0;
 }
 
 /* .o and .ko: each "call __fentry__" is a relocation in a text section. */
-static int fentry_relocs(struct ie_elf *e, struct ie_vec *sites,
-			 struct ie_err *err)
+static int fentry_relocs(struct ie_elf *e, struct tl_vec *sites,
+			 struct tl_err *err)
 {
 	Elf_Scn *scn = NULL;
 
@@ -312,7 +307,7 @@ static int fentry_relocs(struct ie_elf *e, struct ie_vec *sites,
 		data = elf_getdata(scn, NULL);
 		symdata = elf_getdata(symscn, NULL);
 		if (!data || !symdata)
-			return ie_fail(err, "%s: unreadable relocation section",
+			return tl_fail(err, "%s: unreadable relocation section",
 				       e->path);
 		n = data->d_size / sh.sh_entsize;
 		for (i = 0; i < n; i++) {
@@ -326,9 +321,8 @@ static int fentry_relocs(struct ie_elf *e, struct ie_vec *sites,
 			name = elf_strptr(e->elf, symsh.sh_link, s.st_name);
 			if (!name || strcmp(name, "__fentry__") || !r.r_offset)
 				continue;
-			if (push_key(sites, (uint64_t)sh.sh_info << IE_KEY_SHIFT |
-					    (r.r_offset - 1), err))
-				return -1;
+			push_key(sites, (uint64_t)sh.sh_info << IE_KEY_SHIFT |
+				 (r.r_offset - 1));
 		}
 	}
 	return 0;
@@ -340,7 +334,7 @@ static int fentry_relocs(struct ie_elf *e, struct ie_vec *sites,
  * vmlinux (it lives inside .init.data) or a section of its own.
  */
 static int fentry_mcount_loc(struct ie_elf *e, uint64_t start, uint64_t stop,
-			     struct ie_vec *sites, struct ie_err *err)
+			     struct tl_vec *sites, struct tl_err *err)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
@@ -365,14 +359,13 @@ static int fentry_mcount_loc(struct ie_elf *e, uint64_t start, uint64_t stop,
 			continue;
 		data = elf_getdata(scn, NULL);
 		if (!data || data->d_size < sh.sh_size)
-			return ie_fail(err, "%s: unreadable __mcount_loc",
+			return tl_fail(err, "%s: unreadable __mcount_loc",
 				       e->path);
 		for (a = from; a + 8 <= to; a += 8) {
 			uint64_t site;
 
 			memcpy(&site, (char *)data->d_buf + (a - sh.sh_addr), 8);
-			if (push_key(sites, site, err))
-				return -1;
+			push_key(sites, site);
 		}
 		return 0;
 	}
@@ -381,7 +374,7 @@ static int fentry_mcount_loc(struct ie_elf *e, uint64_t start, uint64_t stop,
 
 /* "name=" in .modinfo, else the file name of a .ko, else NULL. */
 static int module_name(struct ie_elf *e, struct ie_index *idx,
-		       struct ie_err *err)
+		       struct tl_err *err)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx, len;
@@ -428,7 +421,7 @@ static int module_name(struct ie_elf *e, struct ie_index *idx,
 }
 
 /* Mark each symbol with a fentry call in its first bytes. */
-static void mark_fentry(struct ie_index *idx, struct ie_vec *sites)
+static void mark_fentry(struct ie_index *idx, struct tl_vec *sites)
 {
 	const uint64_t *k = sites->data;
 	size_t i, j = 0;
@@ -436,7 +429,7 @@ static void mark_fentry(struct ie_index *idx, struct ie_vec *sites)
 	if (sites->len)
 		qsort(sites->data, sites->len, sizeof(uint64_t), cmp_u64);
 	for (i = 0; i < idx->syms.len; i++) {
-		struct ie_sym *s = IE_AT(&idx->syms, struct ie_sym, i);
+		struct ie_sym *s = TL_AT(&idx->syms, struct ie_sym, i);
 
 		while (j < sites->len && k[j] < s->key)
 			j++;
@@ -452,7 +445,7 @@ static void mark_fentry(struct ie_index *idx, struct ie_vec *sites)
  * symbol table in file order.
  */
 static int number_symbols(struct named_sym *all, size_t n,
-			  struct ie_index *idx, struct ie_err *err)
+			  struct ie_index *idx, struct tl_err *err)
 {
 	size_t i, j;
 
@@ -465,8 +458,8 @@ static int number_symbols(struct named_sym *all, size_t n,
 
 			if (!all[k].func)
 				continue;
-			s = ie_vec_push(&idx->syms, err);
-			if (!s || ie_intern(idx, all[k].name, &s->name, err))
+			s = tl_vec_push(&idx->syms);
+			if (ie_intern(idx, all[k].name, &s->name, err))
 				return -1;
 			s->key = all[k].key;
 			s->sympos = k - i + 1;
@@ -481,10 +474,10 @@ static int number_symbols(struct named_sym *all, size_t n,
 	return 0;
 }
 
-int ie_elf_symbols(struct ie_elf *e, struct ie_index *idx, struct ie_err *err)
+int ie_elf_symbols(struct ie_elf *e, struct ie_index *idx, struct tl_err *err)
 {
 	struct named_sym *all = NULL;
-	struct ie_vec sites;
+	struct tl_vec sites;
 	uint64_t mcount_start = 0, mcount_stop = 0;
 	Elf_Data *data;
 	GElf_Shdr sh;
@@ -493,19 +486,17 @@ int ie_elf_symbols(struct ie_elf *e, struct ie_index *idx, struct ie_err *err)
 	int ret = -1;
 
 	idx->relocatable = relocatable(e);
-	ie_vec_init(&sites, sizeof(uint64_t));
+	tl_vec_init(&sites, sizeof(uint64_t));
 	if (module_name(e, idx, err))
 		return -1;
 	scn = find_symtab(e->elf, &sh);
 	if (!scn || !sh.sh_entsize)
-		return ie_fail(err, "%s: no symbol table", e->path);
+		return tl_fail(err, "%s: no symbol table", e->path);
 	data = elf_getdata(scn, NULL);
 	if (!data)
-		return ie_fail(err, "%s: unreadable symbol table", e->path);
+		return tl_fail(err, "%s: unreadable symbol table", e->path);
 	n = data->d_size / sh.sh_entsize;
-	all = calloc(n ? n : 1, sizeof(*all));
-	if (!all)
-		return ie_fail(err, "out of memory");
+	all = xcalloc(n, sizeof(*all));
 	for (i = 0; i < n; i++) {
 		GElf_Sym s;
 		const char *name;

@@ -14,17 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/err.h"
+#include "lib/vec.h"
+#include "lib/xalloc.h"
+
 #define IE_NONE UINT32_MAX
 
-/* An error travels up to main() in this; nothing below main prints. */
-struct ie_err {
-	char msg[512];
-};
-
-int ie_fail(struct ie_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* ---- index.c: the index, its string pool and its cache file ---- */
+/* ---- index.c: the index and its string pool ---- */
 
 /*
  * Addresses are "keys": the link-time address for executables (vmlinux),
@@ -84,27 +80,19 @@ struct ie_pending_call {
 	uint32_t caller;
 };
 
-/* A growable array of fixed-size records. */
-struct ie_vec {
-	void *data;
-	size_t len;
-	size_t cap;
-	size_t size;
-};
-
 struct ie_index {
 	char *strings;			/* string pool, NUL-separated */
 	size_t strings_len;
 	size_t strings_cap;
-	struct ie_vec syms;		/* sorted by key */
-	struct ie_vec origins;
-	struct ie_vec insts;		/* sorted by origin after finish */
-	struct ie_vec inlines;		/* sorted by origin after finish */
-	struct ie_vec calls;		/* sorted by callee after finish */
+	struct tl_vec syms;		/* sorted by key */
+	struct tl_vec origins;
+	struct tl_vec insts;		/* sorted by origin after finish */
+	struct tl_vec inlines;		/* sorted by origin after finish */
+	struct tl_vec calls;		/* sorted by callee after finish */
 	uint32_t object;		/* module name, or IE_NONE for vmlinux */
 	uint32_t relocatable;		/* 1: keys are section-relative */
 	/* build-time only, not cached */
-	struct ie_vec pending_calls;	/* struct ie_pending_call */
+	struct tl_vec pending_calls;	/* struct ie_pending_call */
 	uint32_t *str_hash;
 	size_t str_hash_cap;
 	size_t str_count;
@@ -112,45 +100,44 @@ struct ie_index {
 	size_t origin_hash_cap;
 };
 
-#define IE_AT(vec, type, i) (&((type *)(vec)->data)[i])
-
-void ie_vec_init(struct ie_vec *v, size_t size);
-void *ie_vec_push(struct ie_vec *v, struct ie_err *err);
 void ie_index_init(struct ie_index *idx);
 void ie_index_free(struct ie_index *idx);
 const char *ie_str(const struct ie_index *idx, uint32_t off);
 int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
-	      struct ie_err *err);
+	      struct tl_err *err);
 int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
-		     uint32_t *id, struct ie_err *err);
+		     uint32_t *id, struct tl_err *err);
 uint32_t ie_sym_at(const struct ie_index *idx, uint64_t key,
 		   const char *prefer);
-int ie_index_finish(struct ie_index *idx, struct ie_err *err);
-int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
-		  struct ie_err *err);
+void ie_index_finish(struct ie_index *idx);
 
 /* ---- elf.c: ELF symbols, fentry sites, build-id, module name ---- */
 
 struct ie_elf;	/* opaque */
 struct Dwarf;
 
-int ie_elf_open(const char *path, struct ie_elf **elf, struct ie_err *err);
+int ie_elf_open(const char *path, struct ie_elf **elf, struct tl_err *err);
 void ie_elf_close(struct ie_elf *elf);
 const char *ie_elf_path(const struct ie_elf *elf);
 /* Hex build-id, empty when the file has none. */
 const char *ie_elf_build_id(const struct ie_elf *elf);
 int ie_elf_symbols(struct ie_elf *elf, struct ie_index *idx,
-		   struct ie_err *err);
+		   struct tl_err *err);
 /* The DWARF, opened on first use (a cache hit never needs it). */
 int ie_elf_dwarf(struct ie_elf *elf, struct Dwarf **dwarf,
-		 struct ie_err *err);
+		 struct tl_err *err);
 /* Turn an address libdw reports into an index key; false if unmapped. */
 bool ie_elf_key(struct ie_elf *elf, uint64_t addr, uint64_t *key);
 
 /* ---- dwarf.c: the DWARF walk ---- */
 
 int ie_dwarf_scan(struct ie_elf *elf, struct ie_index *idx,
-		  struct ie_err *err);
+		  struct tl_err *err);
+
+/* ---- load.c: an ELF's index, built or from the cache file ---- */
+
+int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
+		  struct tl_err *err);
 
 /* ---- closure.c: the analysis ---- */
 
@@ -195,12 +182,12 @@ struct ie_query {
 struct ie_closure {
 	struct ie_query *queries;
 	size_t n_queries;
-	struct ie_vec entries;
-	struct ie_vec warnings;
+	struct tl_vec entries;
+	struct tl_vec warnings;
 };
 
 int ie_closure_run(const struct ie_index *idx, char *const *args, size_t nargs,
-		   struct ie_closure *c, struct ie_err *err);
+		   struct ie_closure *c, struct tl_err *err);
 void ie_closure_free(struct ie_closure *c);
 
 /* ---- output.c: tree, list, kgr, json ---- */
@@ -214,6 +201,6 @@ enum ie_format {
 
 int ie_output(const struct ie_index *idx, const struct ie_closure *c,
 	      enum ie_format format, const char *elf_path,
-	      struct ie_err *err);
+	      struct tl_err *err);
 
 #endif /* IE_H */

@@ -1,70 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The index: string pool, interning, and the cache file keyed by build-id.
- *
- * Building the index walks all of the DWARF once (seconds on a vmlinux);
- * the cache file makes every later query of the same build a plain read.
+ * The index, the model every other file works on: string pool,
+ * interning, symbol lookup and the last build step. It knows nothing of
+ * ELF, DWARF or the cache file: load.c fills it (elf.c, dwarf.c).
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "ie.h"
-
-#define IE_CACHE_MAGIC "KGRIE\0\0\3"
-
-int ie_fail(struct ie_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-void ie_vec_init(struct ie_vec *v, size_t size)
-{
-	memset(v, 0, sizeof(*v));
-	v->size = size;
-}
-
-void *ie_vec_push(struct ie_vec *v, struct ie_err *err)
-{
-	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 64;
-		void *data = realloc(v->data, cap * v->size);
-
-		if (!data) {
-			ie_fail(err, "out of memory");
-			return NULL;
-		}
-		v->data = data;
-		v->cap = cap;
-	}
-	return memset((char *)v->data + v->len++ * v->size, 0, v->size);
-}
 
 void ie_index_init(struct ie_index *idx)
 {
 	memset(idx, 0, sizeof(*idx));
-	ie_vec_init(&idx->syms, sizeof(struct ie_sym));
-	ie_vec_init(&idx->origins, sizeof(struct ie_origin));
-	ie_vec_init(&idx->insts, sizeof(struct ie_inst));
-	ie_vec_init(&idx->inlines, sizeof(struct ie_inline));
-	ie_vec_init(&idx->calls, sizeof(struct ie_call));
-	ie_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
+	tl_vec_init(&idx->syms, sizeof(struct ie_sym));
+	tl_vec_init(&idx->origins, sizeof(struct ie_origin));
+	tl_vec_init(&idx->insts, sizeof(struct ie_inst));
+	tl_vec_init(&idx->inlines, sizeof(struct ie_inline));
+	tl_vec_init(&idx->calls, sizeof(struct ie_call));
+	tl_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
 	idx->object = IE_NONE;
 }
 
 static void ie_index_free_build(struct ie_index *idx)
 {
 	free(idx->pending_calls.data);
-	ie_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
+	tl_vec_init(&idx->pending_calls, sizeof(struct ie_pending_call));
 	free(idx->str_hash);
 	free(idx->origin_hash);
 	idx->str_hash = idx->origin_hash = NULL;
@@ -103,19 +64,17 @@ static uint64_t hash_bytes(const void *p, size_t n, uint64_t h)
  * Open addressing over offsets (IE_NONE = empty); grown at half full so
  * probes stay short. @key_of gives the hash of a stored entry.
  */
-static int hash_grow(uint32_t **table, size_t *cap, size_t used,
-		     uint64_t (*key_of)(const struct ie_index *, uint32_t),
-		     const struct ie_index *idx, struct ie_err *err)
+static void hash_grow(uint32_t **table, size_t *cap, size_t used,
+		      uint64_t (*key_of)(const struct ie_index *, uint32_t),
+		      const struct ie_index *idx)
 {
 	size_t ncap = *cap ? *cap * 2 : 1024;
 	uint32_t *nt;
 	size_t i;
 
 	if (used * 2 < *cap)
-		return 0;
-	nt = malloc(ncap * sizeof(*nt));
-	if (!nt)
-		return ie_fail(err, "out of memory");
+		return;
+	nt = xmalloc(ncap * sizeof(*nt));
 	memset(nt, 0xff, ncap * sizeof(*nt));
 	for (i = 0; i < *cap; i++) {
 		uint32_t v = (*table)[i];
@@ -131,7 +90,6 @@ static int hash_grow(uint32_t **table, size_t *cap, size_t used,
 	free(*table);
 	*table = nt;
 	*cap = ncap;
-	return 0;
 }
 
 static uint64_t str_key(const struct ie_index *idx, uint32_t off)
@@ -150,19 +108,18 @@ static uint64_t origin_hash(const struct ie_origin *o)
 
 static uint64_t origin_key(const struct ie_index *idx, uint32_t id)
 {
-	return origin_hash(IE_AT(&idx->origins, struct ie_origin, id));
+	return origin_hash(TL_AT(&idx->origins, struct ie_origin, id));
 }
 
 int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
-	      struct ie_err *err)
+	      struct tl_err *err)
 {
 	size_t n = strlen(s) + 1;
 	uint64_t h = hash_bytes(s, n - 1, HASH_SEED);
 	size_t j;
 
-	if (hash_grow(&idx->str_hash, &idx->str_hash_cap, idx->str_count, str_key,
-		      idx, err))
-		return -1;
+	hash_grow(&idx->str_hash, &idx->str_hash_cap, idx->str_count, str_key,
+		  idx);
 	for (j = h & (idx->str_hash_cap - 1); idx->str_hash[j] != IE_NONE;
 	     j = (j + 1) & (idx->str_hash_cap - 1)) {
 		if (!strcmp(ie_str(idx, idx->str_hash[j]), s)) {
@@ -171,14 +128,10 @@ int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
 		}
 	}
 	if (idx->strings_len + n > UINT32_MAX - 1)
-		return ie_fail(err, "string pool overflow");
+		return tl_fail(err, "string pool overflow");
 	if (idx->strings_len + n > idx->strings_cap) {
 		size_t cap = (idx->strings_cap + n) * 2;
-		char *p = realloc(idx->strings, cap);
-
-		if (!p)
-			return ie_fail(err, "out of memory");
-		idx->strings = p;
+		idx->strings = xrealloc(idx->strings, cap);
 		idx->strings_cap = cap;
 	}
 	memcpy(idx->strings + idx->strings_len, s, n);
@@ -190,7 +143,7 @@ int ie_intern(struct ie_index *idx, const char *s, uint32_t *off,
 }
 
 int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
-		     uint32_t *id, struct ie_err *err)
+		     uint32_t *id, struct tl_err *err)
 {
 	struct ie_origin key, *o;
 	size_t j;
@@ -198,21 +151,18 @@ int ie_origin_intern(struct ie_index *idx, const char *name, const char *file,
 	if (ie_intern(idx, name, &key.name, err) ||
 	    ie_intern(idx, file, &key.file, err))
 		return -1;
-	if (hash_grow(&idx->origin_hash, &idx->origin_hash_cap,
-		      idx->origins.len, origin_key, idx, err))
-		return -1;
+	hash_grow(&idx->origin_hash, &idx->origin_hash_cap, idx->origins.len,
+		  origin_key, idx);
 	for (j = origin_hash(&key) & (idx->origin_hash_cap - 1);
 	     idx->origin_hash[j] != IE_NONE;
 	     j = (j + 1) & (idx->origin_hash_cap - 1)) {
-		o = IE_AT(&idx->origins, struct ie_origin, idx->origin_hash[j]);
+		o = TL_AT(&idx->origins, struct ie_origin, idx->origin_hash[j]);
 		if (o->name == key.name && o->file == key.file) {
 			*id = idx->origin_hash[j];
 			return 0;
 		}
 	}
-	o = ie_vec_push(&idx->origins, err);
-	if (!o)
-		return -1;
+	o = tl_vec_push(&idx->origins);
 	*o = key;
 	*id = idx->origins.len - 1;
 	idx->origin_hash[j] = *id;
@@ -266,21 +216,19 @@ static int cmp_u64_pair(const void *a, const void *b)
  * Resolve the calls found during the walk: a callee is known only by its
  * entry address until every instance has been seen.
  */
-int ie_index_finish(struct ie_index *idx, struct ie_err *err)
+void ie_index_finish(struct ie_index *idx)
 {
 	size_t n = idx->insts.len, i;
-	uint64_t *by_key = malloc((n ? n : 1) * 2 * sizeof(*by_key));
+	uint64_t *by_key = xcalloc(n, 2 * sizeof(*by_key));
 
-	if (!by_key)
-		return ie_fail(err, "out of memory");
 	for (i = 0; i < n; i++) {
-		by_key[2 * i] = IE_AT(&idx->insts, struct ie_inst, i)->key;
+		by_key[2 * i] = TL_AT(&idx->insts, struct ie_inst, i)->key;
 		by_key[2 * i + 1] = i;
 	}
 	qsort(by_key, n, 2 * sizeof(*by_key), cmp_u64_pair);
 	for (i = 0; i < idx->pending_calls.len; i++) {
 		struct ie_pending_call *p =
-			IE_AT(&idx->pending_calls, struct ie_pending_call, i);
+			TL_AT(&idx->pending_calls, struct ie_pending_call, i);
 		size_t lo = 0, hi = n;
 		struct ie_call *c;
 
@@ -294,248 +242,10 @@ int ie_index_finish(struct ie_index *idx, struct ie_err *err)
 		}
 		if (lo == n || by_key[2 * lo] != p->callee_key)
 			continue;
-		c = ie_vec_push(&idx->calls, err);
-		if (!c) {
-			free(by_key);
-			return -1;
-		}
+		c = tl_vec_push(&idx->calls);
 		c->callee = by_key[2 * lo + 1];
 		c->caller = p->caller;
 	}
 	free(by_key);
 	ie_index_free_build(idx);
-	return 0;
-}
-
-/* ---- cache file ---- */
-
-struct ie_cache_header {
-	char magic[8];
-	char build_id[80];
-	uint32_t object;
-	uint32_t relocatable;
-	uint64_t strings_len;
-	uint64_t n_syms, n_origins, n_insts, n_inlines, n_calls;
-};
-
-/* $KGR_CACHE_DIR, else $XDG_CACHE_HOME/kgr, else ~/.cache/kgr. */
-static int cache_path(char *buf, size_t len, const char *build_id,
-		      bool create)
-{
-	const char *dir = getenv("KGR_CACHE_DIR");
-	const char *base;
-	char parent[4096];
-	int n;
-
-	if (dir && *dir) {
-		n = snprintf(parent, sizeof(parent), "%s", dir);
-	} else if ((base = getenv("XDG_CACHE_HOME")) && *base) {
-		n = snprintf(parent, sizeof(parent), "%s/kgr", base);
-	} else if ((base = getenv("HOME")) && *base) {
-		if (create) {
-			snprintf(parent, sizeof(parent), "%s/.cache", base);
-			mkdir(parent, 0755);
-		}
-		n = snprintf(parent, sizeof(parent), "%s/.cache/kgr", base);
-	} else {
-		return -1;
-	}
-	if (n < 0 || (size_t)n >= sizeof(parent))
-		return -1;
-	if (create && mkdir(parent, 0755) && errno != EEXIST)
-		return -1;
-	n = snprintf(buf, len, "%s/inline-expand-%s.idx", parent, build_id);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-static const struct {
-	size_t field;	/* offset of the vec in struct ie_index */
-	size_t count;	/* offset of its count in the header */
-} cache_arrays[] = {
-	{ offsetof(struct ie_index, syms),
-	  offsetof(struct ie_cache_header, n_syms) },
-	{ offsetof(struct ie_index, origins),
-	  offsetof(struct ie_cache_header, n_origins) },
-	{ offsetof(struct ie_index, insts),
-	  offsetof(struct ie_cache_header, n_insts) },
-	{ offsetof(struct ie_index, inlines),
-	  offsetof(struct ie_cache_header, n_inlines) },
-	{ offsetof(struct ie_index, calls),
-	  offsetof(struct ie_cache_header, n_calls) },
-};
-
-#define CACHE_VEC(idx, i) \
-	((struct ie_vec *)((char *)(idx) + cache_arrays[i].field))
-#define CACHE_COUNT(h, i) \
-	((uint64_t *)((char *)(h) + cache_arrays[i].count))
-
-/* Written to a temporary name and renamed, so readers never see half. */
-static void cache_save(const struct ie_index *idx, const char *build_id)
-{
-	struct ie_cache_header h = { .magic = IE_CACHE_MAGIC };
-	char path[4200], tmp[4300];
-	bool ok;
-	FILE *f;
-	size_t i;
-
-	if (cache_path(path, sizeof(path), build_id, true))
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	snprintf(h.build_id, sizeof(h.build_id), "%s", build_id);
-	h.object = idx->object;
-	h.relocatable = idx->relocatable;
-	h.strings_len = idx->strings_len;
-	for (i = 0; i < 5; i++)
-		*CACHE_COUNT(&h, i) = CACHE_VEC(idx, i)->len;
-	f = fopen(tmp, "wb");
-	if (!f)
-		return;
-	ok = fwrite(&h, sizeof(h), 1, f) == 1 &&
-	     fwrite(idx->strings, 1, idx->strings_len, f) == idx->strings_len;
-	for (i = 0; ok && i < 5; i++) {
-		const struct ie_vec *v = CACHE_VEC(idx, i);
-
-		ok = !v->len || fwrite(v->data, v->size, v->len, f) == v->len;
-	}
-	if (fclose(f) || !ok || rename(tmp, path))
-		unlink(tmp);
-}
-
-static bool str_ok(const struct ie_index *idx, uint32_t off)
-{
-	return off < idx->strings_len;
-}
-
-static bool ref_ok(uint32_t ref, size_t n, bool none_ok)
-{
-	return ref < n || (none_ok && ref == IE_NONE);
-}
-
-/* A cache file is input too: every offset and reference is checked. */
-static bool cache_valid(const struct ie_index *idx)
-{
-	size_t i;
-
-	if (!idx->strings_len || idx->strings[idx->strings_len - 1] ||
-	    !ref_ok(idx->object, idx->strings_len, true))
-		return false;
-	for (i = 0; i < idx->syms.len; i++) {
-		const struct ie_sym *s = IE_AT(&idx->syms, struct ie_sym, i);
-
-		if (!str_ok(idx, s->name) ||
-		    !ref_ok(s->cold_of, idx->insts.len, true) ||
-		    (i && s[-1].key > s->key))
-			return false;
-	}
-	for (i = 0; i < idx->origins.len; i++) {
-		const struct ie_origin *o =
-			IE_AT(&idx->origins, struct ie_origin, i);
-
-		if (!str_ok(idx, o->name) || !str_ok(idx, o->file))
-			return false;
-	}
-	for (i = 0; i < idx->insts.len; i++) {
-		const struct ie_inst *n = IE_AT(&idx->insts, struct ie_inst, i);
-
-		if (!ref_ok(n->origin, idx->origins.len, false) ||
-		    !ref_ok(n->sym, idx->syms.len, true))
-			return false;
-	}
-	for (i = 0; i < idx->inlines.len; i++) {
-		const struct ie_inline *l =
-			IE_AT(&idx->inlines, struct ie_inline, i);
-
-		if (!ref_ok(l->origin, idx->origins.len, false) ||
-		    !ref_ok(l->inst, idx->insts.len, false) ||
-		    !ref_ok(l->parent, i, true))
-			return false;
-	}
-	for (i = 0; i < idx->calls.len; i++) {
-		const struct ie_call *c = IE_AT(&idx->calls, struct ie_call, i);
-
-		if (!ref_ok(c->callee, idx->insts.len, false) ||
-		    !ref_ok(c->caller, idx->insts.len, false))
-			return false;
-	}
-	return true;
-}
-
-/* Returns true on a usable cache hit; anything odd means "rebuild". */
-static bool cache_load(struct ie_index *idx, const char *build_id)
-{
-	struct ie_cache_header h;
-	char path[4200];
-	bool ok = false;
-	FILE *f;
-	size_t i;
-
-	if (cache_path(path, sizeof(path), build_id, false))
-		return false;
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	if (fread(&h, sizeof(h), 1, f) != 1 ||
-	    memcmp(h.magic, IE_CACHE_MAGIC, sizeof(h.magic)) ||
-	    strncmp(h.build_id, build_id, sizeof(h.build_id)) ||
-	    h.strings_len > UINT32_MAX)
-		goto out;
-	idx->object = h.object;
-	idx->relocatable = h.relocatable;
-	idx->strings = malloc(h.strings_len ? h.strings_len : 1);
-	if (!idx->strings ||
-	    fread(idx->strings, 1, h.strings_len, f) != h.strings_len)
-		goto out;
-	idx->strings_len = idx->strings_cap = h.strings_len;
-	for (i = 0; i < 5; i++) {
-		struct ie_vec *v = CACHE_VEC(idx, i);
-		uint64_t n = *CACHE_COUNT(&h, i);
-
-		if (n > UINT32_MAX)
-			goto out;
-		v->data = malloc(n ? n * v->size : 1);
-		if (!v->data || fread(v->data, v->size, n, f) != n)
-			goto out;
-		v->len = v->cap = n;
-	}
-	ok = fgetc(f) == EOF && cache_valid(idx);
-out:
-	fclose(f);
-	if (!ok)
-		ie_index_free(idx);
-	return ok;
-}
-
-/*
- * Fill @idx for the ELF at @path: from the cache when the build-id has
- * been indexed before, else by reading symbols and DWARF (then cached).
- * The build-id alone is the key: a stripped copy of an indexed vmlinux
- * has the same symbols and code, so it can be queried without DWARF.
- */
-int ie_index_load(struct ie_index *idx, const char *path, bool use_cache,
-		  struct ie_err *err)
-{
-	struct ie_elf *elf;
-	const char *build_id;
-	int ret;
-
-	ie_index_init(idx);
-	if (ie_elf_open(path, &elf, err))
-		return -1;
-	build_id = ie_elf_build_id(elf);
-	use_cache = use_cache && *build_id;
-	if (use_cache && cache_load(idx, build_id)) {
-		ie_elf_close(elf);
-		return 0;
-	}
-	ret = ie_elf_symbols(elf, idx, err);
-	if (!ret)
-		ret = ie_dwarf_scan(elf, idx, err);
-	if (!ret)
-		ret = ie_index_finish(idx, err);
-	if (!ret && use_cache)
-		cache_save(idx, build_id);
-	ie_elf_close(elf);
-	if (ret)
-		ie_index_free(idx);
-	return ret;
 }

@@ -19,7 +19,7 @@ static const char usage[] =
 int main(int argc, char **argv)
 {
 	enum ie_format format = IE_FORMAT_TREE;
-	struct ie_err err = { "" };
+	struct tl_err err = { 0 };
 	struct ie_closure closure;
 	struct ie_index idx;
 	bool use_cache = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ie.h"
+#include "lib/json.h"
 
 struct out {
 	const struct ie_index *idx;
@@ -17,18 +18,18 @@ struct out {
 
 static const struct ie_entry *entry(const struct out *o, uint32_t i)
 {
-	return IE_AT(&o->c->entries, struct ie_entry, i);
+	return TL_AT(&o->c->entries, struct ie_entry, i);
 }
 
 static const struct ie_sym *esym(const struct out *o, const struct ie_entry *e)
 {
 	return e->sym == IE_NONE ? NULL :
-		IE_AT(&o->idx->syms, struct ie_sym, e->sym);
+		TL_AT(&o->idx->syms, struct ie_sym, e->sym);
 }
 
 static const struct ie_origin *origin(const struct out *o, uint32_t i)
 {
-	return IE_AT(&o->idx->origins, struct ie_origin, i);
+	return TL_AT(&o->idx->origins, struct ie_origin, i);
 }
 
 static const char *origin_name(const struct out *o, uint32_t i)
@@ -43,7 +44,7 @@ static const char *entry_name(const struct out *o, const struct ie_entry *e)
 
 	if (e->sym != IE_NONE)
 		return ie_str(o->idx, esym(o, e)->name);
-	n = IE_AT(&o->idx->insts, struct ie_inst, e->inst);
+	n = TL_AT(&o->idx->insts, struct ie_inst, e->inst);
 	return origin_name(o, n->origin);
 }
 
@@ -65,7 +66,7 @@ static void print_chain(const struct out *o, uint32_t occ, const char *sep)
 
 	while (occ != IE_NONE) {
 		const struct ie_inline *l =
-			IE_AT(&o->idx->inlines, struct ie_inline, occ);
+			TL_AT(&o->idx->inlines, struct ie_inline, occ);
 
 		fprintf(o->f, "%s%s", s, origin_name(o, l->origin));
 		s = sep;
@@ -137,13 +138,13 @@ static void print_warning(const struct out *o, const struct ie_warning *w)
 		/* Each same-named symbol with the file DWARF gives for it. */
 		for (i = 0; i < o->idx->syms.len; i++) {
 			const struct ie_sym *d =
-				IE_AT(&o->idx->syms, struct ie_sym, i);
+				TL_AT(&o->idx->syms, struct ie_sym, i);
 			const char *file = "?";
 
 			if (d->name != s->name)
 				continue;
 			for (j = 0; j < o->idx->insts.len; j++) {
-				const struct ie_inst *n = IE_AT(&o->idx->insts,
+				const struct ie_inst *n = TL_AT(&o->idx->insts,
 								struct ie_inst, j);
 
 				if (n->sym == i)
@@ -163,7 +164,7 @@ static void print_warnings(const struct out *o, const char *prefix)
 
 	for (i = 0; i < o->c->warnings.len; i++) {
 		fprintf(o->f, "%swarning: ", prefix);
-		print_warning(o, IE_AT(&o->c->warnings, struct ie_warning, i));
+		print_warning(o, TL_AT(&o->c->warnings, struct ie_warning, i));
 		fputc('\n', o->f);
 	}
 }
@@ -195,13 +196,11 @@ static int cmp_entry_names(const void *a, const void *b, void *arg)
 }
 
 /* One tree per function asked for, each level sorted by name. */
-static int print_tree(const struct out *o, struct ie_err *err)
+static void print_tree(const struct out *o)
 {
-	uint32_t *order = malloc((o->c->entries.len + 1) * sizeof(*order));
+	uint32_t *order = xmalloc((o->c->entries.len + 1) * sizeof(*order));
 	size_t q, j, i;
 
-	if (!order)
-		return ie_fail(err, "out of memory");
 	for (i = 0; i < o->c->entries.len; i++)
 		order[i] = i;
 	qsort_r(order, o->c->entries.len, sizeof(*order), cmp_entry_names,
@@ -222,7 +221,6 @@ static int print_tree(const struct out *o, struct ie_err *err)
 	}
 	print_warnings(o, "");
 	free(order);
-	return 0;
 }
 
 /* Targets in a stable order: by name, then kallsyms position. */
@@ -236,16 +234,11 @@ static int cmp_targets(const void *a, const void *b, void *arg)
 	return c ? c : (x->sympos > y->sympos) - (x->sympos < y->sympos);
 }
 
-static uint32_t *sorted_targets(const struct out *o, size_t *n,
-				struct ie_err *err)
+static uint32_t *sorted_targets(const struct out *o, size_t *n)
 {
-	uint32_t *t = malloc((o->c->entries.len + 1) * sizeof(*t));
+	uint32_t *t = xmalloc((o->c->entries.len + 1) * sizeof(*t));
 	size_t i;
 
-	if (!t) {
-		ie_fail(err, "out of memory");
-		return NULL;
-	}
 	*n = 0;
 	for (i = 0; i < o->c->entries.len; i++)
 		if (entry(o, i)->target)
@@ -271,15 +264,13 @@ static const char *new_name(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static int print_list(const struct out *o, bool kgr, struct ie_err *err)
+static void print_list(const struct out *o, bool kgr)
 {
 	char buf[512];
 	const char *obj = object_name(o);
 	size_t n, i;
-	uint32_t *t = sorted_targets(o, &n, err);
+	uint32_t *t = sorted_targets(o, &n);
 
-	if (!t)
-		return -1;
 	for (i = 0; i < n; i++) {
 		const struct ie_sym *s = esym(o, entry(o, t[i]));
 		const char *name = ie_str(o->idx, s->name);
@@ -308,23 +299,6 @@ static int print_list(const struct out *o, bool kgr, struct ie_err *err)
 	if (kgr)
 		fprintf(o->f, "\tKGR_PATCH_END\n");
 	free(t);
-	return 0;
-}
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
 }
 
 static void json_entry(const struct out *o, uint32_t id)
@@ -340,42 +314,34 @@ static void json_entry(const struct out *o, uint32_t id)
 	uint32_t occ;
 
 	fprintf(o->f, "    {\"name\": ");
-	json_str(o->f, entry_name(o, e));
+	tl_json_str(o->f, entry_name(o, e));
 	fprintf(o->f, ", \"object\": ");
-	if (obj)
-		json_str(o->f, obj);
-	else
-		fprintf(o->f, "null");
+	tl_json_str_or_null(o->f, obj);
 	fprintf(o->f, ", \"sympos\": %u, \"target\": %s, \"fentry\": %s, \"reason\": \"%s\", \"function\": ",
 		s && s->namecount > 1 ? s->sympos : 0,
-		e->target ? "true" : "false", s && s->fentry ? "true" : "false",
+		tl_json_bool(e->target), tl_json_bool(s && s->fentry),
 		why[e->why]);
-	json_str(o->f, origin_name(o, e->origin));
+	tl_json_str(o->f, origin_name(o, e->origin));
 	fprintf(o->f, ", \"clone\": ");
-	if (s && s->clone != IE_CLONE_NONE)
-		json_str(o->f, clone_suffix(s->clone) + 1);
-	else
-		fprintf(o->f, "null");
+	tl_json_str_or_null(o->f, s && s->clone != IE_CLONE_NONE ?
+			    clone_suffix(s->clone) + 1 : NULL);
 	fprintf(o->f, ", \"inlined\": [");
 	for (occ = e->occ; occ != IE_NONE;) {
 		const struct ie_inline *l =
-			IE_AT(&o->idx->inlines, struct ie_inline, occ);
+			TL_AT(&o->idx->inlines, struct ie_inline, occ);
 
-		json_str(o->f, origin_name(o, l->origin));
+		tl_json_str(o->f, origin_name(o, l->origin));
 		occ = l->parent;
 		if (occ != IE_NONE)
 			fprintf(o->f, ", ");
 	}
 	fprintf(o->f, "], \"via\": ");
-	if (e->via != IE_NONE)
-		json_str(o->f, entry_name(o, entry(o, e->via)));
-	else
-		fprintf(o->f, "null");
+	tl_json_str_or_null(o->f, e->via != IE_NONE ?
+			    entry_name(o, entry(o, e->via)) : NULL);
 	fprintf(o->f, "}");
 }
 
-static int print_json(const struct out *o, const char *elf_path,
-		      struct ie_err *err)
+static void print_json(const struct out *o, const char *elf_path)
 {
 	char *buf = NULL;
 	size_t len = 0, i;
@@ -383,7 +349,7 @@ static int print_json(const struct out *o, const char *elf_path,
 	struct out m = *o;
 
 	fprintf(o->f, "{\n  \"elf\": ");
-	json_str(o->f, elf_path);
+	tl_json_str(o->f, elf_path);
 	fprintf(o->f, ",\n  \"closure\": [\n");
 	for (i = 0; i < o->c->entries.len; i++) {
 		json_entry(o, i);
@@ -394,39 +360,37 @@ static int print_json(const struct out *o, const char *elf_path,
 	for (i = 0; i < o->c->warnings.len; i++) {
 		m.f = open_memstream(&buf, &len);
 		if (!m.f)
-			return ie_fail(err, "out of memory");
-		print_warning(&m, IE_AT(&o->c->warnings, struct ie_warning, i));
+			tl_oom();
+		print_warning(&m, TL_AT(&o->c->warnings, struct ie_warning, i));
 		fclose(m.f);
 		fprintf(saved, "%s\n    ", i ? "," : "");
-		json_str(saved, buf);
+		tl_json_str(saved, buf);
 		free(buf);
 		buf = NULL;
 	}
 	fprintf(o->f, "%s]\n}\n", o->c->warnings.len ? "\n  " : "");
-	return 0;
 }
 
 int ie_output(const struct ie_index *idx, const struct ie_closure *c,
-	      enum ie_format format, const char *elf_path, struct ie_err *err)
+	      enum ie_format format, const char *elf_path, struct tl_err *err)
 {
 	struct out o = { .idx = idx, .c = c, .f = stdout };
 	struct out warn_out = { .idx = idx, .c = c, .f = stderr };
-	int ret = 0;
 
 	switch (format) {
 	case IE_FORMAT_TREE:
-		ret = print_tree(&o, err);
+		print_tree(&o);
 		break;
 	case IE_FORMAT_LIST:
 	case IE_FORMAT_KGR:
-		ret = print_list(&o, format == IE_FORMAT_KGR, err);
+		print_list(&o, format == IE_FORMAT_KGR);
 		print_warnings(&warn_out, "inline-expand: ");
 		break;
 	case IE_FORMAT_JSON:
-		ret = print_json(&o, elf_path, err);
+		print_json(&o, elf_path);
 		break;
 	}
-	if (!ret && (fflush(stdout) || ferror(stdout)))
-		ret = ie_fail(err, "writing the output failed");
-	return ret;
+	if (fflush(stdout) || ferror(stdout))
+		return tl_fail(err, "writing the output failed");
+	return 0;
 }

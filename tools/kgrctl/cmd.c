@@ -26,11 +26,8 @@ int kc_cmd_list(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	(void)args;
 	if (kc_patch_names(ctx, &names, err))
 		return -1;
-	patches = calloc(names.nr ? names.nr : 1, sizeof(*patches));
-	if (!patches)
-		ret = kc_fail(err, "out of memory");
-	if (!ret)
-		ret = kc_in_progress(ctx, &in_progress, err);
+	patches = xcalloc(names.nr, sizeof(*patches));
+	ret = kc_in_progress(ctx, &in_progress, err);
 	for (size_t i = 0; i < names.nr && !ret; i++)
 		ret = kc_patch_read(ctx, names.names[i], &patches[i], err);
 	if (!ret)

@@ -12,19 +12,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit statuses. */
-#define KC_EXIT_FAIL 1
-#define KC_EXIT_USAGE 2
+#include "lib/err.h"
+#include "lib/vec.h"
+#include "lib/xalloc.h"
 
-struct kc_err {
-	int status;		/* KC_EXIT_FAIL or KC_EXIT_USAGE */
-	char msg[1024];
-};
-
-int kc_fail(struct kc_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int kc_usage(struct kc_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* The error, exit statuses and string list of tools/lib, by kgrctl's names. */
+#define KC_EXIT_FAIL TL_EXIT_FAIL
+#define KC_EXIT_USAGE TL_EXIT_USAGE
+#define kc_err tl_err
+#define kc_fail tl_fail
+#define kc_usage tl_usage
+#define kc_names tl_strlist
+#define kc_names_free tl_strlist_free
 
 /* What main() parsed: where sysfs is and the command's options. */
 struct kc_ctx {
@@ -38,11 +37,6 @@ struct kc_ctx {
 };
 
 /* ---- sysfs.c: reading and writing the ABI ---- */
-
-struct kc_names {
-	char **names;
-	size_t nr;
-};
 
 struct kc_patch {
 	char name[NAME_MAX + 1];
@@ -66,9 +60,9 @@ struct kc_blocker {
 struct kc_status {
 	struct kc_patch patch;
 	struct kc_fun *funs;
-	size_t nr_funs;
+	size_t nr_funs, cap_funs;
 	struct kc_blocker *blockers;
-	size_t nr_blockers;
+	size_t nr_blockers, cap_blockers;
 };
 
 int kc_read_attr(const char *path, char *buf, size_t size, struct kc_err *err);
@@ -76,7 +70,6 @@ int kc_write_attr(const char *path, const char *val, struct kc_err *err);
 int kc_in_progress(const struct kc_ctx *ctx, bool *val, struct kc_err *err);
 int kc_patch_names(const struct kc_ctx *ctx, struct kc_names *names,
 		   struct kc_err *err);
-void kc_names_free(struct kc_names *names);
 int kc_patch_path(const struct kc_ctx *ctx, const char *patch,
 		  const char *file, char *path, struct kc_err *err);
 int kc_patch_read(const struct kc_ctx *ctx, const char *name,

@@ -6,35 +6,15 @@
 #include <string.h>
 
 #include "kgrctl.h"
-
-static void kc_json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static const char *kc_json_bool(bool b)
-{
-	return b ? "true" : "false";
-}
+#include "lib/json.h"
 
 static void kc_json_patch_fields(FILE *f, const struct kc_patch *p)
 {
 	fputs("\"name\":", f);
-	kc_json_str(f, p->name);
+	tl_json_str(f, p->name);
 	fprintf(f, ",\"enabled\":%s,\"transition\":%s,\"replace_all\":%s,\"forced\":%s",
-		kc_json_bool(p->enabled), kc_json_bool(p->transition),
-		kc_json_bool(p->replace_all), kc_json_bool(p->forced));
+		tl_json_bool(p->enabled), tl_json_bool(p->transition),
+		tl_json_bool(p->replace_all), tl_json_bool(p->forced));
 }
 
 void kc_print_list(FILE *f, const struct kc_patch *patches, size_t nr,
@@ -44,7 +24,7 @@ void kc_print_list(FILE *f, const struct kc_patch *patches, size_t nr,
 
 	if (json) {
 		fprintf(f, "{\"in_progress\":%s,\"patches\":[",
-			kc_json_bool(in_progress));
+			tl_json_bool(in_progress));
 		for (size_t i = 0; i < nr; i++) {
 			fputs(i ? ",{" : "{", f);
 			kc_json_patch_fields(f, &patches[i]);
@@ -72,24 +52,24 @@ static void kc_json_status(FILE *f, const struct kc_status *st)
 		const struct kc_fun *fun = &st->funs[i];
 
 		fputs(i ? ",{\"object\":" : "{\"object\":", f);
-		kc_json_str(f, fun->object);
+		tl_json_str(f, fun->object);
 		fputs(",\"function\":", f);
-		kc_json_str(f, fun->function);
+		tl_json_str(f, fun->function);
 		fputs(",\"sympos\":", f);
-		kc_json_str(f, fun->sympos);
+		tl_json_str(f, fun->sympos);
 		fputs(",\"state\":", f);
-		kc_json_str(f, fun->state);
+		tl_json_str(f, fun->state);
 		fputs(",\"old_addr\":", f);
-		kc_json_str(f, fun->old_addr);
+		tl_json_str(f, fun->old_addr);
 		fputc('}', f);
 	}
 	fputs("],\"blocking\":[", f);
 	for (size_t i = 0; i < st->nr_blockers; i++) {
 		fprintf(f, "%s{\"pid\":%ld,\"comm\":", i ? "," : "",
 			st->blockers[i].pid);
-		kc_json_str(f, st->blockers[i].comm);
+		tl_json_str(f, st->blockers[i].comm);
 		fputs(",\"function\":", f);
-		kc_json_str(f, st->blockers[i].function);
+		tl_json_str(f, st->blockers[i].function);
 		fputc('}', f);
 	}
 	fputs("]}\n", f);

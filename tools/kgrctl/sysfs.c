@@ -17,34 +17,6 @@
 
 #include "kgrctl.h"
 
-static int kc_verror(struct kc_err *err, int status, const char *fmt,
-		     va_list ap)
-{
-	err->status = status;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	return -1;
-}
-
-int kc_fail(struct kc_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	kc_verror(err, KC_EXIT_FAIL, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int kc_usage(struct kc_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	kc_verror(err, KC_EXIT_USAGE, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static int kc_path(char *path, struct kc_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -137,20 +109,6 @@ int kc_in_progress(const struct kc_ctx *ctx, bool *val, struct kc_err *err)
 	return kc_read_bool(path, val, err);
 }
 
-void kc_names_free(struct kc_names *names)
-{
-	for (size_t i = 0; i < names->nr; i++)
-		free(names->names[i]);
-	free(names->names);
-	names->names = NULL;
-	names->nr = 0;
-}
-
-static int kc_cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char * const *)a, *(char * const *)b);
-}
-
 static bool kc_is_dir(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
@@ -165,29 +123,17 @@ static bool kc_is_dir(const char *dir, const char *name)
 static int kc_subdirs(const char *dir, struct kc_names *out, struct kc_err *err)
 {
 	struct dirent *de;
-	char **grown;
 	DIR *d;
 
-	out->names = NULL;
-	out->nr = 0;
+	memset(out, 0, sizeof(*out));
 	d = opendir(dir);
 	if (!d)
 		return kc_fail(err, "%s: %s", dir, strerror(errno));
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !kc_is_dir(dir, de->d_name))
-			continue;
-		grown = realloc(out->names, (out->nr + 1) * sizeof(*grown));
-		if (!grown || !(grown[out->nr] = strdup(de->d_name))) {
-			out->names = grown ? grown : out->names;
-			closedir(d);
-			kc_names_free(out);
-			return kc_fail(err, "out of memory");
-		}
-		out->names = grown;
-		out->nr++;
-	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && kc_is_dir(dir, de->d_name))
+			tl_strlist_add(out, de->d_name);
 	closedir(d);
-	qsort(out->names, out->nr, sizeof(*out->names), kc_cmp_names);
+	tl_strlist_sort(out);
 	return 0;
 }
 
@@ -261,21 +207,18 @@ int kc_blockers_read(const struct kc_ctx *ctx, const char *name,
 		     struct kc_status *st, struct kc_err *err)
 {
 	char path[PATH_MAX], buf[65536];
-	struct kc_blocker *grown;
 	char *line, *save;
 
 	st->blockers = NULL;
-	st->nr_blockers = 0;
+	st->nr_blockers = st->cap_blockers = 0;
 	if (kc_patch_path(ctx, name, "blocking", path, err) ||
 	    kc_read_attr(path, buf, sizeof(buf), err))
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		grown = realloc(st->blockers, (st->nr_blockers + 1) * sizeof(*grown));
-		if (!grown)
-			return kc_fail(err, "out of memory");
-		st->blockers = grown;
-		if (kc_parse_blocker(line, &grown[st->nr_blockers]))
+		tl_grow(&st->blockers, &st->cap_blockers, st->nr_blockers,
+			sizeof(*st->blockers));
+		if (kc_parse_blocker(line, &st->blockers[st->nr_blockers]))
 			return kc_fail(err, "%s: cannot parse '%s'", path, line);
 		st->nr_blockers++;
 	}
@@ -312,23 +255,17 @@ static int kc_object_read(const char *patch_dir, const char *object,
 {
 	char dir[PATH_MAX], fun_dir[PATH_MAX];
 	struct kc_names entries;
-	struct kc_fun *grown;
 	int ret = 0;
 
 	if (kc_path(dir, err, "%s/%s", patch_dir, object) ||
 	    kc_subdirs(dir, &entries, err))
 		return -1;
 	for (size_t i = 0; i < entries.nr && !ret; i++) {
-		grown = realloc(st->funs, (st->nr_funs + 1) * sizeof(*grown));
-		if (!grown) {
-			ret = kc_fail(err, "out of memory");
-			break;
-		}
-		st->funs = grown;
+		tl_grow(&st->funs, &st->cap_funs, st->nr_funs, sizeof(*st->funs));
 		ret = kc_path(fun_dir, err, "%s/%s", dir, entries.names[i]);
 		if (!ret)
 			ret = kc_fun_read(fun_dir, object, entries.names[i],
-					  &grown[st->nr_funs], err);
+					  &st->funs[st->nr_funs], err);
 		if (!ret)
 			st->nr_funs++;
 	}
@@ -359,6 +296,5 @@ void kc_status_free(struct kc_status *st)
 {
 	free(st->funs);
 	free(st->blockers);
-	st->funs = NULL;
-	st->blockers = NULL;
+	memset(st, 0, sizeof(*st));
 }

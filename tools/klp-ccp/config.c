@@ -17,7 +17,7 @@ static int ends_with(const char *s, const char *suffix)
 	return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static int slurp_xz(const char *path, char **text, struct ccp_err *err)
+static int slurp_xz(const char *path, char **text, struct tl_err *err)
 {
 	struct strbuf cmd = { 0 }, out = { 0 };
 	char buf[65536];
@@ -25,23 +25,23 @@ static int slurp_xz(const char *path, char **text, struct ccp_err *err)
 	FILE *p;
 
 	if (strchr(path, '\''))
-		return ccp_fail(err, "%s: unsupported quote in path", path);
+		return tl_fail(err, "%s: unsupported quote in path", path);
 	sb_printf(&cmd, "xz -dc '%s'", path);
 	p = popen(cmd.s, "r");
 	sb_free(&cmd);
 	if (!p)
-		return ccp_fail(err, "%s: cannot run xz", path);
+		return tl_fail(err, "%s: cannot run xz", path);
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
 		sb_add(&out, buf, n);
 	if (pclose(p) != 0 || !out.len) {
 		sb_free(&out);
-		return ccp_fail(err, "%s: not a valid .xz file", path);
+		return tl_fail(err, "%s: not a valid .xz file", path);
 	}
 	*text = out.s;
 	return 0;
 }
 
-int config_read(const char *path, struct kconfig *cfg, struct ccp_err *err)
+int config_read(const char *path, struct kconfig *cfg, struct tl_err *err)
 {
 	char *text, *line, *next;
 	size_t len;
@@ -63,14 +63,14 @@ int config_read(const char *path, struct kconfig *cfg, struct ccp_err *err)
 		eq = strchr(line, '=');
 		if (!eq)
 			continue;
-		grow(&cfg->names, &cfg->cap, cfg->n, sizeof(char *));
+		tl_grow(&cfg->names, &cfg->cap, cfg->n, sizeof(char *));
 		cfg->values = xrealloc(cfg->values, cfg->cap * sizeof(char *));
 		cfg->names[cfg->n] = xstrndup(line, eq - line);
 		cfg->values[cfg->n++] = xstrdup(eq + 1);
 	}
 	free(text);
 	if (!config_get(cfg, "CONFIG_X86_64") && !config_get(cfg, "CONFIG_64BIT"))
-		return ccp_fail(err, "%s: not a kernel .config (no CONFIG_64BIT)",
+		return tl_fail(err, "%s: not a kernel .config (no CONFIG_64BIT)",
 				path);
 	return 0;
 }
@@ -87,7 +87,7 @@ const char *config_get(const struct kconfig *cfg, const char *name)
 
 /* Same rules as scripts/kconfig/confdata.c's header printer. */
 int config_write_autoconf(const struct kconfig *cfg, const char *path,
-			  struct ccp_err *err)
+			  struct tl_err *err)
 {
 	struct strbuf out = { 0 };
 	size_t i;

@@ -10,10 +10,10 @@ struct kconfig {
 	size_t n, cap;
 };
 
-int config_read(const char *path, struct kconfig *cfg, struct ccp_err *err);
+int config_read(const char *path, struct kconfig *cfg, struct tl_err *err);
 const char *config_get(const struct kconfig *cfg, const char *name);
 int config_write_autoconf(const struct kconfig *cfg, const char *path,
-			  struct ccp_err *err);
+			  struct tl_err *err);
 void config_free(struct kconfig *cfg);
 
 #endif

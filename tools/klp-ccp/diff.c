@@ -77,7 +77,7 @@ static int check_path(const char *path)
 	return 0;
 }
 
-int diff_parse(const char *diff_path_name, struct diff *d, struct ccp_err *err)
+int diff_parse(const char *diff_path_name, struct diff *d, struct tl_err *err)
 {
 	char *text, *line, *next;
 	size_t len;
@@ -101,7 +101,7 @@ int diff_parse(const char *diff_path_name, struct diff *d, struct ccp_err *err)
 			if ((op != '+' && !old_left) ||
 			    (op != '-' && !new_left))
 				goto bad_hunk;
-			grow(&h->lines, &h->cap, h->nlines, sizeof(*h->lines));
+			tl_grow(&h->lines, &h->cap, h->nlines, sizeof(*h->lines));
 			h->lines[h->nlines].op = op;
 			h->lines[h->nlines++].text = xstrdup(*line ? line + 1 : "");
 			if (op != '+')
@@ -118,20 +118,20 @@ int diff_parse(const char *diff_path_name, struct diff *d, struct ccp_err *err)
 			if (next)
 				*next++ = '\0';
 			lineno++;
-			grow(&d->files, &d->cap, d->nfiles, sizeof(*d->files));
+			tl_grow(&d->files, &d->cap, d->nfiles, sizeof(*d->files));
 			fp = &d->files[d->nfiles++];
 			fp->path = diff_path(line);
 			h = NULL;
 			if (!strcmp(old, "/dev/null") || !strcmp(fp->path, "/dev/null")) {
 				free(old);
 				free(text);
-				return ccp_fail(err, "%s:%u: diff creates or deletes %s; only changes to existing files can be live patched",
+				return tl_fail(err, "%s:%u: diff creates or deletes %s; only changes to existing files can be live patched",
 						diff_path_name, lineno, fp->path);
 			}
 			free(old);
 			if (check_path(fp->path)) {
 				free(text);
-				return ccp_fail(err, "%s:%u: %s is outside the kernel tree",
+				return tl_fail(err, "%s:%u: %s is outside the kernel tree",
 						diff_path_name, lineno, fp->path);
 			}
 			continue;
@@ -139,7 +139,7 @@ int diff_parse(const char *diff_path_name, struct diff *d, struct ccp_err *err)
 		if (!strncmp(line, "@@ ", 3)) {
 			if (!fp)
 				goto bad_hunk;
-			grow(&fp->hunks, &fp->cap, fp->nhunks, sizeof(*fp->hunks));
+			tl_grow(&fp->hunks, &fp->cap, fp->nhunks, sizeof(*fp->hunks));
 			h = &fp->hunks[fp->nhunks++];
 			h->diff_line = lineno;
 			if (parse_hunk_header(line, h))
@@ -154,12 +154,12 @@ int diff_parse(const char *diff_path_name, struct diff *d, struct ccp_err *err)
 		goto bad_hunk;
 	free(text);
 	if (!d->nfiles)
-		return ccp_fail(err, "%s: not a unified diff (no ---/+++ file header)",
+		return tl_fail(err, "%s: not a unified diff (no ---/+++ file header)",
 				diff_path_name);
 	return 0;
 bad_hunk:
 	free(text);
-	return ccp_fail(err, "%s:%u: malformed hunk", diff_path_name, lineno);
+	return tl_fail(err, "%s:%u: malformed hunk", diff_path_name, lineno);
 }
 
 /* The file as an array of lines (pointers into @text, no copies). */
@@ -180,8 +180,8 @@ static void split_lines(const char *text, size_t tlen, struct lines *l)
 		const char *nl = memchr(text + i, '\n', tlen - i);
 		size_t end = nl ? (size_t)(nl - text) : tlen;
 
-		grow(&l->start, &cap, l->n, sizeof(*l->start));
-		grow(&l->len, &cap2, l->n, sizeof(*l->len));
+		tl_grow(&l->start, &cap, l->n, sizeof(*l->start));
+		tl_grow(&l->len, &cap2, l->n, sizeof(*l->len));
 		l->start[l->n] = text + i;
 		l->len[l->n++] = end - i;
 		i = end + 1;
@@ -210,7 +210,7 @@ static int hunk_matches_at(const struct lines *l, const struct hunk *h,
  * hunk.
  */
 static int apply_one(const char *diff_name, struct file_patch *fp,
-		     struct ccp_err *err)
+		     struct tl_err *err)
 {
 	struct lines l;
 	struct strbuf out = { 0 };
@@ -236,7 +236,7 @@ static int apply_one(const char *diff_name, struct file_patch *fp,
 			free(l.start);
 			free(l.len);
 			sb_free(&out);
-			return ccp_fail(err, "%s:%u: hunk %zu of %s (@@ -%u,%u +%u,%u @@) does not apply: its context is not in the file",
+			return tl_fail(err, "%s:%u: hunk %zu of %s (@@ -%u,%u +%u,%u @@) does not apply: its context is not in the file",
 					diff_name, h->diff_line, k + 1, fp->path,
 					h->old_start, h->old_count,
 					h->new_start, h->new_count);
@@ -271,7 +271,7 @@ static int apply_one(const char *diff_name, struct file_patch *fp,
 
 /* Read each file from @src and compute its patched text. */
 int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
-	       struct ccp_err *err)
+	       struct tl_err *err)
 {
 	struct strbuf path = { 0 };
 	size_t i;
@@ -284,7 +284,7 @@ int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
 		path.len = 0;
 		sb_printf(&path, "%s/%s", src, fp->path);
 		if (read_file(path.s, &fp->old_text, &fp->old_len, err)) {
-			ccp_fail(err, "%s: not a file of the kernel tree %s",
+			tl_fail(err, "%s: not a file of the kernel tree %s",
 				 fp->path, src);
 			sb_free(&path);
 			return -1;

@@ -35,10 +35,10 @@ struct diff {
 	size_t nfiles, cap;
 };
 
-int diff_parse(const char *diff_path, struct diff *d, struct ccp_err *err);
+int diff_parse(const char *diff_path, struct diff *d, struct tl_err *err);
 /* Files for which @skip returns true are left unread (not in the tree). */
 int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
-	       struct ccp_err *err);
+	       struct tl_err *err);
 void diff_free(struct diff *d);
 
 #endif

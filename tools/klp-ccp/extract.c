@@ -37,7 +37,7 @@ struct extract_ctx {
 	size_t n, cap;
 	struct local_file *files;
 	size_t nfiles, filecap;
-	struct ccp_err *err;
+	struct tl_err *err;
 };
 
 static const struct local_file *local_file(struct extract_ctx *x,
@@ -49,7 +49,7 @@ static const struct local_file *local_file(struct extract_ctx *x,
 	for (i = 0; i < x->nfiles; i++)
 		if (!strcmp(x->files[i].path, path))
 			return &x->files[i];
-	grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
+	tl_grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
 	f = &x->files[x->nfiles];
 	if (read_file(path, &f->text, &f->len, x->err))
 		return NULL;
@@ -83,7 +83,7 @@ static size_t file_names(struct tu_model *m, char ***out)
 		if (m->ents[i].where != IN_MAIN || m->ents[i].kind == ENT_MACRO ||
 		    m->ents[i].kind == ENT_TYPE || !m->ents[i].definition)
 			continue;
-		grow(out, &cap, n, sizeof(char *));
+		tl_grow(out, &cap, n, sizeof(char *));
 		(*out)[n++] = m->ents[i].name;
 	}
 	return n;
@@ -163,10 +163,10 @@ static int pull_refs(struct extract_ctx *x, struct entity *e)
 		    find_item(x, r->name, r->kind))
 			continue;
 		if (sym_count(x->in->syms, r->name) == 0)
-			return ccp_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
+			return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
 					x->in->relpath, e->name, r->name,
 					x->in->syms->map_path);
-		grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+		tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 		it = &x->items[x->n++];
 		it->shim = r;
 		if (r->internal) {
@@ -192,7 +192,7 @@ static int pull(struct extract_ctx *x, struct entity *e)
 	/* The headers package lacks "local.h": its definitions are copied. */
 	if (e->where == IN_LOCAL && !local_file(x, e->file))
 		return -1;
-	grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	it = &x->items[x->n++];
 	it->e = e;
 	return pull_refs(x, e);
@@ -388,7 +388,7 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 }
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct ccp_err *err)
+		  struct tl_err *err)
 {
 	struct extract_ctx x = { .in = in, .err = err };
 	size_t i, ncopied = 0;

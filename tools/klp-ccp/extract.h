@@ -16,6 +16,6 @@ struct extract_in {
 };
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct ccp_err *err);
+		  struct tl_err *err);
 
 #endif

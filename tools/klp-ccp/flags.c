@@ -46,12 +46,10 @@ static bool keep_option(const char *w)
 }
 
 /* Split one shell command into words (quotes removed). */
-static size_t shell_words(const char *s, char ***words)
+static void shell_words(const char *s, struct tl_strlist *words)
 {
-	size_t n = 0, cap = 0;
 	struct strbuf w = { 0 };
 
-	*words = NULL;
 	while (*s) {
 		while (*s == ' ' || *s == '\t')
 			s++;
@@ -76,11 +74,9 @@ static size_t shell_words(const char *s, char ***words)
 				sb_add(&w, s++, 1);
 			}
 		}
-		grow(words, &cap, n, sizeof(char *));
-		(*words)[n++] = xstrdup(w.s);
+		tl_strlist_add(words, w.s);
 	}
 	sb_free(&w);
-	return n;
 }
 
 /* Replace every occurrence of @from in @s by @to. */
@@ -100,7 +96,7 @@ static char *replace_all(const char *s, const char *from, const char *to)
 }
 
 static int copy_makefile(const struct build_env *env, const char *dir,
-			 const char *mkdir_path, struct ccp_err *err)
+			 const char *mkdir_path, struct tl_err *err)
 {
 	static const char *const names[] = { "Kbuild", "Makefile" };
 	struct strbuf p = { 0 }, q = { 0 };
@@ -109,7 +105,7 @@ static int copy_makefile(const struct build_env *env, const char *dir,
 	int ret = -1;
 
 	for (i = 0; i < 2; i++) {
-		struct ccp_err missing;
+		struct tl_err missing;
 
 		p.len = 0;
 		sb_printf(&p, "%s/%s%s%s", env->src, dir, *dir ? "/" : "", names[i]);
@@ -121,7 +117,7 @@ static int copy_makefile(const struct build_env *env, const char *dir,
 		break;
 	}
 	if (i == 2)
-		ccp_fail(err, "%s: no Kbuild or Makefile in %s/%s: cannot tell how it is built",
+		tl_fail(err, "%s: no Kbuild or Makefile in %s/%s: cannot tell how it is built",
 			 dir, env->src, dir);
 	sb_free(&p);
 	sb_free(&q);
@@ -131,7 +127,7 @@ static int copy_makefile(const struct build_env *env, const char *dir,
 /* Run make -n and return the compile command for @base.o. */
 static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 			  const char *base, const char *relpath, char **cmd,
-			  struct ccp_err *err)
+			  struct tl_err *err)
 {
 	struct strbuf sh = { 0 }, out = { 0 }, marker = { 0 };
 	char buf[65536];
@@ -144,7 +140,7 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 	p = popen(sh.s, "r");
 	sb_free(&sh);
 	if (!p)
-		return ccp_fail(err, "cannot run make");
+		return tl_fail(err, "cannot run make");
 	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
 		sb_add(&out, buf, n);
 	pclose(p);
@@ -152,7 +148,7 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 	hit = out.s ? strstr(out.s, marker.s) : NULL;
 	sb_free(&marker);
 	if (!hit) {
-		ccp_fail(err, "%s: Kbuild (make -C %s) printed no compile command: is %s.o built by this config? %.300s",
+		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command: is %s.o built by this config? %.300s",
 			 relpath, env->build, base, out.s ? out.s : "");
 		sb_free(&out);
 		return -1;
@@ -169,12 +165,12 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 
 static void add_arg(struct file_flags *ff, size_t *cap, const char *a)
 {
-	grow(&ff->argv, cap, ff->argc, sizeof(char *));
+	tl_grow(&ff->argv, cap, ff->argc, sizeof(char *));
 	ff->argv[ff->argc++] = xstrdup(a);
 }
 
 int flags_for_file(const struct build_env *env, const char *relpath,
-		   struct file_flags *ff, struct ccp_err *err)
+		   struct file_flags *ff, struct tl_err *err)
 {
 	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, inc = { 0 };
 	struct strbuf srcdir = { 0 }, build_prefix = { 0 };
@@ -182,8 +178,9 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
 	const char *file = slash ? slash + 1 : relpath;
 	char *base = xstrndup(file, strcspn(file, "."));
-	char *cmd = NULL, *srctree = NULL, **words = NULL;
-	size_t nwords = 0, i, cap = 0;
+	char *cmd = NULL, *srctree = NULL, **words;
+	struct tl_strlist wl = { 0 };
+	size_t nwords, i, cap = 0;
 	int ret = -1;
 
 	memset(ff, 0, sizeof(*ff));
@@ -194,7 +191,9 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	    copy_makefile(env, dir, mkdir_path.s, err) ||
 	    kbuild_command(env, mkdir_path.s, base, relpath, &cmd, err))
 		goto out;
-	nwords = shell_words(cmd, &words);
+	shell_words(cmd, &wl);
+	words = wl.names;
+	nwords = wl.nr;
 	/* srctree is where kconfig.h is force-included from. */
 	for (i = 0; i + 1 < nwords; i++) {
 		char *k = strstr(words[i + 1], "/include/linux/kconfig.h");
@@ -203,7 +202,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 			srctree = xstrndup(words[i + 1], k - words[i + 1]);
 	}
 	if (!srctree) {
-		ccp_fail(err, "%s: unexpected Kbuild command: %.300s", relpath, cmd);
+		tl_fail(err, "%s: unexpected Kbuild command: %.300s", relpath, cmd);
 		goto out;
 	}
 	sb_printf(&srcdir, "%s%s%s", env->src, *dir ? "/" : "", dir);
@@ -245,9 +244,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	add_arg(ff, &cap, "-Wno-unknown-warning-option");
 	ret = 0;
 out:
-	for (i = 0; i < nwords; i++)
-		free(words[i]);
-	free(words);
+	tl_strlist_free(&wl);
 	free(cmd);
 	free(srctree);
 	free(dir);

@@ -22,7 +22,7 @@ struct file_flags {
 };
 
 int flags_for_file(const struct build_env *env, const char *relpath,
-		   struct file_flags *ff, struct ccp_err *err);
+		   struct file_flags *ff, struct tl_err *err);
 void flags_free(struct file_flags *ff);
 
 #endif

@@ -10,6 +10,7 @@
  * 2: usage or input error.
  */
 #include <ctype.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,17 +73,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 }
 
 /* inline-expand --list: "name [obj=<module>] [sympos=<n>]" per line. */
-static int read_targets(const char *path, char ***names, size_t *n,
-			struct ccp_err *err)
+static int read_targets(const char *path, struct tl_strlist *names,
+			struct tl_err *err)
 {
 	char *text, *line, *next;
-	size_t len, cap = 0;
+	size_t len;
 
 	if (read_file(path, &text, &len, err))
 		return -1;
 	for (line = text; *line; line = next) {
-		char *tok;
-
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
@@ -92,9 +91,7 @@ static int read_targets(const char *path, char ***names, size_t *n,
 			line++;
 		if (!*line || *line == '#')
 			continue;
-		tok = xstrndup(line, strcspn(line, " \t"));
-		grow(names, &cap, *n, sizeof(char *));
-		(*names)[(*n)++] = tok;
+		tl_strlist_addn(names, line, strcspn(line, " \t"));
 	}
 	free(text);
 	return 0;
@@ -141,7 +138,7 @@ static struct symbols syms_for(const struct symbols *all,
 static int parse_pair(const struct build_env *env, const struct file_patch *fp,
 		      const char *flags_file, struct file_flags *ff,
 		      struct tu_model *old, struct tu_model *new,
-		      struct ccp_err *err)
+		      struct tl_err *err)
 {
 	struct strbuf abs = { 0 };
 	int ret = -1;
@@ -205,8 +202,7 @@ struct run {
 	struct kconfig cfg;
 	struct symbols syms;
 	struct diff d;
-	char **targets;
-	size_t ntargets;
+	struct tl_strlist targets;
 	struct verdict_table table;
 	/* the one source file the patch is extracted from */
 	struct tu_model old, new;
@@ -214,7 +210,7 @@ struct run {
 	const struct file_patch *source;
 };
 
-static int analyse(struct run *r, struct ccp_err *err)
+static int analyse(struct run *r, struct tl_err *err)
 {
 	size_t i;
 
@@ -222,7 +218,7 @@ static int analyse(struct run *r, struct ccp_err *err)
 		const struct file_patch *fp = &r->d.files[i];
 		struct file_analysis fa = {
 			.relpath = fp->path, .syms = &r->syms,
-			.targets = r->targets, .ntargets = r->ntargets,
+			.targets = &r->targets,
 		};
 		struct tu_model old, new;
 		struct file_flags ff;
@@ -261,7 +257,7 @@ static int analyse(struct run *r, struct ccp_err *err)
 			for (k = before; k < r->table.n; k++)
 				has_target |= r->table.rows[k].target;
 			if (has_target && r->source)
-				return ccp_fail(err, "%s and %s both change functions: write one patch per source file (split the diff)",
+				return tl_fail(err, "%s and %s both change functions: write one patch per source file (split the diff)",
 						r->source->path, fp->path);
 			if (has_target) {
 				r->source = fp;
@@ -275,14 +271,14 @@ static int analyse(struct run *r, struct ccp_err *err)
 		tu_free(&new);
 		flags_free(&ff);
 	}
-	for (i = 0; i < r->ntargets; i++)
-		if (!r->source || !tu_find(&r->new, r->targets[i], ENT_FUNC, true))
-			return ccp_fail(err, "%s: target %s is not a function of the changed file",
-					r->o.targets, r->targets[i]);
+	for (i = 0; i < r->targets.nr; i++)
+		if (!r->source || !tu_find(&r->new, r->targets.names[i], ENT_FUNC, true))
+			return tl_fail(err, "%s: target %s is not a function of the changed file",
+				       r->o.targets, r->targets.names[i]);
 	return 0;
 }
 
-static int setup(struct run *r, struct ccp_err *err)
+static int setup(struct run *r, struct tl_err *err)
 {
 	static char tmpl[] = "/tmp/klp-ccp.XXXXXX";
 	struct strbuf p = { 0 }, build = { 0 };
@@ -296,13 +292,13 @@ static int setup(struct run *r, struct ccp_err *err)
 	r->env.build = build.s;
 	sb_printf(&p, "%s/Makefile", r->o.src);
 	if (stat(p.s, &st)) {
-		ccp_fail(err, "%s: not a kernel source tree (no Makefile)", r->o.src);
+		tl_fail(err, "%s: not a kernel source tree (no Makefile)", r->o.src);
 		goto out;
 	}
 	p.len = 0;
 	sb_printf(&p, "%s/include/generated", build.s);
 	if (stat(p.s, &st)) {
-		ccp_fail(err, "%s: Module.symvers must sit in a kernel build or headers directory (no include/generated next to it)",
+		tl_fail(err, "%s: Module.symvers must sit in a kernel build or headers directory (no include/generated next to it)",
 			 r->o.symvers);
 		goto out;
 	}
@@ -314,10 +310,10 @@ static int setup(struct run *r, struct ccp_err *err)
 	if (ret)
 		goto out;
 	ret = -1;
-	if (r->o.targets && read_targets(r->o.targets, &r->targets, &r->ntargets, err))
+	if (r->o.targets && read_targets(r->o.targets, &r->targets, err))
 		goto out;
 	if (!mkdtemp(tmpl)) {
-		ccp_fail(err, "cannot create a temporary directory");
+		tl_fail(err, "cannot create a temporary directory");
 		goto out;
 	}
 	r->env.tmpdir = tmpl;
@@ -333,26 +329,25 @@ out:
 	return ret;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type,
+			struct FTW *ftw)
+{
+	(void)st, (void)type, (void)ftw;
+	return remove(path);
+}
+
 static void cleanup(struct run *r)
 {
-	size_t i;
-
-	if (r->env.tmpdir) {
-		struct strbuf cmd = { 0 };
-
-		sb_printf(&cmd, "rm -rf '%s'", r->env.tmpdir);
-		if (system(cmd.s))
-			fprintf(stderr, "klp-ccp: could not remove %s\n", r->env.tmpdir);
-		sb_free(&cmd);
-	}
+	/* Depth first, never following a link out of the scratch directory. */
+	if (r->env.tmpdir &&
+	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
+		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
 	if (r->source) {
 		tu_free(&r->old);
 		tu_free(&r->new);
 		flags_free(&r->ff);
 	}
-	for (i = 0; i < r->ntargets; i++)
-		free(r->targets[i]);
-	free(r->targets);
+	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
 	verdict_free(&r->table);
 	diff_free(&r->d);
@@ -360,7 +355,7 @@ static void cleanup(struct run *r)
 	config_free(&r->cfg);
 }
 
-static int write_patch(struct run *r, struct ccp_err *err)
+static int write_patch(struct run *r, struct tl_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
 	struct symbols file_syms = syms_for(&r->syms, &r->ff);
@@ -393,7 +388,7 @@ static int write_patch(struct run *r, struct ccp_err *err)
 int main(int argc, char **argv)
 {
 	struct run r = { 0 };
-	struct ccp_err err = { { 0 } };
+	struct tl_err err = { 0 };
 	int status = EXIT_USAGE;
 	enum verdict worst;
 

@@ -178,7 +178,7 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 
 	if (!name)
 		return;
-	grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
+	tl_grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
 	r = &e->refs[e->nrefs++];
 	r->name = name;
 	r->kind = kind;
@@ -237,7 +237,7 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 
 		clang_getExpansionLocation(loc, NULL, &line, NULL, &off);
 		mac = macro_at(c, off);
-		grow(&e->statics, &e->staticcap, e->nstatics, sizeof(*e->statics));
+		tl_grow(&e->statics, &e->staticcap, e->nstatics, sizeof(*e->statics));
 		s = &e->statics[e->nstatics++];
 		s->name = cx_take(clang_getCursorSpelling(cur));
 		s->line = line;
@@ -266,7 +266,7 @@ static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
 	CXFile f;
 	unsigned int line;
 
-	grow(&m->ents, &m->cap, m->n, sizeof(*m->ents));
+	tl_grow(&m->ents, &m->cap, m->n, sizeof(*m->ents));
 	e = &m->ents[m->n++];
 	e->name = name;
 	e->kind = kind;
@@ -315,7 +315,7 @@ static void add_include(struct parse_ctx *c, CXCursor cur)
 		eol = m->text + m->len;
 	if (!memchr(p, '<', eol - p))
 		return;		/* "local.h": not in the headers package */
-	grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
+	tl_grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
 	m->includes[m->nincludes++] = xstrndup(p, eol - p);
 }
 
@@ -337,7 +337,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		unsigned int end;
 
 		spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
-		grow(&c->exp_off, &c->expcap, c->nexp, sizeof(unsigned int));
+		tl_grow(&c->exp_off, &c->expcap, c->nexp, sizeof(unsigned int));
 		c->exp_end = xrealloc(c->exp_end, c->expcap * sizeof(unsigned int));
 		c->exp_name = xrealloc(c->exp_name, c->expcap * sizeof(char *));
 		c->exp_off[c->nexp] = off;
@@ -381,7 +381,7 @@ static void attach_macro_uses(struct parse_ctx *c)
 			if (e->where != IN_MAIN || c->exp_off[i] < e->start ||
 			    c->exp_off[i] >= e->end || !strcmp(e->name, c->exp_name[i]))
 				continue;
-			grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
+			tl_grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
 			r = &e->refs[e->nrefs++];
 			r->name = xstrdup(c->exp_name[i]);
 			r->kind = ENT_MACRO;
@@ -402,7 +402,7 @@ static void collect_errors(struct parse_ctx *c)
 		CXDiagnostic d = clang_getDiagnostic(c->tu, i);
 
 		if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
-			grow(&m->errors, &m->errcap, m->nerrors, sizeof(char *));
+			tl_grow(&m->errors, &m->errcap, m->nerrors, sizeof(char *));
 			m->errors[m->nerrors++] = cx_take(clang_formatDiagnostic(d,
 				CXDiagnostic_DisplaySourceLocation));
 		}
@@ -412,7 +412,7 @@ static void collect_errors(struct parse_ctx *c)
 
 int parse_tu(const char *path, const char *text, size_t len,
 	     char *const *argv, int argc, const char *src,
-	     struct tu_model *m, struct ccp_err *err)
+	     struct tu_model *m, struct tl_err *err)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	struct CXUnsavedFile uf = { path, text, len };
@@ -431,7 +431,7 @@ int parse_tu(const char *path, const char *text, size_t len,
 					 &c.tu);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);
-		return ccp_fail(err, "%s: libclang could not parse it (error %d)",
+		return tl_fail(err, "%s: libclang could not parse it (error %d)",
 				path, rc);
 	}
 	c.m = m;

@@ -68,7 +68,7 @@ struct tu_model {
 
 int parse_tu(const char *path, const char *text, size_t len,
 	     char *const *argv, int argc, const char *src,
-	     struct tu_model *m, struct ccp_err *err);
+	     struct tu_model *m, struct tl_err *err);
 struct entity *tu_find(struct tu_model *m, const char *name,
 		       enum ent_kind kind, bool want_definition);
 void tu_free(struct tu_model *m);

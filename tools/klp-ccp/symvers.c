@@ -85,7 +85,7 @@ static void set_free(struct name_set *set)
 }
 
 static int load_symvers(const char *path, struct symbols *s,
-			struct ccp_err *err)
+			struct tl_err *err)
 {
 	char *text, *line, *next;
 	size_t len;
@@ -110,7 +110,7 @@ static int load_symvers(const char *path, struct symbols *s,
 	}
 	free(text);
 	if (!s->exported.n)
-		return ccp_fail(err, "%s: not a Module.symvers (no exported symbol)",
+		return tl_fail(err, "%s: not a Module.symvers (no exported symbol)",
 				path);
 	return 0;
 }
@@ -118,7 +118,7 @@ static int load_symvers(const char *path, struct symbols *s,
 /* A System.map: "address type name" lines. Debian ships a stub. */
 static int load_map(const char *path, struct symbols *s)
 {
-	struct ccp_err ignored;
+	struct tl_err ignored;
 	char *text, *line, *next;
 	size_t len, cap = 0;
 
@@ -134,7 +134,7 @@ static int load_map(const char *path, struct symbols *s)
 			next = line + strlen(line);
 		if (sscanf(line, "%*s %*s %511s", name) != 1)
 			continue;
-		grow(&s->map, &cap, s->nmap, sizeof(char *));
+		tl_grow(&s->map, &cap, s->nmap, sizeof(char *));
 		s->map[s->nmap++] = xstrdup(name);
 		set_add(&s->in_map, name);
 	}
@@ -146,7 +146,7 @@ static int load_map(const char *path, struct symbols *s)
 }
 
 int symbols_load(const char *symvers, const char *map, struct symbols *s,
-		 struct ccp_err *err)
+		 struct tl_err *err)
 {
 	memset(s, 0, sizeof(*s));
 	if (load_symvers(symvers, s, err))
@@ -186,7 +186,7 @@ static bool in_list(char *const *names, size_t n, const char *name)
 
 int sympos_for(const struct symbols *s, const char *name,
 	       char *const *file_names, size_t nfile, unsigned long *pos,
-	       struct ccp_err *err)
+	       struct tl_err *err)
 {
 	enum { WINDOW = 64 };
 	size_t i, k, best_score = 0, nth = 0, ties = 0;
@@ -213,7 +213,7 @@ int sympos_for(const struct symbols *s, const char *name,
 		}
 	}
 	if (!best_score || ties)
-		return ccp_fail(err, "%s: %d symbols of that name in %s and none is clearly this file's",
+		return tl_fail(err, "%s: %d symbols of that name in %s and none is clearly this file's",
 				name, sym_count(s, name), s->map_path);
 	return 0;
 }

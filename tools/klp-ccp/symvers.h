@@ -26,13 +26,13 @@ struct symbols {
 };
 
 int symbols_load(const char *symvers, const char *map, struct symbols *s,
-		 struct ccp_err *err);
+		 struct tl_err *err);
 bool sym_exported(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */
 int sym_count(const struct symbols *s, const char *name);
 int sympos_for(const struct symbols *s, const char *name,
 	       char *const *file_names, size_t nfile, unsigned long *pos,
-	       struct ccp_err *err);
+	       struct tl_err *err);
 void symbols_free(struct symbols *s);
 
 #endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* klp-ccp: error, buffer and file helpers. */
+/* klp-ccp: buffer and file helpers. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -7,64 +7,6 @@
 #include <string.h>
 
 #include "util.h"
-
-int ccp_fail(struct ccp_err *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static void die_oom(void)
-{
-	fputs("klp-ccp: out of memory\n", stderr);
-	exit(EXIT_USAGE);
-}
-
-void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p)
-		die_oom();
-	return p;
-}
-
-void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size ? size : 1);
-	if (!p)
-		die_oom();
-	return p;
-}
-
-char *xstrndup(const char *s, size_t n)
-{
-	char *p = xcalloc(n + 1, 1);
-
-	memcpy(p, s, n);
-	return p;
-}
-
-char *xstrdup(const char *s)
-{
-	return xstrndup(s, strlen(s));
-}
-
-void grow(void *arr, size_t *cap, size_t n, size_t size)
-{
-	void **p = arr;
-	size_t old = *cap;
-
-	if (n < *cap)
-		return;
-	*cap = n * 2 + 8;
-	*p = xrealloc(*p, *cap * size);
-	memset((char *)*p + old * size, 0, (*cap - old) * size);
-}
 
 void sb_add(struct strbuf *sb, const char *s, size_t n)
 {
@@ -110,7 +52,7 @@ void sb_free(struct strbuf *sb)
 	memset(sb, 0, sizeof(*sb));
 }
 
-int read_file(const char *path, char **text, size_t *len, struct ccp_err *err)
+int read_file(const char *path, char **text, size_t *len, struct tl_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	struct strbuf sb = { 0 };
@@ -118,13 +60,13 @@ int read_file(const char *path, char **text, size_t *len, struct ccp_err *err)
 	size_t n;
 
 	if (!f)
-		return ccp_fail(err, "%s: %s", path, strerror(errno));
+		return tl_fail(err, "%s: %s", path, strerror(errno));
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sb_add(&sb, buf, n);
 	if (ferror(f)) {
 		fclose(f);
 		sb_free(&sb);
-		return ccp_fail(err, "%s: read error", path);
+		return tl_fail(err, "%s: read error", path);
 	}
 	fclose(f);
 	if (!sb.s)
@@ -135,15 +77,15 @@ int read_file(const char *path, char **text, size_t *len, struct ccp_err *err)
 }
 
 int write_file(const char *path, const char *text, size_t len,
-	       struct ccp_err *err)
+	       struct tl_err *err)
 {
 	FILE *f = fopen(path, "wb");
 
 	if (!f)
-		return ccp_fail(err, "%s: %s", path, strerror(errno));
+		return tl_fail(err, "%s: %s", path, strerror(errno));
 	bool short_write = fwrite(text, 1, len, f) != len;
 
 	if (fclose(f) != 0 || short_write)
-		return ccp_fail(err, "%s: write error", path);
+		return tl_fail(err, "%s: write error", path);
 	return 0;
 }

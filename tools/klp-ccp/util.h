@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* klp-ccp: small helpers shared by every file: errors, buffers, files. */
+/*
+ * klp-ccp: small helpers shared by every file: buffers and files; the
+ * error type, arrays and allocation come from tools/lib.
+ */
 #ifndef KLP_CCP_UTIL_H
 #define KLP_CCP_UTIL_H
 
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "lib/err.h"
+#include "lib/vec.h"
+#include "lib/xalloc.h"
+
 /* Exit codes of the command line contract. */
 enum { EXIT_PATCHABLE = 0, EXIT_NOT_PATCHABLE = 1, EXIT_USAGE = 2 };
-
-/* An error travelling up to main, which prints it. */
-struct ccp_err {
-	char msg[1024];
-};
-
-int ccp_fail(struct ccp_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 /* A growable string. */
 struct strbuf {
@@ -29,16 +28,8 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *sb);
 
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t size);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-
-/* Grow *arr (of *cap elements of size @size) so that index @n fits. */
-void grow(void *arr, size_t *cap, size_t n, size_t size);
-
-int read_file(const char *path, char **text, size_t *len, struct ccp_err *err);
+int read_file(const char *path, char **text, size_t *len, struct tl_err *err);
 int write_file(const char *path, const char *text, size_t len,
-	       struct ccp_err *err);
+	       struct tl_err *err);
 
 #endif

@@ -42,7 +42,7 @@ static struct row *add_row(struct verdict_table *t, const char *name,
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	sb_puts(&sb, buf);
-	grow(&t->rows, &t->cap, t->n, sizeof(*t->rows));
+	tl_grow(&t->rows, &t->cap, t->n, sizeof(*t->rows));
 	r = &t->rows[t->n++];
 	r->name = xstrdup(name);
 	r->file = xstrdup(file);
@@ -78,16 +78,6 @@ void verdict_not_c(struct verdict_table *t, const char *relpath)
 {
 	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
 		"not C source (build file or assembly): live patching replaces C functions only");
-}
-
-static bool names_has(char *const *names_list, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(names_list[i], name))
-			return true;
-	return false;
 }
 
 static bool refs_name(const struct entity *e, const char *name,
@@ -139,13 +129,13 @@ static struct entity *old_version(struct tu_model *old, struct tu_model *new,
 }
 
 /* Is every name of the list "a, b" one of @names_list? */
-static bool all_in(const char *list, char *const *names_list, size_t n)
+static bool all_in(const char *list, const struct tl_strlist *names)
 {
 	char *copy = xstrdup(list), *tok, *save = NULL;
-	bool all = n > 0;
+	bool all = names->nr > 0;
 
 	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
-		all &= names_has(names_list, n, tok);
+		all &= tl_strlist_has(names, tok);
 	free(copy);
 	return all;
 }
@@ -213,7 +203,7 @@ static void judge_function(struct verdict_table *t,
 	}
 	if (f->internal && (is_inline(f) || sym_count(fa->syms, f->name) == 0)) {
 		callers = callers_of(fa->new, f->name);
-		if (all_in(callers, fa->targets, fa->ntargets)) {
+		if (all_in(callers, fa->targets)) {
 			add_row(t, f->name, file, f->line, V_PATCHABLE,
 				"exists only inlined: copied into its patched callers %s",
 				callers);
@@ -287,7 +277,7 @@ static void judge_variable(struct verdict_table *t, const char *file,
 }
 
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
-		   struct ccp_err *err)
+		   struct tl_err *err)
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
@@ -301,7 +291,7 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		for (k = 0; msg && k < old->nerrors; k++)
 			seen |= strstr(old->errors[k], msg) != NULL;
 		if (!seen)
-			return ccp_fail(err, "%s: the patched file does not compile: %s",
+			return tl_fail(err, "%s: the patched file does not compile: %s",
 					file, new->errors[i]);
 	}
 	for (i = 0; i < new->n; i++) {
@@ -338,7 +328,7 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 				judge_function(t, fa, e, o, "code changes");
 			else if (mac)
 				judge_function(t, fa, e, o, "uses a changed macro");
-			else if (names_has(fa->targets, fa->ntargets, e->name))
+			else if (tl_strlist_has(fa->targets, e->name))
 				judge_function(t, fa, e, o, "inlines changed code (--targets)");
 			break;
 		default:

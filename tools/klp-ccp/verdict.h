@@ -31,15 +31,14 @@ struct file_analysis {
 	struct tu_model *old, *new;	/* NULL for files not parsed */
 	const struct file_flags *flags;
 	const struct symbols *syms;
-	char *const *targets;		/* --targets names, may be NULL */
-	size_t ntargets;
+	const struct tl_strlist *targets;	/* --targets names */
 };
 
 bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
-		   struct ccp_err *err);
+		   struct tl_err *err);
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);

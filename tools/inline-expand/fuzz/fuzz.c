@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char *const names[] = { "helper", "cp_fn", "part_fn",
 				       "cases.c:dup", "cold_fn" };
 	int fd = memfd_create("fuzz-elf", 0);
-	struct ie_err err;
+	struct tl_err err;
 	struct ie_index idx;
 	char path[64];
 	size_t i;

@@ -219,6 +219,26 @@ out=$("$tool" --help)
 rc=$?
 expect "--help: usage on stdout, exit 0" "rc=0 usage: kgrctl [--root DIR] <command> [options] [args]" "rc=$rc $(printf '%s\n' "$out" | head -n 1)"
 
+# ---- make install: kgrctl and its manual page, under DESTDIR/PREFIX ----
+dest=$work/dest
+if make -s -C "$here/.." install DESTDIR="$dest" PREFIX=/usr > "$work/install.log" 2>&1 &&
+   [ -x "$dest/usr/sbin/kgrctl" ] && [ -s "$dest/usr/share/man/man8/kgrctl.8" ]; then
+	ok "make install: usr/sbin/kgrctl and usr/share/man/man8/kgrctl.8 under DESTDIR"
+else
+	not_ok "make install: usr/sbin/kgrctl and usr/share/man/man8/kgrctl.8 under DESTDIR" \
+		"$(cat "$work/install.log")"
+fi
+# The manual page names, in bold, every command and option --help lists.
+page=$dest/usr/share/man/man8/kgrctl.8
+missing=
+for word in $("$tool" --help | sed -n 's/^  \([a-z]*\) [[<].*/\1/p') \
+	    $("$tool" --help | grep -o -- '--[a-z]*' | sort -u); do
+	grep -qF -- "\\fB${word//-/\\-}\\fP" "$page" 2>/dev/null || missing="$missing $word"
+done
+[ -s "$page" ] && [ -z "$missing" ] &&
+	ok "manual page: every command and option of --help" ||
+	not_ok "manual page: every command and option of --help" "missing:$missing"
+
 # ---- valgrind ----
 if command -v valgrind > /dev/null; then
 	printf '%s\n' '42 cat pipe_read' > "$kgr/fix_a/blocking"
