@@ -5,12 +5,13 @@
 #   make check                      lint + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench
+#   make cocci                      semantic checks of the patches (Coccinelle)
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools deps check demo kunit vm lint bench clean
+.PHONY: all modules tools deps check demo kunit vm lint cocci bench clean
 
 all: modules tools
 
@@ -39,6 +40,15 @@ vm: deps
 
 lint: deps
 	@scripts/lint
+
+# The samples and test modules against both kernels' Module.symvers, then
+# the rules' own fixtures.
+COCCI_SYMVERS := $(wildcard /usr/src/linux-headers-6.1.*-amd64/Module.symvers \
+	/usr/src/linux-headers-6.12.*-amd64/Module.symvers)
+cocci: deps
+	@scripts/cocci-check --tap $(addprefix --symvers ,$(COCCI_SYMVERS)) \
+		samples/*.c tests/vm/modules/*.c
+	@tests/cocci/run
 
 bench: deps
 	@bench/run
