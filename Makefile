@@ -41,14 +41,17 @@ vm: deps
 lint: deps
 	@scripts/lint
 
-# The samples and test modules against both kernels' Module.symvers, then
-# the rules' own fixtures.
+# The samples and test modules against both kernels' Module.symvers, the
+# rules' own fixtures, then klp2kgr on the kernel's livepatch modules.
 COCCI_SYMVERS := $(wildcard /usr/src/linux-headers-6.1.*-amd64/Module.symvers \
 	/usr/src/linux-headers-6.12.*-amd64/Module.symvers)
 cocci: deps
-	@scripts/cocci-check --tap $(addprefix --symvers ,$(COCCI_SYMVERS)) \
-		samples/*.c tests/vm/modules/*.c
-	@tests/cocci/run
+	@rc=0; \
+	scripts/cocci-check --tap $(addprefix --symvers ,$(COCCI_SYMVERS)) \
+		samples/*.c tests/vm/modules/*.c || rc=1; \
+	tests/cocci/run || rc=1; \
+	tests/cocci/klp2kgr || rc=1; \
+	exit $$rc
 
 bench: deps
 	@bench/run
