@@ -36,7 +36,9 @@ x@p
 x << ref.x;
 p << ref.p;
 @@
-refs.setdefault(p[0].file, {}).setdefault(x, p[0])
+# Only the patch itself: with --all-includes the headers are matched too.
+if not p[0].file.endswith(".h"):
+	refs.setdefault(p[0].file, {}).setdefault(x, p[0])
 
 // Names given to kgr's macros: kgr resolves them, nothing links them.
 @named@
