@@ -13,7 +13,7 @@
 ///
 // Confidence: High
 // Copyright: (C) 2026 the kgr authors.
-// Options: --no-includes --include-headers
+// Options: run by scripts/klp2kgr, which folds the tables afterwards
 
 virtual patch
 

@@ -16,7 +16,7 @@
 // Copyright: (C) 2026 the kgr authors.
 // Comments: only what one function shows: a lock taken by a caller, or a
 //# sleep inside a callee, is not seen.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 

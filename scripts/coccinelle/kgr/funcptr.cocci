@@ -13,7 +13,7 @@
 // Confidence: Moderate
 // Copyright: (C) 2026 the kgr authors.
 // Comments: a hand-filled struct kgr_patch_fun is not seen.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 

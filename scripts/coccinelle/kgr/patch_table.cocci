@@ -13,7 +13,7 @@
 // Confidence: High
 // Copyright: (C) 2026 the kgr authors.
 // Comments: a table filled at run time is not seen.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 

@@ -14,7 +14,7 @@
 // Confidence: High
 // Copyright: (C) 2026 the kgr authors.
 // Comments: calls through pointers the patch does not name are not seen.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 

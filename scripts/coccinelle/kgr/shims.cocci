@@ -14,7 +14,7 @@
 // Confidence: High
 // Copyright: (C) 2026 the kgr authors.
 // Comments: a table written at run time is not checked for unused shims.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 

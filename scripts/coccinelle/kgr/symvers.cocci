@@ -16,7 +16,7 @@
 // Confidence: High
 // Copyright: (C) 2026 the kgr authors.
 // Comments: references hidden in macros are not seen.
-// Options: --no-includes --include-headers
+// Options: --all-includes, with the kernel headers' -I paths (scripts/cocci-check)
 
 virtual report
 
