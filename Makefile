@@ -5,13 +5,14 @@
 #   make check                      lint + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench | soak
+#   make cocci                      semantic checks of the patches (Coccinelle)
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint bench soak clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci bench soak clean
 
 all: modules tools
 
@@ -43,6 +44,18 @@ vm: deps
 
 lint: deps
 	@scripts/lint
+
+# The samples and test modules against both kernels' Module.symvers, the
+# rules' own fixtures, then klp2kgr on the kernel's livepatch modules.
+COCCI_SYMVERS := $(wildcard /usr/src/linux-headers-6.1.*-amd64/Module.symvers \
+	/usr/src/linux-headers-6.12.*-amd64/Module.symvers)
+cocci: deps
+	@rc=0; \
+	scripts/cocci-check --tap $(addprefix --symvers ,$(COCCI_SYMVERS)) \
+		samples/*.c tests/vm/modules/*.c || rc=1; \
+	tests/cocci/run || rc=1; \
+	tests/cocci/klp2kgr || rc=1; \
+	exit $$rc
 
 bench: deps
 	@bench/run
