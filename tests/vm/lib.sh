@@ -174,11 +174,18 @@ torture_revert_rmmod()
 # reverts and re-applies v2, the first patch of the pair. The ftrace hooks
 # of the pair stay registered otherwise (qemu's multi-threaded TCG can run
 # an int3 that text_poke has already removed: patching live text is kept
-# rare). No pair may mix two versions.
+# rare). The function tracer traces the pair too, registered before kgr:
+# its handler runs after kgr's, between kgr's choice of the pair and the
+# start of the chosen one, where no task may change universe. No pair may
+# mix two versions.
 torture_stacked()
 {
 	_cycles=$1
+	_tr=/sys/kernel/tracing
 	load_kgr
+	echo 'kgr_torture_pair:mod:kgr_test_torture' > $_tr/set_ftrace_filter ||
+		fail "cannot trace kgr_torture_pair"
+	echo function > $_tr/current_tracer || fail "no function tracer"
 	torture_start hot=1
 	load kgr_test_torture_patch
 	kgr_wait_transition kgr_test_torture_patch 30
@@ -207,4 +214,6 @@ torture_stacked()
 	done
 	torture_revert_rmmod kgr_test_torture_patch in_progress
 	torture_check 1 2 3 4
+	echo nop > $_tr/current_tracer
+	echo > $_tr/set_ftrace_filter
 }

@@ -85,18 +85,18 @@ static int kgr_torture_sleeper(void *unused)
 }
 
 /*
- * Almost all of its time inside the pair or its redirection: an IPI that
- * finds it outside both lets it migrate cleanly, one that lands between
- * the ftrace handler's choice and the start of the chosen pair must not.
+ * Most of its time inside the pair or its redirection: an IPI that finds
+ * it outside both lets it migrate cleanly, one that lands between the
+ * ftrace handler's choice and the start of the chosen pair must not.
  */
 static int kgr_torture_hot(void *unused)
 {
-	unsigned int i;
+	unsigned int i = 0;
 
 	while (!kthread_should_stop()) {
-		for (i = 1; i <= 256; i++)
-			kgr_torture_pair(i % 64 ? 0 : 1000);
-		cond_resched();
+		kgr_torture_pair(++i % 64 ? 0 : 1000);
+		if (!(i % 8))
+			cond_resched();
 	}
 	return 0;
 }
