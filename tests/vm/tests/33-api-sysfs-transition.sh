@@ -2,8 +2,9 @@
 # The sysfs ABI while a transition runs: a reader asleep in a patched
 # pipe_read keeps kgr_test_pipe's transition open (no fake signal for a
 # minute). in_progress, transition and blocking say so; bad writes change
-# nothing; writing 0 to enabled turns the transition around, and writing 1
-# turns it back. (27-consistency-force.sh forces a transition.)
+# nothing; writing 0 to enabled turns the transition around, after which
+# the patch cannot be enabled again. (27-consistency-force.sh forces a
+# transition.)
 # timeout: 60
 . /tests/lib.sh
 
@@ -42,16 +43,10 @@ echo 0 > $D/force || fail "force refused 0, which does nothing"
 [ "$(cat $D/transition)" = 1 ] || fail "a refused write ended the transition"
 [ "$(cat $D/enabled)" = 1 ] || fail "a refused write changed enabled"
 
-# Reverse twice: the reader never left the old code, so the way back is
-# free, and the way forward is held by the reader again.
-echo 0 > $D/enabled || fail "reversing the transition refused"
-[ "$(cat $D/enabled)" = 0 ] || fail "enabled is not 0 after the reversal"
-echo 1 > $D/enabled || fail "reversing the reversal refused"
-[ "$(cat $D/enabled)" = 1 ] || fail "enabled is not 1 after the second reversal"
-sleep 0.5
-[ "$(cat $D/transition)" = 1 ] || fail "the reader did not hold the transition again"
+# Reverse: the reader never left the old code, so the way back is free.
 [ "$(cat $D/forced)" = 0 ] || fail "forced is not 0"
 echo 0 > $D/enabled || fail "reversing the transition refused"
+[ "$(cat $D/enabled)" = 0 ] || fail "enabled is not 0 after the reversal"
 kgr_wait_transition $P 10
 [ "$(cat $KGR/in_progress)" = 0 ] || fail "in_progress still 1 after the reversal"
 [ "$(cat $F/state)" = init ] || fail "state after the reversal: $(cat $F/state)"
