@@ -94,7 +94,7 @@ static void kgr_test_patch_fill(struct kgr_patch_fun *fun)
 	if (empty)
 		fun->new_fun = NULL;
 	else if (foreign)
-		fun->new_fun = seq_puts;
+		fun->new_fun = seq_read;
 }
 
 static int __init kgr_test_patch_init(void)
