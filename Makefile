@@ -5,12 +5,14 @@
 #   make check                      lint + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench
+#   make deb PATCH=fix.ko [VERSION=1] [LINE=name]
+#                                   Debian packages of a patch (build/deb/)
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools deps check demo kunit vm lint bench clean
+.PHONY: all modules tools deps check demo kunit vm lint bench deb clean
 
 all: modules tools
 
@@ -42,6 +44,17 @@ lint: deps
 
 bench: deps
 	@bench/run
+
+# PATCH must be built against the same KDIR (make KDIR=... or a Kbuild of
+# its own); SIGN_KEY and SIGN_CERT sign both modules.
+DEB_OUT ?= build/deb
+deb:
+	@test -n "$(PATCH)" || { echo "make deb: give PATCH=<patch module .ko> [VERSION=1] [LINE=name]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory modules tools
+	@mkdir -p $(DEB_OUT)
+	tools/kgr-deb/kgr-mkdeb --kdir $(KDIR) --kgr framework/kgr.ko --patch $(PATCH) \
+		--version $(or $(VERSION),1) $(if $(LINE),--line $(LINE)) --out $(DEB_OUT) \
+		$(if $(SIGN_KEY),--sign-key $(SIGN_KEY)) $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT))
 
 clean:
 	$(if $(wildcard $(KDIR)),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
