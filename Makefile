@@ -7,12 +7,13 @@
 #   make kunit | vm | lint | bench
 #   make deb PATCH=fix.ko [VERSION=1] [LINE=name]
 #                                   Debian packages of a patch (build/deb/)
+#   make fleet-test                 packages rolled out by Ansible to two guests
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools deps check demo kunit vm lint bench deb clean
+.PHONY: all modules tools deps check demo kunit vm lint bench deb fleet-test clean
 
 all: modules tools
 
@@ -55,6 +56,9 @@ deb:
 	tools/kgr-deb/kgr-mkdeb --kdir $(KDIR) --kgr framework/kgr.ko --patch $(PATCH) \
 		--version $(or $(VERSION),1) $(if $(LINE),--line $(LINE)) --out $(DEB_OUT) \
 		$(if $(SIGN_KEY),--sign-key $(SIGN_KEY)) $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT))
+
+fleet-test: deps
+	@tests/fleet/run
 
 clean:
 	$(if $(wildcard $(KDIR)),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)
