@@ -203,14 +203,14 @@ bad "a corrupt module" "kgr-mkdeb: $corrupt: not a kernel module" \
 # ---- kgr-apply, on what needs no module syscall ----
 conf=$x/usr/lib/kgr/patches/uptime-$rel.conf
 sed "s/^RELEASE=.*/RELEASE=0.0.0-other/" "$conf" > "$work/other.conf"
-err=$(INVOCATION_ID=test "$apply" load "$work/other.conf" 2>&1)
+err=$(env INVOCATION_ID=test "$apply" load "$work/other.conf" 2>&1)
 expect "kgr-apply: a patch for another kernel is not loaded, naming both" \
 	"rc=0 kgr: kgr-patch-uptime-$rel: built for kernel 0.0.0-other, running $(uname -r): not loaded" "rc=$? $err"
 grep -v '^MODULE=' "$conf" > "$work/nomod.conf"
-err=$(INVOCATION_ID=test "$apply" load "$work/nomod.conf" 2>&1)
+err=$(env INVOCATION_ID=test "$apply" load "$work/nomod.conf" 2>&1)
 expect "kgr-apply: a description without MODULE" "rc=2 kgr-apply: $work/nomod.conf: no MODULE" "rc=$? $err"
 printf 'RELEASE=x\nEVIL=$(reboot)\n' > "$work/evil.conf"
-err=$(INVOCATION_ID=test "$apply" load "$work/evil.conf" 2>&1)
+err=$(env INVOCATION_ID=test "$apply" load "$work/evil.conf" 2>&1)
 expect "kgr-apply: an unknown key is refused, not run" "rc=2 kgr-apply: $work/evil.conf: unknown key 'EVIL'" "rc=$? $err"
 err=$("$apply" frob 2>&1)
 expect "kgr-apply: an unknown command" "rc=2 usage: kgr-apply load|unload CONF | boot" "rc=$? $err"
