@@ -7,12 +7,15 @@
 #   make kunit | vm | lint | bench | soak
 #   make cocci                      semantic checks of the patches (Coccinelle)
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
+#   make deb PATCH=fix.ko [VERSION=1] [LINE=name]
+#                                   Debian packages of a patch (build/deb/)
+#   make fleet-test                 packages rolled out by Ansible to two guests
 KDIR_FOUND := $(shell scripts/kdir.sh)
 KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint cocci bench soak clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci bench soak deb fleet-test clean
 
 all: modules tools
 
@@ -65,6 +68,20 @@ bench: deps
 # The consistency torture, 20 boots per kernel and TCG mode (hours).
 soak: deps
 	@tests/vm/soak
+
+# PATCH must be built against the same KDIR (make KDIR=... or a Kbuild of
+# its own); SIGN_KEY and SIGN_CERT sign both modules.
+DEB_OUT ?= build/deb
+deb:
+	@test -n "$(PATCH)" || { echo "make deb: give PATCH=<patch module .ko> [VERSION=1] [LINE=name]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory modules tools
+	@mkdir -p $(DEB_OUT)
+	tools/kgr-deb/kgr-mkdeb --kdir $(KDIR) --kgr framework/kgr.ko --patch $(PATCH) \
+		--version $(or $(VERSION),1) $(if $(LINE),--line $(LINE)) --out $(DEB_OUT) \
+		$(if $(SIGN_KEY),--sign-key $(SIGN_KEY)) $(if $(SIGN_CERT),--sign-cert $(SIGN_CERT))
+
+fleet-test: deps
+	@tests/fleet/run
 
 clean:
 	$(if $(wildcard $(KDIR)),$(MAKE) -C $(KDIR) M=$(CURDIR) clean)

@@ -15,6 +15,7 @@
 #include "kgrctl.h"
 
 #define KC_POLL_NS 100000000L	/* 0.1 s between two reads of a transition */
+#define KC_PROGRESS_S 5.0	/* between two "still in transition" lines */
 
 int kc_cmd_list(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 {
@@ -98,21 +99,57 @@ static int kc_timed_out(const struct kc_ctx *ctx, const char *patch,
 	return -1;
 }
 
-/* Wait until @patch (any patch when NULL) has no transition; forever if timeout < 0. */
+/* How many tasks block @patch now, for a progress line; -1 if unknown. */
+static long kc_nr_blockers(const struct kc_ctx *ctx, const char *patch)
+{
+	struct kc_status st = { 0 };
+	struct kc_err ignored;
+	long nr = -1;
+
+	if (patch && !kc_blockers_read(ctx, patch, &st, &ignored))
+		nr = (long)st.nr_blockers;
+	kc_status_free(&st);
+	return nr;
+}
+
+/*
+ * Wait until @patch (any patch when NULL) has no transition; forever if
+ * timeout < 0. A wait that does not end at once says so on stdout, then
+ * every KC_PROGRESS_S seconds how long and how many tasks still block, so
+ * that a person (or a log) sees it is not hung. *@took: seconds waited.
+ */
 static int kc_wait_idle(const struct kc_ctx *ctx, const char *patch,
-			double timeout, struct kc_err *err)
+			double timeout, double *took, struct kc_err *err)
 {
 	const struct timespec poll = { 0, KC_POLL_NS };
-	double deadline = kc_now() + timeout;
-	bool busy;
+	const char *what = patch ? patch : "in_progress";
+	double start = kc_now(), next = start + KC_PROGRESS_S;
+	bool busy, said = false;
+	long nr;
 
 	for (;;) {
 		if (kc_busy(ctx, patch, &busy, err))
 			return -1;
+		*took = kc_now() - start;
 		if (!busy)
 			return 0;
-		if (timeout >= 0 && kc_now() >= deadline)
+		if (timeout >= 0 && *took >= timeout)
 			return kc_timed_out(ctx, patch, timeout, err);
+		if (!said && timeout >= 0)
+			printf("%s: waiting (up to %g seconds) for the transition to complete...\n",
+			       what, timeout);
+		else if (!said)
+			printf("%s: waiting for the transition to complete...\n", what);
+		if (said && kc_now() >= next) {
+			nr = kc_nr_blockers(ctx, patch);
+			printf("%s: still in transition after %.0f s", what, *took);
+			if (nr >= 0)
+				printf(", %ld task%s blocking", nr, nr == 1 ? "" : "s");
+			printf("\n");
+			next = kc_now() + KC_PROGRESS_S;
+		}
+		said = true;
+		fflush(stdout);
 		nanosleep(&poll, NULL);
 	}
 }
@@ -148,6 +185,7 @@ int kc_cmd_load(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	struct kc_err ignored;
 	bool found = false;
 	int fd, ret = 0;
+	double took;
 
 	fd = kc_open_module(args[0], err);
 	if (fd < 0)
@@ -173,15 +211,17 @@ int kc_cmd_load(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 		found = true;
 		printf("%s: loaded\n", after.names[i]);
 		if (ctx->wait >= 0) {
-			ret = kc_wait_idle(ctx, after.names[i], ctx->wait, err);
+			ret = kc_wait_idle(ctx, after.names[i], ctx->wait,
+					   &took, err);
 			if (!ret)
-				printf("%s: transition finished\n", after.names[i]);
+				printf("%s: transition finished in %.1f s, patch applied\n",
+				       after.names[i], took);
 		}
 	}
 	if (!ret && !found) {
 		printf("%s: loaded, no new patch in %s\n", args[0], ctx->kgr);
 		if (ctx->wait >= 0)
-			ret = kc_wait_idle(ctx, NULL, ctx->wait, err);
+			ret = kc_wait_idle(ctx, NULL, ctx->wait, &took, err);
 	}
 	kc_names_free(&before);
 	kc_names_free(&after);
@@ -205,6 +245,7 @@ int kc_cmd_revert(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	const char *name = args[0];
 	char path[PATH_MAX];
 	struct kc_patch p;
+	double took;
 
 	if (ctx->unload && !ctx->live)
 		return kc_usage(err, "--unload acts on the running kernel: not with --root");
@@ -217,7 +258,7 @@ int kc_cmd_revert(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	printf("%s: %s\n", name, p.enabled ? "reverting" : "already reverted");
 	/* The module stays pinned until the revert's transition is over. */
 	if (ctx->wait >= 0 || ctx->unload) {
-		if (kc_wait_idle(ctx, name, ctx->wait, err))
+		if (kc_wait_idle(ctx, name, ctx->wait, &took, err))
 			return -1;
 		printf("%s: reverted\n", name);
 	}
@@ -229,10 +270,11 @@ int kc_cmd_revert(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 int kc_cmd_wait(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 {
 	char path[PATH_MAX];
+	double took;
 
 	if (args[0] && kc_patch_path(ctx, args[0], NULL, path, err))
 		return -1;
-	return kc_wait_idle(ctx, args[0], ctx->wait, err);
+	return kc_wait_idle(ctx, args[0], ctx->wait, &took, err);
 }
 
 int kc_cmd_force(const struct kc_ctx *ctx, char **args, struct kc_err *err)

@@ -17,6 +17,24 @@ static void kc_json_patch_fields(FILE *f, const struct kc_patch *p)
 		tl_json_bool(p->replace_all), tl_json_bool(p->forced));
 }
 
+/* The table's last line, read at a glance: what is in effect, what moves. */
+static void kc_print_summary(FILE *f, const struct kc_patch *patches,
+			     size_t nr)
+{
+	size_t applied = 0, reverted = 0, moving = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (patches[i].transition)
+			moving++;
+		else if (patches[i].enabled)
+			applied++;
+		else
+			reverted++;
+	}
+	fprintf(f, "%zu patch%s: %zu applied, %zu reverted, %zu in transition\n",
+		nr, nr == 1 ? "" : "es", applied, reverted, moving);
+}
+
 void kc_print_list(FILE *f, const struct kc_patch *patches, size_t nr,
 		   bool in_progress, bool json)
 {
@@ -41,6 +59,7 @@ void kc_print_list(FILE *f, const struct kc_patch *patches, size_t nr,
 		fprintf(f, "%-*s  %-7d  %-10d  %d\n", width, patches[i].name,
 			patches[i].enabled, patches[i].transition,
 			patches[i].replace_all);
+	kc_print_summary(f, patches, nr);
 }
 
 static void kc_json_status(FILE *f, const struct kc_status *st)

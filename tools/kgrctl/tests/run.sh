@@ -86,11 +86,19 @@ fun fix_a kgr_test_mod kgr_test_fn 0 init 0x0
 printf '%s\n' '42 cat pipe_read' '43 my prog cmdline_proc_show' > "$kgr/fix_a/blocking"
 
 # ---- list and status ----
+mkdir -p "$work/empty/kernel/kgr"
+echo 0 > "$work/empty/kernel/kgr/in_progress"
+run --root "$work/empty" list
+expect "list: no patch, the summary says so" "rc=0
+PATCH  ENABLED  TRANSITION  REPLACE_ALL
+0 patches: 0 applied, 0 reverted, 0 in transition" "rc=$rc
+$out"
 run list
 expect "list: table, sorted by name" "rc=0
 PATCH  ENABLED  TRANSITION  REPLACE_ALL
 fix_a  1        1           0
-fix_b  1        0           1" "rc=$rc
+fix_b  1        0           1
+2 patches: 1 applied, 0 reverted, 1 in transition" "rc=$rc
 $out"
 run list --json
 expect "list --json" 'rc=0 {"in_progress":false,"patches":[{"name":"fix_a","enabled":true,"transition":true,"replace_all":false,"forced":false},{"name":"fix_b","enabled":true,"transition":false,"replace_all":true,"forced":true}]}' "rc=$rc $out"
@@ -152,6 +160,12 @@ echo 1 > "$kgr/fix_a/transition"
 run wait fix_a
 wait
 expect "wait: a patch's transition, no timeout" "rc=0 " "rc=$rc $err"
+echo 1 > "$kgr/fix_a/transition"
+( sleep 5.5; set_attr "$kgr/fix_a/transition" 0 ) &
+run wait fix_a --timeout 20
+wait
+expect "wait: progress every 5 s with the number of blocking tasks" "rc=0 fix_a: waiting (up to 20 seconds) for the transition to complete...
+fix_a: still in transition after 5 s, 2 tasks blocking" "rc=$rc $out"
 
 # ---- revert ----
 run revert fix_b
@@ -163,7 +177,8 @@ echo 1 > "$kgr/fix_b/transition"
 ( sleep 0.3; set_attr "$kgr/fix_b/transition" 0 ) &
 run revert fix_b --wait 10
 wait
-expect "revert --wait: until the transition ends" "rc=0 fix_b: reverting
+expect "revert --wait: until the transition ends, saying it waits" "rc=0 fix_b: reverting
+fix_b: waiting (up to 10 seconds) for the transition to complete...
 fix_b: reverted" "rc=$rc $out"
 echo 1 > "$kgr/fix_b/enabled"
 echo 1 > "$kgr/fix_b/transition"
