@@ -38,6 +38,8 @@ static int kgr_torture_version = 1;
 
 /* [0]: mixed pairs; [v]: pairs that ran version v. */
 static atomic_long_t kgr_torture_counts[KGR_TORTURE_VERSIONS];
+/* The versions of the last mixed pair, A and B, as 100 * pair + 10 * a + b. */
+static atomic_t kgr_torture_last_mixed;
 
 noinline int kgr_torture_a(void)
 {
@@ -57,10 +59,12 @@ EXPORT_SYMBOL_GPL(kgr_torture_b);
  */
 void kgr_torture_count(int pair, int a, int b)
 {
-	if (pair != a || a != b || a < 1 || a >= KGR_TORTURE_VERSIONS)
+	if (pair != a || a != b || a < 1 || a >= KGR_TORTURE_VERSIONS) {
 		atomic_long_inc(&kgr_torture_counts[0]);
-	else
+		atomic_set(&kgr_torture_last_mixed, 100 * pair + 10 * a + b);
+	} else {
 		atomic_long_inc(&kgr_torture_counts[a]);
+	}
 }
 EXPORT_SYMBOL_GPL(kgr_torture_count);
 
@@ -109,7 +113,9 @@ static int kgr_torture_show(struct seq_file *m, void *v)
 	for (i = 1; i < KGR_TORTURE_VERSIONS; i++)
 		seq_printf(m, "v%d %ld ", i,
 			   atomic_long_read(&kgr_torture_counts[i]));
-	seq_printf(m, "mixed %ld\n", atomic_long_read(&kgr_torture_counts[0]));
+	seq_printf(m, "mixed %ld (last: pair a b %03d)\n",
+		   atomic_long_read(&kgr_torture_counts[0]),
+		   atomic_read(&kgr_torture_last_mixed));
 	return 0;
 }
 

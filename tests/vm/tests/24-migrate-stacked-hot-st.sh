@@ -4,6 +4,7 @@
 # than under multi-threaded TCG.
 # timeout: 300
 # qemu-accel: tcg,thread=single
+# soak-only: mixed pairs remain (0 to 4 per run on 6.1, issue 11)
 . /tests/lib.sh
 
 torture_stacked 6
