@@ -52,8 +52,10 @@ lint: deps
 # rules' own fixtures, then klp2kgr on the kernel's livepatch modules.
 COCCI_SYMVERS := $(wildcard /usr/src/linux-headers-6.1.*-amd64/Module.symvers \
 	/usr/src/linux-headers-6.12.*-amd64/Module.symvers)
-# Not the .mod.c files an in-tree build leaves.
-COCCI_FILES := $(filter-out %.mod.c,$(wildcard samples/*.c tests/vm/modules/*.c))
+# Not the .mod.c files an in-tree build leaves; with the patch bodies that
+# test modules include from a header.
+COCCI_FILES := $(filter-out %.mod.c,$(wildcard samples/*.c tests/vm/modules/*.c)) \
+	$(wildcard tests/vm/modules/*_patch.h)
 cocci: deps
 	@rc=0; \
 	scripts/cocci-check --tap $(addprefix --symvers ,$(COCCI_SYMVERS)) \
