@@ -156,14 +156,14 @@ torture_revert_rmmod()
 {
 	echo 0 > "$KGR/$1/enabled" || fail "revert of $1 refused"
 	if [ "$2" = in_progress ]; then
-		_t=300
+		_t=1200
 		while [ "$(cat $KGR/in_progress)" = 1 ]; do
 			_t=$((_t - 1))
 			[ "$_t" -gt 0 ] || fail "in_progress stayed 1 reverting $1"
 			sleep 0.1
 		done
 	else
-		kgr_wait_transition "$1" 30
+		kgr_wait_transition "$1" 120
 	fi
 	rmmod "$1" || fail "rmmod $1 failed right after its revert ended ($2)"
 }
@@ -188,28 +188,28 @@ torture_stacked()
 	echo function > $_tr/current_tracer || fail "no function tracer"
 	torture_start hot=1
 	load kgr_test_torture_patch
-	kgr_wait_transition kgr_test_torture_patch 30
+	kgr_wait_transition kgr_test_torture_patch 120
 	_i=0
 	while [ $_i -lt "$_cycles" ]; do
 		_i=$((_i + 1))
 		load kgr_test_torture_v3
-		kgr_wait_transition kgr_test_torture_v3 30
+		kgr_wait_transition kgr_test_torture_v3 120
 		load kgr_test_torture_v4
 		if [ $((_i % 2)) = 1 ]; then
 			echo 0 > $KGR/kgr_test_torture_v4/enabled ||
 				fail "reversal of v4 refused"
-			kgr_wait_transition kgr_test_torture_v4 30
+			kgr_wait_transition kgr_test_torture_v4 120
 			rmmod kgr_test_torture_v4 ||
 				fail "rmmod v4 failed right after its reversal"
 		else
-			kgr_wait_transition kgr_test_torture_v4 30
+			kgr_wait_transition kgr_test_torture_v4 120
 			torture_revert_rmmod kgr_test_torture_v4 in_progress
 		fi
 		torture_revert_rmmod kgr_test_torture_v3 transition
 		if [ $((_i % 3)) = 0 ]; then
 			torture_revert_rmmod kgr_test_torture_patch transition
 			load kgr_test_torture_patch
-			kgr_wait_transition kgr_test_torture_patch 30
+			kgr_wait_transition kgr_test_torture_patch 120
 		fi
 	done
 	torture_revert_rmmod kgr_test_torture_patch in_progress

@@ -4,7 +4,7 @@
 # pair patched three times over, migrations landing inside the ftrace
 # redirection, and patch modules removed as soon as their revert ends: no
 # pair may mix two versions and no task may run a freed module.
-# timeout: 300
+# timeout: 900
 # qemu-accel: tcg,thread=multi
 # soak-only: mixed pairs remain (0 to 4 per run on 6.1, issue 11)
 . /tests/lib.sh
