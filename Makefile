@@ -2,7 +2,7 @@
 # kgr: the entry points. See README.md.
 #   make [KDIR=<kernel build dir>]  kgr.ko, the samples and the tools
 #   make deps                       install the Debian packages kgr needs
-#   make check                      lint + tool tests + VM suite + KUnit
+#   make check                      lint + cocci + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench | soak
 #   make cocci                      semantic checks of the patches (Coccinelle)
