@@ -521,9 +521,7 @@ static unsigned int kgr_count_redirected(struct kgr_patch *patch)
 	struct kgr_patch_fun *fun;
 	unsigned int nr = 0;
 
-	kgr_for_each_fun(patch, fun)
-		nr += kgr_fun_redirected(fun);
-	kgr_for_each_nop(patch, fun)
+	kgr_for_each_entry(patch, fun)
 		nr += kgr_fun_redirected(fun);
 	return nr;
 }
@@ -545,14 +543,7 @@ static int kgr_build_ranges(struct kgr_patch *patch, bool to_new,
 	r = kcalloc(max(2 * nr, 1U), sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	kgr_for_each_fun(patch, fun) {
-		if (!kgr_fun_redirected(fun))
-			continue;
-		ret = kgr_add_ranges(fun, to_new, r, &i);
-		if (ret)
-			goto err;
-	}
-	kgr_for_each_nop(patch, fun) {
+	kgr_for_each_entry(patch, fun) {
 		if (!kgr_fun_redirected(fun))
 			continue;
 		ret = kgr_add_ranges(fun, to_new, r, &i);
@@ -570,10 +561,7 @@ static void kgr_set_states(struct kgr_patch *patch, enum kgr_fun_state state)
 {
 	struct kgr_patch_fun *fun;
 
-	kgr_for_each_fun(patch, fun)
-		if (kgr_fun_redirected(fun))
-			WRITE_ONCE(fun->state, state);
-	kgr_for_each_nop(patch, fun)
+	kgr_for_each_entry(patch, fun)
 		if (kgr_fun_redirected(fun))
 			WRITE_ONCE(fun->state, state);
 }
@@ -622,10 +610,7 @@ static bool kgr_patch_covers(struct kgr_patch *patch,
 {
 	struct kgr_patch_fun *own;
 
-	kgr_for_each_fun(patch, own)
-		if (kgr_same_target(own, fun))
-			return true;
-	kgr_for_each_nop(patch, own)
+	kgr_for_each_entry(patch, own)
 		if (kgr_same_target(own, fun))
 			return true;
 	return false;
@@ -685,17 +670,7 @@ static int kgr_push_funs(struct kgr_patch *patch)
 	struct kgr_patch_fun *fun;
 	int ret;
 
-	kgr_for_each_fun(patch, fun) {
-		if (!fun->old_addr)
-			continue;
-		WRITE_ONCE(fun->state, KGR_FUN_SLOW);
-		ret = kgr_redirect_add(fun);
-		if (ret) {
-			fun->state = KGR_FUN_INIT;
-			return ret;
-		}
-	}
-	kgr_for_each_nop(patch, fun) {
+	kgr_for_each_entry(patch, fun) {
 		if (!fun->old_addr)
 			continue;
 		WRITE_ONCE(fun->state, KGR_FUN_SLOW);
