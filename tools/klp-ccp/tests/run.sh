@@ -161,7 +161,7 @@ build_patch()	# build_patch <diff> <name>
 	printf 'obj-m += %s.o\nccflags-y += -I%s/include\n' "$2" "$repo" > "$tmp/$2/Kbuild"
 	make -s -C "$KHDR" M="$tmp/$2" W=1 C=2 KBUILD_MODPOST_WARN=1 modules \
 		> "$tmp/$2/build.log" 2>&1 || return 1
-	! grep -v 'modpost: "kgr_patch_\(kernel\|remove\)" .* undefined' "$tmp/$2/build.log" |
+	! grep -v 'modpost: "_*kgr_[a-z_]*" .* undefined' "$tmp/$2/build.log" |
 		grep -qi "warning\|error"
 }
 
