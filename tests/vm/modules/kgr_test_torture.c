@@ -16,6 +16,8 @@
  * the pair for hold_ms, asleep and not interruptible: a task that keeps a
  * transition from finishing.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/kthread.h>
 #include <linux/delay.h>
@@ -62,6 +64,10 @@ void kgr_torture_count(int pair, int a, int b)
 	if (pair != a || a != b || a < 1 || a >= KGR_TORTURE_VERSIONS) {
 		atomic_long_inc(&kgr_torture_counts[0]);
 		atomic_set(&kgr_torture_last_mixed, 100 * pair + 10 * a + b);
+		/* When, where and who: the log places it among kgr's phases. */
+		pr_warn_ratelimited("mixed pair %d a %d b %d: %s/%d on cpu %d\n",
+				    pair, a, b, current->comm, current->pid,
+				    raw_smp_processor_id());
 	} else {
 		atomic_long_inc(&kgr_torture_counts[a]);
 	}
