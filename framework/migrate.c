@@ -38,7 +38,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
-#include <linux/stacktrace.h>
+#include "stack.h"
 #include "universe.h"
 
 static unsigned int kgr_period_ms = 20;
@@ -51,11 +51,8 @@ module_param_named(migrate_signal_ms, kgr_signal_ms, uint, 0644);
 MODULE_PARM_DESC(migrate_signal_ms,
 		 "How long a task may block a transition before it gets a fake signal (ms)");
 
-/* Longest stack kgr checks; a deeper one counts as unreliable. */
-#define KGR_MAX_STACK	64
 /* How long the probes stay hooked after a transition, waiting for the next. */
 #define KGR_UNHOOK_DELAY	(10 * HZ)
-
 
 /*
  * KGR_IDLE -> prepare -> KGR_PREPARED -> start -> KGR_RUNNING -> (last task
@@ -92,40 +89,16 @@ void (*kgr_migrate_finish_hook)(void);
 
 /* Kernel functions kgr needs that are not exported; see kgr_migrate_init(). */
 DEFINE_STATIC_CALL_NULL(kgr_task_call_func, task_call_func);
-DEFINE_STATIC_CALL_NULL(kgr_save_stack_reliable, stack_trace_save_tsk_reliable);
 DEFINE_STATIC_CALL_NULL(kgr_idle_task, idle_task);
 DEFINE_STATIC_CALL_NULL(kgr_wake_up_state, wake_up_state);
 
 /*
- * Why @task cannot move to @goal now: the name of a kgr_range found on its
- * stack, "<unreliable stack>", or NULL when it can move. @buf is a
- * KGR_MAX_STACK buffer that nothing else on this CPU uses meanwhile.
- */
-static const char *kgr_stack_blocker(struct task_struct *task,
-				     const struct kgr_goal *goal,
-				     unsigned long *buf)
-{
-	unsigned int j;
-	int i, nr;
-
-	nr = static_call(kgr_save_stack_reliable)(task, buf, KGR_MAX_STACK);
-	if (nr < 0)
-		return "<unreliable stack>";
-	for (i = 0; i < nr; i++)
-		for (j = 0; j < goal->nr_ranges; j++)
-			if (buf[i] >= goal->ranges[j].start &&
-			    buf[i] < goal->ranges[j].end)
-				return goal->ranges[j].name;
-	return NULL;
-}
-
-/*
  * Migrate current if its own stack allows it: from the syscall tracepoints
- * (preemption off) and from the IPI (hard irq). No other task can change
- * current's universe meanwhile: it is running.
+ * (preemption off) and, @interrupted, from the IPI (hard irq). No other
+ * task can change current's universe meanwhile: it is running.
  */
 static void kgr_check_current(struct kgr_universe *u, unsigned long *buf,
-			      gfp_t gfp)
+			      bool interrupted, gfp_t gfp)
 {
 	const struct kgr_goal *goal = rcu_dereference_sched(u->goal);
 	struct kgr_task *kt;
@@ -135,7 +108,8 @@ static void kgr_check_current(struct kgr_universe *u, unsigned long *buf,
 	kt = kgr_task_find(u, current);
 	if (kgr_task_universe(u, kt) == goal->to_new)
 		return;
-	if (kgr_stack_blocker(current, goal, buf))
+	if (interrupted ? kgr_interrupted_stack_blocker(goal, buf) :
+			  kgr_stack_blocker(current, goal, buf))
 		return;
 	kt = kt ?: kgr_task_get(u, current, gfp);
 	if (kt)
@@ -151,7 +125,7 @@ static void kgr_probe_syscall(void *data, struct pt_regs *regs, long id_or_ret)
 	if (u)
 		kgr_check_current(u,
 				  this_cpu_ptr(&kgr_stack_bufs)->entries[0],
-				  GFP_NOWAIT | __GFP_NOWARN);
+				  false, GFP_NOWAIT | __GFP_NOWARN);
 	preempt_enable_notrace();
 }
 
@@ -162,7 +136,7 @@ static void kgr_ipi_check(void *unused)
 	if (u)
 		kgr_check_current(u,
 				  this_cpu_ptr(&kgr_stack_bufs)->entries[1],
-				  GFP_ATOMIC | __GFP_NOWARN);
+				  true, GFP_ATOMIC | __GFP_NOWARN);
 }
 
 /* ---- tracepoints ---- */
@@ -725,8 +699,7 @@ int kgr_migrate_init(void)
 	int i;
 
 	if (kgr_static_call_resolve(kgr_task_call_func, task_call_func) ||
-	    kgr_static_call_resolve(kgr_save_stack_reliable,
-				    stack_trace_save_tsk_reliable) ||
+	    kgr_stack_init() ||
 	    kgr_static_call_resolve(kgr_idle_task, idle_task) ||
 	    kgr_static_call_resolve(kgr_wake_up_state, wake_up_state))
 		return -ENOENT;

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * stack.h - the stack checks of migrate.c (stack.c)
+ */
+#ifndef _KGR_STACK_H
+#define _KGR_STACK_H
+
+struct kgr_goal;
+struct task_struct;
+
+/* Entries of one stack trace; a deeper stack counts as unreliable. */
+#define KGR_MAX_STACK		64
+/* What blocks a task whose stack cannot be read completely. */
+#define KGR_UNRELIABLE_STACK	"<unreliable stack>"
+
+int kgr_stack_init(void);
+
+/*
+ * Why @task cannot move to @goal now: the name of a goal range found on
+ * its stack, KGR_UNRELIABLE_STACK, or NULL when it can move. @task is
+ * current in task context, or cannot run meanwhile (task_call_func()).
+ * @buf holds KGR_MAX_STACK entries nothing else on this CPU uses meanwhile.
+ */
+const char *kgr_stack_blocker(struct task_struct *task,
+			      const struct kgr_goal *goal, unsigned long *buf);
+
+/* The same for current, interrupted by kgr's IPI (hard irq). */
+const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
+					  unsigned long *buf);
+
+#endif /* _KGR_STACK_H */
