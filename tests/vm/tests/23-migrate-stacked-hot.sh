@@ -6,7 +6,7 @@
 # pair may mix two versions and no task may run a freed module.
 # timeout: 900
 # qemu-accel: tcg,thread=multi
-# soak-only: mixed pairs remain (0 to 4 per run on 6.1, issue 11)
+# soak-only: multi-threaded TCG crashes now and then at text_poke sites (Oops: int3), the kernel's livepatch too (Documentation/consistency.rst)
 . /tests/lib.sh
 
 torture_stacked 6
