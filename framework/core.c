@@ -29,6 +29,14 @@
 #include <asm/cpufeature.h>
 #include "internal.h"
 
+/*
+ * Serialises every change of kgr's state: the registry, apply, revert,
+ * the transition and its finish, the module notifier, sysfs stores. The
+ * ftrace handler, the tracepoint probes and sysfs reads never take it
+ * (RCU and READ_ONCE() instead): a transition must never wait for them.
+ * Not held across kgr_sysfs_del_patch(), which waits for sysfs stores.
+ * A function whose comment says "kgr_mutex" asserts it with lockdep.
+ */
 DEFINE_MUTEX(kgr_mutex);
 LIST_HEAD(kgr_patches);
 
@@ -64,11 +72,6 @@ enum kgr_fun_state kgr_transition_fun_state(void)
 {
 	lockdep_assert_held(&kgr_mutex);
 	return kgr_trans_to_new ? KGR_FUN_SLOW : KGR_FUN_REVERTING;
-}
-
-static const char *kgr_obj(const char *objname)
-{
-	return objname ? objname : "vmlinux";
 }
 
 /* ---- validation ---- */
@@ -110,7 +113,7 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 			}
 		}
 	}
-	for (sym = patch->symbols; sym && sym->name; sym++) {
+	kgr_for_each_symbol(patch, sym) {
 		if (!*sym->name || !sym->addr == !sym->call_key ||
 		    (sym->call_key && !sym->call_tramp) ||
 		    (sym->objname && !*sym->objname)) {
@@ -119,7 +122,7 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 			return -EINVAL;
 		}
 	}
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++) {
+	kgr_for_each_object_hooks(patch, hooks) {
 		if (!*hooks->objname) {
 			pr_err("%s: object hooks with an empty module name\n",
 			       patch->name);
@@ -215,6 +218,7 @@ static struct kgr_patch *kgr_find_patch(const char *name)
 /* True when @objname is vmlinux or a module that is loaded now. kgr_mutex. */
 static bool kgr_obj_present(const char *objname)
 {
+	lockdep_assert_held(&kgr_mutex);
 	return !objname || kgr_module_loaded(objname);
 }
 
@@ -233,7 +237,7 @@ void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
 {
 	struct kgr_symbol *sym;
 
-	for (sym = patch->symbols; sym && sym->name; sym++)
+	kgr_for_each_symbol(patch, sym)
 		if (all || kgr_obj_match(sym->objname, objname))
 			kgr_symbol_set(sym, 0);
 }
@@ -260,7 +264,7 @@ static bool kgr_shim_sealed(struct kgr_patch *patch, struct kgr_symbol *sym,
 	if (!kgr_sealed_function(addr))
 		return false;
 	pr_err("%s: shim '%s' of %s is a function sealed by IBT (no endbr64): a call through the shim would trap\n",
-	       patch->name, sym->name, kgr_obj(sym->objname));
+	       patch->name, sym->name, kgr_objname(sym->objname));
 	return true;
 }
 
@@ -271,7 +275,7 @@ int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 	unsigned long addr;
 	int ret;
 
-	for (sym = patch->symbols; sym && sym->name; sym++) {
+	kgr_for_each_symbol(patch, sym) {
 		if (all ? !kgr_obj_present(sym->objname) :
 			  !kgr_obj_match(sym->objname, objname))
 			continue;
@@ -279,7 +283,7 @@ int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 				  sym->sympos, &addr, NULL);
 		if (ret) {
 			pr_err("%s: shim '%s' of %s cannot be resolved: %d\n",
-			       patch->name, sym->name, kgr_obj(sym->objname),
+			       patch->name, sym->name, kgr_objname(sym->objname),
 			       ret);
 			kgr_symbols_reset(patch, objname, all);
 			return ret;
@@ -306,7 +310,7 @@ int kgr_fun_resolve(struct kgr_patch_fun *fun)
 			  &fun->old_addr, &fun->old_size);
 	if (ret == -ENOENT && !fun->abort_if_missing) {
 		pr_info("%s: '%s' not found in %s, skipped\n", patch->name,
-			fun->name, kgr_obj(fun->objname));
+			fun->name, kgr_objname(fun->objname));
 		fun->old_addr = 0;
 		WRITE_ONCE(fun->state, KGR_FUN_SKIPPED);
 		return 0;
@@ -348,7 +352,7 @@ static const struct kgr_hooks *kgr_object_hooks(struct kgr_patch *patch,
 {
 	const struct kgr_hooks *hooks;
 
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+	kgr_for_each_object_hooks(patch, hooks)
 		if (!strcmp(hooks->objname, objname))
 			return hooks;
 	return NULL;
@@ -365,7 +369,7 @@ int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname)
 	ret = hooks->pre_apply(patch);
 	if (ret)
 		pr_err("%s: pre_apply hook of %s failed: %d\n", patch->name,
-		       kgr_obj(objname), ret);
+		       kgr_objname(objname), ret);
 	return ret;
 }
 
@@ -401,7 +405,7 @@ static void kgr_hooks_post_apply(struct kgr_patch *patch)
 {
 	const struct kgr_hooks *hooks;
 
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+	kgr_for_each_object_hooks(patch, hooks)
 		if (kgr_module_loaded(hooks->objname))
 			kgr_hook_post_apply(patch, hooks->objname);
 	kgr_hook_post_apply(patch, NULL);
@@ -412,7 +416,7 @@ static void kgr_hooks_pre_revert(struct kgr_patch *patch)
 	const struct kgr_hooks *hooks;
 
 	kgr_hook_pre_revert(patch, NULL);
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+	kgr_for_each_object_hooks(patch, hooks)
 		if (kgr_module_loaded(hooks->objname))
 			kgr_hook_pre_revert(patch, hooks->objname);
 }
@@ -438,7 +442,7 @@ static int kgr_hooks_pre_apply(struct kgr_patch *patch)
 	ret = kgr_hook_pre_apply(patch, NULL);
 	if (ret)
 		return ret;
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++) {
+	kgr_for_each_object_hooks(patch, hooks) {
 		if (!kgr_module_loaded(hooks->objname))
 			continue;
 		ret = kgr_hook_pre_apply(patch, hooks->objname);
@@ -585,6 +589,7 @@ static void kgr_pop_funs(struct kgr_patch *patch)
 /* Free the nops once no handler can see them. kgr_mutex, after a sync. */
 static void kgr_free_nops(struct kgr_patch *patch)
 {
+	lockdep_assert_held(&kgr_mutex);
 	kfree(patch->nops);
 	patch->nops = NULL;
 	patch->nr_nops = 0;
@@ -691,6 +696,7 @@ static int kgr_check_on_top(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun, *top;
 
+	lockdep_assert_held(&kgr_mutex);
 	kgr_for_each_fun(patch, fun) {
 		if (!kgr_fun_redirected(fun))
 			continue;
@@ -715,17 +721,7 @@ static void kgr_release_owner(struct kgr_patch *patch)
 		module_put(patch->owner);
 }
 
-/* Undo kgr_apply() after the hooks ran. kgr_mutex. */
-static void kgr_apply_rollback(struct kgr_patch *patch)
-{
-	kgr_pop_funs(patch);
-	kgr_redirect_sync();
-	kgr_free_nops(patch);
-	kgr_migrate_abort();
-	kgr_hooks_post_revert(patch, NULL);
-	kgr_symbols_reset(patch, NULL, true);
-	kgr_release_owner(patch);
-}
+static void kgr_transition_finish(void);
 
 /*
  * Redirect the functions of @patch and start the transition to it.
@@ -737,6 +733,7 @@ static int kgr_apply(struct kgr_patch *patch)
 	struct kgr_patch_fun *fun;
 	int nr, ret;
 
+	lockdep_assert_held(&kgr_mutex);
 	if (kgr_trans) {
 		pr_err("%s: the transition of %s is still running\n",
 		       patch->name, kgr_trans->name);
@@ -757,29 +754,19 @@ static int kgr_apply(struct kgr_patch *patch)
 	ret = kgr_check_duplicates(patch);
 	if (ret)
 		return ret;
-	ret = kgr_symbols_resolve(patch, NULL, true);
-	if (ret)
-		return ret;
-
 	if (patch->owner && !try_module_get(patch->owner)) {
 		pr_err("%s: its module is going away\n", patch->name);
-		kgr_symbols_reset(patch, NULL, true);
 		return -ENODEV;
 	}
+	ret = kgr_symbols_resolve(patch, NULL, true);
+	if (ret)
+		goto err_owner;
 	ret = kgr_hooks_pre_apply(patch);
-	if (ret) {
-		kgr_symbols_reset(patch, NULL, true);
-		kgr_release_owner(patch);
-		return ret;
-	}
-
-	ret = kgr_migrate_prepare(true, patch);
-	if (ret) {
-		kgr_hooks_post_revert(patch, NULL);
-		kgr_symbols_reset(patch, NULL, true);
-		kgr_release_owner(patch);
-		return ret;
-	}
+	if (ret)
+		goto err_symbols;
+	ret = kgr_migrate_prepare(true, patch, kgr_transition_finish);
+	if (ret)
+		goto err_hooks;
 	/* Universes first: a handler that sees SLOW must see them. */
 	smp_wmb();
 
@@ -787,18 +774,18 @@ static int kgr_apply(struct kgr_patch *patch)
 	if (!ret)
 		ret = kgr_push_funs(patch);
 	if (ret)
-		goto rollback;
+		goto err_funs;
 	nr = kgr_build_ranges(patch, true, &ranges);
 	if (nr < 0) {
 		ret = nr;
-		goto rollback;
+		goto err_funs;
 	}
 	ret = kgr_migrate_set_goal(ranges, nr);
 	kfree(ranges);
 	if (ret) {
 		pr_err("%s: cannot start the transition: %d\n", patch->name,
 		       ret);
-		goto rollback;
+		goto err_funs;
 	}
 	/*
 	 * A handler that read the stack before the push may still send a
@@ -818,8 +805,17 @@ static int kgr_apply(struct kgr_patch *patch)
 	pr_info("%s: applying\n", patch->name);
 	return 0;
 
-rollback:
-	kgr_apply_rollback(patch);
+err_funs:
+	kgr_pop_funs(patch);
+	kgr_redirect_sync();
+	kgr_free_nops(patch);
+	kgr_migrate_abort();
+err_hooks:
+	kgr_hooks_post_revert(patch, NULL);
+err_symbols:
+	kgr_symbols_reset(patch, NULL, true);
+err_owner:
+	kgr_release_owner(patch);
 	return ret;
 }
 
@@ -833,6 +829,7 @@ static int kgr_revert(struct kgr_patch *patch)
 	struct kgr_range *ranges;
 	int nr, ret;
 
+	lockdep_assert_held(&kgr_mutex);
 	if (kgr_trans) {
 		pr_err("%s: the transition of %s is still running\n",
 		       patch->name, kgr_trans->name);
@@ -844,7 +841,7 @@ static int kgr_revert(struct kgr_patch *patch)
 	nr = kgr_build_ranges(patch, false, &ranges);
 	if (nr < 0)
 		return nr;
-	ret = kgr_migrate_prepare(false, patch);
+	ret = kgr_migrate_prepare(false, patch, kgr_transition_finish);
 	if (!ret) {
 		ret = kgr_migrate_set_goal(ranges, nr);
 		if (ret)
@@ -893,6 +890,7 @@ static int kgr_reverse(struct kgr_patch *patch)
 	struct kgr_range *ranges;
 	int nr, ret;
 
+	lockdep_assert_held(&kgr_mutex);
 	nr = kgr_build_ranges(patch, !kgr_trans_to_new, &ranges);
 	if (nr < 0)
 		return nr;
@@ -921,6 +919,7 @@ static void kgr_retire_replaced(struct kgr_patch *patch)
 	struct kgr_patch_fun *nop;
 	struct kgr_patch *old;
 
+	lockdep_assert_held(&kgr_mutex);
 	list_for_each_entry(old, &kgr_patches, list)
 		if (old != patch && old->enabled)
 			kgr_pop_funs(old);
@@ -939,7 +938,13 @@ static void kgr_retire_replaced(struct kgr_patch *patch)
 	}
 }
 
-void kgr_transition_finish(void)
+/*
+ * The finish callback of every transition, called by migrate.c's worker
+ * with kgr_mutex held once every task has reached the target universe and
+ * the per-task state is dropped: switch to the fast path (apply) or drop
+ * the redirection (revert), and run the post hooks.
+ */
+static void kgr_transition_finish(void)
 {
 	struct kgr_patch *patch = kgr_trans;
 

@@ -51,16 +51,23 @@ int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
 /* sysfs "force" store: finish @patch's transition by force. Takes kgr_mutex. */
 int kgr_patch_force(struct kgr_patch *patch);
 
-/*
- * Called by migrate.c with kgr_mutex held, from process context, once every
- * task has reached the target universe and migrate.c has dropped its probes
- * and per-task state: switch to fast stubs (apply) or drop the redirection
- * (revert), and run the post hooks.
- */
-void kgr_transition_finish(void);
-
 #define kgr_for_each_fun(patch, fun) \
 	for ((fun) = (patch)->patches; (fun)->name; (fun)++)
+
+/* The shims of a patch: its KGR_SYMBOL table, NULL-name terminated. */
+#define kgr_for_each_symbol(patch, sym) \
+	for ((sym) = (patch)->symbols; (sym) && (sym)->name; (sym)++)
+
+/* The per-object hooks of a patch, NULL-objname terminated. */
+#define kgr_for_each_object_hooks(patch, hooks) \
+	for ((hooks) = (patch)->object_hooks; (hooks) && (hooks)->objname; \
+	     (hooks)++)
+
+/* How kgr names an object: its module name, or "vmlinux" for NULL. */
+static inline const char *kgr_objname(const char *objname)
+{
+	return objname ?: "vmlinux";
+}
 
 /* The replace_all "nops" of a patch in transition: new_fun is NULL. */
 #define kgr_for_each_nop(patch, fun) \
@@ -235,9 +242,11 @@ void kgr_migrate_exit(void);
 /*
  * Put every task (current and future) in universe !@to_new, before the
  * caller makes the patch's functions visible. @owner (the patch) is whose
- * blocking tasks kgr_migrate_blocking_show() lists. kgr_mutex.
+ * blocking tasks kgr_migrate_blocking_show() lists; @finish ends the
+ * transition once every task moved, from the worker, with kgr_mutex held.
+ * kgr_mutex.
  */
-int kgr_migrate_prepare(bool to_new, const void *owner);
+int kgr_migrate_prepare(bool to_new, const void *owner, void (*finish)(void));
 
 /*
  * The goal of the prepared transition: the code tasks leave, @ranges
@@ -248,7 +257,8 @@ int kgr_migrate_set_goal(const struct kgr_range *ranges,
 
 /*
  * Start moving tasks to the goal set before; cannot fail. When the last
- * task has moved, calls kgr_transition_finish(). kgr_mutex.
+ * task has moved, calls the finish callback of kgr_migrate_prepare().
+ * kgr_mutex.
  */
 void kgr_migrate_go(void);
 
@@ -285,11 +295,6 @@ bool kgr_task_in_new_universe(void);
  * @buf (a page). Lock-free: it cannot delay the transition.
  */
 ssize_t kgr_migrate_blocking_show(char *buf, const void *owner);
-
-#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
-/* Tests only: called instead of kgr_transition_finish() when set. */
-extern void (*kgr_migrate_finish_hook)(void);
-#endif
 
 /* ---- sysfs.c: /sys/kernel/kgr ---- */
 

@@ -218,7 +218,7 @@ static void kgr_find_symbol(struct kgr_find_arg *args)
 static void kgr_log_candidates(const char *patch_name,
 			       const struct kgr_find_arg *args)
 {
-	const char *obj = args->objname ? args->objname : "vmlinux";
+	const char *obj = kgr_objname(args->objname);
 	unsigned long i;
 
 	pr_err("%s: symbol '%s' is ambiguous in %s (%lu candidates), set sympos:\n",
@@ -240,7 +240,7 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 		.name = name,
 		.pos = sympos,
 	};
-	const char *obj = objname ? objname : "vmlinux";
+	const char *obj = kgr_objname(objname);
 	unsigned long offset;
 
 	kgr_find_symbol(&args);

@@ -56,7 +56,7 @@ MODULE_PARM_DESC(migrate_signal_ms,
 
 /*
  * KGR_IDLE -> prepare -> KGR_PREPARED -> start -> KGR_RUNNING -> (last task
- * moved, or force) -> KGR_FINISHING -> worker calls kgr_transition_finish()
+ * moved, or force) -> KGR_FINISHING -> worker calls the finish callback
  * -> KGR_IDLE. abort goes back to KGR_IDLE. kgr_mutex; READ_ONCE() outside.
  */
 enum kgr_migrate_state {
@@ -68,6 +68,8 @@ enum kgr_migrate_state {
 static enum kgr_migrate_state kgr_state;
 /* Whose transition runs (the patch, for sysfs readers). kgr_mutex. */
 static const void *kgr_owner;
+/* What ends it, called by the worker once every task moved. kgr_mutex. */
+static void (*kgr_finish_cb)(void);
 
 /* Stack buffers: [0] for task context with preemption off, [1] for IRQs. */
 struct kgr_stack_bufs {
@@ -82,10 +84,6 @@ static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
 static void kgr_unhook_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_unhook_work, kgr_unhook_work_fn);
-
-#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
-void (*kgr_migrate_finish_hook)(void);
-#endif
 
 /* Kernel functions kgr needs that are not exported; see kgr_migrate_init(). */
 DEFINE_STATIC_CALL_NULL(kgr_task_call_func, task_call_func);
@@ -217,6 +215,7 @@ static bool kgr_syscall_tried;
  */
 static void kgr_syscall_hook(void)
 {
+	lockdep_assert_held(&kgr_mutex);
 	if (kgr_syscall_hooked || kgr_syscall_tried)
 		return;
 	kgr_syscall_tried = true;
@@ -264,6 +263,7 @@ static struct kgr_goal *kgr_goal_alloc(bool to_new,
  */
 static void kgr_drop_universe(bool final_new)
 {
+	lockdep_assert_held(&kgr_mutex);
 	kgr_universe_drop(final_new);
 	mod_delayed_work(system_wq, &kgr_unhook_work, KGR_UNHOOK_DELAY);
 }
@@ -401,6 +401,7 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	struct task_struct *g, *task;
 	bool done = true;
 
+	lockdep_assert_held(&kgr_mutex);
 	cpumask_clear(&kgr_ipi_mask);
 	rcu_read_lock();
 	for_each_process_thread(g, task)
@@ -423,6 +424,7 @@ static bool kgr_migrate_step(void)
 {
 	struct kgr_universe *u = kgr_universe_locked();
 
+	lockdep_assert_held(&kgr_mutex);
 	if (kgr_migrate_round(u)) {
 		kgr_drop_universe(kgr_goal_locked(u)->to_new);
 		kgr_state = KGR_FINISHING;
@@ -439,13 +441,7 @@ static bool kgr_migrate_step(void)
 static void kgr_finish(void)
 {
 	WRITE_ONCE(kgr_state, KGR_IDLE);
-#if IS_ENABLED(CONFIG_KGR_KUNIT_TEST)
-	if (kgr_migrate_finish_hook) {
-		kgr_migrate_finish_hook();
-		return;
-	}
-#endif
-	kgr_transition_finish();
+	kgr_finish_cb();
 }
 
 static void kgr_migrate_work_fn(struct work_struct *work)
@@ -465,6 +461,7 @@ static int kgr_universe_create(bool default_new, const void *owner)
 {
 	struct kgr_universe *u = kgr_universe_alloc(default_new, owner);
 
+	lockdep_assert_held(&kgr_mutex);
 	if (!u)
 		return -ENOMEM;
 	cancel_delayed_work(&kgr_unhook_work);
@@ -473,7 +470,7 @@ static int kgr_universe_create(bool default_new, const void *owner)
 	return 0;
 }
 
-int kgr_migrate_prepare(bool to_new, const void *owner)
+int kgr_migrate_prepare(bool to_new, const void *owner, void (*finish)(void))
 {
 	int ret;
 
@@ -483,6 +480,7 @@ int kgr_migrate_prepare(bool to_new, const void *owner)
 	ret = kgr_universe_create(!to_new, owner);
 	if (!ret) {
 		kgr_owner = owner;
+		kgr_finish_cb = finish;
 		WRITE_ONCE(kgr_state, KGR_PREPARED);
 	}
 	return ret;
@@ -515,7 +513,7 @@ void kgr_migrate_go(void)
 	rcu_assign_pointer(u->goal, u->next_goal);
 	u->next_goal = NULL;
 	WRITE_ONCE(kgr_state, KGR_RUNNING);
-	/* kgr_transition_finish() must not run inside the caller: defer it. */
+	/* The finish callback must not run inside the caller: defer it. */
 	if (kgr_migrate_step())
 		mod_delayed_work(system_wq, &kgr_migrate_work, 0);
 }
@@ -541,8 +539,8 @@ void kgr_migrate_abort(void)
 }
 
 /*
- * Every task has arrived but the worker has not called
- * kgr_transition_finish() yet: to core the transition still runs. Turning
+ * Every task has arrived but the worker has not called the finish
+ * callback yet: to its caller the transition still runs. Turning
  * it around starts a new one from where everyone is now. kgr_mutex.
  */
 static int kgr_migrate_restart(const struct kgr_range *ranges,
@@ -552,6 +550,7 @@ static int kgr_migrate_restart(const struct kgr_range *ranges,
 	struct kgr_goal *goal;
 	int ret;
 
+	lockdep_assert_held(&kgr_mutex);
 	goal = kgr_goal_alloc(back_to_new, ranges, nr_ranges);
 	if (!goal)
 		return -ENOMEM;
@@ -576,6 +575,7 @@ static int kgr_goal_replace(struct kgr_universe *u, bool to_new,
 {
 	struct kgr_goal *old = kgr_goal_locked(u), *goal;
 
+	lockdep_assert_held(&kgr_mutex);
 	goal = kgr_goal_alloc(to_new, ranges, nr_ranges);
 	if (!goal)
 		return -ENOMEM;

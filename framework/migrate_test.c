@@ -3,7 +3,7 @@
  * KUnit tests of migrate.c: the universes of real kthreads during a
  * transition driven directly through the migrate.c interface, with the
  * code a task leaves being kgr_test_parked(), a function a kthread can
- * sleep in. kgr_transition_finish() is replaced by a completion.
+ * sleep in. Their transitions end in a completion, their finish callback.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -207,7 +207,7 @@ static int kgr_test_transition(bool to_new, const struct kgr_range *ranges,
 	int ret;
 
 	mutex_lock(&kgr_mutex);
-	ret = kgr_migrate_prepare(to_new, &kgr_test_owner);
+	ret = kgr_migrate_prepare(to_new, &kgr_test_owner, kgr_test_finish);
 	if (!ret) {
 		ret = kgr_migrate_start(ranges, nr);
 		if (ret)
@@ -235,10 +235,10 @@ static void kgr_test_states(struct kunit *test)
 {
 	mutex_lock(&kgr_mutex);
 	KUNIT_EXPECT_EQ(test, kgr_migrate_start(NULL, 0), -EINVAL);
-	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner), 0);
+	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner, kgr_test_finish), 0);
 	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
 	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
-	KUNIT_EXPECT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner), -EBUSY);
+	KUNIT_EXPECT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner, kgr_test_finish), -EBUSY);
 	kgr_migrate_abort();
 	KUNIT_EXPECT_FALSE(test, kgr_migrate_in_progress());
 	KUNIT_EXPECT_FALSE(test, kgr_task_in_new_universe());
@@ -364,7 +364,7 @@ static void kgr_test_reverse_at_finish(struct kunit *test)
 	int ret;
 
 	mutex_lock(&kgr_mutex);
-	ret = kgr_migrate_prepare(true, &kgr_test_owner);
+	ret = kgr_migrate_prepare(true, &kgr_test_owner, kgr_test_finish);
 	if (!ret)
 		ret = kgr_migrate_start(NULL, 0);
 	if (!ret) {
@@ -408,7 +408,6 @@ static void kgr_test_force(struct kunit *test)
 static int kgr_migrate_test_init(struct kunit_suite *suite)
 {
 	reinit_completion(&kgr_test_finished);
-	kgr_migrate_finish_hook = kgr_test_finish;
 	return 0;
 }
 
@@ -451,11 +450,6 @@ static void kgr_test_ranges_grow(struct kunit *test)
 	kgr_test_reset(test);
 }
 
-static void kgr_migrate_test_exit(struct kunit_suite *suite)
-{
-	kgr_migrate_finish_hook = NULL;
-}
-
 static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_states),
 	KUNIT_CASE(kgr_test_parked_kthread),
@@ -470,7 +464,6 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 static struct kunit_suite kgr_migrate_test_suite = {
 	.name = "kgr_migrate",
 	.suite_init = kgr_migrate_test_init,
-	.suite_exit = kgr_migrate_test_exit,
 	.test_cases = kgr_migrate_test_cases,
 };
 kunit_test_suite(kgr_migrate_test_suite);

@@ -65,10 +65,10 @@ static bool kgr_patch_uses(struct kgr_patch *patch, const char *name)
 	kgr_for_each_entry(patch, fun)
 		if (kgr_obj_match(fun->objname, name))
 			return true;
-	for (sym = patch->symbols; sym && sym->name; sym++)
+	kgr_for_each_symbol(patch, sym)
 		if (kgr_obj_match(sym->objname, name))
 			return true;
-	for (hooks = patch->object_hooks; hooks && hooks->objname; hooks++)
+	kgr_for_each_object_hooks(patch, hooks)
 		if (!strcmp(hooks->objname, name))
 			return true;
 	return false;
@@ -169,6 +169,7 @@ err_funs:
 /* Undo kgr_object_apply(), hooks included. kgr_mutex. */
 static void kgr_object_revert(struct kgr_patch *patch, const char *name)
 {
+	lockdep_assert_held(&kgr_mutex);
 	kgr_hook_pre_revert(patch, name);
 	kgr_object_pop(patch, name);
 	kgr_redirect_sync();

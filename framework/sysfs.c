@@ -193,15 +193,10 @@ static const struct kobj_type kgr_obj_ktype = {
 
 /* ---- /sys/kernel/kgr/<patch>/<object>/<function,sympos>/ ---- */
 
-static const char *kgr_objname(const struct kgr_patch_fun *fun)
-{
-	return fun->objname ? fun->objname : "vmlinux";
-}
-
 static ssize_t object_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", kgr_objname(to_fun(kobj)));
+	return sysfs_emit(buf, "%s\n", kgr_objname(to_fun(kobj)->objname));
 }
 
 /* Set under kgr_mutex when the target is resolved or its module goes. */
@@ -286,10 +281,10 @@ static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
 	ret = kobject_init_and_add(&obj->kobj, &kgr_obj_ktype, &patch->kobj,
-				   "%s", kgr_objname(fun));
+				   "%s", kgr_objname(fun->objname));
 	if (ret) {
 		pr_err("%s: cannot create the sysfs directory of object %s: %d\n",
-		       patch->name, kgr_objname(fun), ret);
+		       patch->name, kgr_objname(fun->objname), ret);
 		kgr_sysfs_put(&obj->kobj);
 		return ERR_PTR(ret);
 	}
