@@ -6,6 +6,7 @@
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench | soak
 #   make cocci                      semantic checks of the patches (Coccinelle)
+#   make docs                       Documentation/ as HTML, API reference from kernel-doc
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
 #   make deb PATCH=fix.ko [VERSION=1] [LINE=name]
 #                                   Debian packages of a patch (build/deb/)
@@ -15,7 +16,7 @@ KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint cocci bench soak deb fleet-test clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench soak deb fleet-test clean
 
 all: modules tools
 
@@ -32,6 +33,9 @@ install:
 
 deps:
 	@scripts/deps.sh
+
+docs: deps
+	@scripts/docs
 
 check: deps
 	@scripts/check
