@@ -8,8 +8,11 @@
 struct kgr_goal;
 struct task_struct;
 
-/* Entries of one stack trace; a deeper stack counts as unreliable. */
-#define KGR_MAX_STACK		64
+/*
+ * Entries of one stack trace, as many as the kernel's livepatch takes
+ * (MAX_STACK_ENTRIES); a deeper stack counts as unreliable.
+ */
+#define KGR_MAX_STACK		100
 /* What blocks a task whose stack cannot be read completely. */
 #define KGR_UNRELIABLE_STACK	"<unreliable stack>"
 
