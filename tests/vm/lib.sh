@@ -217,3 +217,93 @@ torture_stacked()
 	echo nop > $_tr/current_tracer
 	echo > $_tr/set_ftrace_filter
 }
+
+# The livepatch selftests' functions.sh (tools/testing/selftests/livepatch
+# of Linux 6.1), for kgr. Every step logs its command to the kernel log as
+# "% ...", as there, so that st_check compares the commands and the
+# messages they caused, in order.
+st_log()
+{
+	echo "$*" > /dev/kmsg
+}
+
+# Start scenario $1: st_check reads the log from here.
+st_start()
+{
+	ST_MARK="kgr-selftest: $1"
+	echo "== $1"
+	st_log "$ST_MARK"
+}
+
+# insmod $1 with the parameters "$2..." that must succeed.
+st_load()
+{
+	_m=$1
+	shift
+	st_log "% insmod $_m${*:+ $*}"
+	insmod "$KO/$_m.ko" "$@" || fail "insmod $_m.ko $* failed"
+}
+
+# st_load of patch module $1, then wait for its transition.
+st_load_lp()
+{
+	st_load "$@"
+	kgr_wait_transition "$1" 30
+}
+
+# insmod that must fail; its error goes to the log, as modprobe's there.
+st_load_failing()
+{
+	_m=$1
+	shift
+	st_log "% insmod $_m${*:+ $*}"
+	if _out=$(insmod "$KO/$_m.ko" "$@" 2>&1); then
+		rmmod "$_m"
+		fail "insmod $_m.ko $* succeeded but should have been refused"
+	fi
+	st_log "$(echo "$_out" | head -n 1)"
+}
+
+# Revert patch $1 and wait for the end of the transition.
+st_disable()
+{
+	st_log "% echo 0 > $KGR/$1/enabled"
+	echo 0 > "$KGR/$1/enabled" || fail "revert of $1 refused"
+	kgr_wait_transition "$1" 30
+}
+
+st_unload()
+{
+	st_log "% rmmod $1"
+	rmmod "$1" || fail "rmmod $1 failed"
+}
+
+# Wait until patch $1's transition runs (at most 10 s).
+st_wait_in_transition()
+{
+	_t=100
+	until [ "$(cat "$KGR/$1/transition" 2>/dev/null)" = 1 ]; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || fail "transition of $1 did not stall"
+		sleep 0.1
+	done
+}
+
+# The kernel log of the scenario (the commands, kgr's messages, those of
+# the kgr_test_klp_* modules, insmod's errors and sysctl values) must be
+# stdin; on a mismatch, print a unified diff and fail.
+st_check()
+{
+	cat > /tmp/st_expect
+	dmesg | sed 's/^\[[ 0-9.]*\] //' |
+		sed -n "\\|^$ST_MARK\$|,\$p" | sed 1d |
+		grep -e '^% ' -e '^kgr: ' -e '^kgr_test_klp' -e '^insmod: ' \
+			-e '^kernel\.' |
+		grep -v -e 'taints kernel' -e 'tainting kernel' \
+			-e 'verification failed' > /tmp/st_result
+	if ! cmp -s /tmp/st_expect /tmp/st_result; then
+		diff -u /tmp/st_expect /tmp/st_result
+		fail "$ST_MARK: kernel log differs from the expected one"
+	fi
+	echo ok
+}
