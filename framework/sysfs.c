@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include "internal.h"
 
 static struct kobject *kgr_root_kobj;
@@ -102,6 +103,17 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 /*
+ * Changing what code the kernel runs is loading a module's worth of power:
+ * the writer needs CAP_SYS_MODULE, as finit_module() does. The file modes
+ * alone let any uid 0 write, even one whose capabilities were dropped (a
+ * container's root, a service confined by its unit).
+ */
+static int kgr_sysfs_may_change(void)
+{
+	return capable(CAP_SYS_MODULE) ? 0 : -EPERM;
+}
+
+/*
  * Parsed before anything is touched: a bad write changes nothing. Core
  * decides whether the request makes sense in the patch's current state.
  */
@@ -111,6 +123,9 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool enable;
 	int ret;
 
+	ret = kgr_sysfs_may_change();
+	if (ret)
+		return ret;
 	ret = kstrtobool(buf, &enable);
 	if (ret)
 		return ret;
@@ -138,6 +153,9 @@ static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool force;
 	int ret;
 
+	ret = kgr_sysfs_may_change();
+	if (ret)
+		return ret;
 	ret = kstrtobool(buf, &force);
 	if (ret)
 		return ret;
