@@ -199,8 +199,12 @@ int kc_cmd_load(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	if (syscall(SYS_finit_module, fd, "", 0)) {
 		int e = errno;
 
-		kc_fail(err, "load %s: %s%s", args[0], kc_strerror(e, true),
-			e == EPERM ? " (or module loading is disabled)" : " (see dmesg)");
+		if (e == EKEYREJECTED || e == ENOKEY)
+			kc_fail(err, "load %s: signature refused: the kernel loads only modules signed with a key it trusts (module.sig_enforce=1 or Secure Boot), and this one is unsigned or signed with another key; build with make SIGN_KEY= SIGN_CERT= and enroll the certificate as a MOK (Documentation/admin-guide.rst)",
+				args[0]);
+		else
+			kc_fail(err, "load %s: %s%s", args[0], kc_strerror(e, true),
+				e == EPERM ? " (or module loading is disabled)" : " (see dmesg)");
 		close(fd);
 		kc_names_free(&before);
 		return -1;
