@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # kgr: the entry points. See README.md.
 #   make [KDIR=<kernel build dir>]  kgr.ko, the samples and the tools
+#        [SIGN_KEY=key.pem SIGN_CERT=cert.pem]   and sign the modules
 #   make deps                       install the Debian packages kgr needs
 #   make check                      lint + cocci + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
@@ -24,6 +25,8 @@ modules:
 	@echo "kgr: building against $(KDIR)$(if $(filter newest-headers,$(KDIR_WHY)), (no build dir for the running kernel $(shell uname -r): using the newest installed linux-headers))"
 	@test -d "$(KDIR)" || { echo "kgr: no kernel headers found: run make deps or give KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_KGR=m modules
+	$(if $(SIGN_KEY)$(SIGN_CERT),scripts/sign-modules.sh "$(KDIR)" "$(SIGN_KEY)" "$(SIGN_CERT)" \
+		$$(find framework samples tests -name '*.ko' | sort))
 
 tools:
 	@for t in $(TOOLS); do $(MAKE) -C $$t || exit 1; done

@@ -21,8 +21,10 @@
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
+#include <linux/capability.h>
 #include "internal.h"
 
 static struct kobject *kgr_root_kobj;
@@ -102,6 +104,39 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 
 /*
+ * Changing what code the kernel runs is loading a module's worth of power:
+ * the writer needs CAP_SYS_MODULE, as finit_module() does. The file modes
+ * alone let any uid 0 write, even one whose capabilities were dropped (a
+ * container's root, a service confined by its unit).
+ */
+static int kgr_sysfs_may_change(void)
+{
+	return capable(CAP_SYS_MODULE) ? 0 : -EPERM;
+}
+
+/*
+ * The words a boolean attribute takes, each alone with at most a trailing
+ * newline: kstrtobool() looks at the first characters only, and would take
+ * "0garbage" or "no thanks" for a revert.
+ */
+static const char * const kgr_sysfs_false[] = { "0", "n", "N", "off" };
+static const char * const kgr_sysfs_true[] = { "1", "y", "Y", "on" };
+
+static int kgr_sysfs_parse_bool(const char *buf, size_t count, bool *val)
+{
+	/* A NUL inside the write would hide the rest from sysfs_streq(). */
+	if (strnlen(buf, count) != count)
+		return -EINVAL;
+	if (sysfs_match_string(kgr_sysfs_false, buf) >= 0)
+		*val = false;
+	else if (sysfs_match_string(kgr_sysfs_true, buf) >= 0)
+		*val = true;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/*
  * Parsed before anything is touched: a bad write changes nothing. Core
  * decides whether the request makes sense in the patch's current state.
  */
@@ -111,7 +146,10 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool enable;
 	int ret;
 
-	ret = kstrtobool(buf, &enable);
+	ret = kgr_sysfs_may_change();
+	if (ret)
+		return ret;
+	ret = kgr_sysfs_parse_bool(buf, count, &enable);
 	if (ret)
 		return ret;
 	ret = kgr_patch_set_enabled(to_patch(kobj), enable);
@@ -138,7 +176,10 @@ static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 	bool force;
 	int ret;
 
-	ret = kstrtobool(buf, &force);
+	ret = kgr_sysfs_may_change();
+	if (ret)
+		return ret;
+	ret = kgr_sysfs_parse_bool(buf, count, &force);
 	if (ret)
 		return ret;
 	if (!force)

@@ -197,7 +197,14 @@ int kc_cmd_load(const struct kc_ctx *ctx, char **args, struct kc_err *err)
 	/* Without kgr.ko there is no patch yet; the load will say why it fails. */
 	kc_patch_names(ctx, &before, &ignored);
 	if (syscall(SYS_finit_module, fd, "", 0)) {
-		kc_fail(err, "load %s: %s (see dmesg)", args[0], strerror(errno));
+		int e = errno;
+
+		if (e == EKEYREJECTED || e == ENOKEY)
+			kc_fail(err, "load %s: signature refused: the kernel loads only modules signed with a key it trusts (module.sig_enforce=1 or Secure Boot), and this one is unsigned or signed with another key; build with make SIGN_KEY= SIGN_CERT= and enroll the certificate as a MOK (Documentation/admin-guide.rst)",
+				args[0]);
+		else
+			kc_fail(err, "load %s: %s%s", args[0], kc_strerror(e, true),
+				e == EPERM ? " (or module loading is disabled)" : " (see dmesg)");
 		close(fd);
 		kc_names_free(&before);
 		return -1;
@@ -237,7 +244,7 @@ static int kc_unload(const char *module, struct kc_err *err)
 	if (errno == ENOENT)
 		return kc_fail(err, "unload %s: no such module; give the patch's module with --module",
 			       module);
-	return kc_fail(err, "unload %s: %s", module, strerror(errno));
+	return kc_fail(err, "unload %s: %s", module, kc_strerror(errno, true));
 }
 
 int kc_cmd_revert(const struct kc_ctx *ctx, char **args, struct kc_err *err)

@@ -65,6 +65,7 @@ struct kc_status {
 	size_t nr_blockers, cap_blockers;
 };
 
+const char *kc_strerror(int errnum, bool change);
 int kc_read_attr(const char *path, char *buf, size_t size, struct kc_err *err);
 int kc_write_attr(const char *path, const char *val, struct kc_err *err);
 int kc_in_progress(const struct kc_ctx *ctx, bool *val, struct kc_err *err);

@@ -33,6 +33,18 @@ static int kc_path(char *path, struct kc_err *err, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * strerror(), but a refusal for want of privilege says what it takes: root
+ * to read the root-only files, root with CAP_SYS_MODULE to change anything.
+ */
+const char *kc_strerror(int errnum, bool change)
+{
+	if (errnum != EACCES && errnum != EPERM)
+		return strerror(errnum);
+	return change ? "permission denied: changing kgr patches needs root with CAP_SYS_MODULE" :
+			"permission denied: only root may read it";
+}
+
 /* The whole file, without its trailing newline. */
 int kc_read_attr(const char *path, char *buf, size_t size, struct kc_err *err)
 {
@@ -42,7 +54,7 @@ int kc_read_attr(const char *path, char *buf, size_t size, struct kc_err *err)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kc_fail(err, "%s: %s", path, strerror(errno));
+		return kc_fail(err, "%s: %s", path, kc_strerror(errno, false));
 	while (used < size - 1) {
 		len = read(fd, buf + used, size - 1 - used);
 		if (len < 0 && errno == EINTR)
@@ -72,11 +84,14 @@ int kc_write_attr(const char *path, const char *val, struct kc_err *err)
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return kc_fail(err, "%s: %s", path, strerror(errno));
+		return kc_fail(err, "writing %s to %s: %s", val, path,
+			       kc_strerror(errno, true));
 	done = write(fd, val, len);
 	if (done < 0) {
-		kc_fail(err, "writing %s to %s: %s (see dmesg)", val, path,
-			strerror(errno));
+		int e = errno;
+
+		kc_fail(err, "writing %s to %s: %s%s", val, path,
+			kc_strerror(e, true), e == EPERM ? "" : " (see dmesg)");
 		close(fd);
 		return -1;
 	}

@@ -188,7 +188,7 @@ echo 0 > "$kgr/fix_b/transition"
 chmod 444 "$kgr/fix_b/enabled"
 echo 1 > "$kgr/fix_b/enabled"
 if [ "$(id -u)" != 0 ]; then
-	expect_error "revert: a refused write names the file and errno" 1 "kgrctl: $kgr/fix_b/enabled: Permission denied" revert fix_b
+	expect_error "revert: a refused write names the file and what it takes" 1 "kgrctl: writing 0 to $kgr/fix_b/enabled: permission denied: changing kgr patches needs root with CAP_SYS_MODULE" revert fix_b
 fi
 chmod 644 "$kgr/fix_b/enabled"
 expect_error "revert --unload: refused with a fake --root" 2 "kgrctl: --unload acts on the running kernel: not with --root" revert fix_b --unload
