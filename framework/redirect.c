@@ -35,6 +35,8 @@ DEFINE_STATIC_CALL_NULL(kgr_ftrace_ops_test, *(kgr_ops_test_fn *)NULL);
 static bool kgr_have_ops_test;
 static struct ftrace_ops __rcu **kgr_ftrace_ops_list;
 static struct ftrace_ops *kgr_ftrace_list_end;
+/* The kernel.ftrace_enabled sysctl, to name it when it refuses us. */
+static int *kgr_ftrace_enabled;
 
 int kgr_redirect_init(void)
 {
@@ -50,6 +52,7 @@ int kgr_redirect_init(void)
 	kgr_have_ops_test = ops_test;
 	kgr_ftrace_ops_list = (void *)kgr_lookup_name("ftrace_ops_list");
 	kgr_ftrace_list_end = (void *)kgr_lookup_name("ftrace_list_end");
+	kgr_ftrace_enabled = (int *)kgr_lookup_name("ftrace_enabled");
 	return 0;
 }
 
@@ -232,7 +235,12 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 	}
 	ret = register_ftrace_function(&ops->fops);
 	if (ret) {
-		if (ret == -EBUSY)
+		/* Permanent ops are refused while the sysctl is off. */
+		if (ret == -EBUSY && kgr_ftrace_enabled &&
+		    !READ_ONCE(*kgr_ftrace_enabled))
+			pr_err("%s: cannot redirect '%s': ftrace is disabled (kernel.ftrace_enabled = 0)\n",
+			       patch_name, fun->name);
+		else if (ret == -EBUSY)
 			kgr_log_holders(patch_name, fun->name, loc);
 		else
 			pr_err("%s: cannot redirect '%s': ftrace error %d\n",

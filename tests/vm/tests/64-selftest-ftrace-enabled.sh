@@ -3,8 +3,6 @@
 # with kernel.ftrace_enabled off a patch is refused (kgr's ftrace_ops are
 # permanent, as livepatch's), with it on the patch applies, and the sysctl
 # cannot be turned off while the patch is applied.
-# soak-only: kgr blames "another ftrace user" for the refusal that
-# ftrace_enabled=0 causes (Documentation/selftests.rst): run it by name
 # timeout: 60
 . /tests/lib.sh
 
@@ -38,14 +36,13 @@ st_log "kernel.ftrace_enabled = $(cat $SYSCTL)"
 [ "$(cat /proc/cmdline)" = "$PATCHED" ] || fail "/proc/cmdline: $(cat /proc/cmdline)"
 st_disable $MOD_LIVEPATCH
 st_unload $MOD_LIVEPATCH
-# The refusal's reason: ftrace's -EBUSY comes from the sysctl here, so
-# kgr should print its generic ftrace error, not that another ftrace user
-# redirects the function (what it prints now).
+# The refusal names its reason: ftrace's -EBUSY comes from the sysctl
+# here, not from another ftrace user of the function.
 st_check <<EOT
 kernel.ftrace_enabled = 0
 % insmod $MOD_LIVEPATCH
-kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace error -16
-kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace error -16
+kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace is disabled (kernel.ftrace_enabled = 0)
+kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace is disabled (kernel.ftrace_enabled = 0)
 insmod: can't insert '$KO/$MOD_LIVEPATCH.ko': Device or resource busy
 kernel.ftrace_enabled = 1
 % insmod $MOD_LIVEPATCH
