@@ -26,18 +26,8 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <asm/cpufeature.h>
 #include "internal.h"
 
-/*
- * Serialises every change of kgr's state: the registry, apply, revert,
- * the transition and its finish, the module notifier, sysfs stores. The
- * ftrace handler, the tracepoint probes and sysfs reads never take it
- * (RCU and READ_ONCE() instead): a transition must never wait for them.
- * Not held across kgr_sysfs_del_patch(), which waits for sysfs stores.
- * A function whose comment says "kgr_mutex" asserts it with lockdep.
- */
-DEFINE_MUTEX(kgr_mutex);
 LIST_HEAD(kgr_patches);
 
 /*
@@ -68,7 +58,8 @@ bool kgr_patch_in_transition(const struct kgr_patch *patch)
 	return patch ? trans == patch : trans != NULL;
 }
 
-enum kgr_fun_state kgr_transition_fun_state(void)
+/* The state of the transition's redirected functions: slow or reverting. */
+static enum kgr_fun_state kgr_transition_fun_state(void)
 {
 	lockdep_assert_held(&kgr_mutex);
 	return kgr_trans_to_new ? KGR_FUN_SLOW : KGR_FUN_REVERTING;
@@ -213,118 +204,7 @@ static struct kgr_patch *kgr_find_patch(const char *name)
 	return NULL;
 }
 
-/* ---- resolution ---- */
-
-/* True when @objname is vmlinux or a module that is loaded now. kgr_mutex. */
-static bool kgr_obj_present(const char *objname)
-{
-	lockdep_assert_held(&kgr_mutex);
-	return !objname || kgr_module_loaded(objname);
-}
-
-/* A NULL static call returns at once, like the kernel's. */
-static void kgr_symbol_set(struct kgr_symbol *sym, unsigned long addr)
-{
-	if (sym->call_key)
-		__static_call_update(sym->call_key, sym->call_tramp,
-				     (void *)addr);
-	else
-		*sym->addr = (void *)addr;
-}
-
-void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
-		       bool all)
-{
-	struct kgr_symbol *sym;
-
-	kgr_for_each_symbol(patch, sym)
-		if (all || kgr_obj_match(sym->objname, objname))
-			kgr_symbol_set(sym, 0);
-}
-
-/*
- * Fill in every shim of @patch whose object is present (@all) or is
- * @objname. All or nothing: on error the shims filled here are cleared.
- */
-static bool kgr_strict_ibt;
-module_param_named(strict_ibt, kgr_strict_ibt, bool, 0644);
-MODULE_PARM_DESC(strict_ibt,
-		 "Refuse shims to functions sealed by IBT even where the CPU does not enforce IBT");
-
-/*
- * A pointer shim: a patch calling a sealed function through it would trap
- * on a CPU that enforces IBT (a call shim is a direct call). Refuse it there, and everywhere with
- * strict_ibt, so that testing a patch on other machines finds it first.
- */
-static bool kgr_shim_sealed(struct kgr_patch *patch, struct kgr_symbol *sym,
-			    unsigned long addr)
-{
-	if (!cpu_feature_enabled(X86_FEATURE_IBT) && !READ_ONCE(kgr_strict_ibt))
-		return false;
-	if (!kgr_sealed_function(addr))
-		return false;
-	pr_err("%s: shim '%s' of %s is a function sealed by IBT (no endbr64): a call through the shim would trap\n",
-	       patch->name, sym->name, kgr_objname(sym->objname));
-	return true;
-}
-
-int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
-			bool all)
-{
-	struct kgr_symbol *sym;
-	unsigned long addr;
-	int ret;
-
-	kgr_for_each_symbol(patch, sym) {
-		if (all ? !kgr_obj_present(sym->objname) :
-			  !kgr_obj_match(sym->objname, objname))
-			continue;
-		ret = kgr_resolve(patch->name, sym->objname, sym->name,
-				  sym->sympos, &addr, NULL);
-		if (ret) {
-			pr_err("%s: shim '%s' of %s cannot be resolved: %d\n",
-			       patch->name, sym->name, kgr_objname(sym->objname),
-			       ret);
-			kgr_symbols_reset(patch, objname, all);
-			return ret;
-		}
-		if (!sym->call_key && kgr_shim_sealed(patch, sym, addr)) {
-			kgr_symbols_reset(patch, objname, all);
-			return -EINVAL;
-		}
-		kgr_symbol_set(sym, addr);
-	}
-	return 0;
-}
-
-/*
- * Find the old function of @fun. A missing target of an entry with
- * abort_if_missing false is logged and skipped (state SKIPPED).
- */
-int kgr_fun_resolve(struct kgr_patch_fun *fun)
-{
-	struct kgr_patch *patch = fun->patch;
-	int ret;
-
-	ret = kgr_resolve(patch->name, fun->objname, fun->name, fun->sympos,
-			  &fun->old_addr, &fun->old_size);
-	if (ret == -ENOENT && !fun->abort_if_missing) {
-		pr_info("%s: '%s' not found in %s, skipped\n", patch->name,
-			fun->name, kgr_objname(fun->objname));
-		fun->old_addr = 0;
-		WRITE_ONCE(fun->state, KGR_FUN_SKIPPED);
-		return 0;
-	}
-	if (ret) {
-		fun->old_addr = 0;
-		return ret;
-	}
-	if (fun->old_addr == (unsigned long)fun->new_fun) {
-		pr_err("%s: '%s' replaced by itself\n", patch->name, fun->name);
-		return -EINVAL;
-	}
-	return 0;
-}
+/* ---- validation of the table ---- */
 
 /* Two entries of one patch must not replace the same function. */
 static int kgr_check_duplicates(struct kgr_patch *patch)
@@ -340,115 +220,6 @@ static int kgr_check_duplicates(struct kgr_patch *patch)
 				       patch->name, fun->name);
 				return -EINVAL;
 			}
-		}
-	}
-	return 0;
-}
-
-/* ---- hooks ---- */
-
-static const struct kgr_hooks *kgr_object_hooks(struct kgr_patch *patch,
-						const char *objname)
-{
-	const struct kgr_hooks *hooks;
-
-	kgr_for_each_object_hooks(patch, hooks)
-		if (!strcmp(hooks->objname, objname))
-			return hooks;
-	return NULL;
-}
-
-int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname)
-{
-	const struct kgr_hooks *hooks = objname ?
-		kgr_object_hooks(patch, objname) : &patch->hooks;
-	int ret;
-
-	if (!hooks || !hooks->pre_apply)
-		return 0;
-	ret = hooks->pre_apply(patch);
-	if (ret)
-		pr_err("%s: pre_apply hook of %s failed: %d\n", patch->name,
-		       kgr_objname(objname), ret);
-	return ret;
-}
-
-void kgr_hook_post_apply(struct kgr_patch *patch, const char *objname)
-{
-	const struct kgr_hooks *hooks = objname ?
-		kgr_object_hooks(patch, objname) : &patch->hooks;
-
-	if (hooks && hooks->post_apply)
-		hooks->post_apply(patch);
-}
-
-void kgr_hook_pre_revert(struct kgr_patch *patch, const char *objname)
-{
-	const struct kgr_hooks *hooks = objname ?
-		kgr_object_hooks(patch, objname) : &patch->hooks;
-
-	if (hooks && hooks->pre_revert)
-		hooks->pre_revert(patch);
-}
-
-void kgr_hook_post_revert(struct kgr_patch *patch, const char *objname)
-{
-	const struct kgr_hooks *hooks = objname ?
-		kgr_object_hooks(patch, objname) : &patch->hooks;
-
-	if (hooks && hooks->post_revert)
-		hooks->post_revert(patch);
-}
-
-/* Module hooks of the loaded modules, the patch's own hooks last. */
-static void kgr_hooks_post_apply(struct kgr_patch *patch)
-{
-	const struct kgr_hooks *hooks;
-
-	kgr_for_each_object_hooks(patch, hooks)
-		if (kgr_module_loaded(hooks->objname))
-			kgr_hook_post_apply(patch, hooks->objname);
-	kgr_hook_post_apply(patch, NULL);
-}
-
-static void kgr_hooks_pre_revert(struct kgr_patch *patch)
-{
-	const struct kgr_hooks *hooks;
-
-	kgr_hook_pre_revert(patch, NULL);
-	kgr_for_each_object_hooks(patch, hooks)
-		if (kgr_module_loaded(hooks->objname))
-			kgr_hook_pre_revert(patch, hooks->objname);
-}
-
-static void kgr_hooks_post_revert(struct kgr_patch *patch,
-				  const struct kgr_hooks *until)
-{
-	const struct kgr_hooks *hooks;
-
-	for (hooks = patch->object_hooks; hooks && hooks->objname &&
-	     hooks != until; hooks++)
-		if (kgr_module_loaded(hooks->objname))
-			kgr_hook_post_revert(patch, hooks->objname);
-	kgr_hook_post_revert(patch, NULL);
-}
-
-/* The patch's pre_apply hook, then those of its loaded modules. */
-static int kgr_hooks_pre_apply(struct kgr_patch *patch)
-{
-	const struct kgr_hooks *hooks;
-	int ret;
-
-	ret = kgr_hook_pre_apply(patch, NULL);
-	if (ret)
-		return ret;
-	kgr_for_each_object_hooks(patch, hooks) {
-		if (!kgr_module_loaded(hooks->objname))
-			continue;
-		ret = kgr_hook_pre_apply(patch, hooks->objname);
-		if (ret) {
-			kgr_hooks_post_revert(patch, hooks);
-			return ret;
 		}
 	}
 	return 0;
@@ -868,7 +639,11 @@ static int kgr_revert(struct kgr_patch *patch)
 	return 0;
 }
 
-int kgr_transition_ranges_changed(void)
+/*
+ * A module of the patch in transition came or went: hand the transition
+ * the code it now leaves. kgr_mutex.
+ */
+static int kgr_transition_ranges_changed(void)
 {
 	struct kgr_range *ranges;
 	int nr, ret;
@@ -1148,6 +923,107 @@ void kgr_patch_remove(struct kgr_patch *patch)
 }
 EXPORT_SYMBOL_GPL(kgr_patch_remove);
 
+/* ---- modules that come and go ---- */
+
+/* Applied, or being applied or reverted: its functions are live. */
+static bool kgr_patch_active(struct kgr_patch *patch)
+{
+	return patch->enabled || kgr_transition_patch() == patch;
+}
+
+/*
+ * A transition running while the module comes or goes must look for its
+ * code on the stacks too: tasks not migrated yet may soon run it.
+ */
+static int kgr_module_update_transition(struct module *mod)
+{
+	struct kgr_patch *trans = kgr_transition_patch();
+
+	if (!trans || !kgr_patch_uses(trans, mod->name))
+		return 0;
+	return kgr_transition_ranges_changed();
+}
+
+/*
+ * The module notifier's COMING callback: patch @mod for every active patch
+ * that touches it, then add it to the set of loaded modules. All or
+ * nothing: a failure refuses the module's load.
+ */
+static int kgr_module_coming(struct module *mod)
+{
+	struct kgr_patch *patch, *done;
+	int ret = 0;
+
+	mutex_lock(&kgr_mutex);
+	/* Seen COMING by kgr.ko's init already: patched by any apply since. */
+	if (kgr_module_known(mod)) {
+		mutex_unlock(&kgr_mutex);
+		return 0;
+	}
+	/* Oldest first, so that newer patches end up on top. */
+	list_for_each_entry(patch, &kgr_patches, list) {
+		if (!kgr_patch_active(patch) ||
+		    !kgr_patch_uses(patch, mod->name))
+			continue;
+		ret = kgr_object_apply(patch, mod->name,
+				       kgr_trans == patch ?
+				       kgr_transition_fun_state() :
+				       KGR_FUN_FAST);
+		if (ret) {
+			pr_err("%s: refusing to load module %s: %d\n",
+			       patch->name, mod->name, ret);
+			done = patch;
+			goto undo;
+		}
+	}
+	ret = kgr_module_update_transition(mod);
+	if (ret) {
+		pr_err("%s: refusing to load module %s: %d\n",
+		       kgr_transition_patch()->name, mod->name, ret);
+		/* Undo every patch: start from the list head. */
+		done = list_entry(&kgr_patches, struct kgr_patch, list);
+		goto undo;
+	}
+	ret = kgr_module_add(mod);
+	if (ret) {
+		done = list_entry(&kgr_patches, struct kgr_patch, list);
+		goto undo;
+	}
+	mutex_unlock(&kgr_mutex);
+	return 0;
+
+undo:
+	list_for_each_entry_continue_reverse(done, &kgr_patches, list) {
+		if (kgr_patch_active(done) && kgr_patch_uses(done, mod->name))
+			kgr_object_revert(done, mod->name);
+	}
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
+/* The GOING callback: unpatch @mod, newest patch first. */
+static void kgr_module_going(struct module *mod)
+{
+	struct kgr_patch *patch;
+
+	mutex_lock(&kgr_mutex);
+	if (!kgr_module_known(mod)) {
+		/* Its load was refused by kgr: nothing of it is patched. */
+		mutex_unlock(&kgr_mutex);
+		return;
+	}
+	list_for_each_entry_reverse(patch, &kgr_patches, list) {
+		if (kgr_patch_active(patch) && kgr_patch_uses(patch, mod->name))
+			kgr_object_revert(patch, mod->name);
+	}
+	kgr_module_del(mod);
+	/* Stale ranges only make checks too strict: a warning is enough. */
+	if (kgr_module_update_transition(mod))
+		pr_warn("transition still checks stacks for the code of %s\n",
+			mod->name);
+	mutex_unlock(&kgr_mutex);
+}
+
 static int __init kgr_init(void)
 {
 	int ret;
@@ -1164,10 +1040,17 @@ static int __init kgr_init(void)
 	ret = kgr_sysfs_init();
 	if (ret)
 		goto migrate;
-	ret = kgr_module_init();
+	ret = kgr_module_init(kgr_module_coming, kgr_module_going);
 	if (ret)
 		goto sysfs;
+	mutex_lock(&kgr_mutex);
+	ret = kgr_modules_add_loaded();
+	mutex_unlock(&kgr_mutex);
+	if (ret)
+		goto module;
 	return 0;
+module:
+	kgr_module_exit();
 sysfs:
 	kgr_sysfs_exit();
 migrate:

@@ -36,15 +36,6 @@ struct kgr_patch *kgr_transition_patch(void);
  */
 bool kgr_patch_in_transition(const struct kgr_patch *patch);
 
-/* The state of that patch's redirected functions: slow or reverting. */
-enum kgr_fun_state kgr_transition_fun_state(void);
-
-/*
- * A module of the patch in transition came or went: hand the transition
- * the code it now leaves. kgr_mutex.
- */
-int kgr_transition_ranges_changed(void);
-
 /* sysfs "enabled" store: revert (false) or re-apply (true). Takes kgr_mutex. */
 int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
 
@@ -111,15 +102,20 @@ static inline bool kgr_obj_match(const char *objname, const char *wanted)
 	return !strcmp(objname, wanted);
 }
 
+/* ---- object.c: the objects of a patch (all under kgr_mutex) ---- */
+
+/* True when @objname is vmlinux or a module that is loaded now. */
+bool kgr_obj_present(const char *objname);
+
 /*
  * Resolve the old function of @fun (fun->patch set); a missing target of
- * an entry with abort_if_missing false becomes SKIPPED. kgr_mutex.
+ * an entry with abort_if_missing false becomes SKIPPED.
  */
 int kgr_fun_resolve(struct kgr_patch_fun *fun);
 
 /*
  * Fill in the shims of @patch: with @all those of vmlinux and of every
- * loaded module, else those of @objname. All or nothing. kgr_mutex.
+ * loaded module, else those of @objname. All or nothing.
  */
 int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
 			bool all);
@@ -131,6 +127,28 @@ int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname);
 void kgr_hook_post_apply(struct kgr_patch *patch, const char *objname);
 void kgr_hook_pre_revert(struct kgr_patch *patch, const char *objname);
 void kgr_hook_post_revert(struct kgr_patch *patch, const char *objname);
+
+/*
+ * The hooks of the whole patch: the patch's own and those of its loaded
+ * modules, in kernel/livepatch's order. pre_apply undoes what it ran on
+ * failure; post_revert runs those before @until (NULL: all).
+ */
+int kgr_hooks_pre_apply(struct kgr_patch *patch);
+void kgr_hooks_post_apply(struct kgr_patch *patch);
+void kgr_hooks_pre_revert(struct kgr_patch *patch);
+void kgr_hooks_post_revert(struct kgr_patch *patch,
+			   const struct kgr_hooks *until);
+
+/* @patch has functions, nops, shims or hooks for module @name. */
+bool kgr_patch_uses(struct kgr_patch *patch, const char *name);
+
+/*
+ * Patch module @name for @patch, its functions in @state (FAST when no
+ * transition of @patch runs), or undo it. All or nothing.
+ */
+int kgr_object_apply(struct kgr_patch *patch, const char *name,
+		     enum kgr_fun_state state);
+void kgr_object_revert(struct kgr_patch *patch, const char *name);
 
 /* ---- kallsyms.c: symbol resolution ---- */
 
@@ -215,14 +233,27 @@ void kgr_redirect_sync(void);
 
 /* ---- module.c: targets in modules ---- */
 
-int kgr_module_init(void);
+/*
+ * Register the module notifier: it calls @coming (a non-zero return
+ * refuses the load) and @going, without kgr_mutex held.
+ */
+int kgr_module_init(int (*coming)(struct module *mod),
+		    void (*going)(struct module *mod));
 void kgr_module_exit(void);
+
+/* Add the modules loaded before kgr.ko to the set. kgr_mutex. */
+int kgr_modules_add_loaded(void);
 
 /*
  * Module @name is loaded as far as kgr is concerned: kgr's notifier has
  * seen it come (or it was there before kgr.ko) and not yet go. kgr_mutex.
  */
 bool kgr_module_loaded(const char *name);
+
+/* The set of loaded modules, for the notifier's callbacks. kgr_mutex. */
+bool kgr_module_known(struct module *mod);
+int kgr_module_add(struct module *mod);
+void kgr_module_del(struct module *mod);
 
 /* ---- migrate.c: lazy per-task migration between universes ---- */
 
