@@ -1024,6 +1024,12 @@ static void kgr_module_going(struct module *mod)
 	mutex_unlock(&kgr_mutex);
 }
 
+static const struct kgr_sysfs_ops kgr_sysfs_ops = {
+	.set_enabled = kgr_patch_set_enabled,
+	.force = kgr_patch_force,
+	.in_transition = kgr_patch_in_transition,
+};
+
 static int __init kgr_init(void)
 {
 	int ret;
@@ -1037,7 +1043,7 @@ static int __init kgr_init(void)
 	ret = kgr_migrate_init();
 	if (ret)
 		return ret;
-	ret = kgr_sysfs_init();
+	ret = kgr_sysfs_init(&kgr_sysfs_ops);
 	if (ret)
 		goto migrate;
 	ret = kgr_module_init(kgr_module_coming, kgr_module_going);

@@ -329,7 +329,19 @@ ssize_t kgr_migrate_blocking_show(char *buf, const void *owner);
 
 /* ---- sysfs.c: /sys/kernel/kgr ---- */
 
-int kgr_sysfs_init(void);
+/*
+ * What the files of /sys/kernel/kgr ask of the registry, given by core.c
+ * to kgr_sysfs_init(): the "enabled" and "force" stores (they take
+ * kgr_mutex) and the lock-free transition state of "in_progress" and
+ * "transition" (of any patch when @patch is NULL).
+ */
+struct kgr_sysfs_ops {
+	int (*set_enabled)(struct kgr_patch *patch, bool enable);
+	int (*force)(struct kgr_patch *patch);
+	bool (*in_transition)(const struct kgr_patch *patch);
+};
+
+int kgr_sysfs_init(const struct kgr_sysfs_ops *ops);
 void kgr_sysfs_exit(void);
 
 /*

@@ -28,6 +28,8 @@
 #include "internal.h"
 
 static struct kobject *kgr_root_kobj;
+/* The registry's side of the files; set once by kgr_sysfs_init(). */
+static const struct kgr_sysfs_ops *kgr_sysfs_ops;
 
 /*
  * Releases that kgr_sysfs_put() asked for and that have not run yet. With
@@ -90,7 +92,7 @@ static struct kgr_patch_fun *to_fun(struct kobject *kobj)
 static ssize_t in_progress_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", kgr_patch_in_transition(NULL));
+	return sysfs_emit(buf, "%d\n", kgr_sysfs_ops->in_transition(NULL));
 }
 
 static struct kobj_attribute in_progress_attr = __ATTR_RO(in_progress);
@@ -152,7 +154,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 	ret = kgr_sysfs_parse_bool(buf, count, &enable);
 	if (ret)
 		return ret;
-	ret = kgr_patch_set_enabled(to_patch(kobj), enable);
+	ret = kgr_sysfs_ops->set_enabled(to_patch(kobj), enable);
 	return ret ? ret : count;
 }
 
@@ -160,7 +162,7 @@ static ssize_t transition_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n",
-			  kgr_patch_in_transition(to_patch(kobj)));
+			  kgr_sysfs_ops->in_transition(to_patch(kobj)));
 }
 
 static ssize_t replace_all_show(struct kobject *kobj,
@@ -184,7 +186,7 @@ static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 		return ret;
 	if (!force)
 		return count;
-	ret = kgr_patch_force(to_patch(kobj));
+	ret = kgr_sysfs_ops->force(to_patch(kobj));
 	return ret ? ret : count;
 }
 
@@ -455,10 +457,11 @@ void kgr_sysfs_exit(void)
 	kobject_put(kgr_root_kobj);
 }
 
-int kgr_sysfs_init(void)
+int kgr_sysfs_init(const struct kgr_sysfs_ops *ops)
 {
 	int ret;
 
+	kgr_sysfs_ops = ops;
 	kgr_root_kobj = kobject_create_and_add("kgr", kernel_kobj);
 	if (!kgr_root_kobj)
 		return -ENOMEM;
