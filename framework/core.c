@@ -976,17 +976,19 @@ static int kgr_module_coming(struct module *mod)
 			goto undo;
 		}
 	}
+	/* From here on, undo every patch: start from the list head. */
+	done = list_entry(&kgr_patches, struct kgr_patch, list);
+	ret = kgr_module_add(mod);
+	if (ret) {
+		pr_err("refusing to load module %s: no memory to track it\n",
+		       mod->name);
+		goto undo;
+	}
 	ret = kgr_module_update_transition(mod);
 	if (ret) {
 		pr_err("%s: refusing to load module %s: %d\n",
 		       kgr_transition_patch()->name, mod->name, ret);
-		/* Undo every patch: start from the list head. */
-		done = list_entry(&kgr_patches, struct kgr_patch, list);
-		goto undo;
-	}
-	ret = kgr_module_add(mod);
-	if (ret) {
-		done = list_entry(&kgr_patches, struct kgr_patch, list);
+		kgr_module_del(mod);
 		goto undo;
 	}
 	mutex_unlock(&kgr_mutex);
