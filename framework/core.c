@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "internal.h"
+#include "fault.h"
 
 LIST_HEAD(kgr_patches);
 
@@ -315,7 +316,8 @@ static int kgr_build_ranges(struct kgr_patch *patch, bool to_new,
 	struct kgr_range *r;
 	int ret = 0;
 
-	r = kcalloc(max(2 * nr, 1U), sizeof(*r), GFP_KERNEL);
+	r = kgr_fallible("kcalloc(ranges)", NULL,
+			 kcalloc(max(2 * nr, 1U), sizeof(*r), GFP_KERNEL));
 	if (!r)
 		return -ENOMEM;
 	kgr_for_each_entry(patch, fun) {
@@ -415,7 +417,8 @@ static int kgr_alloc_nops(struct kgr_patch *patch)
 	}
 	if (!nr)
 		return 0;
-	patch->nops = kcalloc(nr, sizeof(*patch->nops), GFP_KERNEL);
+	patch->nops = kgr_fallible("kcalloc(nops)", NULL,
+				   kcalloc(nr, sizeof(*patch->nops), GFP_KERNEL));
 	if (!patch->nops)
 		return -ENOMEM;
 
@@ -520,14 +523,15 @@ static int kgr_apply(struct kgr_patch *patch)
 			continue;
 		ret = kgr_fun_resolve(fun);
 		if (ret)
-			return ret;
+			goto err;
 	}
 	ret = kgr_check_duplicates(patch);
 	if (ret)
-		return ret;
+		goto err;
 	if (patch->owner && !try_module_get(patch->owner)) {
 		pr_err("%s: its module is going away\n", patch->name);
-		return -ENODEV;
+		ret = -ENODEV;
+		goto err;
 	}
 	ret = kgr_symbols_resolve(patch, NULL, true);
 	if (ret)
@@ -553,11 +557,8 @@ static int kgr_apply(struct kgr_patch *patch)
 	}
 	ret = kgr_migrate_set_goal(ranges, nr);
 	kfree(ranges);
-	if (ret) {
-		pr_err("%s: cannot start the transition: %d\n", patch->name,
-		       ret);
+	if (ret)
 		goto err_funs;
-	}
 	/*
 	 * A handler that read the stack before the push may still send a
 	 * task to the code below; once it has returned, that task shows the
@@ -587,6 +588,8 @@ err_symbols:
 	kgr_symbols_reset(patch, NULL, true);
 err_owner:
 	kgr_release_owner(patch);
+err:
+	pr_err("%s: not applied: %d\n", patch->name, ret);
 	return ret;
 }
 
@@ -610,15 +613,16 @@ static int kgr_revert(struct kgr_patch *patch)
 	if (ret)
 		return ret;
 	nr = kgr_build_ranges(patch, false, &ranges);
-	if (nr < 0)
-		return nr;
-	ret = kgr_migrate_prepare(false, patch, kgr_transition_finish);
+	ret = min(nr, 0);
+	if (!ret)
+		ret = kgr_migrate_prepare(false, patch, kgr_transition_finish);
 	if (!ret) {
 		ret = kgr_migrate_set_goal(ranges, nr);
 		if (ret)
 			kgr_migrate_abort();
 	}
-	kfree(ranges);
+	if (nr >= 0)
+		kfree(ranges);
 	if (ret) {
 		pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
 		return ret;
@@ -667,10 +671,11 @@ static int kgr_reverse(struct kgr_patch *patch)
 
 	lockdep_assert_held(&kgr_mutex);
 	nr = kgr_build_ranges(patch, !kgr_trans_to_new, &ranges);
-	if (nr < 0)
-		return nr;
-	ret = kgr_migrate_reverse(ranges, nr);
-	kfree(ranges);
+	ret = min(nr, 0);
+	if (!ret) {
+		ret = kgr_migrate_reverse(ranges, nr);
+		kfree(ranges);
+	}
 	if (ret) {
 		pr_err("%s: cannot reverse the transition: %d\n", patch->name,
 		       ret);
@@ -886,6 +891,7 @@ int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
 
 	ret = kgr_sysfs_add_patch(patch);
 	if (ret) {
+		pr_err("%s: not applied: %d\n", patch->name, ret);
 		kgr_unregister(patch);
 		return ret;
 	}
@@ -980,8 +986,8 @@ static int kgr_module_coming(struct module *mod)
 	done = list_entry(&kgr_patches, struct kgr_patch, list);
 	ret = kgr_module_add(mod);
 	if (ret) {
-		pr_err("refusing to load module %s: no memory to track it\n",
-		       mod->name);
+		pr_err("refusing to load module %s: cannot track it: %d\n",
+		       mod->name, ret);
 		goto undo;
 	}
 	ret = kgr_module_update_transition(mod);
@@ -1037,14 +1043,12 @@ static int __init kgr_init(void)
 	int ret;
 
 	ret = kgr_kallsyms_init();
+	if (!ret)
+		ret = kgr_redirect_init();
+	if (!ret)
+		ret = kgr_migrate_init();
 	if (ret)
-		return ret;
-	ret = kgr_redirect_init();
-	if (ret)
-		return ret;
-	ret = kgr_migrate_init();
-	if (ret)
-		return ret;
+		goto err;
 	ret = kgr_sysfs_init(&kgr_sysfs_ops);
 	if (ret)
 		goto migrate;
@@ -1063,6 +1067,8 @@ sysfs:
 	kgr_sysfs_exit();
 migrate:
 	kgr_migrate_exit();
+err:
+	pr_err("not loaded: %d\n", ret);
 	return ret;
 }
 

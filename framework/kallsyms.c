@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 #include "internal.h"
+#include "fault.h"
 
 /* Candidates printed when a name without sympos is ambiguous. */
 #define KGR_MAX_CANDIDATES 8
@@ -50,7 +51,8 @@ static bool kgr_at_endbr(unsigned long addr)
 
 unsigned long kgr_lookup_name(const char *name)
 {
-	return static_call(kgr_kallsyms_lookup_name)(name);
+	return kgr_fallible("kallsyms_lookup_name", 0,
+			    static_call(kgr_kallsyms_lookup_name)(name));
 }
 
 unsigned long kgr_lookup_function(const char *name)
@@ -72,7 +74,7 @@ static unsigned long kgr_find_lookup_name(void)
 	unsigned long addr;
 	int ret;
 
-	ret = register_kprobe(&kp);
+	ret = kgr_fallible("register_kprobe", -ENOMEM, register_kprobe(&kp));
 	if (ret) {
 		pr_err("cannot find kallsyms_lookup_name through a kprobe: %d\n",
 		       ret);
@@ -243,7 +245,8 @@ int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 	const char *obj = kgr_objname(objname);
 	unsigned long offset;
 
-	kgr_find_symbol(&args);
+	if (!kgr_fault("kallsyms search"))
+		kgr_find_symbol(&args);
 
 	if (!args.count) {
 		pr_err("%s: symbol '%s' not found in %s\n", patch_name, name, obj);

@@ -39,6 +39,7 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include "stack.h"
+#include "fault.h"
 #include "universe.h"
 
 static unsigned int kgr_period_ms = 20;
@@ -183,8 +184,10 @@ static int kgr_probes_register(int first, int last)
 	int i, ret;
 
 	for (i = first; i < last; i++) {
-		ret = tracepoint_probe_register(kgr_probes[i].tp,
-						kgr_probes[i].func, NULL);
+		ret = kgr_fallible("tracepoint_probe_register", -ENOMEM,
+				   tracepoint_probe_register(kgr_probes[i].tp,
+							     kgr_probes[i].func,
+							     NULL));
 		if (ret) {
 			pr_err("cannot hook tracepoint %s: %d\n",
 			       kgr_probes[i].name, ret);
@@ -248,7 +251,9 @@ static struct kgr_goal *kgr_goal_alloc(bool to_new,
 {
 	struct kgr_goal *goal;
 
-	goal = kzalloc(struct_size(goal, ranges, nr_ranges), GFP_KERNEL);
+	goal = kgr_fallible("kzalloc(goal)", NULL,
+			    kzalloc(struct_size(goal, ranges, nr_ranges),
+				    GFP_KERNEL));
 	if (!goal)
 		return NULL;
 	goal->to_new = to_new;

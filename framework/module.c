@@ -16,6 +16,7 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 #include "internal.h"
+#include "fault.h"
 
 /*
  * The modules kgr treats as loaded: those its notifier has seen COMING
@@ -57,7 +58,7 @@ int kgr_module_add(struct module *mod)
 	struct kgr_module *m;
 
 	lockdep_assert_held(&kgr_mutex);
-	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	m = kgr_fallible("kmalloc(module)", NULL, kmalloc(sizeof(*m), GFP_KERNEL));
 	if (!m)
 		return -ENOMEM;
 	m->mod = mod;
@@ -142,7 +143,8 @@ int kgr_modules_add_loaded(void)
 		if (mod->state != MODULE_STATE_LIVE &&
 		    mod->state != MODULE_STATE_COMING)
 			continue;
-		m = kmalloc(sizeof(*m), GFP_ATOMIC);
+		m = kgr_fallible("kmalloc(loaded module)", NULL,
+				 kmalloc(sizeof(*m), GFP_ATOMIC));
 		if (!m) {
 			ret = -ENOMEM;
 			break;
@@ -159,7 +161,8 @@ int kgr_module_init(int (*coming)(struct module *mod),
 {
 	kgr_coming_cb = coming;
 	kgr_going_cb = going;
-	return register_module_notifier(&kgr_module_nb);
+	return kgr_fallible("register_module_notifier", -ENOMEM,
+			    register_module_notifier(&kgr_module_nb));
 }
 
 void kgr_module_exit(void)

@@ -16,6 +16,7 @@
 #include <linux/static_call.h>
 #include <asm/cpufeature.h>
 #include "internal.h"
+#include "fault.h"
 
 /* ---- resolution: shims and old functions ---- */
 
@@ -151,7 +152,7 @@ int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname)
 
 	if (!hooks || !hooks->pre_apply)
 		return 0;
-	ret = hooks->pre_apply(patch);
+	ret = kgr_fallible("pre_apply hook", -EINVAL, hooks->pre_apply(patch));
 	if (ret)
 		pr_err("%s: pre_apply hook of %s failed: %d\n", patch->name,
 		       kgr_objname(objname), ret);

@@ -21,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include "internal.h"
+#include "fault.h"
 
 /* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
 static LIST_HEAD(kgr_ops_list);
@@ -211,7 +212,8 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 		return ERR_PTR(-EINVAL);
 	}
 
-	ops = kzalloc(sizeof(*ops), GFP_KERNEL);
+	ops = kgr_fallible("kzalloc(kgr_ops)", NULL,
+			   kzalloc(sizeof(*ops), GFP_KERNEL));
 	if (!ops)
 		return ERR_PTR(-ENOMEM);
 	ops->old_addr = fun->old_addr;
@@ -226,14 +228,16 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 	/* The handler may run as soon as it is registered. */
 	list_add_rcu(&fun->stack_node, &ops->func_stack);
 
-	ret = ftrace_set_filter_ip(&ops->fops, loc, 0, 0);
+	ret = kgr_fallible("ftrace_set_filter_ip", -ENOMEM,
+			   ftrace_set_filter_ip(&ops->fops, loc, 0, 0));
 	if (ret) {
 		pr_err("%s: '%s' cannot be traced: ftrace filter error %d\n",
 		       patch_name, fun->name, ret);
 		ret = -EINVAL;
 		goto free;
 	}
-	ret = register_ftrace_function(&ops->fops);
+	ret = kgr_fallible("register_ftrace_function", -ENOMEM,
+			   register_ftrace_function(&ops->fops));
 	if (ret) {
 		/* Permanent ops are refused while the sysctl is off. */
 		if (ret == -EBUSY && kgr_ftrace_enabled &&

@@ -26,6 +26,7 @@
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include "internal.h"
+#include "fault.h"
 
 static struct kobject *kgr_root_kobj;
 /* The registry's side of the files; set once by kgr_sysfs_init(). */
@@ -320,11 +321,14 @@ static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
 	if (sibling)
 		return sibling->kobj.parent;
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kgr_fallible("kzalloc(object)", NULL,
+			   kzalloc(sizeof(*obj), GFP_KERNEL));
 	if (!obj)
 		return ERR_PTR(-ENOMEM);
-	ret = kobject_init_and_add(&obj->kobj, &kgr_obj_ktype, &patch->kobj,
-				   "%s", kgr_objname(fun->objname));
+	kobject_init(&obj->kobj, &kgr_obj_ktype);
+	ret = kgr_fallible("kobject_add(object)", -ENOMEM,
+			   kobject_add(&obj->kobj, &patch->kobj, "%s",
+				       kgr_objname(fun->objname)));
 	if (ret) {
 		pr_err("%s: cannot create the sysfs directory of object %s: %d\n",
 		       patch->name, kgr_objname(fun->objname), ret);
@@ -376,8 +380,10 @@ static int kgr_sysfs_add_fun(struct kgr_patch *patch,
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 
-	ret = kobject_init_and_add(&fun->kobj, &kgr_fun_ktype, obj, "%s,%lu",
-				   fun->name, fun->sympos ? fun->sympos : 1);
+	kobject_init(&fun->kobj, &kgr_fun_ktype);
+	ret = kgr_fallible("kobject_add(function)", -ENOMEM,
+			   kobject_add(&fun->kobj, obj, "%s,%lu", fun->name,
+				       fun->sympos ? fun->sympos : 1));
 	if (ret) {
 		pr_err("%s: cannot create the sysfs directory of %s: %d\n",
 		       patch->name, fun->name, ret);
@@ -409,8 +415,10 @@ int kgr_sysfs_add_patch(struct kgr_patch *patch)
 
 	lockdep_assert_not_held(&kgr_mutex);
 
-	ret = kobject_init_and_add(&patch->kobj, &kgr_patch_ktype,
-				   kgr_root_kobj, "%s", patch->name);
+	kobject_init(&patch->kobj, &kgr_patch_ktype);
+	ret = kgr_fallible("kobject_add(patch)", -ENOMEM,
+			   kobject_add(&patch->kobj, kgr_root_kobj, "%s",
+				       patch->name));
 	if (ret) {
 		pr_err("%s: cannot create /sys/kernel/kgr/%s: %d\n",
 		       patch->name, patch->name, ret);
@@ -462,10 +470,15 @@ int kgr_sysfs_init(const struct kgr_sysfs_ops *ops)
 	int ret;
 
 	kgr_sysfs_ops = ops;
-	kgr_root_kobj = kobject_create_and_add("kgr", kernel_kobj);
-	if (!kgr_root_kobj)
+	kgr_root_kobj = kgr_fallible("kobject_create_and_add(kgr)", NULL,
+				     kobject_create_and_add("kgr", kernel_kobj));
+	if (!kgr_root_kobj) {
+		pr_err("cannot create /sys/kernel/kgr\n");
 		return -ENOMEM;
-	ret = sysfs_create_file(kgr_root_kobj, &in_progress_attr.attr);
+	}
+	ret = kgr_fallible("sysfs_create_file(in_progress)", -ENOMEM,
+			   sysfs_create_file(kgr_root_kobj,
+					     &in_progress_attr.attr));
 	if (ret)
 		kgr_sysfs_exit();
 	return ret;

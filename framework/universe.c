@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include "universe.h"
+#include "fault.h"
 
 /* Free the entries of exited tasks once this many have piled up. */
 #define KGR_DEAD_BATCH	256
@@ -218,7 +219,8 @@ void kgr_universe_drop(bool final_new)
 
 struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner)
 {
-	struct kgr_universe *u = kvzalloc(sizeof(*u), GFP_KERNEL);
+	struct kgr_universe *u = kgr_fallible("kvzalloc(universe)", NULL,
+					      kvzalloc(sizeof(*u), GFP_KERNEL));
 
 	if (!u)
 		return NULL;

@@ -161,8 +161,10 @@ $TARGET: init
 % insmod $LP pre_patch_ret=-19
 $LP: pre_apply: vmlinux
 kgr: $LP: pre_apply hook of vmlinux failed: -19
+kgr: $LP: not applied: -19
 $LP: pre_apply: vmlinux
 kgr: $LP: pre_apply hook of vmlinux failed: -19
+kgr: $LP: not applied: -19
 insmod: can't insert '$KO/$LP.ko': No such device
 % rmmod $TARGET
 $TARGET: exit

@@ -42,7 +42,9 @@ st_check <<EOT
 kernel.ftrace_enabled = 0
 % insmod $MOD_LIVEPATCH
 kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace is disabled (kernel.ftrace_enabled = 0)
+kgr: $MOD_LIVEPATCH: not applied: -16
 kgr: $MOD_LIVEPATCH: cannot redirect 'cmdline_proc_show': ftrace is disabled (kernel.ftrace_enabled = 0)
+kgr: $MOD_LIVEPATCH: not applied: -16
 insmod: can't insert '$KO/$MOD_LIVEPATCH.ko': Device or resource busy
 kernel.ftrace_enabled = 1
 % insmod $MOD_LIVEPATCH
