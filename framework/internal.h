@@ -13,7 +13,7 @@
 #include <linux/string.h>
 #include <kgr/kgr.h>
 
-/* ---- core.c: patch registry and lifecycle ---- */
+/* ---- lock.c: kgr_mutex and the registry ---- */
 
 /*
  * kgr_mutex serialises everything that changes patch state: registration,
@@ -25,22 +25,6 @@ extern struct mutex kgr_mutex;
 
 /* Registered patches, oldest first (bottom of the stack first). kgr_mutex. */
 extern struct list_head kgr_patches;
-
-/* The patch whose transition runs, or NULL. kgr_mutex. */
-struct kgr_patch *kgr_transition_patch(void);
-
-/*
- * Lock-free, for sysfs: a transition of @patch (of any patch if NULL)
- * runs. False only once it is completely over, its module reference
- * dropped included.
- */
-bool kgr_patch_in_transition(const struct kgr_patch *patch);
-
-/* sysfs "enabled" store: revert (false) or re-apply (true). Takes kgr_mutex. */
-int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
-
-/* sysfs "force" store: finish @patch's transition by force. Takes kgr_mutex. */
-int kgr_patch_force(struct kgr_patch *patch);
 
 #define kgr_for_each_fun(patch, fun) \
 	for ((fun) = (patch)->patches; (fun)->name; (fun)++)
@@ -94,6 +78,12 @@ static inline bool kgr_fun_redirected(const struct kgr_patch_fun *fun)
 	return fun->ops;
 }
 
+/* sympos 0 (the only one) and 1 (the first) name the same symbol. */
+static inline bool kgr_same_sympos(unsigned long a, unsigned long b)
+{
+	return (a ?: 1) == (b ?: 1);
+}
+
 /* Same object: both vmlinux (NULL) or the same module name. */
 static inline bool kgr_obj_match(const char *objname, const char *wanted)
 {
@@ -101,6 +91,40 @@ static inline bool kgr_obj_match(const char *objname, const char *wanted)
 		return objname == wanted;
 	return !strcmp(objname, wanted);
 }
+
+/* ---- transition.c: apply, revert and the transition between them ---- */
+
+/*
+ * Redirect the functions of @patch and start the transition to it; on
+ * failure nothing is left of it. kgr_mutex; @patch is registered (at
+ * least by name) and not applied.
+ */
+int kgr_apply(struct kgr_patch *patch);
+
+/* The patch whose transition runs, or NULL. kgr_mutex. */
+struct kgr_patch *kgr_transition_patch(void);
+
+/*
+ * Lock-free, for sysfs: a transition of @patch (of any patch if NULL)
+ * runs. False only once it is completely over, its module reference
+ * dropped included.
+ */
+bool kgr_patch_in_transition(const struct kgr_patch *patch);
+
+/* The state of the transition's redirected functions: slow or reverting. */
+enum kgr_fun_state kgr_transition_fun_state(void);
+
+/*
+ * A module of the patch in transition came or went: hand the transition
+ * the code it now leaves. kgr_mutex.
+ */
+int kgr_transition_ranges_changed(void);
+
+/* sysfs "enabled" store: revert (false) or re-apply (true). Takes kgr_mutex. */
+int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
+
+/* sysfs "force" store: finish @patch's transition by force. Takes kgr_mutex. */
+int kgr_patch_force(struct kgr_patch *patch);
 
 /* ---- object.c: the objects of a patch (all under kgr_mutex) ---- */
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lock.c - kgr_mutex, the lock of kgr's state
+ * lock.c - kgr_mutex, the lock of kgr's state, and the registry it guards
  *
- * Apart from the files that take it, so that none of them is the owner
- * the others must reach back into.
+ * Apart from the files that use them, so that none of them is the owner
+ * the others must reach back into: core.c adds and removes patches,
+ * transition.c walks them.
  */
 
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include "internal.h"
 
@@ -18,3 +20,6 @@
  * A function whose comment says "kgr_mutex" asserts it with lockdep.
  */
 DEFINE_MUTEX(kgr_mutex);
+
+/* Registered patches, oldest first (bottom of the stack first). kgr_mutex. */
+LIST_HEAD(kgr_patches);

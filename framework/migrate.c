@@ -459,7 +459,7 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 	mutex_unlock(&kgr_mutex);
 }
 
-/* ---- the interface to core.c and sysfs.c ---- */
+/* ---- the interface to transition.c and sysfs.c ---- */
 
 /* Publish an empty table: every task in universe @default_new. kgr_mutex. */
 static int kgr_universe_create(bool default_new, const void *owner)

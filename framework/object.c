@@ -3,9 +3,9 @@
  * object.c - the objects of a patch: vmlinux and each module it touches
  *
  * What applying or reverting one object of a patch takes: its shims, its
- * old functions, its hooks, pushing and popping its redirections. core.c
- * composes them for a whole patch (kgr_apply(), kgr_transition_finish());
- * core.c's module callbacks compose them for one module as it comes or
+ * old functions, its hooks, pushing and popping its redirections.
+ * transition.c composes them for a whole patch (kgr_apply(),
+ * kgr_transition_finish()); core.c's module callbacks compose them for one module as it comes or
  * goes. Everything here runs under kgr_mutex.
  */
 

@@ -75,7 +75,7 @@ static inline void kgr_set_ip(struct ftrace_regs *fregs, unsigned long ip)
 static struct kgr_patch_fun *kgr_fun_for_task(struct kgr_ops *ops,
 					      struct kgr_patch_fun *fun)
 {
-	/* Pairs with smp_wmb() in core.c: universes set before state. */
+	/* Pairs with smp_wmb() in transition.c: universes set first. */
 	smp_rmb();
 	if (kgr_task_in_new_universe())
 		return fun;
