@@ -16,7 +16,8 @@
  * - a reliable stack check of sleeping tasks under task_call_func(), done at
  *   once by kgr_migrate_start() and then every kgr_period_ms by a worker;
  * - for tasks running on another CPU (busy user tasks, kthreads, the idle
- *   tasks) an IPI that makes that CPU check the stack of its current task;
+ *   tasks) an IPI that makes that CPU check the stack of its current task,
+ *   backing off while it moves nobody, never to an isolated CPU;
  * - tasks still blocking after kgr_signal_ms get a fake signal (user tasks)
  *   or an interruptible wake-up (kthreads), then migrate at the syscall exit.
  */
@@ -32,6 +33,7 @@
 #include <linux/tracepoint.h>
 #include <linux/workqueue.h>
 #include <linux/cpumask.h>
+#include <linux/sched/isolation.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
 #include <linux/jiffies.h>
@@ -80,6 +82,16 @@ static DEFINE_PER_CPU(struct kgr_stack_bufs, kgr_stack_bufs);
 
 /* CPUs whose current task the worker asks to check itself. kgr_mutex. */
 static struct cpumask kgr_ipi_mask;
+
+/*
+ * Rounds that sent IPIs wait 1, 2, 4, ... jiffies before the next one, up
+ * to kgr_period_ms, so that a CPU-bound task that stays in old code is not
+ * interrupted every tick; a round that moves a task starts again from 1.
+ * kgr_ipi_backoff is the exponent, kgr_pending the tasks the last round
+ * left behind. Reset by every start of a transition. kgr_mutex.
+ */
+static unsigned int kgr_ipi_backoff;
+static unsigned int kgr_pending;
 
 static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
@@ -348,7 +360,12 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 	ret = static_call(kgr_task_call_func)(task, kgr_check_task, &c);
 	if (!ret)
 		return true;
-	if (ret == -EAGAIN) {
+	/*
+	 * Running: its CPU checks it. Isolated and nohz_full CPUs get no
+	 * rounds of IPIs: their task is checked as a sleeper is signalled,
+	 * once per kgr_signal_ms, unless its syscall exit moves it first.
+	 */
+	if (ret == -EAGAIN && !cpu_is_isolated(task_cpu(task))) {
 		cpumask_set_cpu(task_cpu(task), &kgr_ipi_mask);
 		return false;
 	}
@@ -358,7 +375,10 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 	if (time_after(jiffies, kt->blocked_since + timeout) &&
 	    (!kt->signalled_at ||
 	     time_after(jiffies, kt->signalled_at + timeout))) {
-		kgr_fake_signal(task);
+		if (ret == -EAGAIN)
+			cpumask_set_cpu(task_cpu(task), &kgr_ipi_mask);
+		else
+			kgr_fake_signal(task);
 		kt->signalled_at = jiffies;
 	}
 	return false;
@@ -404,15 +424,20 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	const struct kgr_goal *goal = kgr_goal_locked(u);
 	int forks_lost = atomic_read(&u->forks_lost);
 	struct task_struct *g, *task;
-	bool done = true;
+	unsigned int pending = 0;
+	bool done;
 
 	lockdep_assert_held(&kgr_mutex);
 	cpumask_clear(&kgr_ipi_mask);
 	rcu_read_lock();
 	for_each_process_thread(g, task)
-		done &= kgr_try_task(u, goal, task);
-	done &= kgr_try_idle_tasks(u, goal);
+		pending += !kgr_try_task(u, goal, task);
+	pending += !kgr_try_idle_tasks(u, goal);
 	rcu_read_unlock();
+	done = !pending;
+	if (pending < kgr_pending)
+		kgr_ipi_backoff = 0;
+	kgr_pending = pending;
 
 	if (!cpumask_empty(&kgr_ipi_mask))
 		on_each_cpu_mask(&kgr_ipi_mask, kgr_ipi_check, NULL, true);
@@ -420,14 +445,22 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	return done && atomic_read(&u->forks_lost) == forks_lost;
 }
 
+/* A transition starts (again): the next IPI round follows at once. */
+static void kgr_ipi_backoff_reset(void)
+{
+	kgr_ipi_backoff = 0;
+	kgr_pending = UINT_MAX;
+}
+
 /*
  * Run a round; on success drop the per-task state and return true. Else
- * schedule the next round: at once when CPUs were just asked to check
- * themselves, else after kgr_period_ms. kgr_mutex.
+ * schedule the next round: soon when CPUs were just asked to check
+ * themselves (see kgr_ipi_backoff), else after kgr_period_ms. kgr_mutex.
  */
 static bool kgr_migrate_step(void)
 {
 	struct kgr_universe *u = kgr_universe_locked();
+	unsigned long delay = msecs_to_jiffies(kgr_period_ms);
 
 	lockdep_assert_held(&kgr_mutex);
 	if (kgr_migrate_round(u)) {
@@ -437,9 +470,13 @@ static bool kgr_migrate_step(void)
 	}
 	kgr_syscall_hook();
 	kgr_free_dead(u);
-	mod_delayed_work(system_wq, &kgr_migrate_work,
-			 cpumask_empty(&kgr_ipi_mask) ?
-			 msecs_to_jiffies(kgr_period_ms) : 1);
+	if (!cpumask_empty(&kgr_ipi_mask)) {
+		if ((1UL << kgr_ipi_backoff) < delay) {
+			delay = 1UL << kgr_ipi_backoff;
+			kgr_ipi_backoff++;
+		}
+	}
+	mod_delayed_work(system_wq, &kgr_migrate_work, delay);
 	return false;
 }
 
@@ -518,6 +555,7 @@ void kgr_migrate_go(void)
 	rcu_assign_pointer(u->goal, u->next_goal);
 	u->next_goal = NULL;
 	WRITE_ONCE(kgr_state, KGR_RUNNING);
+	kgr_ipi_backoff_reset();
 	/* The finish callback must not run inside the caller: defer it. */
 	if (kgr_migrate_step())
 		mod_delayed_work(system_wq, &kgr_migrate_work, 0);
@@ -566,6 +604,7 @@ static int kgr_migrate_restart(const struct kgr_range *ranges,
 	}
 	rcu_assign_pointer(kgr_universe_locked()->goal, goal);
 	WRITE_ONCE(kgr_state, KGR_RUNNING);
+	kgr_ipi_backoff_reset();
 	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
 	return 0;
 }
@@ -613,6 +652,7 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 			kt->signalled_at = 0;
 		}
 	rcu_read_unlock();
+	kgr_ipi_backoff_reset();
 	mod_delayed_work(system_wq, &kgr_migrate_work, 0);
 	return 0;
 }
