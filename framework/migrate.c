@@ -498,10 +498,24 @@ static void kgr_migrate_work_fn(struct work_struct *work)
 
 /* ---- the interface to transition.c and sysfs.c ---- */
 
+/* The tasks alive now, idle tasks included: nr_threads is not exported. */
+static unsigned int kgr_count_tasks(void)
+{
+	unsigned int nr = num_possible_cpus();
+	struct task_struct *g, *task;
+
+	rcu_read_lock();
+	for_each_process_thread(g, task)
+		nr++;
+	rcu_read_unlock();
+	return nr;
+}
+
 /* Publish an empty table: every task in universe @default_new. kgr_mutex. */
 static int kgr_universe_create(bool default_new, const void *owner)
 {
-	struct kgr_universe *u = kgr_universe_alloc(default_new, owner);
+	struct kgr_universe *u = kgr_universe_alloc(default_new, owner,
+						    kgr_count_tasks());
 
 	lockdep_assert_held(&kgr_mutex);
 	if (!u)
@@ -632,7 +646,8 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 {
 	struct kgr_universe *u = kgr_universe_locked();
 	struct kgr_task *kt;
-	int i, ret;
+	unsigned int i;
+	int ret;
 
 	lockdep_assert_held(&kgr_mutex);
 	if (kgr_state == KGR_FINISHING)
@@ -645,7 +660,7 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 		return ret;
 
 	rcu_read_lock();
-	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
 			WRITE_ONCE(kt->blocking, NULL);
 			kt->blocked_since = 0;
@@ -715,14 +730,15 @@ ssize_t kgr_migrate_blocking_show(char *buf, const void *owner)
 	struct kgr_universe *u;
 	struct kgr_task *kt;
 	const char *blocking;
-	int i, len = 0;
+	unsigned int i;
+	int len = 0;
 
 	rcu_read_lock_sched();
 	u = rcu_dereference_sched(kgr_universe);
 	goal = u && u->owner == owner ? rcu_dereference_sched(u->goal) : NULL;
 	if (!goal)
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
 			/* Pairs with kgr_check_task(): pid and comm are set. */
 			blocking = smp_load_acquire(&kt->blocking);

@@ -175,9 +175,9 @@ static void kgr_universe_free(struct kgr_universe *u)
 {
 	struct hlist_node *tmp;
 	struct kgr_task *kt;
-	int i;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(u->hash); i++)
+	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
 			kfree(kt);
 	kgr_free_list(llist_del_all(&u->dead));
@@ -217,13 +217,19 @@ void kgr_universe_drop(bool final_new)
 	queue_work(system_wq, &kgr_free_work);
 }
 
-struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner)
+/* A table for @nr_tasks tasks, every one in universe @default_new. */
+struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
+					unsigned int nr_tasks)
 {
-	struct kgr_universe *u = kgr_fallible("kvzalloc(universe)", NULL,
-					      kvzalloc(sizeof(*u), GFP_KERNEL));
+	unsigned int bits = clamp(order_base_2(nr_tasks), KGR_HASH_BITS_MIN,
+				  KGR_HASH_BITS_MAX);
+	struct kgr_universe *u;
 
+	u = kgr_fallible("kvzalloc(universe)", NULL,
+			 kvzalloc(struct_size(u, hash, 1U << bits), GFP_KERNEL));
 	if (!u)
 		return NULL;
+	u->hash_bits = bits;
 	raw_spin_lock_init(&u->lock);
 	u->default_new = default_new;
 	u->owner = owner;

@@ -13,7 +13,13 @@
 #include <linux/sched.h>
 #include "internal.h"
 
-#define KGR_HASH_BITS	10
+/*
+ * The table has a bucket per task alive when the transition starts (more
+ * only come from forks during it): a lookup walks about one entry, whatever
+ * the number of tasks. At least 2^10 buckets, at most 2^20.
+ */
+#define KGR_HASH_BITS_MIN	10
+#define KGR_HASH_BITS_MAX	20
 
 /*
  * struct kgr_task - what kgr knows about one task during a transition
@@ -72,6 +78,8 @@ struct kgr_goal {
  * @nr_dead: length of @dead
  * @forks_lost: children whose entry could not be allocated at fork
  * @free_node: in kgr_ended once the transition has ended
+ * @hash_bits: the table has 2^@hash_bits buckets
+ * @hash: the entries, by task pointer
  */
 struct kgr_universe {
 	struct llist_node free_node;
@@ -83,8 +91,13 @@ struct kgr_universe {
 	struct llist_head dead;
 	atomic_t nr_dead;
 	atomic_t forks_lost;
-	struct hlist_head hash[1 << KGR_HASH_BITS];
+	unsigned int hash_bits;
+	struct hlist_head hash[];
 };
+
+/* Walk the buckets of @u's table. */
+#define kgr_for_each_bucket(u, i) \
+	for ((i) = 0; (i) < 1U << (u)->hash_bits; (i)++)
 
 /*
  * The running transition's state, NULL outside one. Published with
@@ -107,7 +120,7 @@ static inline struct kgr_goal *kgr_goal_locked(struct kgr_universe *u)
 static __always_inline struct hlist_head *
 kgr_bucket(struct kgr_universe *u, struct task_struct *task)
 {
-	return &u->hash[hash_ptr(task, KGR_HASH_BITS)];
+	return &u->hash[hash_ptr(task, u->hash_bits)];
 }
 
 /* Lock-free; the caller is in an RCU-sched read side (preemption off). */
@@ -140,7 +153,8 @@ struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 			      gfp_t gfp);
 
 /* A new, unpublished table: every task in universe @default_new. */
-struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner);
+struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
+					unsigned int nr_tasks);
 
 /*
  * Unpublish the table: every task is in universe @final_new from now on;
