@@ -276,24 +276,44 @@ static void judge_variable(struct verdict_table *t, const char *file,
 		"data definition changes (initializer or type): the object already exists in memory with its old value");
 }
 
+/*
+ * A diagnostic without its location: "f.c:12: error: x" and "fatal error:
+ * x" (clang's "too many errors emitted" has no location) give "x".
+ */
+static const char *diag_message(const char *diag)
+{
+	const char *p = strstr(diag, "error: ");
+
+	return p ? p + 7 : diag;
+}
+
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err)
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
+	bool *used;
 	size_t i, k;
 
-	/* Errors the patched file has and the original had not. */
+	/*
+	 * Errors the patched file has and the original had not, compared
+	 * without their location (lines move) and one for one.
+	 */
+	used = xcalloc(old->nerrors + 1, sizeof(*used));
 	for (i = 0; i < new->nerrors; i++) {
-		const char *msg = strstr(new->errors[i], ": error: ");
-		bool seen = false;
+		const char *msg = diag_message(new->errors[i]);
 
-		for (k = 0; msg && k < old->nerrors; k++)
-			seen |= strstr(old->errors[k], msg) != NULL;
-		if (!seen)
+		for (k = 0; k < old->nerrors; k++)
+			if (!used[k] && !strcmp(diag_message(old->errors[k]), msg))
+				break;
+		if (k == old->nerrors) {
+			free(used);
 			return tl_fail(err, "%s: the patched file does not compile: %s",
 					file, new->errors[i]);
+		}
+		used[k] = true;
 	}
+	free(used);
 	for (i = 0; i < new->n; i++) {
 		struct entity *e = &new->ents[i];
 		struct entity *o;

@@ -114,6 +114,22 @@ ok=1
 [ "$rc" = 2 ] && grep -q "/etc/hostname: not a kernel .config" "$tmp/out" && ok=0
 result $ok "a file that is not a .config: exit 2" "$tmp/out"
 
+# A file clang cannot compile cleanly: a config without CONFIG_64BIT gives
+# every file of the -m64 build far more than clang's 20 errors. They are
+# the original file's: a comment-only change is still no change, and a new
+# error is still found among them.
+grep -v '^CONFIG_64BIT=' "$KCONFIG" > "$tmp/config-no64"
+KCONFIG=$tmp/config-no64 ccp comment-error-limit --check
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "^no changed functions" "$tmp/out" && ok=0
+result $ok "comment-only change to a file with over 20 clang errors: no change" "$tmp/out"
+KCONFIG=$tmp/config-no64 ccp no-such-function --check
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "does not compile.*kgr_no_such_function" "$tmp/out" && ok=0
+result $ok "new error among over 20 old ones: exit 2" "$tmp/out"
+
 # sympos from a System.map: of two __get_fs_type, ours is the one whose
 # neighbours are fs/filesystems.c's other symbols (the second here).
 fake_map()	# fake_map <file> [name to leave out]
