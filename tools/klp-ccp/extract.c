@@ -51,8 +51,16 @@ static const struct local_file *local_file(struct extract_ctx *x,
 			return &x->files[i];
 	tl_grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
 	f = &x->files[x->nfiles];
-	if (read_file(path, &f->text, &f->len, x->err))
+	/* A header the diff adds or changes is read as the diff leaves it. */
+	for (i = 0; i < x->in->nfiles; i++)
+		if (!strcmp(x->in->files[i].path, path))
+			break;
+	if (i < x->in->nfiles) {
+		f->text = xstrndup(x->in->files[i].text, x->in->files[i].len);
+		f->len = x->in->files[i].len;
+	} else if (read_file(path, &f->text, &f->len, x->err)) {
 		return NULL;
+	}
 	f->path = xstrdup(path);
 	x->nfiles++;
 	return f;

@@ -13,6 +13,8 @@ struct extract_in {
 	const struct file_flags *flags;
 	const struct symbols *syms;
 	const struct verdict_table *table;
+	const struct unsaved *files;	/* the diff's new texts */
+	size_t nfiles;
 };
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,

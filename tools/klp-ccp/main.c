@@ -134,13 +134,44 @@ static struct symbols syms_for(const struct symbols *all,
 	return s;
 }
 
-/* Parse both versions of one file with its build flags. */
-static int parse_pair(const struct build_env *env, const struct file_patch *fp,
-		      const char *flags_file, struct file_flags *ff,
-		      struct tu_model *old, struct tu_model *new,
-		      struct tl_err *err)
+/*
+ * The diff's files as the new version of @fp sees them: @fp first, then
+ * every other file the diff creates or changes (a header it adds or edits).
+ */
+static size_t new_files(const struct build_env *env, const struct diff *d,
+			const struct file_patch *fp, struct unsaved **out,
+			struct tl_strlist *paths)
 {
+	size_t i, n = 0;
+
+	*out = xcalloc(d->nfiles + 1, sizeof(**out));
+	for (i = 0; i <= d->nfiles; i++) {
+		const struct file_patch *f = i ? &d->files[i - 1] : fp;
+		struct strbuf abs = { 0 };
+
+		if ((i && f == fp) || !f->new_text || f->change == FILE_DELETED)
+			continue;
+		sb_printf(&abs, "%s/%s", env->src, f->path);
+		tl_strlist_add(paths, abs.s);
+		sb_free(&abs);
+		(*out)[n].text = f->new_text;
+		(*out)[n++].len = f->new_len;
+	}
+	for (i = 0; i < n; i++)
+		(*out)[i].path = paths->names[paths->nr - n + i];
+	return n;
+}
+
+/* Parse both versions of one file with its build flags. */
+static int parse_pair(const struct build_env *env, const struct diff *d,
+		      const struct file_patch *fp, const char *flags_file,
+		      struct file_flags *ff, struct tu_model *old,
+		      struct tu_model *new, struct tl_err *err)
+{
+	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
+	struct unsaved *files, main_old;
+	size_t n;
 	int ret = -1;
 
 	if (flags_for_file(env, flags_file, ff, err))
@@ -151,11 +182,13 @@ static int parse_pair(const struct build_env *env, const struct file_patch *fp,
 		ff->argv[ff->argc++] = xstrdup("c");
 	}
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
-	if (!parse_tu(abs.s, fp->old_text, fp->old_len, ff->argv, ff->argc,
-		      env->src, old, err) &&
-	    !parse_tu(abs.s, fp->new_text, fp->new_len, ff->argv, ff->argc,
-		      env->src, new, err))
+	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
+	n = new_files(env, d, fp, &files, &paths);
+	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, old, err) &&
+	    !parse_tu(files, n, ff->argv, ff->argc, env->src, new, err))
 		ret = 0;
+	free(files);
+	tl_strlist_free(&paths);
 	sb_free(&abs);
 	return ret;
 }
@@ -230,19 +263,28 @@ static int analyse(struct run *r, struct tl_err *err)
 		}
 		if (!strncmp(fp->path, "Documentation/", 14))
 			continue;
+		if (fp->change == FILE_DELETED) {
+			verdict_deleted(&r->table, fp->path);
+			continue;
+		}
 		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
 			verdict_not_c(&r->table, fp->path);
 			continue;
 		}
-		if (parse_pair(&r->env, fp, ends_with(fp->path, ".h") ?
-			       "init/main.c" : fp->path, &ff, &old, &new, err))
+		/* The tree's Makefile does not build a new file yet. */
+		if (parse_pair(&r->env, &r->d, fp, ends_with(fp->path, ".h") ||
+			       fp->change == FILE_CREATED ? "init/main.c" : fp->path,
+			       &ff, &old, &new, err))
 			return -1;
 		fa.old = &old;
 		fa.new = &new;
 		fa.flags = &ff;
 		file_syms = syms_for(&r->syms, &ff);
 		fa.syms = &file_syms;
-		if (ends_with(fp->path, ".h")) {
+		if (fp->change == FILE_CREATED) {
+			if (ends_with(fp->path, ".c"))
+				verdict_new_file(&r->table, &fa);
+		} else if (ends_with(fp->path, ".h")) {
 			verdict_header(&r->table, &fa);
 		} else {
 			size_t before = r->table.n, k;
@@ -366,10 +408,16 @@ static int write_patch(struct run *r, struct tl_err *err)
 		.flags = &r->ff, .syms = &file_syms, .table = &r->table,
 	};
 	const char *slash = strrchr(r->o.diff, '/');
+	struct tl_strlist paths = { 0 };
+	struct unsaved *files;
 	int ret;
 
 	in.diff_name = slash ? slash + 1 : r->o.diff;
+	in.nfiles = new_files(&r->env, &r->d, r->source, &files, &paths);
+	in.files = files;
 	ret = extract_patch(&in, &out, err);
+	free(files);
+	tl_strlist_free(&paths);
 	if (!ret) {
 		if (r->o.out)
 			sb_puts(&path, r->o.out);

@@ -410,25 +410,32 @@ static void collect_errors(struct parse_ctx *c)
 	}
 }
 
-int parse_tu(const char *path, const char *text, size_t len,
+int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
 	     struct tu_model *m, struct tl_err *err)
 {
 	CXIndex idx = clang_createIndex(0, 0);
-	struct CXUnsavedFile uf = { path, text, len };
+	struct CXUnsavedFile *uf = xcalloc(nfiles, sizeof(*uf));
+	const char *path = files[0].path;
 	struct parse_ctx c = { 0 };
 	enum CXErrorCode rc;
 	size_t i;
 
+	for (i = 0; i < nfiles; i++) {
+		uf[i].Filename = files[i].path;
+		uf[i].Contents = files[i].text;
+		uf[i].Length = files[i].len;
+	}
 	memset(m, 0, sizeof(*m));
 	m->path = xstrdup(path);
-	m->text = text;
-	m->len = len;
+	m->text = files[0].text;
+	m->len = files[0].len;
 	rc = clang_parseTranslationUnit2(idx, path, (const char *const *)argv, argc,
-					 &uf, 1,
+					 uf, nfiles,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
 					 CXTranslationUnit_KeepGoing,
 					 &c.tu);
+	free(uf);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);
 		return tl_fail(err, "%s: libclang could not parse it (error %d)",

@@ -80,6 +80,34 @@ void verdict_not_c(struct verdict_table *t, const char *relpath)
 		"not C source (build file or assembly): live patching replaces C functions only");
 }
 
+void verdict_deleted(struct verdict_table *t, const char *relpath)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
+		"file deleted: its code and data stay in the running kernel and its callers still reach them; a live patch replaces functions, it cannot unload an object: patch the callers instead");
+}
+
+/*
+ * A new .c file is new code: the running kernel has none of it and nothing
+ * there calls it. Only a patch module carrying it could run it, and the
+ * patch is extracted from the files that change.
+ */
+void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa)
+{
+	size_t i;
+
+	for (i = 0; i < fa->new->n; i++) {
+		const struct entity *e = &fa->new->ents[i];
+
+		if (e->where != IN_MAIN || !e->definition ||
+		    (e->kind != ENT_FUNC && e->kind != ENT_VAR))
+			continue;
+		add_row(t, e->name, fa->relpath, e->line, V_NOT_PATCHABLE,
+			"new file: new %s, which the running kernel neither has nor %s; klp-ccp copies new code only from a changed file: move it into its user's file",
+			e->kind == ENT_FUNC ? "function" : "variable",
+			e->kind == ENT_FUNC ? "calls" : "uses");
+	}
+}
+
 static bool refs_name(const struct entity *e, const char *name,
 		      enum ent_kind kind)
 {

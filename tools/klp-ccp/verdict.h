@@ -37,6 +37,8 @@ struct file_analysis {
 bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
+void verdict_deleted(struct verdict_table *t, const char *relpath);
+void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);

@@ -74,6 +74,12 @@ expect framework 1 "NOT PATCHABLE: change to the live patching framework" \
 	"change to the framework itself is refused"
 expect whitespace-comment 0 "^no changed functions" \
 	"whitespace and comment change: no changed functions"
+expect new-file 1 "fs/proc/uptime_bits.c:6: uptime_bits_show: NOT PATCHABLE: new file: new function" \
+	"new .c file: a row per definition naming the file, not /dev/null"
+expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted" \
+	"deleted file: not patchable, naming the file"
+expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
+	"diff creating a file the tree has: exit 2"
 expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
 	"diff that does not apply: exit 2"
 expect outside-tree 2 "outside the kernel tree" \
@@ -218,6 +224,12 @@ ok=1
 grep -q "^struct proc_dir_entry {" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" &&
 	! grep -q '"internal.h"' "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" && ok=0
 result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c"
+
+build_patch new-header-used kgr_ccp_newhdr
+result $? "macro of a header the diff creates: extracted and built warning-free" "$tmp/kgr_ccp_newhdr/build.log"
+ok=1
+grep -q "^#define CMDLINE_END" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c" && ok=0
+result $ok "the new header's macro is copied from the diff" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c"
 
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
