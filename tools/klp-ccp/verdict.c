@@ -206,12 +206,82 @@ static bool is_inline(const struct entity *f)
 	       head_has(f, "__inline") || head_has(f, "__inline__");
 }
 
+/*
+ * A static that a kernel macro hides in a function and whose loss nobody
+ * notices: what it is, or NULL for state that matters.
+ */
+static const char *hidden_static_kind(const struct local_static *s)
+{
+	static const struct {
+		const char *name, *kind;
+	} known[] = {
+		{ "__already_done", "once-only flag" },	/* DO_ONCE_LITE: *_once, WARN_ONCE */
+		{ "__warned", "once-only flag" },
+		{ "__print_once", "once-only flag" },
+		{ "__key", "lockdep class key" },	/* *_init() of locks, waitqueues, work */
+		{ "__msg", "constant message" },	/* NL_SET_ERR_MSG */
+		{ "_entry", "printk index entry" },
+		{ "_entry_ptr", "printk index entry" },
+		{ "_rs", "rate limit" },		/* *_ratelimited */
+		{ "__UNIQUE_ID_ddebug", "dynamic debug descriptor" },	/* pr_debug */
+	};
+	size_t i;
+
+	if (!s->macro)
+		return NULL;	/* written by the author: state */
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(s->name, known[i].name) ||
+		    (!strncmp(known[i].name, "__UNIQUE_ID_", 12) &&
+		     !strncmp(s->name, known[i].name, strlen(known[i].name))))
+			return known[i].kind;
+	return NULL;
+}
+
+static bool old_static(const struct entity *old_f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; old_f && i < old_f->nstatics; i++)
+		if (!strcmp(old_f->statics[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The statics the patched copy starts afresh with, as "pr_info_once()
+ * once-only flag, count (new)"; NULL if none. Each (macro, kind) once.
+ */
+static char *fresh_statics(const struct entity *f, const struct entity *old_f)
+{
+	struct strbuf sb = { 0 };
+	struct tl_strlist seen = { 0 };
+	size_t i;
+
+	for (i = 0; i < f->nstatics; i++) {
+		const struct local_static *s = &f->statics[i];
+		const char *kind = hidden_static_kind(s);
+		struct strbuf one = { 0 };
+
+		if (kind)
+			sb_printf(&one, "%s() %s", s->macro, kind);
+		else if (!old_static(old_f, s->name))
+			sb_printf(&one, "%s (new)", s->name);
+		if (one.s && !tl_strlist_has(&seen, one.s)) {
+			tl_strlist_add(&seen, one.s);
+			sb_printf(&sb, "%s%s", sb.len ? ", " : "", one.s);
+		}
+		sb_free(&one);
+	}
+	tl_strlist_free(&seen);
+	return sb.s;
+}
+
 static void judge_function(struct verdict_table *t,
 			   const struct file_analysis *fa, struct entity *f,
 			   struct entity *old_f, const char *why)
 {
 	const char *file = fa->relpath;
-	char *callers;
+	char *callers, *fresh;
 	size_t i;
 
 	if (head_has(f, "__init") || head_has(f, "__exit")) {
@@ -264,17 +334,22 @@ static void judge_function(struct verdict_table *t,
 			return;
 		}
 	}
-	if (f->nstatics) {
-		struct local_static *s = &f->statics[0];
+	for (i = 0; i < f->nstatics; i++) {
+		struct local_static *s = &f->statics[i];
 
+		if (hidden_static_kind(s) || !old_static(old_f, s->name))
+			continue;
 		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
-			"static local %s%s%s: the patch gets a fresh copy, the old code's state is not carried over (a once-only message fires again); carry it in a hook or accept it",
-			s->macro ? "from " : "", s->macro ? s->macro : s->name,
-			s->macro ? "()" : "");
+			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset",
+			s->name, s->macro ? " (from " : "",
+			s->macro ? s->macro : "", s->macro ? "())" : "");
 		return;
 	}
-	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s",
-		why)->target = true;
+	fresh = fresh_statics(f, old_f);
+	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s", why,
+		fresh ? "; static locals start fresh in the patch: " : "",
+		fresh ? fresh : "")->target = true;
+	free(fresh);
 }
 
 static void judge_variable(struct verdict_table *t, const char *file,

@@ -60,8 +60,14 @@ expect const-made-writable 1 "devinfo_ops: NOT PATCHABLE: .*loses const" \
 	"static const struct made writable is not patchable"
 expect struct-new-field 1 "struct kthread: NEEDS SHADOW VARIABLE" \
 	"new field in a live struct needs a shadow variable"
-expect printk-once 1 "devinfo_show: NEEDS HOOK: static local from pr_info_once" \
-	"new printk_once needs a hook"
+expect printk-once 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: pr_info_once() once-only flag" \
+	"new printk_once: its once-only flag starts fresh, patchable"
+expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() lockdep class key, mutex_init() lockdep class key, INIT_WORK() lockdep class key, memcpy() once-only flag, pr_debug() dynamic debug descriptor, NL_SET_ERR_MSG() constant message, WARN_ONCE() once-only flag" \
+	"hidden statics of lockdep, FORTIFY, pr_debug, NL_SET_ERR_MSG, WARN_ONCE do not block"
+expect new-static-local 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: devinfo_reads (new)" \
+	"static local added by the fix starts fresh: patchable"
+expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state" \
+	"changed function with an existing static local needs a hook"
 expect exported-prototype 1 "seq_puts: NOT PATCHABLE: exported prototype" \
 	"exported prototype change is not patchable"
 expect notrace 1 "core_kernel_text: NOT PATCHABLE: notrace.*callers instead: kernel_text_address" \
@@ -230,6 +236,9 @@ result $? "macro of a header the diff creates: extracted and built warning-free"
 ok=1
 grep -q "^#define CMDLINE_END" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c" && ok=0
 result $ok "the new header's macro is copied from the diff" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c"
+
+build_patch stateless-statics kgr_ccp_stateless
+result $? "hidden statics of kernel macros: extracted and built warning-free" "$tmp/kgr_ccp_stateless/build.log"
 
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
