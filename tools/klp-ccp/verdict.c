@@ -80,6 +80,16 @@ void verdict_not_c(struct verdict_table *t, const char *relpath)
 		"not C source (build file or assembly): live patching replaces C functions only");
 }
 
+/*
+ * __UNIQUE_ID(x) is x plus __COUNTER__: any use of it the fix adds
+ * renumbers the ones below (modinfo, initcall anchors, dynamic debug),
+ * so such a name says nothing about what changed.
+ */
+static bool is_unique_id(const char *name)
+{
+	return !strncmp(name, "__UNIQUE_ID_", 12);
+}
+
 void verdict_deleted(struct verdict_table *t, const char *relpath)
 {
 	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
@@ -98,7 +108,7 @@ void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa)
 	for (i = 0; i < fa->new->n; i++) {
 		const struct entity *e = &fa->new->ents[i];
 
-		if (e->where != IN_MAIN || !e->definition ||
+		if (e->where != IN_MAIN || !e->definition || is_unique_id(e->name) ||
 		    (e->kind != ENT_FUNC && e->kind != ENT_VAR))
 			continue;
 		add_row(t, e->name, fa->relpath, e->line, V_NOT_PATCHABLE,
@@ -231,10 +241,24 @@ static const char *hidden_static_kind(const struct local_static *s)
 		return NULL;	/* written by the author: state */
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(s->name, known[i].name) ||
-		    (!strncmp(known[i].name, "__UNIQUE_ID_", 12) &&
+		    (is_unique_id(known[i].name) &&
 		     !strncmp(s->name, known[i].name, strlen(known[i].name))))
 			return known[i].kind;
 	return NULL;
+}
+
+/* Equal names, __UNIQUE_ID_x<n> equal to __UNIQUE_ID_x<m>. */
+static bool same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!is_unique_id(a) || !is_unique_id(b))
+		return !strcmp(a, b);
+	while (la && a[la - 1] >= '0' && a[la - 1] <= '9')
+		la--;
+	while (lb && b[lb - 1] >= '0' && b[lb - 1] <= '9')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
 }
 
 static bool old_static(const struct entity *old_f, const char *name)
@@ -242,7 +266,7 @@ static bool old_static(const struct entity *old_f, const char *name)
 	size_t i;
 
 	for (i = 0; old_f && i < old_f->nstatics; i++)
-		if (!strcmp(old_f->statics[i].name, name))
+		if (same_name(old_f->statics[i].name, name))
 			return true;
 	return false;
 }
@@ -432,7 +456,8 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			break;
 		case ENT_VAR:
 			o = old_version(old, new, e);
-			if (!e->definition || head_has(e, "extern"))
+			if (!e->definition || head_has(e, "extern") ||
+			    is_unique_id(e->name))
 				break;
 			if (!o)
 				add_row(t, e->name, file, e->line, V_PATCHABLE,

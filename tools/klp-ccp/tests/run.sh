@@ -68,6 +68,11 @@ expect new-static-local 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: 
 	"static local added by the fix starts fresh: patchable"
 expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state" \
 	"changed function with an existing static local needs a hook"
+expect unique-id-renumbered 0 "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" \
+	"min_t renumbers __UNIQUE_ID names: the change is still patchable"
+ok=1
+grep -q "__UNIQUE_ID" "$tmp/out" || ok=0
+result $ok "renumbered __UNIQUE_ID names are no rows" "$tmp/out"
 expect exported-prototype 1 "seq_puts: NOT PATCHABLE: exported prototype" \
 	"exported prototype change is not patchable"
 expect notrace 1 "core_kernel_text: NOT PATCHABLE: notrace.*callers instead: kernel_text_address" \
