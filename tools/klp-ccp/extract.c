@@ -97,6 +97,26 @@ static size_t file_names(struct tu_model *m, char ***out)
 	return n;
 }
 
+/* A function or variable the fix adds to the file. */
+static bool is_new_def(const struct extract_in *in, const struct entity *d)
+{
+	return d && d->where == IN_MAIN && d->definition &&
+	       (d->kind == ENT_FUNC || d->kind == ENT_VAR) &&
+	       !tu_find(in->old, d->name, d->kind, true);
+}
+
+/*
+ * Patched functions and the global definitions the fix adds are copied as
+ * static kgr_<name>: the running kernel has no such global, and a header
+ * may declare it extern.
+ */
+static bool renamed(const struct extract_in *in, const struct entity *e)
+{
+	if (e->kind == ENT_FUNC && row_is_target(in->table, e->name))
+		return true;
+	return !e->internal && is_new_def(in, e);
+}
+
 /* How the new code reaches @r. */
 static enum use use_of(struct extract_ctx *x, const struct ref *r,
 		       struct entity **def)
@@ -118,6 +138,8 @@ static enum use use_of(struct extract_ctx *x, const struct ref *r,
 		*def = d;
 		if (d && d->where == IN_SYSTEM)
 			d = NULL;
+		if (is_new_def(in, d))
+			return USE_COPY;	/* never a shim: the kernel lacks it */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
 		     !tu_find(in->old, r->name, ENT_FUNC, true) ||
@@ -127,8 +149,7 @@ static enum use use_of(struct extract_ctx *x, const struct ref *r,
 	case ENT_VAR:
 		d = tu_find(in->new, r->name, ENT_VAR, true);
 		*def = d;
-		if (d && d->where != IN_SYSTEM && d->definition &&
-		    !tu_find(in->old, r->name, ENT_VAR, true))
+		if (is_new_def(in, d))
 			return USE_COPY;	/* a new variable */
 		break;
 	}
@@ -250,7 +271,7 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 {
 	const struct tu_model *m = x->in->new;
 	unsigned int pos = e->start, end = e->end;
-	bool patched = e->kind == ENT_FUNC && row_is_target(x->in->table, e->name);
+	bool rename = renamed(x->in, e);
 	size_t i;
 
 	if (e->kind == ENT_MACRO)
@@ -263,15 +284,15 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 		return;
 	}
-	if ((patched || e->kind == ENT_VAR) && !e->internal)
+	if ((rename || e->kind == ENT_VAR) && !e->internal)
 		sb_puts(out, "static ");
-	/* References in offset order, plus the patched function's own name. */
+	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
 		unsigned int best_off = end;
 		struct entity *d;
 
-		if (patched && e->name_off >= pos && e->name_off < best_off)
+		if (rename && e->name_off >= pos && e->name_off < best_off)
 			best_off = e->name_off;
 		for (i = 0; i < e->nrefs; i++) {
 			const struct ref *r = &e->refs[i];
@@ -298,6 +319,10 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 			continue;
 		}
 		switch (use_of(x, best, &d)) {
+		case USE_COPY:
+			sb_printf(out, "%s%s", d && renamed(x->in, d) ? "kgr_" : "",
+				  best->name);
+			break;
 		case USE_PATCHED:
 			sb_printf(out, "kgr_%s", best->name);
 			break;

@@ -245,6 +245,15 @@ result $ok "the new header's macro is copied from the diff" "$tmp/kgr_ccp_newhdr
 build_patch stateless-statics kgr_ccp_stateless
 result $? "hidden statics of kernel macros: extracted and built warning-free" "$tmp/kgr_ccp_stateless/build.log"
 
+build_patch new-global-function kgr_ccp_newfn
+result $? "new global function and variable: extracted and built warning-free" "$tmp/kgr_ccp_newfn/build.log"
+f=$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c
+ok=1
+grep -q "^static int kgr_cmdline_len(void)" "$f" &&
+	grep -q "^static unsigned long kgr_cmdline_shows;" "$f" &&
+	grep -q "if (kgr_cmdline_len())" "$f" && ! grep -q "KGR_SYMBOL.*cmdline_len" "$f" && ok=0
+result $ok "a global the fix adds is copied as static kgr_<name>, never a shim" "$f"
+
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
 ok=1
