@@ -227,12 +227,20 @@ static int pull(struct extract_ctx *x, struct entity *e)
 	return pull_refs(x, e);
 }
 
-/* "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. */
+/*
+ * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. clang
+ * spells a noreturn function "RET (ARGS) __attribute__((noreturn))": the
+ * attribute goes after the declarator, where GCC keeps it for the pointer
+ * (and KGR_SYMBOL_TYPED finds the types the same).
+ */
 static void shim_decl(struct strbuf *out, const struct ref *r)
 {
 	const char *t = r->type;
+	const char *attr = strstr(t, " __attribute__((");
 	size_t len = strlen(t);
 
+	if (r->kind == ENT_FUNC && attr)
+		len = attr - t;
 	if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
 		int depth = 0;
 		size_t i = len;
@@ -242,7 +250,17 @@ static void shim_decl(struct strbuf *out, const struct ref *r)
 			if (!depth)
 				break;
 		}
-		sb_printf(out, "static %.*s(*kgr_%s)%s;\n", (int)i, t, r->name, t + i);
+		sb_printf(out, "static %.*s(*kgr_%s)%.*s%s;\n", (int)i, t, r->name,
+			  (int)(len - i), t + i, t + len);
+		/*
+		 * GCC drops what follows a noreturn call, objtool's
+		 * unreachable() annotation included, and then cannot see that
+		 * an indirect call does not return: call through the plain
+		 * type, then say so.
+		 */
+		if (strstr(t + len, "noreturn"))
+			sb_printf(out, "#define kgr_%s(...) ({ ((%.*s(*)%.*s)kgr_%s)(__VA_ARGS__); unreachable(); })\n",
+				  r->name, (int)i, t, (int)(len - i), t + i, r->name);
 	} else if (strchr(t, '(')) {
 		sb_printf(out, "static typeof(%s) *kgr_%s;\n", t, r->name);
 	} else if (strchr(t, '[')) {

@@ -254,6 +254,12 @@ grep -q "^static int kgr_cmdline_len(void)" "$f" &&
 	grep -q "if (kgr_cmdline_len())" "$f" && ! grep -q "KGR_SYMBOL.*cmdline_len" "$f" && ok=0
 result $ok "a global the fix adds is copied as static kgr_<name>, never a shim" "$f"
 
+build_patch noreturn-shim kgr_ccp_noreturn
+result $? "shim to a noreturn function (do_exit): extracted and built warning-free, objtool too" "$tmp/kgr_ccp_noreturn/build.log"
+ok=1
+grep -q "^static void (\*kgr_do_exit)(long) __attribute__((noreturn));" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c" && ok=0
+result $ok "noreturn shim is a valid pointer declaration" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c"
+
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
 ok=1
