@@ -541,12 +541,12 @@ enum verdict verdict_worst(const struct verdict_table *t)
 	return w;
 }
 
-bool row_is_target(const struct verdict_table *t, const char *name)
+bool verdict_has_target(const struct verdict_table *t)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->rows[i].target && !strcmp(t->rows[i].name, name))
+		if (t->rows[i].target)
 			return true;
 	return false;
 }

@@ -44,7 +44,7 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
-bool row_is_target(const struct verdict_table *t, const char *name);
+bool verdict_has_target(const struct verdict_table *t);
 void verdict_free(struct verdict_table *t);
 
 #endif

@@ -100,6 +100,24 @@ expect missing-file 2 "no-such-file.c: not a file of the kernel tree" \
 expect no-such-function 2 "does not compile.*kgr_no_such_function" \
 	"call of a function that does not exist: exit 2"
 
+# Several files: one row per changed definition of each, and a summary.
+expect multi-verdicts 1 "^summary: 4 rows in 3 files: 1 PATCHABLE, 1 NEEDS HOOK, 2 NOT PATCHABLE" \
+	"multi-file diff: rows of every file and a summary by verdict"
+ccp multi-verdicts --check --json
+rc=$?
+ok=1
+[ "$rc" = 1 ] && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "NOT PATCHABLE" and d["files"] == 3
+assert d["summary"] == {"PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2}
+assert [(r["file"], r["name"], r["verdict"]) for r in d["rows"]][:2] == [
+	("fs/proc/devices.c", "devinfo_show", "PATCHABLE"),
+	("kernel/audit.c", "audit_log_lost", "NEEDS HOOK")]
+assert d["rows"][0]["patched"] is True and d["rows"][1]["line"] == 357
+' "$tmp/out" 2>> "$tmp/out" && ok=0
+result $ok "--json: the same rows and summary as JSON" "$tmp/out"
+
 # --targets naming a function the file lacks is an input error.
 echo "no_such_target" > "$tmp/targets"
 ccp devinfo --check --targets "$tmp/targets"
@@ -259,6 +277,25 @@ result $? "shim to a noreturn function (do_exit): extracted and built warning-fr
 ok=1
 grep -q "^static void (\*kgr_do_exit)(long) __attribute__((noreturn));" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c" && ok=0
 result $ok "noreturn shim is a valid pointer declaration" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c"
+
+build_patch multi-file kgr_ccp_multi
+result $? "three files in one patch: extracted and built warning-free" "$tmp/kgr_ccp_multi/build.log"
+f=$tmp/kgr_ccp_multi/kgr_ccp_multi.c
+ok=1
+grep -q "KGR_SYMBOL(kgr_proc_single_open, proc_single_open)" "$f" &&
+	grep -q "KGR_SYMBOL(kgr_proc_single_open_generic, proc_single_open)" "$f" &&
+	grep -q "return kgr_proc_single_open(inode, file);" "$f" &&
+	grep -q "name, (\*kgr_proc_single_open_generic));" "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 3 ] && ok=0
+result $ok "same-named statics of two files get distinct shims" "$f"
+
+build_patch new-global-elsewhere kgr_ccp_elsewhere
+result $? "new global function of another file of the diff: extracted and built" "$tmp/kgr_ccp_elsewhere/build.log"
+f=$tmp/kgr_ccp_elsewhere/kgr_ccp_elsewhere.c
+ok=1
+grep -q "^static bool kgr_pde_is_dir(const struct proc_dir_entry \*de)" "$f" &&
+	grep -q "bool dir = kgr_pde_is_dir(" "$f" && ! grep -q "KGR_SYMBOL.*pde_is_dir" "$f" && ok=0
+result $ok "it is copied from its file, never shimmed" "$f"
 
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
