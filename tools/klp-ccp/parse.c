@@ -102,7 +102,8 @@ static void range_tokens(struct parse_ctx *c, CXSourceRange range,
 		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
 			continue;
 		spelling_loc(clang_getTokenLocation(c->tu, toks[i]), NULL, NULL, &off);
-		if (in_skipped(c, off))
+		/* The skipped ranges are the main file's: offsets of a header are not. */
+		if (e->where == IN_MAIN && in_skipped(c, off))
 			continue;
 		s = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
 		if (in_head && (!strcmp(s, "{") || !strcmp(s, "=")) &&

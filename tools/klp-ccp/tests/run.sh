@@ -85,6 +85,8 @@ expect framework 1 "NOT PATCHABLE: change to the live patching framework" \
 	"change to the framework itself is refused"
 expect whitespace-comment 0 "^no changed functions" \
 	"whitespace and comment change: no changed functions"
+expect comment-local-macro 0 "^no changed functions" \
+	"comment at the top of fs/ext4/inode.c: ext4.h's macros do not change"
 expect new-file 1 "fs/proc/uptime_bits.c:6: uptime_bits_show: NOT PATCHABLE: new file: new function" \
 	"new .c file: a row per definition naming the file, not /dev/null"
 expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted" \
