@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diff.h"
 
@@ -122,11 +123,14 @@ int diff_parse(const char *diff_path_name, struct diff *d, struct tl_err *err)
 			fp = &d->files[d->nfiles++];
 			fp->path = diff_path(line);
 			h = NULL;
-			if (!strcmp(old, "/dev/null") || !strcmp(fp->path, "/dev/null")) {
-				free(old);
-				free(text);
-				return tl_fail(err, "%s:%u: diff creates or deletes %s; only changes to existing files can be live patched",
-						diff_path_name, lineno, fp->path);
+			/* A created or deleted file is named by its other side. */
+			if (!strcmp(old, "/dev/null")) {
+				fp->change = FILE_CREATED;
+			} else if (!strcmp(fp->path, "/dev/null")) {
+				fp->change = FILE_DELETED;
+				free(fp->path);
+				fp->path = old;
+				old = NULL;
 			}
 			free(old);
 			if (check_path(fp->path)) {
@@ -283,7 +287,16 @@ int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
 			continue;
 		path.len = 0;
 		sb_printf(&path, "%s/%s", src, fp->path);
-		if (read_file(path.s, &fp->old_text, &fp->old_len, err)) {
+		if (fp->change == FILE_CREATED) {
+			if (!access(path.s, F_OK)) {
+				tl_fail(err, "%s: the diff creates it but the kernel tree %s already has it",
+					fp->path, src);
+				sb_free(&path);
+				return -1;
+			}
+			fp->old_text = xstrdup("");
+			fp->old_len = 0;
+		} else if (read_file(path.s, &fp->old_text, &fp->old_len, err)) {
 			tl_fail(err, "%s: not a file of the kernel tree %s",
 				 fp->path, src);
 			sb_free(&path);

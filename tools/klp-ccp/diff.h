@@ -20,9 +20,12 @@ struct hunk {
 	size_t nlines, cap;
 };
 
+enum file_change { FILE_CHANGED, FILE_CREATED, FILE_DELETED };
+
 /* One file of a diff, with its text before and after once applied. */
 struct file_patch {
-	char *path;		/* relative to the kernel tree */
+	char *path;		/* relative to the kernel tree, never /dev/null */
+	enum file_change change;
 	struct hunk *hunks;
 	size_t nhunks, cap;
 	char *old_text, *new_text;

@@ -7,7 +7,8 @@
  * types, macros and static inline helpers are copied, exported symbols are
  * called directly, and every other symbol becomes an include/kgr shim.
  * Renaming is done on the identifier offsets clang reported, never by
- * searching the text.
+ * searching the text. One patch takes the functions of every changed
+ * source file: each item remembers the file (source) it comes from.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,9 +21,11 @@ enum use { USE_KEEP, USE_COPY, USE_SHIM, USE_PATCHED };
 
 /* One pulled-in entity, or one shim. */
 struct item {
+	size_t src;			/* index of its source file */
 	struct entity *e;		/* copied entity, or NULL for a shim */
 	const struct ref *shim;		/* the reference a shim was made for */
 	unsigned long sympos;
+	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -51,26 +54,61 @@ static const struct local_file *local_file(struct extract_ctx *x,
 			return &x->files[i];
 	tl_grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
 	f = &x->files[x->nfiles];
-	if (read_file(path, &f->text, &f->len, x->err))
+	/* A header the diff adds or changes is read as the diff leaves it. */
+	for (i = 0; i < x->in->nfiles; i++)
+		if (!strcmp(x->in->files[i].path, path))
+			break;
+	if (i < x->in->nfiles) {
+		f->text = xstrndup(x->in->files[i].text, x->in->files[i].len);
+		f->len = x->in->files[i].len;
+	} else if (read_file(path, &f->text, &f->len, x->err)) {
 		return NULL;
+	}
 	f->path = xstrdup(path);
 	x->nfiles++;
 	return f;
 }
 
-static struct item *find_item(struct extract_ctx *x, const char *name,
-			      enum ent_kind kind)
+static const char *item_name(const struct item *it)
+{
+	return it->e ? it->e->name : it->shim->name;
+}
+
+/*
+ * The item for @name as seen from source @src: a static of one file is
+ * not the same-named static of another; a global, or a definition of a
+ * shared header, is one item for all.
+ */
+static struct item *find_item(struct extract_ctx *x, size_t src,
+			      const char *name, enum ent_kind kind)
 {
 	size_t i;
 
 	for (i = 0; i < x->n; i++) {
-		const char *n = x->items[i].e ? x->items[i].e->name : x->items[i].shim->name;
-		enum ent_kind k = x->items[i].e ? x->items[i].e->kind : x->items[i].shim->kind;
+		const struct item *it = &x->items[i];
+		enum ent_kind k = it->e ? it->e->kind : it->shim->kind;
+		bool per_file = it->e ? it->e->where == IN_MAIN : it->shim->internal;
 
-		if (k == kind && !strcmp(n, name))
+		if (k == kind && !strcmp(item_name(it), name) &&
+		    (!per_file || it->src == src))
 			return &x->items[i];
 	}
 	return NULL;
+}
+
+static struct source *source_of(const struct extract_ctx *x, size_t src)
+{
+	return &x->in->srcs[src];
+}
+
+/* The source holding @file, the file of a verdict row. */
+static bool source_by_file(const struct extract_ctx *x, const char *file,
+			   size_t *src)
+{
+	for (*src = 0; *src < x->in->nsrc; (*src)++)
+		if (!strcmp(source_of(x, *src)->fp->path, file))
+			return true;
+	return false;
 }
 
 /* Names of this file's definitions: the neighbours that place a sympos. */
@@ -89,49 +127,109 @@ static size_t file_names(struct tu_model *m, char ***out)
 	return n;
 }
 
-/* How the new code reaches @r. */
-static enum use use_of(struct extract_ctx *x, const struct ref *r,
-		       struct entity **def)
+/* A function or variable the fix adds to source @src. */
+static bool is_new_def(const struct extract_ctx *x, size_t src,
+		       const struct entity *d)
 {
-	const struct extract_in *in = x->in;
+	return d && d->where == IN_MAIN && d->definition &&
+	       (d->kind == ENT_FUNC || d->kind == ENT_VAR) &&
+	       !tu_find(&source_of(x, src)->old, d->name,
+			d->kind, true);
+}
+
+/* Is @name, seen from @src, a function the patch replaces? */
+static bool is_patched(const struct extract_ctx *x, size_t src,
+		       const char *name, bool internal)
+{
+	const struct verdict_table *t = x->in->table;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].target && !strcmp(t->rows[i].name, name) &&
+		    (!internal || !strcmp(t->rows[i].file, source_of(x, src)->fp->path)))
+			return true;
+	return false;
+}
+
+/*
+ * Patched functions and the global definitions the fix adds are copied as
+ * static kgr_<name>: the running kernel has no such global, and a header
+ * may declare it extern.
+ */
+static bool renamed(const struct extract_ctx *x, size_t src,
+		    const struct entity *e)
+{
+	if (e->kind == ENT_FUNC && e->where == IN_MAIN &&
+	    is_patched(x, src, e->name, e->internal))
+		return true;
+	return !e->internal && is_new_def(x, src, e);
+}
+
+/* A global the fix adds in another source file: copied from there. */
+static struct entity *new_elsewhere(struct extract_ctx *x, size_t src,
+				    const struct ref *r, size_t *dsrc)
+{
+	size_t i;
+
+	for (i = 0; !r->internal && i < x->in->nsrc; i++) {
+		struct entity *d = tu_find(&x->in->srcs[i].new, r->name, r->kind, true);
+
+		if (i != src && is_new_def(x, i, d) && !d->internal) {
+			*dsrc = i;
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
+static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
+		       struct entity **def, size_t *dsrc)
+{
+	struct source *s = &x->in->srcs[src];
 	struct entity *d = NULL;
 
 	*def = NULL;
+	*dsrc = src;
 	switch (r->kind) {
 	case ENT_TYPE:
 	case ENT_MACRO:
-		d = tu_find(in->new, r->name, r->kind, false);
+		d = tu_find(&s->new, r->name, r->kind, false);
 		*def = d;
 		return d && d->where != IN_SYSTEM ? USE_COPY : USE_KEEP;
 	case ENT_FUNC:
-		if (row_is_target(in->table, r->name))
+		if (is_patched(x, src, r->name, r->internal))
 			return USE_PATCHED;
-		d = tu_find(in->new, r->name, ENT_FUNC, true);
-		*def = d;
+		d = tu_find(&s->new, r->name, ENT_FUNC, true);
 		if (d && d->where == IN_SYSTEM)
 			d = NULL;
+		if (!d || !d->definition)
+			d = new_elsewhere(x, src, r, dsrc);
+		*def = d;
+		if (is_new_def(x, *dsrc, d))
+			return USE_COPY;	/* never a shim: the kernel lacks it */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
-		     !tu_find(in->old, r->name, ENT_FUNC, true) ||
-		     sym_count(in->syms, r->name) == 0))
+		     sym_count(&s->syms, r->name) == 0))
 			return USE_COPY;
 		break;
 	case ENT_VAR:
-		d = tu_find(in->new, r->name, ENT_VAR, true);
+		d = tu_find(&s->new, r->name, ENT_VAR, true);
+		if (!d || d->where != IN_MAIN || !d->definition)
+			d = new_elsewhere(x, src, r, dsrc);
 		*def = d;
-		if (d && d->where != IN_SYSTEM && d->definition &&
-		    !tu_find(in->old, r->name, ENT_VAR, true))
+		if (is_new_def(x, *dsrc, d))
 			return USE_COPY;	/* a new variable */
 		break;
 	}
 	if (r->internal && r->where == IN_SYSTEM)
 		return USE_KEEP;		/* static inline of a header */
-	if (!r->internal && sym_exported(in->syms, r->name) && r->where == IN_SYSTEM)
+	if (!r->internal && sym_exported(&s->syms, r->name) && r->where == IN_SYSTEM)
 		return USE_KEEP;
 	return USE_SHIM;
 }
 
-static int pull(struct extract_ctx *x, struct entity *e);
+static int pull(struct extract_ctx *x, size_t src, struct entity *e);
 
 /* Is @r's identifier really in the main file's text (not in a macro body)? */
 static bool spelled_here(const struct tu_model *m, const struct ref *r)
@@ -142,68 +240,141 @@ static bool spelled_here(const struct tu_model *m, const struct ref *r)
 	       !strncmp(m->text + r->off, r->name, n);
 }
 
-static int pull_refs(struct extract_ctx *x, struct entity *e)
+/* A C name no other item has: kgr_<name>, else kgr_<name>_<file stem>. */
+static char *shim_cname(struct extract_ctx *x, size_t src, const char *name)
 {
+	const char *path = source_of(x, src)->fp->path, *base = strrchr(path, '/');
+	struct strbuf sb = { 0 };
+	bool taken = is_patched(x, src, name, false);
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		taken |= !strcmp(item_name(&x->items[i]), name);
+	sb_printf(&sb, "kgr_%s", name);
+	if (!taken)
+		return sb.s;
+	base = base ? base + 1 : path;
+	sb_puts(&sb, "_");
+	for (i = 0; base[i] && base[i] != '.'; i++)
+		sb_add(&sb, isalnum((unsigned char)base[i]) ? &base[i] : "_", 1);
+	return sb.s;
+}
+
+static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
+		    const struct ref *r)
+{
+	struct source *s = source_of(x, src);
+	struct item *it;
+
+	if (sym_count(&s->syms, r->name) == 0)
+		return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
+				s->fp->path, e->name, r->name, s->syms.map_path);
+	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+	it = &x->items[x->n];
+	memset(it, 0, sizeof(*it));
+	it->src = src;
+	it->shim = r;
+	it->cname = shim_cname(x, src, r->name);
+	x->n++;
+	if (r->internal) {
+		char **names;
+		size_t nn = file_names(&s->new, &names);
+		int ret = sympos_for(&s->syms, r->name, names, nn, &it->sympos,
+				     x->err);
+
+		free(names);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
+{
+	const struct tu_model *m = &source_of(x, src)->new;
 	size_t i;
 
 	for (i = 0; i < e->nrefs; i++) {
 		const struct ref *r = &e->refs[i];
 		struct entity *d;
-		struct item *it;
-		enum use u = use_of(x, r, &d);
+		size_t dsrc;
+		enum use u = use_of(x, src, r, &d, &dsrc);
 
-		if (u == USE_COPY && d && pull(x, d))
+		if (u == USE_COPY && d && pull(x, dsrc, d))
 			return -1;
 		/*
 		 * A name spelled inside a header's macro cannot be renamed;
 		 * if it is not exported, modpost says so when the patch is built.
 		 */
-		if (u != USE_SHIM || !spelled_here(x->in->new, r) ||
+		if (u != USE_SHIM || !spelled_here(m, r) ||
 		    !strncmp(r->name, "__builtin", 9) ||
-		    find_item(x, r->name, r->kind))
+		    find_item(x, src, r->name, r->kind))
 			continue;
-		if (sym_count(x->in->syms, r->name) == 0)
-			return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
-					x->in->relpath, e->name, r->name,
-					x->in->syms->map_path);
-		tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
-		it = &x->items[x->n++];
-		it->shim = r;
-		if (r->internal) {
-			char **names;
-			size_t nn = file_names(x->in->new, &names);
-			int ret = sympos_for(x->in->syms, r->name, names, nn,
-					     &it->sympos, x->err);
-
-			free(names);
-			if (ret)
-				return -1;
-		}
+		if (add_shim(x, src, e, r))
+			return -1;
 	}
 	return 0;
 }
 
-static int pull(struct extract_ctx *x, struct entity *e)
+/*
+ * Two files may define the same static name: identical definitions (a
+ * pr_fmt) are copied once, different ones cannot share one patch.
+ */
+static int clash(struct extract_ctx *x, size_t src, const struct entity *e)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		const struct item *it = &x->items[i];
+
+		if (!it->e || it->src == src || it->e->kind != e->kind ||
+		    strcmp(it->e->name, e->name))
+			continue;
+		if (!strcmp(it->e->code, e->code))
+			return 1;
+		return tl_fail(x->err, "%s and %s both define %s, differently: one patch cannot hold both (split the diff)",
+			       source_of(x, it->src)->fp->path,
+			       source_of(x, src)->fp->path, e->name);
+	}
+	return 0;
+}
+
+static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	struct item *it;
+	int c;
 
-	if (find_item(x, e->name, e->kind))
+	if (find_item(x, src, e->name, e->kind))
 		return 0;
+	c = e->where == IN_MAIN ? clash(x, src, e) : 0;
+	if (c)
+		return c > 0 ? 0 : -1;
 	/* The headers package lacks "local.h": its definitions are copied. */
 	if (e->where == IN_LOCAL && !local_file(x, e->file))
 		return -1;
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	it = &x->items[x->n++];
+	memset(it, 0, sizeof(*it));
+	it->src = src;
 	it->e = e;
-	return pull_refs(x, e);
+	return pull_refs(x, src, e);
 }
 
-/* "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. */
-static void shim_decl(struct strbuf *out, const struct ref *r)
+/*
+ * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. clang
+ * spells a noreturn function "RET (ARGS) __attribute__((noreturn))": the
+ * attribute goes after the declarator, where GCC keeps it for the pointer
+ * (and KGR_SYMBOL_TYPED finds the types the same).
+ */
+static void shim_decl(struct strbuf *out, const struct item *it)
 {
-	const char *t = r->type;
+	const struct ref *r = it->shim;
+	const char *t = r->type, *cn = it->cname;
+	const char *attr = strstr(t, " __attribute__((");
 	size_t len = strlen(t);
 
+	if (r->kind == ENT_FUNC && attr)
+		len = attr - t;
 	if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
 		int depth = 0;
 		size_t i = len;
@@ -213,19 +384,29 @@ static void shim_decl(struct strbuf *out, const struct ref *r)
 			if (!depth)
 				break;
 		}
-		sb_printf(out, "static %.*s(*kgr_%s)%s;\n", (int)i, t, r->name, t + i);
+		sb_printf(out, "static %.*s(*%s)%.*s%s;\n", (int)i, t, cn,
+			  (int)(len - i), t + i, t + len);
+		/*
+		 * GCC drops what follows a noreturn call, objtool's
+		 * unreachable() annotation included, and then cannot see that
+		 * an indirect call does not return: call through the plain
+		 * type, then say so.
+		 */
+		if (strstr(t + len, "noreturn"))
+			sb_printf(out, "#define %s(...) ({ ((%.*s(*)%.*s)%s)(__VA_ARGS__); unreachable(); })\n",
+				  cn, (int)i, t, (int)(len - i), t + i, cn);
 	} else if (strchr(t, '(')) {
-		sb_printf(out, "static typeof(%s) *kgr_%s;\n", t, r->name);
+		sb_printf(out, "static typeof(%s) *%s;\n", t, cn);
 	} else if (strchr(t, '[')) {
 		const char *b = strchr(t, '[');
 
 		while (b > t && b[-1] == ' ')
 			b--;
-		sb_printf(out, "static %.*s (*kgr_%s)%s;\n", (int)(b - t), t,
-			  r->name, strchr(t, '['));
+		sb_printf(out, "static %.*s (*%s)%s;\n", (int)(b - t), t,
+			  cn, strchr(t, '['));
 	} else {
-		sb_printf(out, "static %s%s*kgr_%s;\n", t,
-			  t[len - 1] == '*' ? "" : " ", r->name);
+		sb_printf(out, "static %s%s*%s;\n", t,
+			  t[len - 1] == '*' ? "" : " ", cn);
 	}
 }
 
@@ -236,13 +417,45 @@ static bool next_is_call(const char *text, size_t len, size_t off)
 	return off < len && text[off] == '(';
 }
 
+/* How a reference of source @src to @r is spelled in the patch. */
+static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
+		     size_t after, struct strbuf *out)
+{
+	const struct tu_model *m = &source_of(x, src)->new;
+	const struct item *it;
+	struct entity *d;
+	size_t dsrc;
+
+	switch (use_of(x, src, r, &d, &dsrc)) {
+	case USE_COPY:
+		sb_printf(out, "%s%s", d && renamed(x, dsrc, d) ? "kgr_" : "",
+			  r->name);
+		break;
+	case USE_PATCHED:
+		sb_printf(out, "kgr_%s", r->name);
+		break;
+	case USE_SHIM:
+		it = find_item(x, src, r->name, r->kind);
+		if (!it)
+			sb_puts(out, r->name);
+		else if (r->kind == ENT_FUNC && next_is_call(m->text, m->len, after))
+			sb_puts(out, it->cname);
+		else
+			sb_printf(out, "(*%s)", it->cname);
+		break;
+	default:
+		sb_puts(out, r->name);
+	}
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
-static void emit_entity(struct extract_ctx *x, struct entity *e,
+static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
 {
-	const struct tu_model *m = x->in->new;
+	struct entity *e = it->e;
+	const struct tu_model *m = &source_of(x, it->src)->new;
 	unsigned int pos = e->start, end = e->end;
-	bool patched = e->kind == ENT_FUNC && row_is_target(x->in->table, e->name);
+	bool rename = renamed(x, it->src, e);
 	size_t i;
 
 	if (e->kind == ENT_MACRO)
@@ -255,15 +468,14 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 		return;
 	}
-	if ((patched || e->kind == ENT_VAR) && !e->internal)
+	if ((rename || e->kind == ENT_VAR) && !e->internal)
 		sb_puts(out, "static ");
-	/* References in offset order, plus the patched function's own name. */
+	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
 		unsigned int best_off = end;
-		struct entity *d;
 
-		if (patched && e->name_off >= pos && e->name_off < best_off)
+		if (rename && e->name_off >= pos && e->name_off < best_off)
 			best_off = e->name_off;
 		for (i = 0; i < e->nrefs; i++) {
 			const struct ref *r = &e->refs[i];
@@ -289,23 +501,7 @@ static void emit_entity(struct extract_ctx *x, struct entity *e,
 			pos++;
 			continue;
 		}
-		switch (use_of(x, best, &d)) {
-		case USE_PATCHED:
-			sb_printf(out, "kgr_%s", best->name);
-			break;
-		case USE_SHIM:
-			if (!find_item(x, best->name, best->kind)) {
-				sb_puts(out, best->name);
-				break;
-			}
-			if (best->kind == ENT_FUNC && next_is_call(m->text, m->len, pos))
-				sb_printf(out, "kgr_%s", best->name);
-			else
-				sb_printf(out, "(*kgr_%s)", best->name);
-			break;
-		default:
-			sb_puts(out, best->name);
-		}
+		emit_ref(x, it->src, best, pos, out);
 	}
 	sb_add(out, m->text + pos, end - pos);
 	/* Declarations' extents stop before their ';'. */
@@ -322,12 +518,21 @@ static int cmp_items(const void *a, const void *b)
 		return xm - ym;
 	if (!xm && strcmp(x->e->file, y->e->file))
 		return strcmp(x->e->file, y->e->file);
+	if (x->src != y->src)
+		return (x->src > y->src) - (x->src < y->src);
 	return (x->e->start > y->e->start) - (x->e->start < y->e->start);
+}
+
+/* The module a source file is built into, NULL for vmlinux. */
+static const char *obj_of(const struct extract_ctx *x, size_t src)
+{
+	const struct file_flags *ff = &source_of(x, src)->ff;
+
+	return ff->module ? ff->modname : NULL;
 }
 
 static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 {
-	const char *obj = x->in->flags->module ? x->in->flags->modname : NULL;
 	size_t i, nshim = 0;
 
 	for (i = 0; i < x->n; i++)
@@ -337,19 +542,20 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 	sb_puts(out, "\t.symbols = (struct kgr_symbol[]){\n");
 	for (i = 0; i < x->n; i++) {
 		const struct item *it = &x->items[i];
+		const char *obj = obj_of(x, it->src);
 
 		if (it->e)
 			continue;
 		if (obj || it->sympos)
-			sb_printf(out, "\t\tKGR_SYMBOL_OBJPOS(kgr_%s, %s, %s%s%s, %lu),\n",
-				  it->shim->name, it->shim->name, obj ? "\"" : "",
+			sb_printf(out, "\t\tKGR_SYMBOL_OBJPOS(%s, %s, %s%s%s, %lu),\n",
+				  it->cname, it->shim->name, obj ? "\"" : "",
 				  obj ? obj : "NULL", obj ? "\"" : "", it->sympos);
 		else if (it->shim->where == IN_SYSTEM)
-			sb_printf(out, "\t\tKGR_SYMBOL_TYPED(kgr_%s, %s),\n",
-				  it->shim->name, it->shim->name);
+			sb_printf(out, "\t\tKGR_SYMBOL_TYPED(%s, %s),\n",
+				  it->cname, it->shim->name);
 		else
-			sb_printf(out, "\t\tKGR_SYMBOL(kgr_%s, %s),\n",
-				  it->shim->name, it->shim->name);
+			sb_printf(out, "\t\tKGR_SYMBOL(%s, %s),\n",
+				  it->cname, it->shim->name);
 	}
 	sb_puts(out, "\t\tKGR_SYMBOL_END\n\t},\n");
 }
@@ -357,20 +563,22 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 {
 	const struct verdict_table *t = x->in->table;
-	const char *obj = x->in->flags->module ? x->in->flags->modname : NULL;
-	size_t i;
+	size_t i, src;
 
 	sb_puts(out, "\t.patches = {\n");
 	for (i = 0; i < t->n; i++) {
-		const char *n = t->rows[i].name;
+		const char *n = t->rows[i].name, *obj;
+		struct source *s;
 		unsigned long pos = 0;
 
-		if (!t->rows[i].target)
+		if (!t->rows[i].target || !source_by_file(x, t->rows[i].file, &src))
 			continue;
-		if (sym_count(x->in->syms, n) > 1) {
+		s = source_of(x, src);
+		obj = obj_of(x, src);
+		if (sym_count(&s->syms, n) > 1) {
 			char **names;
-			size_t nn = file_names(x->in->new, &names);
-			int ret = sympos_for(x->in->syms, n, names, nn, &pos, x->err);
+			size_t nn = file_names(&s->new, &names);
+			int ret = sympos_for(&s->syms, n, names, nn, &pos, x->err);
 
 			free(names);
 			if (ret)
@@ -387,6 +595,56 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
+/* Every patched function, from the file its row names. */
+static int pull_targets(struct extract_ctx *x)
+{
+	const struct verdict_table *t = x->in->table;
+	size_t i, k, src;
+
+	for (i = 0; i < t->n; i++) {
+		struct entity *e;
+
+		if (!t->rows[i].target || !source_by_file(x, t->rows[i].file, &src))
+			continue;
+		for (k = 0; k < i; k++)
+			if (t->rows[k].target && !strcmp(t->rows[k].name, t->rows[i].name))
+				return tl_fail(x->err, "%s and %s both patch a function %s: one patch cannot hold both (split the diff)",
+					       t->rows[k].file, t->rows[i].file,
+					       t->rows[i].name);
+		e = tu_find(&x->in->srcs[src].new, t->rows[i].name, ENT_FUNC, true);
+		if (e && pull(x, src, e))
+			return -1;
+	}
+	return 0;
+}
+
+/* The header comment and the #include <...> lines of every source, once. */
+static void emit_head(struct extract_ctx *x, struct strbuf *out)
+{
+	const struct extract_in *in = x->in;
+	struct tl_strlist seen = { 0 };
+	size_t i, k;
+
+	sb_printf(out, "// SPDX-License-Identifier: GPL-2.0\n/*\n * kgr live patch %s, generated by klp-ccp from %s\n * against ",
+		  in->patch_name, in->diff_name);
+	for (i = 0; i < in->nsrc; i++)
+		sb_printf(out, "%s%s", i ? ", " : "", in->srcs[i].fp->path);
+	sb_puts(out, ".\n */\n#include <linux/module.h>\n#include <kgr/kgr.h>\n");
+	tl_strlist_add(&seen, "#include <linux/module.h>");
+	for (i = 0; i < in->nsrc; i++) {
+		const struct tu_model *m = &in->srcs[i].new;
+
+		for (k = 0; k < m->nincludes; k++) {
+			if (tl_strlist_has(&seen, m->includes[k]))
+				continue;
+			tl_strlist_add(&seen, m->includes[k]);
+			sb_printf(out, "%s\n", m->includes[k]);
+		}
+	}
+	tl_strlist_free(&seen);
+	sb_puts(out, "\n");
+}
+
 int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct tl_err *err)
 {
@@ -395,23 +653,9 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	struct item *copied;
 	int ret = -1;
 
-	for (i = 0; i < in->table->n; i++) {
-		struct entity *e;
-
-		if (!in->table->rows[i].target)
-			continue;
-		e = tu_find(in->new, in->table->rows[i].name, ENT_FUNC, true);
-		if (e && pull(&x, e))
-			goto out;
-	}
-	sb_printf(out, "// SPDX-License-Identifier: GPL-2.0\n/*\n * kgr live patch %s, generated by klp-ccp from %s\n * against %s.\n */\n",
-		  in->patch_name, in->diff_name, in->relpath);
-	sb_puts(out, "#include <linux/module.h>\n#include <kgr/kgr.h>\n");
-	for (i = 0; i < in->new->nincludes; i++)
-		if (!strstr(in->new->includes[i], "<linux/module.h>"))
-			sb_printf(out, "%s\n", in->new->includes[i]);
-	sb_puts(out, "\n");
-
+	if (pull_targets(&x))
+		goto out;
+	emit_head(&x, out);
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)
 		if (x.items[i].e)
@@ -420,15 +664,15 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	/* Types and macros first: shims may be typed with them. */
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO)
-			emit_entity(&x, copied[i].e, out);
+			emit_entity(&x, &copied[i], out);
 	for (i = 0; i < x.n; i++)
 		if (!x.items[i].e)
-			shim_decl(out, x.items[i].shim);
+			shim_decl(out, &x.items[i]);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_VAR || copied[i].e->kind == ENT_FUNC)
-			emit_entity(&x, copied[i].e, out);
+			emit_entity(&x, &copied[i], out);
 	free(copied);
 
 	sb_printf(out, "static struct kgr_patch patch = {\n\t.name = \"%s\",\n\t.owner = THIS_MODULE,\n",
@@ -448,6 +692,8 @@ out:
 		free(x.files[i].path);
 		free(x.files[i].text);
 	}
+	for (i = 0; i < x.n; i++)
+		free(x.items[i].cname);
 	free(x.files);
 	free(x.items);
 	return ret;

@@ -3,16 +3,25 @@
 #ifndef KLP_CCP_EXTRACT_H
 #define KLP_CCP_EXTRACT_H
 
+#include "diff.h"
 #include "verdict.h"
 
+/* A changed .c file with functions to patch, both versions parsed. */
+struct source {
+	const struct file_patch *fp;
+	struct tu_model old, new;
+	struct file_flags ff;
+	struct symbols syms;	/* no System.map for a module's file */
+};
+
 struct extract_in {
-	const char *relpath;		/* the changed source file */
 	const char *diff_name;		/* for the header comment */
 	const char *patch_name;		/* kgr_patch.name */
-	struct tu_model *old, *new;
-	const struct file_flags *flags;
-	const struct symbols *syms;
+	struct source *srcs;		/* the changed files with targets */
+	size_t nsrc;
 	const struct verdict_table *table;
+	const struct unsaved *files;	/* the diff's new texts */
+	size_t nfiles;
 };
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,

@@ -242,6 +242,8 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		free(c);
 	}
 	add_arg(ff, &cap, "-Wno-unknown-warning-option");
+	/* Every error, not the first 20: a new one may hide behind old ones. */
+	add_arg(ff, &cap, "-ferror-limit=0");
 	ret = 0;
 out:
 	tl_strlist_free(&wl);

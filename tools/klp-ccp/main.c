@@ -2,7 +2,7 @@
 /*
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
- * klp-ccp [--check] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
+ * klp-ccp [--check] [--json] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>] <fix.diff>
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
@@ -23,17 +23,18 @@
 #include "extract.h"
 #include "flags.h"
 #include "parse.h"
+#include "report.h"
 #include "symvers.h"
 #include "verdict.h"
 
 struct options {
-	bool check;
+	bool check, json;
 	const char *src, *config, *symvers, *out, *targets, *diff;
 };
 
 static int usage(void)
 {
-	fputs("usage: klp-ccp [--check] --src <kernel tree> --config <.config or .config.xz>\n"
+	fputs("usage: klp-ccp [--check] [--json] --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>] <fix.diff>\n",
 	      stderr);
@@ -49,6 +50,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 		if (!strcmp(argv[i], "--check"))
 			o->check = true;
+		else if (!strcmp(argv[i], "--json"))
+			o->json = true;
 		else if (!strcmp(argv[i], "--src"))
 			slot = &o->src;
 		else if (!strcmp(argv[i], "--config"))
@@ -134,13 +137,44 @@ static struct symbols syms_for(const struct symbols *all,
 	return s;
 }
 
-/* Parse both versions of one file with its build flags. */
-static int parse_pair(const struct build_env *env, const struct file_patch *fp,
-		      const char *flags_file, struct file_flags *ff,
-		      struct tu_model *old, struct tu_model *new,
-		      struct tl_err *err)
+/*
+ * The diff's files as the new version of @fp sees them: @fp first, then
+ * every other file the diff creates or changes (a header it adds or edits).
+ */
+static size_t new_files(const struct build_env *env, const struct diff *d,
+			const struct file_patch *fp, struct unsaved **out,
+			struct tl_strlist *paths)
 {
+	size_t i, n = 0;
+
+	*out = xcalloc(d->nfiles + 1, sizeof(**out));
+	for (i = 0; i <= d->nfiles; i++) {
+		const struct file_patch *f = i ? &d->files[i - 1] : fp;
+		struct strbuf abs = { 0 };
+
+		if ((i && f == fp) || !f->new_text || f->change == FILE_DELETED)
+			continue;
+		sb_printf(&abs, "%s/%s", env->src, f->path);
+		tl_strlist_add(paths, abs.s);
+		sb_free(&abs);
+		(*out)[n].text = f->new_text;
+		(*out)[n++].len = f->new_len;
+	}
+	for (i = 0; i < n; i++)
+		(*out)[i].path = paths->names[paths->nr - n + i];
+	return n;
+}
+
+/* Parse both versions of one file with its build flags. */
+static int parse_pair(const struct build_env *env, const struct diff *d,
+		      const struct file_patch *fp, const char *flags_file,
+		      struct file_flags *ff, struct tu_model *old,
+		      struct tu_model *new, struct tl_err *err)
+{
+	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
+	struct unsaved *files, main_old;
+	size_t n;
 	int ret = -1;
 
 	if (flags_for_file(env, flags_file, ff, err))
@@ -151,27 +185,15 @@ static int parse_pair(const struct build_env *env, const struct file_patch *fp,
 		ff->argv[ff->argc++] = xstrdup("c");
 	}
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
-	if (!parse_tu(abs.s, fp->old_text, fp->old_len, ff->argv, ff->argc,
-		      env->src, old, err) &&
-	    !parse_tu(abs.s, fp->new_text, fp->new_len, ff->argv, ff->argc,
-		      env->src, new, err))
+	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
+	n = new_files(env, d, fp, &files, &paths);
+	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, old, err) &&
+	    !parse_tu(files, n, ff->argv, ff->argc, env->src, new, err))
 		ret = 0;
+	free(files);
+	tl_strlist_free(&paths);
 	sb_free(&abs);
 	return ret;
-}
-
-static void print_table(const struct verdict_table *t)
-{
-	size_t i;
-
-	if (!t->n) {
-		puts("no changed functions");
-		return;
-	}
-	for (i = 0; i < t->n; i++)
-		printf("%s:%u: %s: %s: %s\n", t->rows[i].file, t->rows[i].line,
-		       t->rows[i].name, verdict_name(t->rows[i].v),
-		       t->rows[i].reason);
 }
 
 /* kgr_patch.name and the default output file come from -o's base name. */
@@ -204,10 +226,9 @@ struct run {
 	struct diff d;
 	struct tl_strlist targets;
 	struct verdict_table table;
-	/* the one source file the patch is extracted from */
-	struct tu_model old, new;
-	struct file_flags ff;
-	const struct file_patch *source;
+	/* the changed .c files with functions to patch */
+	struct source *srcs;
+	size_t nsrc, srccap;
 };
 
 static int analyse(struct run *r, struct tl_err *err)
@@ -230,23 +251,31 @@ static int analyse(struct run *r, struct tl_err *err)
 		}
 		if (!strncmp(fp->path, "Documentation/", 14))
 			continue;
+		if (fp->change == FILE_DELETED) {
+			verdict_deleted(&r->table, fp->path);
+			continue;
+		}
 		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
 			verdict_not_c(&r->table, fp->path);
 			continue;
 		}
-		if (parse_pair(&r->env, fp, ends_with(fp->path, ".h") ?
-			       "init/main.c" : fp->path, &ff, &old, &new, err))
+		/* The tree's Makefile does not build a new file yet. */
+		if (parse_pair(&r->env, &r->d, fp, ends_with(fp->path, ".h") ||
+			       fp->change == FILE_CREATED ? "init/main.c" : fp->path,
+			       &ff, &old, &new, err))
 			return -1;
 		fa.old = &old;
 		fa.new = &new;
 		fa.flags = &ff;
 		file_syms = syms_for(&r->syms, &ff);
 		fa.syms = &file_syms;
-		if (ends_with(fp->path, ".h")) {
+		if (fp->change == FILE_CREATED) {
+			if (ends_with(fp->path, ".c"))
+				verdict_new_file(&r->table, &fa);
+		} else if (ends_with(fp->path, ".h")) {
 			verdict_header(&r->table, &fa);
 		} else {
-			size_t before = r->table.n, k;
-			bool has_target = false;
+			struct source *src;
 
 			if (verdict_source(&r->table, &fa, err)) {
 				tu_free(&old);
@@ -254,27 +283,29 @@ static int analyse(struct run *r, struct tl_err *err)
 				flags_free(&ff);
 				return -1;
 			}
-			for (k = before; k < r->table.n; k++)
-				has_target |= r->table.rows[k].target;
-			if (has_target && r->source)
-				return tl_fail(err, "%s and %s both change functions: write one patch per source file (split the diff)",
-						r->source->path, fp->path);
-			if (has_target) {
-				r->source = fp;
-				r->old = old;
-				r->new = new;
-				r->ff = ff;
-				continue;
-			}
+			/* Kept: its functions, or what it adds, may go in the patch. */
+			tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
+			src = &r->srcs[r->nsrc++];
+			src->fp = fp;
+			src->old = old;
+			src->new = new;
+			src->ff = ff;
+			continue;
 		}
 		tu_free(&old);
 		tu_free(&new);
 		flags_free(&ff);
 	}
-	for (i = 0; i < r->targets.nr; i++)
-		if (!r->source || !tu_find(&r->new, r->targets.names[i], ENT_FUNC, true))
-			return tl_fail(err, "%s: target %s is not a function of the changed file",
+	for (i = 0; i < r->targets.nr; i++) {
+		size_t k;
+
+		for (k = 0; k < r->nsrc; k++)
+			if (tu_find(&r->srcs[k].new, r->targets.names[i], ENT_FUNC, true))
+				break;
+		if (k == r->nsrc)
+			return tl_fail(err, "%s: target %s is not a function of the changed files",
 				       r->o.targets, r->targets.names[i]);
+	}
 	return 0;
 }
 
@@ -338,15 +369,18 @@ static int remove_entry(const char *path, const struct stat *st, int type,
 
 static void cleanup(struct run *r)
 {
+	size_t i;
+
 	/* Depth first, never following a link out of the scratch directory. */
 	if (r->env.tmpdir &&
 	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
-	if (r->source) {
-		tu_free(&r->old);
-		tu_free(&r->new);
-		flags_free(&r->ff);
+	for (i = 0; i < r->nsrc; i++) {
+		tu_free(&r->srcs[i].old);
+		tu_free(&r->srcs[i].new);
+		flags_free(&r->srcs[i].ff);
 	}
+	free(r->srcs);
 	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
 	verdict_free(&r->table);
@@ -355,21 +389,34 @@ static void cleanup(struct run *r)
 	config_free(&r->cfg);
 }
 
+static const char *diff_base(const struct run *r)
+{
+	const char *slash = strrchr(r->o.diff, '/');
+
+	return slash ? slash + 1 : r->o.diff;
+}
+
 static int write_patch(struct run *r, struct tl_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
-	struct symbols file_syms = syms_for(&r->syms, &r->ff);
 	struct strbuf out = { 0 }, path = { 0 };
 	struct extract_in in = {
-		.relpath = r->source->path, .diff_name = r->o.diff,
-		.patch_name = name, .old = &r->old, .new = &r->new,
-		.flags = &r->ff, .syms = &file_syms, .table = &r->table,
+		.diff_name = diff_base(r), .patch_name = name,
+		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
 	};
-	const char *slash = strrchr(r->o.diff, '/');
+	struct tl_strlist paths = { 0 };
+	struct unsaved *files;
+	size_t i;
 	int ret;
 
-	in.diff_name = slash ? slash + 1 : r->o.diff;
+	for (i = 0; i < r->nsrc; i++)
+		r->srcs[i].syms = syms_for(&r->syms, &r->srcs[i].ff);
+	/* Local headers as the diff leaves them; the sources' own texts too. */
+	in.nfiles = new_files(&r->env, &r->d, r->srcs[0].fp, &files, &paths);
+	in.files = files;
 	ret = extract_patch(&in, &out, err);
+	free(files);
+	tl_strlist_free(&paths);
 	if (!ret) {
 		if (r->o.out)
 			sb_puts(&path, r->o.out);
@@ -399,12 +446,15 @@ int main(int argc, char **argv)
 	if (diff_apply(r.o.src, &r.d, is_framework_path, &err) ||
 	    analyse(&r, &err))
 		goto out;
-	print_table(&r.table);
+	if (r.o.json)
+		report_json(&r.table, diff_base(&r), stdout);
+	else
+		report_text(&r.table, stdout);
 	worst = verdict_worst(&r.table);
 	status = worst == V_PATCHABLE ? EXIT_PATCHABLE : EXIT_NOT_PATCHABLE;
 	if (r.o.check || status != EXIT_PATCHABLE)
 		goto out;
-	if (!r.source) {
+	if (!verdict_has_target(&r.table)) {
 		fputs("klp-ccp: no function to patch: no patch file written\n", stderr);
 		goto out;
 	}

@@ -102,7 +102,8 @@ static void range_tokens(struct parse_ctx *c, CXSourceRange range,
 		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
 			continue;
 		spelling_loc(clang_getTokenLocation(c->tu, toks[i]), NULL, NULL, &off);
-		if (in_skipped(c, off))
+		/* The skipped ranges are the main file's: offsets of a header are not. */
+		if (e->where == IN_MAIN && in_skipped(c, off))
 			continue;
 		s = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
 		if (in_head && (!strcmp(s, "{") || !strcmp(s, "=")) &&
@@ -410,25 +411,32 @@ static void collect_errors(struct parse_ctx *c)
 	}
 }
 
-int parse_tu(const char *path, const char *text, size_t len,
+int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
 	     struct tu_model *m, struct tl_err *err)
 {
 	CXIndex idx = clang_createIndex(0, 0);
-	struct CXUnsavedFile uf = { path, text, len };
+	struct CXUnsavedFile *uf = xcalloc(nfiles, sizeof(*uf));
+	const char *path = files[0].path;
 	struct parse_ctx c = { 0 };
 	enum CXErrorCode rc;
 	size_t i;
 
+	for (i = 0; i < nfiles; i++) {
+		uf[i].Filename = files[i].path;
+		uf[i].Contents = files[i].text;
+		uf[i].Length = files[i].len;
+	}
 	memset(m, 0, sizeof(*m));
 	m->path = xstrdup(path);
-	m->text = text;
-	m->len = len;
+	m->text = files[0].text;
+	m->len = files[0].len;
 	rc = clang_parseTranslationUnit2(idx, path, (const char *const *)argv, argc,
-					 &uf, 1,
+					 uf, nfiles,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
 					 CXTranslationUnit_KeepGoing,
 					 &c.tu);
+	free(uf);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);
 		return tl_fail(err, "%s: libclang could not parse it (error %d)",

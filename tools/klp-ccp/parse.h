@@ -66,7 +66,15 @@ struct tu_model {
 	size_t nerrors, errcap;
 };
 
-int parse_tu(const char *path, const char *text, size_t len,
+/* A file's contents as the parse must see them instead of the disk's. */
+struct unsaved {
+	const char *path;	/* absolute */
+	const char *text;
+	size_t len;
+};
+
+/* @files[0] is the main file; the others are the diff's other files. */
+int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
 	     struct tu_model *m, struct tl_err *err);
 struct entity *tu_find(struct tu_model *m, const char *name,

@@ -80,6 +80,44 @@ void verdict_not_c(struct verdict_table *t, const char *relpath)
 		"not C source (build file or assembly): live patching replaces C functions only");
 }
 
+/*
+ * __UNIQUE_ID(x) is x plus __COUNTER__: any use of it the fix adds
+ * renumbers the ones below (modinfo, initcall anchors, dynamic debug),
+ * so such a name says nothing about what changed.
+ */
+static bool is_unique_id(const char *name)
+{
+	return !strncmp(name, "__UNIQUE_ID_", 12);
+}
+
+void verdict_deleted(struct verdict_table *t, const char *relpath)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
+		"file deleted: its code and data stay in the running kernel and its callers still reach them; a live patch replaces functions, it cannot unload an object: patch the callers instead");
+}
+
+/*
+ * A new .c file is new code: the running kernel has none of it and nothing
+ * there calls it. Only a patch module carrying it could run it, and the
+ * patch is extracted from the files that change.
+ */
+void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa)
+{
+	size_t i;
+
+	for (i = 0; i < fa->new->n; i++) {
+		const struct entity *e = &fa->new->ents[i];
+
+		if (e->where != IN_MAIN || !e->definition || is_unique_id(e->name) ||
+		    (e->kind != ENT_FUNC && e->kind != ENT_VAR))
+			continue;
+		add_row(t, e->name, fa->relpath, e->line, V_NOT_PATCHABLE,
+			"new file: new %s, which the running kernel neither has nor %s; klp-ccp copies new code only from a changed file: move it into its user's file",
+			e->kind == ENT_FUNC ? "function" : "variable",
+			e->kind == ENT_FUNC ? "calls" : "uses");
+	}
+}
+
 static bool refs_name(const struct entity *e, const char *name,
 		      enum ent_kind kind)
 {
@@ -178,12 +216,96 @@ static bool is_inline(const struct entity *f)
 	       head_has(f, "__inline") || head_has(f, "__inline__");
 }
 
+/*
+ * A static that a kernel macro hides in a function and whose loss nobody
+ * notices: what it is, or NULL for state that matters.
+ */
+static const char *hidden_static_kind(const struct local_static *s)
+{
+	static const struct {
+		const char *name, *kind;
+	} known[] = {
+		{ "__already_done", "once-only flag" },	/* DO_ONCE_LITE: *_once, WARN_ONCE */
+		{ "__warned", "once-only flag" },
+		{ "__print_once", "once-only flag" },
+		{ "__key", "lockdep class key" },	/* *_init() of locks, waitqueues, work */
+		{ "__msg", "constant message" },	/* NL_SET_ERR_MSG */
+		{ "_entry", "printk index entry" },
+		{ "_entry_ptr", "printk index entry" },
+		{ "_rs", "rate limit" },		/* *_ratelimited */
+		{ "__UNIQUE_ID_ddebug", "dynamic debug descriptor" },	/* pr_debug */
+	};
+	size_t i;
+
+	if (!s->macro)
+		return NULL;	/* written by the author: state */
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(s->name, known[i].name) ||
+		    (is_unique_id(known[i].name) &&
+		     !strncmp(s->name, known[i].name, strlen(known[i].name))))
+			return known[i].kind;
+	return NULL;
+}
+
+/* Equal names, __UNIQUE_ID_x<n> equal to __UNIQUE_ID_x<m>. */
+static bool same_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (!is_unique_id(a) || !is_unique_id(b))
+		return !strcmp(a, b);
+	while (la && a[la - 1] >= '0' && a[la - 1] <= '9')
+		la--;
+	while (lb && b[lb - 1] >= '0' && b[lb - 1] <= '9')
+		lb--;
+	return la == lb && !strncmp(a, b, la);
+}
+
+static bool old_static(const struct entity *old_f, const char *name)
+{
+	size_t i;
+
+	for (i = 0; old_f && i < old_f->nstatics; i++)
+		if (same_name(old_f->statics[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The statics the patched copy starts afresh with, as "pr_info_once()
+ * once-only flag, count (new)"; NULL if none. Each (macro, kind) once.
+ */
+static char *fresh_statics(const struct entity *f, const struct entity *old_f)
+{
+	struct strbuf sb = { 0 };
+	struct tl_strlist seen = { 0 };
+	size_t i;
+
+	for (i = 0; i < f->nstatics; i++) {
+		const struct local_static *s = &f->statics[i];
+		const char *kind = hidden_static_kind(s);
+		struct strbuf one = { 0 };
+
+		if (kind)
+			sb_printf(&one, "%s() %s", s->macro, kind);
+		else if (!old_static(old_f, s->name))
+			sb_printf(&one, "%s (new)", s->name);
+		if (one.s && !tl_strlist_has(&seen, one.s)) {
+			tl_strlist_add(&seen, one.s);
+			sb_printf(&sb, "%s%s", sb.len ? ", " : "", one.s);
+		}
+		sb_free(&one);
+	}
+	tl_strlist_free(&seen);
+	return sb.s;
+}
+
 static void judge_function(struct verdict_table *t,
 			   const struct file_analysis *fa, struct entity *f,
 			   struct entity *old_f, const char *why)
 {
 	const char *file = fa->relpath;
-	char *callers;
+	char *callers, *fresh;
 	size_t i;
 
 	if (head_has(f, "__init") || head_has(f, "__exit")) {
@@ -236,17 +358,22 @@ static void judge_function(struct verdict_table *t,
 			return;
 		}
 	}
-	if (f->nstatics) {
-		struct local_static *s = &f->statics[0];
+	for (i = 0; i < f->nstatics; i++) {
+		struct local_static *s = &f->statics[i];
 
+		if (hidden_static_kind(s) || !old_static(old_f, s->name))
+			continue;
 		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
-			"static local %s%s%s: the patch gets a fresh copy, the old code's state is not carried over (a once-only message fires again); carry it in a hook or accept it",
-			s->macro ? "from " : "", s->macro ? s->macro : s->name,
-			s->macro ? "()" : "");
+			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset",
+			s->name, s->macro ? " (from " : "",
+			s->macro ? s->macro : "", s->macro ? "())" : "");
 		return;
 	}
-	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s",
-		why)->target = true;
+	fresh = fresh_statics(f, old_f);
+	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s", why,
+		fresh ? "; static locals start fresh in the patch: " : "",
+		fresh ? fresh : "")->target = true;
+	free(fresh);
 }
 
 static void judge_variable(struct verdict_table *t, const char *file,
@@ -276,24 +403,44 @@ static void judge_variable(struct verdict_table *t, const char *file,
 		"data definition changes (initializer or type): the object already exists in memory with its old value");
 }
 
+/*
+ * A diagnostic without its location: "f.c:12: error: x" and "fatal error:
+ * x" (clang's "too many errors emitted" has no location) give "x".
+ */
+static const char *diag_message(const char *diag)
+{
+	const char *p = strstr(diag, "error: ");
+
+	return p ? p + 7 : diag;
+}
+
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err)
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
+	bool *used;
 	size_t i, k;
 
-	/* Errors the patched file has and the original had not. */
+	/*
+	 * Errors the patched file has and the original had not, compared
+	 * without their location (lines move) and one for one.
+	 */
+	used = xcalloc(old->nerrors + 1, sizeof(*used));
 	for (i = 0; i < new->nerrors; i++) {
-		const char *msg = strstr(new->errors[i], ": error: ");
-		bool seen = false;
+		const char *msg = diag_message(new->errors[i]);
 
-		for (k = 0; msg && k < old->nerrors; k++)
-			seen |= strstr(old->errors[k], msg) != NULL;
-		if (!seen)
+		for (k = 0; k < old->nerrors; k++)
+			if (!used[k] && !strcmp(diag_message(old->errors[k]), msg))
+				break;
+		if (k == old->nerrors) {
+			free(used);
 			return tl_fail(err, "%s: the patched file does not compile: %s",
 					file, new->errors[i]);
+		}
+		used[k] = true;
 	}
+	free(used);
 	for (i = 0; i < new->n; i++) {
 		struct entity *e = &new->ents[i];
 		struct entity *o;
@@ -309,7 +456,8 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			break;
 		case ENT_VAR:
 			o = old_version(old, new, e);
-			if (!e->definition || head_has(e, "extern"))
+			if (!e->definition || head_has(e, "extern") ||
+			    is_unique_id(e->name))
 				break;
 			if (!o)
 				add_row(t, e->name, file, e->line, V_PATCHABLE,
@@ -393,12 +541,12 @@ enum verdict verdict_worst(const struct verdict_table *t)
 	return w;
 }
 
-bool row_is_target(const struct verdict_table *t, const char *name)
+bool verdict_has_target(const struct verdict_table *t)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		if (t->rows[i].target && !strcmp(t->rows[i].name, name))
+		if (t->rows[i].target)
 			return true;
 	return false;
 }

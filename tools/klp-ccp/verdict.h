@@ -37,12 +37,14 @@ struct file_analysis {
 bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
+void verdict_deleted(struct verdict_table *t, const char *relpath);
+void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
-bool row_is_target(const struct verdict_table *t, const char *name);
+bool verdict_has_target(const struct verdict_table *t);
 void verdict_free(struct verdict_table *t);
 
 #endif

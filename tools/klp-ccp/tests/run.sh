@@ -60,8 +60,19 @@ expect const-made-writable 1 "devinfo_ops: NOT PATCHABLE: .*loses const" \
 	"static const struct made writable is not patchable"
 expect struct-new-field 1 "struct kthread: NEEDS SHADOW VARIABLE" \
 	"new field in a live struct needs a shadow variable"
-expect printk-once 1 "devinfo_show: NEEDS HOOK: static local from pr_info_once" \
-	"new printk_once needs a hook"
+expect printk-once 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: pr_info_once() once-only flag" \
+	"new printk_once: its once-only flag starts fresh, patchable"
+expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() lockdep class key, mutex_init() lockdep class key, INIT_WORK() lockdep class key, memcpy() once-only flag, pr_debug() dynamic debug descriptor, NL_SET_ERR_MSG() constant message, WARN_ONCE() once-only flag" \
+	"hidden statics of lockdep, FORTIFY, pr_debug, NL_SET_ERR_MSG, WARN_ONCE do not block"
+expect new-static-local 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: devinfo_reads (new)" \
+	"static local added by the fix starts fresh: patchable"
+expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state" \
+	"changed function with an existing static local needs a hook"
+expect unique-id-renumbered 0 "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" \
+	"min_t renumbers __UNIQUE_ID names: the change is still patchable"
+ok=1
+grep -q "__UNIQUE_ID" "$tmp/out" || ok=0
+result $ok "renumbered __UNIQUE_ID names are no rows" "$tmp/out"
 expect exported-prototype 1 "seq_puts: NOT PATCHABLE: exported prototype" \
 	"exported prototype change is not patchable"
 expect notrace 1 "core_kernel_text: NOT PATCHABLE: notrace.*callers instead: kernel_text_address" \
@@ -74,6 +85,14 @@ expect framework 1 "NOT PATCHABLE: change to the live patching framework" \
 	"change to the framework itself is refused"
 expect whitespace-comment 0 "^no changed functions" \
 	"whitespace and comment change: no changed functions"
+expect comment-local-macro 0 "^no changed functions" \
+	"comment at the top of fs/ext4/inode.c: ext4.h's macros do not change"
+expect new-file 1 "fs/proc/uptime_bits.c:6: uptime_bits_show: NOT PATCHABLE: new file: new function" \
+	"new .c file: a row per definition naming the file, not /dev/null"
+expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted" \
+	"deleted file: not patchable, naming the file"
+expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
+	"diff creating a file the tree has: exit 2"
 expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
 	"diff that does not apply: exit 2"
 expect outside-tree 2 "outside the kernel tree" \
@@ -82,6 +101,24 @@ expect missing-file 2 "no-such-file.c: not a file of the kernel tree" \
 	"file missing from the tree: exit 2"
 expect no-such-function 2 "does not compile.*kgr_no_such_function" \
 	"call of a function that does not exist: exit 2"
+
+# Several files: one row per changed definition of each, and a summary.
+expect multi-verdicts 1 "^summary: 4 rows in 3 files: 1 PATCHABLE, 1 NEEDS HOOK, 2 NOT PATCHABLE" \
+	"multi-file diff: rows of every file and a summary by verdict"
+ccp multi-verdicts --check --json
+rc=$?
+ok=1
+[ "$rc" = 1 ] && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["verdict"] == "NOT PATCHABLE" and d["files"] == 3
+assert d["summary"] == {"PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2}
+assert [(r["file"], r["name"], r["verdict"]) for r in d["rows"]][:2] == [
+	("fs/proc/devices.c", "devinfo_show", "PATCHABLE"),
+	("kernel/audit.c", "audit_log_lost", "NEEDS HOOK")]
+assert d["rows"][0]["patched"] is True and d["rows"][1]["line"] == 357
+' "$tmp/out" 2>> "$tmp/out" && ok=0
+result $ok "--json: the same rows and summary as JSON" "$tmp/out"
 
 # --targets naming a function the file lacks is an input error.
 echo "no_such_target" > "$tmp/targets"
@@ -113,6 +150,22 @@ rc=$?
 ok=1
 [ "$rc" = 2 ] && grep -q "/etc/hostname: not a kernel .config" "$tmp/out" && ok=0
 result $ok "a file that is not a .config: exit 2" "$tmp/out"
+
+# A file clang cannot compile cleanly: a config without CONFIG_64BIT gives
+# every file of the -m64 build far more than clang's 20 errors. They are
+# the original file's: a comment-only change is still no change, and a new
+# error is still found among them.
+grep -v '^CONFIG_64BIT=' "$KCONFIG" > "$tmp/config-no64"
+KCONFIG=$tmp/config-no64 ccp comment-error-limit --check
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "^no changed functions" "$tmp/out" && ok=0
+result $ok "comment-only change to a file with over 20 clang errors: no change" "$tmp/out"
+KCONFIG=$tmp/config-no64 ccp no-such-function --check
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "does not compile.*kgr_no_such_function" "$tmp/out" && ok=0
+result $ok "new error among over 20 old ones: exit 2" "$tmp/out"
 
 # sympos from a System.map: of two __get_fs_type, ours is the one whose
 # neighbours are fs/filesystems.c's other symbols (the second here).
@@ -202,6 +255,49 @@ ok=1
 grep -q "^struct proc_dir_entry {" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" &&
 	! grep -q '"internal.h"' "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" && ok=0
 result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c"
+
+build_patch new-header-used kgr_ccp_newhdr
+result $? "macro of a header the diff creates: extracted and built warning-free" "$tmp/kgr_ccp_newhdr/build.log"
+ok=1
+grep -q "^#define CMDLINE_END" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c" && ok=0
+result $ok "the new header's macro is copied from the diff" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c"
+
+build_patch stateless-statics kgr_ccp_stateless
+result $? "hidden statics of kernel macros: extracted and built warning-free" "$tmp/kgr_ccp_stateless/build.log"
+
+build_patch new-global-function kgr_ccp_newfn
+result $? "new global function and variable: extracted and built warning-free" "$tmp/kgr_ccp_newfn/build.log"
+f=$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c
+ok=1
+grep -q "^static int kgr_cmdline_len(void)" "$f" &&
+	grep -q "^static unsigned long kgr_cmdline_shows;" "$f" &&
+	grep -q "if (kgr_cmdline_len())" "$f" && ! grep -q "KGR_SYMBOL.*cmdline_len" "$f" && ok=0
+result $ok "a global the fix adds is copied as static kgr_<name>, never a shim" "$f"
+
+build_patch noreturn-shim kgr_ccp_noreturn
+result $? "shim to a noreturn function (do_exit): extracted and built warning-free, objtool too" "$tmp/kgr_ccp_noreturn/build.log"
+ok=1
+grep -q "^static void (\*kgr_do_exit)(long) __attribute__((noreturn));" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c" && ok=0
+result $ok "noreturn shim is a valid pointer declaration" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c"
+
+build_patch multi-file kgr_ccp_multi
+result $? "three files in one patch: extracted and built warning-free" "$tmp/kgr_ccp_multi/build.log"
+f=$tmp/kgr_ccp_multi/kgr_ccp_multi.c
+ok=1
+grep -q "KGR_SYMBOL(kgr_proc_single_open, proc_single_open)" "$f" &&
+	grep -q "KGR_SYMBOL(kgr_proc_single_open_generic, proc_single_open)" "$f" &&
+	grep -q "return kgr_proc_single_open(inode, file);" "$f" &&
+	grep -q "name, (\*kgr_proc_single_open_generic));" "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 3 ] && ok=0
+result $ok "same-named statics of two files get distinct shims" "$f"
+
+build_patch new-global-elsewhere kgr_ccp_elsewhere
+result $? "new global function of another file of the diff: extracted and built" "$tmp/kgr_ccp_elsewhere/build.log"
+f=$tmp/kgr_ccp_elsewhere/kgr_ccp_elsewhere.c
+ok=1
+grep -q "^static bool kgr_pde_is_dir(const struct proc_dir_entry \*de)" "$f" &&
+	grep -q "bool dir = kgr_pde_is_dir(" "$f" && ! grep -q "KGR_SYMBOL.*pde_is_dir" "$f" && ok=0
+result $ok "it is copied from its file, never shimmed" "$f"
 
 build_patch new-global-printk kgr_ccp_cmdline
 result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
