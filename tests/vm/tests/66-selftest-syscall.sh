@@ -6,7 +6,14 @@
 # run the new function. Beyond the selftest: the tasks still run while the
 # patch reverts, that transition must finish too, after which nothing runs
 # the new function; and every getpid() returned the caller's pid.
+#
+# It runs on single-threaded TCG: the function is hot on both vCPUs while
+# ftrace pokes its fentry site, and with a thread per vCPU qemu now and
+# then lets a vCPU run the int3 of text_poke_bp() after it was removed
+# ("Oops: int3" at __do_sys_getpid+0x5 on 6.12, at the revert; see
+# Documentation/consistency.rst and 21-migrate-torture.sh).
 # timeout: 150
+# qemu-accel: tcg,thread=single
 . /tests/lib.sh
 
 MOD_SYSCALL=kgr_test_klp_syscall
