@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lib/livepatch/test_klp_livepatch.c of Linux 6.1, on kgr: /proc/cmdline
- * names this module once patched. For tests/vm/tests/60-selftest-livepatch.sh
- * and 63-selftest-ftrace.sh.
+ * names this module once patched. For tests/vm/tests/60-selftest-livepatch.sh,
+ * 63-selftest-ftrace.sh, 64-selftest-ftrace-enabled.sh and
+ * 67-selftest-kprobe.sh.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
