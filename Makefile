@@ -6,6 +6,8 @@
 #   make check                      lint + cocci + tool tests + VM suite + KUnit
 #   make demo                       live-patch a stock Debian 6.1 kernel in qemu
 #   make kunit | vm | lint | bench | soak
+#   make bench-scale                apply time and memory against patch size
+#                                   and task count (also part of make bench)
 #   make cocci                      semantic checks of the patches (Coccinelle)
 #   make docs                       Documentation/ as HTML, API reference from kernel-doc
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
@@ -17,7 +19,7 @@ KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench soak deb fleet-test clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench bench-scale soak deb fleet-test clean
 
 all: modules tools
 
@@ -73,6 +75,9 @@ cocci: deps
 
 bench: deps
 	@bench/run
+
+bench-scale: deps
+	@bench/scale/run
 
 # The consistency torture, 20 boots per kernel and TCG mode (hours).
 soak: deps

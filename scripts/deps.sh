@@ -10,6 +10,7 @@ linux-source-6.1
 gcc make flex bison bc libssl-dev libelf-dev libdw-dev pkg-config
 python3 python3-docutils python3-sphinx sparse coccinelle libclang-dev clang llvm dwarves valgrind
 mmdebstrap ansible-core reprepro qemu-utils openssh-client openssl e2fsprogs
+gnuplot-nox
 "
 missing=
 for p in $pkgs; do
