@@ -1,39 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# An isolated CPU gets no rounds of IPIs: with CPU 1 isolated, a task
-# spinning there in user mode (no system call moves it) holds the
-# transition until it is checked once per migrate_signal_ms. The function
-# tracer counts kgr_ipi_check on each CPU: at least one on CPU 1 (what
-# moved the task), and no more than the signal period allows; a
-# non-isolated CPU would get one every round, after 1, 2, 4... jiffies.
+# An isolated CPU gets no rounds of IPIs. With CPU 1 isolated, a kthread
+# bound there spins inside the patched function for 3 s: it holds the
+# transition and no check can move it. The function
+# tracer counts kgr_ipi_check on CPU 1: at most one per migrate_signal_ms
+# (1 s here), where a CPU that is not isolated gets one every round, after
+# 1, 2, 4, ... jiffies up to migrate_period_ms (20 ms).
 # kernel-cmdline: isolcpus=1
 # timeout: 120
 . /tests/lib.sh
 
 TR=/sys/kernel/tracing
-P=kgr_sample_cmdline
+T=kgr_test_spin
+P=kgr_test_spin_patch
 PARAMS=/sys/module/kgr/parameters
 
-grep -q 1 /sys/devices/system/cpu/isolated || fail "CPU 1 is not isolated: $(cat /sys/devices/system/cpu/isolated)"
+grep -q 1 /sys/devices/system/cpu/isolated ||
+	fail "CPU 1 is not isolated: '$(cat /sys/devices/system/cpu/isolated)'"
 load_kgr
+load $T
 echo 1000 > "$PARAMS/migrate_signal_ms" || fail "cannot set migrate_signal_ms"
-taskset -c 1 sh -c 'while :; do :; done' &
-spin=$!
-sleep 1
 echo kgr_ipi_check > "$TR/set_ftrace_filter" || fail "kgr_ipi_check cannot be traced"
 echo function > "$TR/current_tracer"
 echo > "$TR/trace"
+echo 3000 > /sys/module/$T/parameters/spin_ms || fail "cannot start the spinner"
 start=$(cut -d' ' -f1 /proc/uptime)
 load $P
+sleep 1
+[ "$(cat "$KGR/$P/transition")" = 1 ] ||
+	fail "the transition did not wait for the spinning kthread"
 kgr_wait_transition $P 30
 end=$(cut -d' ' -f1 /proc/uptime)
+# The spinner left the old function before the transition could end.
+dmesg | grep -E "kgr_test_spin: spun|kgr: $P: applied" | head -n 1 |
+	grep -q "spun" || fail "the transition ended while the kthread spun"
 echo nop > "$TR/current_tracer"
 echo > "$TR/set_ftrace_filter"
-kill $spin
 on1=$(grep -c '\[001\].*kgr_ipi_check' "$TR/trace")
 # One check per started second of the transition, plus one of slack.
 max=$(awk -v s="$start" -v e="$end" 'BEGIN { print int(e - s) + 2 }')
 echo "transition $start..$end s: $on1 IPI checks on isolated CPU 1 (at most $max)"
-[ "$on1" -ge 1 ] || fail "the task spinning on CPU 1 moved with no check there"
 [ "$on1" -le "$max" ] || fail "CPU 1 got $on1 IPI checks, more than $max"
-kgr_revert $P $P
 echo 200 > "$PARAMS/migrate_signal_ms"
+kgr_revert $P $P
+rmmod $T || fail "rmmod $T failed"
