@@ -187,6 +187,23 @@ out:
 	return ret;
 }
 
+/* What make said went wrong: its first "***" line, else its last line. */
+static const char *make_error(char *out)
+{
+	char *line, *next, *last = NULL, *stars = NULL;
+
+	for (line = out; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line)
+			last = line;
+		if (!stars && strstr(line, "*** "))
+			stars = line;
+	}
+	return stars ? stars : last ? last : "(no output)";
+}
+
 /* Run make -n and return the compile command for @base.o. */
 static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 			  const char *base, const char *relpath, char **cmd,
@@ -211,8 +228,8 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 	hit = out.s ? strstr(out.s, marker.s) : NULL;
 	sb_free(&marker);
 	if (!hit) {
-		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command: is %s.o built by this config? %.300s",
-			 relpath, env->build, base, out.s ? out.s : "");
+		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command for %s.o: %.300s",
+			relpath, env->build, base, make_error(out.s));
 		sb_free(&out);
 		return -1;
 	}

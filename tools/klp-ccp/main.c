@@ -7,7 +7,8 @@
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
- * 2: usage or input error.
+ * 2: usage or input error; 3: a file got a TOOL ERROR row (the others
+ * got their verdicts).
  */
 #include <ctype.h>
 #include <ftw.h>
@@ -165,11 +166,11 @@ static size_t new_files(const struct build_env *env, const struct diff *d,
 	return n;
 }
 
-/* Parse both versions of one file with its build flags. */
+/* Parse both versions of one file with its build flags @ff. */
 static int parse_pair(const struct build_env *env, const struct diff *d,
-		      const struct file_patch *fp, const char *flags_file,
-		      struct file_flags *ff, struct tu_model *old,
-		      struct tu_model *new, struct tl_err *err)
+		      const struct file_patch *fp, struct file_flags *ff,
+		      struct tu_model *old, struct tu_model *new,
+		      struct tl_err *err)
 {
 	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
@@ -177,8 +178,6 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	size_t n;
 	int ret = -1;
 
-	if (flags_for_file(env, flags_file, ff, err))
-		return -1;
 	if (ends_with(fp->path, ".h")) {
 		ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
 		ff->argv[ff->argc++] = xstrdup("-x");
@@ -231,6 +230,22 @@ struct run {
 	size_t nsrc, srccap;
 };
 
+/*
+ * What defeated klp-ccp on one file becomes that file's row (without the
+ * leading "<file>: ", the row names it); the other files still get theirs.
+ */
+static void tool_error(struct verdict_table *t, const char *path,
+		       struct tl_err *err)
+{
+	size_t n = strlen(path);
+	const char *why = err->msg;
+
+	if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
+		why += n + 2;
+	verdict_tool_error(t, path, why);
+	err->msg[0] = '\0';
+}
+
 static int analyse(struct run *r, struct tl_err *err)
 {
 	size_t i;
@@ -260,10 +275,16 @@ static int analyse(struct run *r, struct tl_err *err)
 			continue;
 		}
 		/* The tree's Makefile does not build a new file yet. */
-		if (parse_pair(&r->env, &r->d, fp, ends_with(fp->path, ".h") ||
-			       fp->change == FILE_CREATED ? "init/main.c" : fp->path,
-			       &ff, &old, &new, err))
+		if (flags_for_file(&r->env, ends_with(fp->path, ".h") ||
+				   fp->change == FILE_CREATED ? "init/main.c" : fp->path,
+				   &ff, err)) {
+			tool_error(&r->table, fp->path, err);
+			continue;
+		}
+		if (parse_pair(&r->env, &r->d, fp, &ff, &old, &new, err)) {
+			flags_free(&ff);
 			return -1;
+		}
 		fa.old = &old;
 		fa.new = &new;
 		fa.flags = &ff;
@@ -302,7 +323,8 @@ static int analyse(struct run *r, struct tl_err *err)
 		for (k = 0; k < r->nsrc; k++)
 			if (tu_find(&r->srcs[k].new, r->targets.names[i], ENT_FUNC, true))
 				break;
-		if (k == r->nsrc)
+		/* It may be in a file klp-ccp could not analyse. */
+		if (k == r->nsrc && verdict_worst(&r->table) != V_TOOL_ERROR)
 			return tl_fail(err, "%s: target %s is not a function of the changed files",
 				       r->o.targets, r->targets.names[i]);
 	}
@@ -451,7 +473,8 @@ int main(int argc, char **argv)
 	else
 		report_text(&r.table, stdout);
 	worst = verdict_worst(&r.table);
-	status = worst == V_PATCHABLE ? EXIT_PATCHABLE : EXIT_NOT_PATCHABLE;
+	status = worst == V_PATCHABLE ? EXIT_PATCHABLE :
+		 worst == V_TOOL_ERROR ? EXIT_TOOL_ERROR : EXIT_NOT_PATCHABLE;
 	if (r.o.check || status != EXIT_PATCHABLE)
 		goto out;
 	if (!verdict_has_target(&r.table)) {
