@@ -3,7 +3,8 @@
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
  * klp-ccp [--check] [--json] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
- *         [-o <patch.c>] [--targets <inline-expand --list output>] <fix.diff>
+ *         [-o <patch.c>] [--targets <inline-expand --list output>]
+ *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
@@ -30,14 +31,15 @@
 
 struct options {
 	bool check, json;
-	const char *src, *config, *symvers, *out, *targets, *diff;
+	const char *src, *config, *symvers, *out, *targets, *symbols, *diff;
 };
 
 static int usage(void)
 {
 	fputs("usage: klp-ccp [--check] [--json] --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
-	      "               [--targets <inline-expand --list output>] <fix.diff>\n",
+	      "               [--targets <inline-expand --list output>]\n"
+	      "               [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -63,6 +65,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->out;
 		else if (!strcmp(argv[i], "--targets"))
 			slot = &o->targets;
+		else if (!strcmp(argv[i], "--symbols"))
+			slot = &o->symbols;
 		else if (argv[i][0] == '-' || o->diff)
 			return -1;
 		else
@@ -125,17 +129,16 @@ static char *system_map_path(const char *build)
 }
 
 /*
- * System.map covers vmlinux only: for a file built into a module, names and
- * sympos are the module's own, counted by kgr when the module is loaded.
+ * A file built into a module counts names and sympos in that module's own
+ * symbols: those of a kallsyms copy taken while it was loaded, else none
+ * (System.map covers vmlinux only).
  */
 static struct symbols syms_for(const struct symbols *all,
 			       const struct file_flags *ff)
 {
-	struct symbols s = *all;
-
 	if (ff->module)
-		s.map_path = NULL;
-	return s;
+		return syms_for_module(all, ff->modname ? ff->modname : "");
+	return *all;
 }
 
 /*
@@ -357,8 +360,8 @@ static int setup(struct run *r, struct tl_err *err)
 	}
 	if (config_read(r->o.config, &r->cfg, err))
 		goto out;
-	map = system_map_path(build.s);
-	ret = symbols_load(r->o.symvers, map, &r->syms, err);
+	map = r->o.symbols ? xstrdup(r->o.symbols) : system_map_path(build.s);
+	ret = symbols_load(r->o.symvers, map, r->o.symbols != NULL, &r->syms, err);
 	free(map);
 	if (ret)
 		goto out;

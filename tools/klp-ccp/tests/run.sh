@@ -216,6 +216,48 @@ ok=1
 [ "$rc" = 2 ] && grep -q "uses put_filesystem, which does not exist in the target kernel" "$tmp/out" && ok=0
 result $ok "symbol missing from System.map: exit 2" "$tmp/out"
 
+# --symbols: a copy of /proc/kallsyms from the target (zero addresses, as
+# a non-root reader sees them: the order is what counts), with modules.
+fake_kallsyms()	# fake_kallsyms <file> [vmlinux name to leave out] [module name to leave out]
+{
+	fake_map "$1.vmlinux" "${2:-}"
+	sed 's/^[0-9a-f]* /0000000000000000 /' "$1.vmlinux" > "$1"
+	# the second "enabled" of binfmt_misc is among fs/binfmt_misc.c's names
+	for s in enabled $(seq -f "mod_filler_%g" 70) bm_register_write enabled \
+		bm_status_read bm_status_write load_misc_binary bm_fill_super; do
+		[ "$s" = "${3:-}" ] || printf '0000000000000000 t %s\t[binfmt_misc]\n' "$s"
+	done >> "$1"
+	printf '0000000000000000 t enabled\t[other_mod]\n' >> "$1"
+}
+fake_kallsyms "$tmp/kallsyms.txt"
+ccp static-fn-var --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "KGR_SYMBOL_OBJPOS(kgr___get_fs_type, __get_fs_type, NULL, 2)" "$tmp/ksyms.c" && ok=0
+result $ok "--symbols kallsyms copy: sympos of a duplicate vmlinux static" "$tmp/out"
+
+ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-mod.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 2)' "$tmp/ksyms-mod.c" &&
+	grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/ksyms-mod.c" && ok=0
+result $ok "--symbols: a module's statics are counted in its own [module] lines" "$tmp/out"
+
+fake_kallsyms "$tmp/kallsyms.txt" "" enabled
+ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-missing.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-missing.c" ] &&
+	grep -q "uses enabled, which does not exist in the target kernel (not in .*kallsyms.txt \[binfmt_misc\])" "$tmp/out" && ok=0
+result $ok "--symbols: a symbol the module lacks is an error naming it, exit 2" "$tmp/out"
+
+echo "ffffffffffffffff B The_real_System.map_is_in_the_linux-image-6.1-dbg_package" > "$tmp/stub.map"
+ccp devinfo --check --symbols "$tmp/stub.map"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "stub.map: not a System.map or /proc/kallsyms copy" "$tmp/out" && ok=0
+result $ok "--symbols with Debian's stub System.map: exit 2" "$tmp/out"
+
 "$tool" --src "$KSRC" > "$tmp/out" 2>&1
 rc=$?
 ok=1
