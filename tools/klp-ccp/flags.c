@@ -95,33 +95,113 @@ static char *replace_all(const char *s, const char *from, const char *to)
 	return out.s;
 }
 
+/*
+ * A make "include" of $(srctree)/x or $(src)/x: the headers package lacks
+ * most of those files (virt/kvm/Makefile.kvm) and the scratch dir all of
+ * them, so they are read from the tree being patched.
+ */
+static char *redirect_includes(const char *text, size_t len, const char *src,
+			       const char *mkdir_src)
+{
+	struct strbuf out = { 0 };
+	const char *line = text, *end = text + len;
+
+	while (line < end) {
+		const char *nl = memchr(line, '\n', end - line);
+		size_t n = nl ? (size_t)(nl - line + 1) : (size_t)(end - line);
+		char *l = xstrndup(line, n), *a, *b;
+		const char *w = l + strspn(l, " \t");
+
+		if (!strncmp(w, "include", 7) || !strncmp(w, "-include", 8) ||
+		    !strncmp(w, "sinclude", 8)) {
+			a = replace_all(l, "$(srctree)", src);
+			b = replace_all(a, "$(src)", mkdir_src);
+			sb_puts(&out, b);
+			free(a);
+			free(b);
+		} else {
+			sb_add(&out, l, n);
+		}
+		free(l);
+		line += n;
+	}
+	return out.s ? out.s : xstrdup("");
+}
+
+/*
+ * The Kbuild/Makefile that builds @dir/x.o: @dir's own, else the nearest
+ * parent's (arch/x86/kvm/Makefile has "kvm-intel-y += vmx/vmx.o" for the
+ * Makefile-less arch/x86/kvm/vmx). *@mkdir_rel is that Makefile's directory.
+ */
 static int copy_makefile(const struct build_env *env, const char *dir,
-			 const char *mkdir_path, struct tl_err *err)
+			 const char *scratch, char **mkdir_rel, struct tl_err *err)
 {
 	static const char *const names[] = { "Kbuild", "Makefile" };
-	struct strbuf p = { 0 }, q = { 0 };
-	char *text;
-	size_t len, i;
+	struct strbuf p = { 0 }, q = { 0 }, d = { 0 };
+	char *text = NULL, *abs_src = NULL, *fixed;
+	size_t len = 0, i = 2;
 	int ret = -1;
 
-	for (i = 0; i < 2; i++) {
-		struct tl_err missing;
+	sb_puts(&d, dir);
+	for (;;) {
+		for (i = 0; i < 2; i++) {
+			struct tl_err missing;
 
-		p.len = 0;
-		sb_printf(&p, "%s/%s%s%s", env->src, dir, *dir ? "/" : "", names[i]);
-		if (read_file(p.s, &text, &len, &missing))
-			continue;
-		sb_printf(&q, "%s/Makefile", mkdir_path);
-		ret = write_file(q.s, text, len, err);
-		free(text);
-		break;
+			p.len = 0;
+			sb_printf(&p, "%s/%s%s%s", env->src, d.s, d.len ? "/" : "",
+				  names[i]);
+			if (!read_file(p.s, &text, &len, &missing))
+				break;
+		}
+		if (i < 2 || !d.len)
+			break;
+		while (d.len && d.s[d.len - 1] != '/')
+			d.len--;
+		if (d.len)
+			d.len--;
+		d.s[d.len] = '\0';
 	}
-	if (i == 2)
-		tl_fail(err, "%s: no Kbuild or Makefile in %s/%s: cannot tell how it is built",
-			 dir, env->src, dir);
+	if (i == 2) {
+		tl_fail(err, "%s: no Kbuild or Makefile in %s/%s or a parent: cannot tell how it is built",
+			dir, env->src, dir);
+		goto out;
+	}
+	abs_src = realpath(env->src, NULL);
+	if (!abs_src) {
+		tl_fail(err, "%s: %m", env->src);
+		goto out;
+	}
+	p.len = 0;
+	sb_printf(&p, "%s%s%s", abs_src, d.len ? "/" : "", d.s);
+	fixed = redirect_includes(text, len, abs_src, p.s);
+	sb_printf(&q, "%s/Makefile", scratch);
+	ret = write_file(q.s, fixed, strlen(fixed), err);
+	free(fixed);
+	*mkdir_rel = xstrdup(d.s);
+out:
+	free(text);
+	free(abs_src);
 	sb_free(&p);
 	sb_free(&q);
+	sb_free(&d);
 	return ret;
+}
+
+/* What make said went wrong: its first "***" line, else its last line. */
+static const char *make_error(char *out)
+{
+	char *line, *next, *last = NULL, *stars = NULL;
+
+	for (line = out; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (*line)
+			last = line;
+		if (!stars && strstr(line, "*** "))
+			stars = line;
+	}
+	return stars ? stars : last ? last : "(no output)";
 }
 
 /* Run make -n and return the compile command for @base.o. */
@@ -148,8 +228,8 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 	hit = out.s ? strstr(out.s, marker.s) : NULL;
 	sb_free(&marker);
 	if (!hit) {
-		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command: is %s.o built by this config? %.300s",
-			 relpath, env->build, base, out.s ? out.s : "");
+		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command for %s.o: %.300s",
+			relpath, env->build, base, make_error(out.s));
 		sb_free(&out);
 		return -1;
 	}
@@ -173,12 +253,13 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		   struct file_flags *ff, struct tl_err *err)
 {
 	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, inc = { 0 };
-	struct strbuf srcdir = { 0 }, build_prefix = { 0 };
+	struct strbuf srcdir = { 0 }, build_prefix = { 0 }, obj = { 0 };
 	const char *slash = strrchr(relpath, '/');
 	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
 	const char *file = slash ? slash + 1 : relpath;
 	char *base = xstrndup(file, strcspn(file, "."));
-	char *cmd = NULL, *srctree = NULL, **words;
+	char *cmd = NULL, *srctree = NULL, *mkdir_rel = NULL, **words;
+	const char *sub;
 	struct tl_strlist wl = { 0 };
 	size_t nwords, i, cap = 0;
 	int ret = -1;
@@ -186,10 +267,22 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	memset(ff, 0, sizeof(*ff));
 	sb_printf(&mkdir_path, "%s/kbuild", env->tmpdir);
 	mkdir(mkdir_path.s, 0700);
-	sb_printf(&cfile, "%s/%s.c", mkdir_path.s, base);
+	if (copy_makefile(env, dir, mkdir_path.s, &mkdir_rel, err))
+		goto out;
+	/* The object as the Makefile names it: "vmx/vmx" from arch/x86/kvm. */
+	sub = dir + strlen(mkdir_rel);
+	sub += *sub == '/';
+	sb_printf(&obj, "%s%s%s", sub, *sub ? "/" : "", base);
+	sb_printf(&cfile, "%s/%s.c", mkdir_path.s, obj.s);
+	/* mkdir -p of the object's subdirectories in the scratch dir */
+	for (i = mkdir_path.len + 1; i < cfile.len; i++)
+		if (cfile.s[i] == '/') {
+			cfile.s[i] = '\0';
+			mkdir(cfile.s, 0700);
+			cfile.s[i] = '/';
+		}
 	if (write_file(cfile.s, "", 0, err) ||
-	    copy_makefile(env, dir, mkdir_path.s, err) ||
-	    kbuild_command(env, mkdir_path.s, base, relpath, &cmd, err))
+	    kbuild_command(env, mkdir_path.s, obj.s, relpath, &cmd, err))
 		goto out;
 	shell_words(cmd, &wl);
 	words = wl.names;
@@ -205,7 +298,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		tl_fail(err, "%s: unexpected Kbuild command: %.300s", relpath, cmd);
 		goto out;
 	}
-	sb_printf(&srcdir, "%s%s%s", env->src, *dir ? "/" : "", dir);
+	sb_printf(&srcdir, "%s%s%s", env->src, *mkdir_rel ? "/" : "", mkdir_rel);
 	sb_printf(&build_prefix, "%s/", env->build);
 	sb_printf(&inc, "-I%s/include", env->tmpdir);
 	add_arg(ff, &cap, inc.s);
@@ -229,7 +322,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		}
 		a = replace_all(w, srctree, env->src);
 		/* KBUILD_MODFILE wants the relative dir, -I the real one. */
-		b = replace_all(a, mkdir_path.s, starts_with(w, "-D") ? dir : srcdir.s);
+		b = replace_all(a, mkdir_path.s, starts_with(w, "-D") ? mkdir_rel : srcdir.s);
 		if (starts_with(b, "-I./")) {
 			c = xcalloc(strlen(b) + build_prefix.len + 1, 1);
 			sprintf(c, "-I%s%s", build_prefix.s, b + 4);
@@ -251,6 +344,8 @@ out:
 	free(srctree);
 	free(dir);
 	free(base);
+	free(mkdir_rel);
+	sb_free(&obj);
 	sb_free(&mkdir_path);
 	sb_free(&cfile);
 	sb_free(&inc);

@@ -3,11 +3,13 @@
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
  * klp-ccp [--check] [--json] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
- *         [-o <patch.c>] [--targets <inline-expand --list output>] <fix.diff>
+ *         [-o <patch.c>] [--targets <inline-expand --list output>]
+ *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
- * 2: usage or input error.
+ * 2: usage or input error; 3: a file got a TOOL ERROR row (the others
+ * got their verdicts).
  */
 #include <ctype.h>
 #include <ftw.h>
@@ -29,14 +31,15 @@
 
 struct options {
 	bool check, json;
-	const char *src, *config, *symvers, *out, *targets, *diff;
+	const char *src, *config, *symvers, *out, *targets, *symbols, *diff;
 };
 
 static int usage(void)
 {
 	fputs("usage: klp-ccp [--check] [--json] --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
-	      "               [--targets <inline-expand --list output>] <fix.diff>\n",
+	      "               [--targets <inline-expand --list output>]\n"
+	      "               [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -62,6 +65,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->out;
 		else if (!strcmp(argv[i], "--targets"))
 			slot = &o->targets;
+		else if (!strcmp(argv[i], "--symbols"))
+			slot = &o->symbols;
 		else if (argv[i][0] == '-' || o->diff)
 			return -1;
 		else
@@ -124,17 +129,16 @@ static char *system_map_path(const char *build)
 }
 
 /*
- * System.map covers vmlinux only: for a file built into a module, names and
- * sympos are the module's own, counted by kgr when the module is loaded.
+ * A file built into a module counts names and sympos in that module's own
+ * symbols: those of a kallsyms copy taken while it was loaded, else none
+ * (System.map covers vmlinux only).
  */
 static struct symbols syms_for(const struct symbols *all,
 			       const struct file_flags *ff)
 {
-	struct symbols s = *all;
-
 	if (ff->module)
-		s.map_path = NULL;
-	return s;
+		return syms_for_module(all, ff->modname ? ff->modname : "");
+	return *all;
 }
 
 /*
@@ -165,11 +169,11 @@ static size_t new_files(const struct build_env *env, const struct diff *d,
 	return n;
 }
 
-/* Parse both versions of one file with its build flags. */
+/* Parse both versions of one file with its build flags @ff. */
 static int parse_pair(const struct build_env *env, const struct diff *d,
-		      const struct file_patch *fp, const char *flags_file,
-		      struct file_flags *ff, struct tu_model *old,
-		      struct tu_model *new, struct tl_err *err)
+		      const struct file_patch *fp, struct file_flags *ff,
+		      struct tu_model *old, struct tu_model *new,
+		      struct tl_err *err)
 {
 	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
@@ -177,8 +181,6 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	size_t n;
 	int ret = -1;
 
-	if (flags_for_file(env, flags_file, ff, err))
-		return -1;
 	if (ends_with(fp->path, ".h")) {
 		ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
 		ff->argv[ff->argc++] = xstrdup("-x");
@@ -231,6 +233,22 @@ struct run {
 	size_t nsrc, srccap;
 };
 
+/*
+ * What defeated klp-ccp on one file becomes that file's row (without the
+ * leading "<file>: ", the row names it); the other files still get theirs.
+ */
+static void tool_error(struct verdict_table *t, const char *path,
+		       struct tl_err *err)
+{
+	size_t n = strlen(path);
+	const char *why = err->msg;
+
+	if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
+		why += n + 2;
+	verdict_tool_error(t, path, why);
+	err->msg[0] = '\0';
+}
+
 static int analyse(struct run *r, struct tl_err *err)
 {
 	size_t i;
@@ -260,10 +278,16 @@ static int analyse(struct run *r, struct tl_err *err)
 			continue;
 		}
 		/* The tree's Makefile does not build a new file yet. */
-		if (parse_pair(&r->env, &r->d, fp, ends_with(fp->path, ".h") ||
-			       fp->change == FILE_CREATED ? "init/main.c" : fp->path,
-			       &ff, &old, &new, err))
+		if (flags_for_file(&r->env, ends_with(fp->path, ".h") ||
+				   fp->change == FILE_CREATED ? "init/main.c" : fp->path,
+				   &ff, err)) {
+			tool_error(&r->table, fp->path, err);
+			continue;
+		}
+		if (parse_pair(&r->env, &r->d, fp, &ff, &old, &new, err)) {
+			flags_free(&ff);
 			return -1;
+		}
 		fa.old = &old;
 		fa.new = &new;
 		fa.flags = &ff;
@@ -302,7 +326,8 @@ static int analyse(struct run *r, struct tl_err *err)
 		for (k = 0; k < r->nsrc; k++)
 			if (tu_find(&r->srcs[k].new, r->targets.names[i], ENT_FUNC, true))
 				break;
-		if (k == r->nsrc)
+		/* It may be in a file klp-ccp could not analyse. */
+		if (k == r->nsrc && verdict_worst(&r->table) != V_TOOL_ERROR)
 			return tl_fail(err, "%s: target %s is not a function of the changed files",
 				       r->o.targets, r->targets.names[i]);
 	}
@@ -335,8 +360,8 @@ static int setup(struct run *r, struct tl_err *err)
 	}
 	if (config_read(r->o.config, &r->cfg, err))
 		goto out;
-	map = system_map_path(build.s);
-	ret = symbols_load(r->o.symvers, map, &r->syms, err);
+	map = r->o.symbols ? xstrdup(r->o.symbols) : system_map_path(build.s);
+	ret = symbols_load(r->o.symvers, map, r->o.symbols != NULL, &r->syms, err);
 	free(map);
 	if (ret)
 		goto out;
@@ -451,7 +476,8 @@ int main(int argc, char **argv)
 	else
 		report_text(&r.table, stdout);
 	worst = verdict_worst(&r.table);
-	status = worst == V_PATCHABLE ? EXIT_PATCHABLE : EXIT_NOT_PATCHABLE;
+	status = worst == V_PATCHABLE ? EXIT_PATCHABLE :
+		 worst == V_TOOL_ERROR ? EXIT_TOOL_ERROR : EXIT_NOT_PATCHABLE;
 	if (r.o.check || status != EXIT_PATCHABLE)
 		goto out;
 	if (!verdict_has_target(&r.table)) {

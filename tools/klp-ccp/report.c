@@ -10,7 +10,7 @@
 #include "lib/json.h"
 #include "report.h"
 
-#define NVERDICTS (V_NOT_PATCHABLE + 1)
+#define NVERDICTS (V_TOOL_ERROR + 1)
 
 /* Rows per verdict, and how many files they are in. */
 static size_t count_rows(const struct verdict_table *t, size_t counts[NVERDICTS])

@@ -7,6 +7,10 @@
  * say which file a static symbol came from, but the symbols of one object
  * file sit next to each other: the duplicate whose neighbourhood holds
  * the most other names of the same source file is ours.
+ *
+ * A copy of /proc/kallsyms ("addr type name [module]") also has the
+ * loaded modules: each module's symbols are counted on their own, in the
+ * order kallsyms lists them (the module's symbol table, as kgr walks it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,53 +119,138 @@ static int load_symvers(const char *path, struct symbols *s,
 	return 0;
 }
 
-/* A System.map: "address type name" lines. Debian ships a stub. */
-static int load_map(const char *path, struct symbols *s)
+static struct mod_symbols *find_mod(const struct symbols *s,
+				    const char *name)
 {
-	struct tl_err ignored;
+	size_t i;
+
+	for (i = 0; i < s->nmods; i++)
+		if (!strcmp(s->mods[i].name, name))
+			return &s->mods[i];
+	return NULL;
+}
+
+/* The module @name of @s, added if new. */
+static struct mod_symbols *get_mod(struct symbols *s, const char *path,
+				   const char *name)
+{
+	struct mod_symbols *m = find_mod(s, name);
+
+	if (m)
+		return m;
+	s->mods = xrealloc(s->mods, (s->nmods + 1) * sizeof(*s->mods));
+	m = &s->mods[s->nmods++];
+	memset(m, 0, sizeof(*m));
+	m->name = xstrdup(name);
+	m->label = xcalloc(strlen(path) + strlen(name) + 4, 1);
+	sprintf(m->label, "%s [%s]", path, name);
+	return m;
+}
+
+/*
+ * A System.map or kallsyms copy: "address type name [module]" lines.
+ * Debian ships a stub System.map (one line). Fewer than 1000 vmlinux
+ * symbols: not a real one.
+ */
+static int load_map(const char *path, struct symbols *s, struct tl_err *err)
+{
 	char *text, *line, *next;
 	size_t len, cap = 0;
 
-	if (read_file(path, &text, &len, &ignored))
+	if (read_file(path, &text, &len, err))
 		return -1;
 	for (line = text; *line; line = next) {
-		char name[512];
+		char name[512], mod[512];
+		struct mod_symbols *m;
+		int n;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		else
 			next = line + strlen(line);
-		if (sscanf(line, "%*s %*s %511s", name) != 1)
+		n = sscanf(line, "%*s %*s %511s %511s", name, mod);
+		if (n < 1)
 			continue;
+		if (n == 2 && mod[0] == '[' && mod[strlen(mod) - 1] == ']') {
+			mod[strlen(mod) - 1] = '\0';
+			m = get_mod(s, path, mod + 1);
+			tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
+			m->map[m->nmap++] = xstrdup(name);
+			set_add(&m->in_map, name);
+			continue;
+		}
 		tl_grow(&s->map, &cap, s->nmap, sizeof(char *));
 		s->map[s->nmap++] = xstrdup(name);
 		set_add(&s->in_map, name);
 	}
 	free(text);
 	if (s->nmap < 1000)
-		return -1;
+		return tl_fail(err, "%s: not a System.map or /proc/kallsyms copy (%zu vmlinux symbols; Debian's /boot/System.map is a stub)",
+			       path, s->nmap);
 	s->map_path = xstrdup(path);
 	return 0;
 }
 
-int symbols_load(const char *symvers, const char *map, struct symbols *s,
-		 struct tl_err *err)
+static void map_free(char **map, size_t n, struct name_set *set)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(map[i]);
+	free(map);
+	set_free(set);
+}
+
+/* Forget the System.map or kallsyms copy, keep Module.symvers. */
+static void maps_free(struct symbols *s)
+{
+	size_t i;
+
+	map_free(s->map, s->nmap, &s->in_map);
+	free(s->map_path);
+	for (i = 0; i < s->nmods; i++) {
+		map_free(s->mods[i].map, s->mods[i].nmap, &s->mods[i].in_map);
+		free(s->mods[i].name);
+		free(s->mods[i].label);
+	}
+	free(s->mods);
+	s->map = NULL;
+	s->nmap = 0;
+	s->map_path = NULL;
+	s->mods = NULL;
+	s->nmods = 0;
+}
+
+int symbols_load(const char *symvers, const char *map, bool required,
+		 struct symbols *s, struct tl_err *err)
+{
+	struct tl_err map_err;
+
 	memset(s, 0, sizeof(*s));
 	if (load_symvers(symvers, s, err))
 		return -1;
-	if (map && load_map(map, s)) {
-		size_t i;
-
-		for (i = 0; i < s->nmap; i++)
-			free(s->map[i]);
-		free(s->map);
-		s->map = NULL;
-		s->nmap = 0;
-		set_free(&s->in_map);
+	if (map && load_map(map, s, &map_err)) {
+		if (required) {
+			*err = map_err;
+			return -1;
+		}
+		/* An installed stub or nothing: sympos and existence unknown. */
+		maps_free(s);
 	}
 	return 0;
+}
+
+struct symbols syms_for_module(const struct symbols *s, const char *mod)
+{
+	struct symbols v = *s;
+	const struct mod_symbols *m = find_mod(s, mod);
+
+	v.map_path = m ? m->label : NULL;
+	v.map = m ? m->map : NULL;
+	v.nmap = m ? m->nmap : 0;
+	v.in_map = m ? m->in_map : (struct name_set){ 0 };
+	return v;
 }
 
 bool sym_exported(const struct symbols *s, const char *name)
@@ -220,12 +309,6 @@ int sympos_for(const struct symbols *s, const char *name,
 
 void symbols_free(struct symbols *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->nmap; i++)
-		free(s->map[i]);
-	free(s->map);
-	free(s->map_path);
+	maps_free(s);
 	set_free(&s->exported);
-	set_free(&s->in_map);
 }

@@ -17,16 +17,37 @@ struct name_set {
 	size_t cap, n;
 };
 
+/* The symbols of one module of a kallsyms copy, in its order. */
+struct mod_symbols {
+	char *name;			/* as kallsyms shows it: [name] */
+	char *label;			/* "<file> [name]", for errors */
+	struct name_set in_map;
+	char **map;
+	size_t nmap, cap;
+};
+
+/*
+ * map, nmap, in_map and map_path are vmlinux's; syms_for_module() gives a
+ * copy whose are a module's.
+ */
 struct symbols {
 	struct name_set exported;
 	struct name_set in_map;		/* names of System.map, with counts */
 	char **map;			/* System.map names in address order */
 	size_t nmap;
 	char *map_path;			/* NULL when no System.map was found */
+	struct mod_symbols *mods;	/* modules of a kallsyms copy */
+	size_t nmods;
 };
 
-int symbols_load(const char *symvers, const char *map, struct symbols *s,
-		 struct tl_err *err);
+/*
+ * @map: a System.map or kallsyms copy; @required: it was asked for
+ * (--symbols), so a missing or stub file is an error, not "unknown".
+ */
+int symbols_load(const char *symvers, const char *map, bool required,
+		 struct symbols *s, struct tl_err *err);
+/* @s as a file of module @mod sees it; map_path NULL if @mod is not in it. */
+struct symbols syms_for_module(const struct symbols *s, const char *mod);
 bool sym_exported(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */
 int sym_count(const struct symbols *s, const char *name);

@@ -14,7 +14,7 @@
 #include "lib/xalloc.h"
 
 /* Exit codes of the command line contract. */
-enum { EXIT_PATCHABLE = 0, EXIT_NOT_PATCHABLE = 1, EXIT_USAGE = 2 };
+enum { EXIT_PATCHABLE = 0, EXIT_NOT_PATCHABLE = 1, EXIT_USAGE = 2, EXIT_TOOL_ERROR = 3 };
 
 /* A growable string. */
 struct strbuf {

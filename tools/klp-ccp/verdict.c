@@ -17,6 +17,7 @@ static const char *const names[] = {
 	[V_NEEDS_SHADOW] = "NEEDS SHADOW VARIABLE",
 	[V_NEEDS_HOOK] = "NEEDS HOOK",
 	[V_NOT_PATCHABLE] = "NOT PATCHABLE",
+	[V_TOOL_ERROR] = "TOOL ERROR",
 };
 
 const char *verdict_name(enum verdict v)
@@ -94,6 +95,16 @@ void verdict_deleted(struct verdict_table *t, const char *relpath)
 {
 	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,
 		"file deleted: its code and data stay in the running kernel and its callers still reach them; a live patch replaces functions, it cannot unload an object: patch the callers instead");
+}
+
+/*
+ * klp-ccp could not tell how @relpath is compiled: no verdict for it, but
+ * the other files of the diff still get theirs.
+ */
+void verdict_tool_error(struct verdict_table *t, const char *relpath,
+			const char *why)
+{
+	add_row(t, "(file)", relpath, 0, V_TOOL_ERROR, "%s", why);
 }
 
 /*

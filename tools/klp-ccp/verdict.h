@@ -9,7 +9,10 @@
 #include "parse.h"
 #include "symvers.h"
 
-enum verdict { V_PATCHABLE, V_NEEDS_SHADOW, V_NEEDS_HOOK, V_NOT_PATCHABLE };
+/* Worst last; V_TOOL_ERROR: klp-ccp could not analyse a file at all. */
+enum verdict {
+	V_PATCHABLE, V_NEEDS_SHADOW, V_NEEDS_HOOK, V_NOT_PATCHABLE, V_TOOL_ERROR
+};
 
 struct row {
 	char *name;		/* function, variable, type or macro */
@@ -38,6 +41,8 @@ bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
 void verdict_deleted(struct verdict_table *t, const char *relpath);
+void verdict_tool_error(struct verdict_table *t, const char *relpath,
+			const char *why);
 void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);

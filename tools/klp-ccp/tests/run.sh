@@ -91,6 +91,8 @@ expect new-file 1 "fs/proc/uptime_bits.c:6: uptime_bits_show: NOT PATCHABLE: new
 	"new .c file: a row per definition naming the file, not /dev/null"
 expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted" \
 	"deleted file: not patchable, naming the file"
+expect kvm-subdir 0 "arch/x86/kvm/vmx/vmx.c:326: vmentry_l1d_flush_parse: PATCHABLE" \
+	"file of a Makefile-less dir (kvm/vmx) whose parent includes virt/kvm/Makefile.kvm"
 expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
 	"diff creating a file the tree has: exit 2"
 expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
@@ -112,13 +114,27 @@ ok=1
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "NOT PATCHABLE" and d["files"] == 3
-assert d["summary"] == {"PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2}
+assert d["summary"] == {"PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2, "TOOL ERROR": 0}
 assert [(r["file"], r["name"], r["verdict"]) for r in d["rows"]][:2] == [
 	("fs/proc/devices.c", "devinfo_show", "PATCHABLE"),
 	("kernel/audit.c", "audit_log_lost", "NEEDS HOOK")]
 assert d["rows"][0]["patched"] is True and d["rows"][1]["line"] == 357
 ' "$tmp/out" 2>> "$tmp/out" && ok=0
 result $ok "--json: the same rows and summary as JSON" "$tmp/out"
+
+# A file klp-ccp cannot get flags for (a selftest: its Makefile includes
+# ../lib.mk) gets a TOOL ERROR row; the other files still get theirs.
+expect tool-error 3 "^tools/testing/selftests/timers/posix_timers.c:0: (file): TOOL ERROR: Kbuild .* printed no compile command for posix_timers.o: .*\*\*\*" \
+	"file whose flags cannot be derived: a TOOL ERROR row, exit 3"
+ok=1
+grep -q "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" "$tmp/out" &&
+	grep -q "^summary: 2 rows in 2 files: 1 PATCHABLE, 1 TOOL ERROR" "$tmp/out" && ok=0
+result $ok "the other file still gets its verdict, the summary counts the tool error" "$tmp/out"
+ccp tool-error -o "$tmp/tool-error.c"
+rc=$?
+ok=1
+[ "$rc" = 3 ] && [ ! -e "$tmp/tool-error.c" ] && ok=0
+result $ok "tool error: no patch file written" "$tmp/out"
 
 # --targets naming a function the file lacks is an input error.
 echo "no_such_target" > "$tmp/targets"
@@ -199,6 +215,48 @@ rc=$?
 ok=1
 [ "$rc" = 2 ] && grep -q "uses put_filesystem, which does not exist in the target kernel" "$tmp/out" && ok=0
 result $ok "symbol missing from System.map: exit 2" "$tmp/out"
+
+# --symbols: a copy of /proc/kallsyms from the target (zero addresses, as
+# a non-root reader sees them: the order is what counts), with modules.
+fake_kallsyms()	# fake_kallsyms <file> [vmlinux name to leave out] [module name to leave out]
+{
+	fake_map "$1.vmlinux" "${2:-}"
+	sed 's/^[0-9a-f]* /0000000000000000 /' "$1.vmlinux" > "$1"
+	# the second "enabled" of binfmt_misc is among fs/binfmt_misc.c's names
+	for s in enabled $(seq -f "mod_filler_%g" 70) bm_register_write enabled \
+		bm_status_read bm_status_write load_misc_binary bm_fill_super; do
+		[ "$s" = "${3:-}" ] || printf '0000000000000000 t %s\t[binfmt_misc]\n' "$s"
+	done >> "$1"
+	printf '0000000000000000 t enabled\t[other_mod]\n' >> "$1"
+}
+fake_kallsyms "$tmp/kallsyms.txt"
+ccp static-fn-var --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "KGR_SYMBOL_OBJPOS(kgr___get_fs_type, __get_fs_type, NULL, 2)" "$tmp/ksyms.c" && ok=0
+result $ok "--symbols kallsyms copy: sympos of a duplicate vmlinux static" "$tmp/out"
+
+ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-mod.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 2)' "$tmp/ksyms-mod.c" &&
+	grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/ksyms-mod.c" && ok=0
+result $ok "--symbols: a module's statics are counted in its own [module] lines" "$tmp/out"
+
+fake_kallsyms "$tmp/kallsyms.txt" "" enabled
+ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-missing.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-missing.c" ] &&
+	grep -q "uses enabled, which does not exist in the target kernel (not in .*kallsyms.txt \[binfmt_misc\])" "$tmp/out" && ok=0
+result $ok "--symbols: a symbol the module lacks is an error naming it, exit 2" "$tmp/out"
+
+echo "ffffffffffffffff B The_real_System.map_is_in_the_linux-image-6.1-dbg_package" > "$tmp/stub.map"
+ccp devinfo --check --symbols "$tmp/stub.map"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "stub.map: not a System.map or /proc/kallsyms copy" "$tmp/out" && ok=0
+result $ok "--symbols with Debian's stub System.map: exit 2" "$tmp/out"
 
 "$tool" --src "$KSRC" > "$tmp/out" 2>&1
 rc=$?
