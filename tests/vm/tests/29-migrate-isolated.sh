@@ -33,9 +33,12 @@ end=$(cut -d' ' -f1 /proc/uptime)
 # The spinner left the old function before the transition could end.
 dmesg | grep -E "kgr_test_spin: spun|kgr: $P: applied" | head -n 1 |
 	grep -q "spun" || fail "the transition ended while the kthread spun"
+# Count before switching the tracer off: that empties the buffer.
+echo 0 > "$TR/tracing_on"
+on1=$(grep -c '\[001\].*kgr_ipi_check' "$TR/trace")
 echo nop > "$TR/current_tracer"
 echo > "$TR/set_ftrace_filter"
-on1=$(grep -c '\[001\].*kgr_ipi_check' "$TR/trace")
+echo 1 > "$TR/tracing_on"
 # One check per started second of the transition, plus one of slack.
 max=$(awk -v s="$start" -v e="$end" 'BEGIN { print int(e - s) + 2 }')
 echo "transition $start..$end s: $on1 IPI checks on isolated CPU 1 (at most $max)"
