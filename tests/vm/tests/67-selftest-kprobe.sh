@@ -47,7 +47,9 @@ st_check <<EOT
 % insmod $MOD_KPROBE has_post_handler=y
 % insmod $MOD_LIVEPATCH
 kgr: $MOD_LIVEPATCH: 'cmdline_proc_show' is already redirected by kprobe_ftrace_handler
+kgr: $MOD_LIVEPATCH: not applied: -16
 kgr: $MOD_LIVEPATCH: 'cmdline_proc_show' is already redirected by kprobe_ftrace_handler
+kgr: $MOD_LIVEPATCH: not applied: -16
 insmod: can't insert '$KO/$MOD_LIVEPATCH.ko': Device or resource busy
 % rmmod $MOD_KPROBE
 EOT
