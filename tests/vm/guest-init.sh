@@ -18,6 +18,20 @@ hostname kgr-guest
 export PATH=/bin:/sbin HOME=/tmp
 cd /tmp
 
+# Let the random number generator finish its initialization before any
+# test runs. At that moment random.c flips the static key crng_is_ready
+# from a kworker, and on multi-threaded TCG a vCPU running through one of
+# its sites then can run into qemu's stale int3 (Documentation/
+# consistency.rst; tests/vm/run keeps the clocksource watchdog's flip
+# away with tsc=reliable). Reading /dev/random waits for the
+# initialization; the flip is queued just before the readers wake, so
+# give the kworker a second. kgr_guest.flips on the kernel command line
+# skips the wait, for tests/vm/manual/23-key-flips-int3.sh.
+if ! grep -q kgr_guest.flips /proc/cmdline; then
+	timeout 120 head -c 1 /dev/random > /dev/null
+	sleep 1
+fi
+
 tests=$(cat /tests/list)
 count=$(echo "$tests" | grep -c .)
 echo "@@KGR GUEST $(uname -r)"
