@@ -17,7 +17,8 @@
 # function_graph tracer times the phases of each apply (PROFILE_FUNCS)
 # and prints per function "PROFILE <engine> <funcs> <tasks> <function>
 # <calls> <ms>"; the times then include the tracer's. $FUNCS, $TASKS,
-# $ROUNDS and $PROFILE come from /tests/scale.conf (bench/scale/run).
+# $ROUNDS, $PROFILE and $ENGINES come from /tests/scale.conf
+# (bench/scale/run).
 # timeout: 3000
 # qemu-accel: tcg,thread=single
 # allow-taint: K
@@ -99,6 +100,7 @@ profile_print()
 measure()
 {
 	eng=$1 funcs=$2 mod=kgr_scale_$1_$2_$3
+	case " $ENGINES " in *" $eng "*) ;; *) return 0 ;; esac
 	if [ "$eng" = kgr ]; then
 		dir=$KGR/$mod start="$mod: applying" end="$mod: applied"
 	else
