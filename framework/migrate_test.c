@@ -292,6 +292,40 @@ static void kgr_test_parked_kthread(struct kunit *test)
 }
 
 /*
+ * The goal's ranges come in any order and may overlap (aliases): they are
+ * sorted and merged for the stack check's bisection, which must still
+ * find the parker in the function listed last, under the first name.
+ */
+static void kgr_test_ranges_sorted(struct kunit *test)
+{
+	struct kgr_range r[3] = {
+		kgr_test_range(test, kgr_test_parked_late,
+			       "kgr_test_parked_late"),
+		kgr_test_range(test, kgr_test_parked, "kgr_test_alias"),
+		kgr_test_range(test, kgr_test_parked, "kgr_test_parked"),
+	};
+	struct kgr_test_kthread parker;
+
+	r[1].start++;
+	r[1].end = r[1].start + 1;
+	kgr_test_kthread_init(&parker);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, r, 3), 0);
+	msleep(300);
+	KUNIT_EXPECT_TRUE(test, kgr_migrate_in_progress());
+	kgr_test_blocking(test, &parker, "kgr_test_parked");
+
+	complete(&parker.leave);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&parker.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_EXPECT_FALSE(test, parker.new_inside);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &parker));
+	kgr_test_reset(test);
+}
+
+/*
  * A child starts in its parent's universe: the new one when forked by the
  * (migrated) test, the old one when forked from inside the old code. The
  * worker is held off with kgr_mutex so that nothing but the fork sets the
@@ -453,6 +487,7 @@ static void kgr_test_ranges_grow(struct kunit *test)
 static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_states),
 	KUNIT_CASE(kgr_test_parked_kthread),
+	KUNIT_CASE(kgr_test_ranges_sorted),
 	KUNIT_CASE(kgr_test_ranges_grow),
 	KUNIT_CASE(kgr_test_fork_inherits),
 	KUNIT_CASE(kgr_test_reverse),

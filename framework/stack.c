@@ -30,18 +30,37 @@ int kgr_stack_init(void)
 				       stack_trace_save_tsk_reliable);
 }
 
+/* The goal range @addr lies in, or NULL: a bisection (kgr_goal_sort()). */
+static const struct kgr_range *kgr_range_of(const struct kgr_goal *goal,
+					    unsigned long addr)
+{
+	unsigned int lo = 0, hi = goal->nr_ranges, mid;
+
+	/* The first range that starts after @addr. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (goal->ranges[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr < goal->ranges[lo - 1].end)
+		return &goal->ranges[lo - 1];
+	return NULL;
+}
+
 /* The name of the goal range an entry of @buf lies in, or NULL. */
 static const char *kgr_ranges_hit(const struct kgr_goal *goal,
 				  const unsigned long *buf, int nr)
 {
-	unsigned int j;
+	const struct kgr_range *range;
 	int i;
 
-	for (i = 0; i < nr; i++)
-		for (j = 0; j < goal->nr_ranges; j++)
-			if (buf[i] >= goal->ranges[j].start &&
-			    buf[i] < goal->ranges[j].end)
-				return goal->ranges[j].name;
+	for (i = 0; i < nr; i++) {
+		range = kgr_range_of(goal, buf[i]);
+		if (range)
+			return range->name;
+	}
 	return NULL;
 }
 

@@ -55,7 +55,8 @@ struct kgr_task {
 /*
  * struct kgr_goal - where the transition goes and what code it leaves
  * Replaced (not changed) by kgr_migrate_reverse(), so that one decision
- * always uses a direction and ranges that belong together.
+ * always uses a direction and ranges that belong together. @ranges are
+ * sorted by start and disjoint, for the stack check's bisection.
  */
 struct kgr_goal {
 	struct rcu_head rcu;
