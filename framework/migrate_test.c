@@ -294,15 +294,16 @@ static void kgr_test_parked_kthread(struct kunit *test)
 /*
  * The goal's ranges come in any order and may overlap (aliases): they are
  * sorted and merged for the stack check's bisection, which must still
- * find the parker in the function listed last, under the first name.
+ * find the parker, under the first name. In the order given, a bisection
+ * of unsorted ranges ends at the low one, and one of unmerged ranges at
+ * the alias: either misses the parker.
  */
 static void kgr_test_ranges_sorted(struct kunit *test)
 {
 	struct kgr_range r[3] = {
-		kgr_test_range(test, kgr_test_parked_late,
-			       "kgr_test_parked_late"),
-		kgr_test_range(test, kgr_test_parked, "kgr_test_alias"),
 		kgr_test_range(test, kgr_test_parked, "kgr_test_parked"),
+		kgr_test_range(test, kgr_test_parked, "kgr_test_alias"),
+		{ .start = 1, .end = 2, .name = "kgr_test_low" },
 	};
 	struct kgr_test_kthread parker;
 
