@@ -28,7 +28,7 @@
 static int kgr_check_fields(const struct kgr_patch *patch)
 {
 	const struct kgr_patch_fun *fun, *other;
-	const struct kgr_hooks *hooks;
+	const struct kgr_hooks *hooks, *prev;
 	const struct kgr_symbol *sym;
 
 	if (!patch->name || !*patch->name || strchr(patch->name, '/')) {
@@ -70,6 +70,13 @@ static int kgr_check_fields(const struct kgr_patch *patch)
 			pr_err("%s: object hooks with an empty module name\n",
 			       patch->name);
 			return -EINVAL;
+		}
+		for (prev = patch->object_hooks; prev != hooks; prev++) {
+			if (!strcmp(prev->objname, hooks->objname)) {
+				pr_err("%s: two entries of object hooks for %s\n",
+				       patch->name, hooks->objname);
+				return -EINVAL;
+			}
 		}
 	}
 	return 0;
@@ -171,6 +178,7 @@ static void kgr_init_private(struct kgr_patch *patch)
 	patch->registered = false;
 	patch->nops = NULL;
 	patch->nr_nops = 0;
+	INIT_LIST_HEAD(&patch->objects);
 	kgr_for_each_fun(patch, fun) {
 		fun->patch = patch;
 		fun->old_addr = 0;
@@ -182,13 +190,18 @@ static void kgr_init_private(struct kgr_patch *patch)
 	}
 }
 
-/* Give up the name @patch reserved in kgr_patches. */
+/*
+ * Give up the name @patch reserved in kgr_patches, then (sysfs needs the
+ * records until its directories are gone) its sysfs and its records.
+ */
 static void kgr_unregister(struct kgr_patch *patch)
 {
 	mutex_lock(&kgr_mutex);
 	list_del(&patch->list);
 	patch->registered = false;
 	mutex_unlock(&kgr_mutex);
+	kgr_sysfs_del_patch(patch);
+	kgr_objects_free(patch);
 }
 
 int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
@@ -223,6 +236,12 @@ int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
 		return -EEXIST;
 	}
 	kgr_init_private(patch);
+	ret = kgr_objects_build(patch);
+	if (ret) {
+		pr_err("%s: not applied: %d\n", patch->name, ret);
+		mutex_unlock(&kgr_mutex);
+		return ret;
+	}
 	list_add_tail(&patch->list, &kgr_patches);
 	mutex_unlock(&kgr_mutex);
 
@@ -238,10 +257,8 @@ int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
 	if (!ret)
 		patch->registered = true;
 	mutex_unlock(&kgr_mutex);
-	if (ret) {
+	if (ret)
 		kgr_unregister(patch);
-		kgr_sysfs_del_patch(patch);
-	}
 	return ret;
 }
 EXPORT_SYMBOL_GPL(__kgr_patch_kernel);
@@ -263,6 +280,7 @@ void kgr_patch_remove(struct kgr_patch *patch)
 	patch->registered = false;
 	mutex_unlock(&kgr_mutex);
 	kgr_sysfs_del_patch(patch);
+	kgr_objects_free(patch);
 }
 EXPORT_SYMBOL_GPL(kgr_patch_remove);
 
@@ -282,7 +300,7 @@ static int kgr_module_update_transition(struct module *mod)
 {
 	struct kgr_patch *trans = kgr_transition_patch();
 
-	if (!trans || !kgr_patch_uses(trans, mod->name))
+	if (!trans || !kgr_object_find(trans, mod->name))
 		return 0;
 	return kgr_transition_ranges_changed();
 }
@@ -295,6 +313,7 @@ static int kgr_module_update_transition(struct module *mod)
 static int kgr_module_coming(struct module *mod)
 {
 	struct kgr_patch *patch, *done;
+	struct kgr_object *obj;
 	int ret = 0;
 
 	mutex_lock(&kgr_mutex);
@@ -305,10 +324,10 @@ static int kgr_module_coming(struct module *mod)
 	}
 	/* Oldest first, so that newer patches end up on top. */
 	list_for_each_entry(patch, &kgr_patches, list) {
-		if (!kgr_patch_active(patch) ||
-		    !kgr_patch_uses(patch, mod->name))
+		obj = kgr_object_find(patch, mod->name);
+		if (!obj || !kgr_patch_active(patch))
 			continue;
-		ret = kgr_object_apply(patch, mod->name,
+		ret = kgr_object_apply(patch, obj,
 				       kgr_transition_patch() == patch ?
 				       kgr_transition_fun_state() :
 				       KGR_FUN_FAST);
@@ -339,8 +358,9 @@ static int kgr_module_coming(struct module *mod)
 
 undo:
 	list_for_each_entry_continue_reverse(done, &kgr_patches, list) {
-		if (kgr_patch_active(done) && kgr_patch_uses(done, mod->name))
-			kgr_object_revert(done, mod->name);
+		obj = kgr_object_find(done, mod->name);
+		if (obj && obj->patched)
+			kgr_object_revert(done, obj);
 	}
 	mutex_unlock(&kgr_mutex);
 	return ret;
@@ -349,6 +369,7 @@ undo:
 /* The GOING callback: unpatch @mod, newest patch first. */
 static void kgr_module_going(struct module *mod)
 {
+	struct kgr_object *obj;
 	struct kgr_patch *patch;
 
 	mutex_lock(&kgr_mutex);
@@ -358,8 +379,9 @@ static void kgr_module_going(struct module *mod)
 		return;
 	}
 	list_for_each_entry_reverse(patch, &kgr_patches, list) {
-		if (kgr_patch_active(patch) && kgr_patch_uses(patch, mod->name))
-			kgr_object_revert(patch, mod->name);
+		obj = kgr_object_find(patch, mod->name);
+		if (obj && obj->patched)
+			kgr_object_revert(patch, obj);
 	}
 	kgr_module_del(mod);
 	/* Stale ranges only make checks too strict: a warning is enough. */

@@ -257,8 +257,84 @@ static void kgr_test_refused(struct kunit *test, struct kgr_patch *patch,
 	KUNIT_EXPECT_FALSE(test, patch->enabled);
 	KUNIT_EXPECT_FALSE(test, patch->registered);
 	KUNIT_EXPECT_FALSE(test, patch->kobj_added);
+	/* No record left: never built (list never initialised) or freed. */
+	KUNIT_EXPECT_TRUE(test, !patch->objects.next ||
+			  list_empty(&patch->objects));
 	KUNIT_EXPECT_NULL(test, kgr_redirect_top((unsigned long)kgr_test_target_a));
 	KUNIT_EXPECT_EQ(test, kgr_test_call_a(1), 2);
+}
+
+/* The records of @patch, in list order, as "name:nr_funs:patched ...". */
+static void kgr_test_objects(struct kgr_patch *patch, char *buf, size_t len)
+{
+	struct kgr_object *obj;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	mutex_lock(&kgr_mutex);
+	kgr_for_each_object(patch, obj)
+		n += scnprintf(buf + n, len - n, "%s%s:%u:%d", n ? " " : "",
+			       kgr_objname(obj->name), obj->nr_funs,
+			       obj->patched);
+	mutex_unlock(&kgr_mutex);
+}
+
+/*
+ * Object records: built at registration, hooked objects first, each
+ * function and shim pointing at its own; patched while applied and
+ * present; a replace_all patch's nop of an object it does not name gets a
+ * record only while the nops live.
+ */
+static void core_test_objects(struct kunit *test)
+{
+	struct kgr_patch *low = kgr_test_patch(test, "kgr_test_objects");
+	struct kgr_patch *all = kgr_test_patch(test, "kgr_test_objects_all");
+	static const struct kgr_hooks hooks[] = {
+		{ .objname = "kgr_test_mod_hooked" },
+		{ }
+	};
+	static void *shim;
+	struct kgr_symbol symbols[] = {
+		{ .name = "x", .objname = "kgr_test_mod_shim", .addr = &shim },
+		{ }
+	};
+	char buf[160];
+
+	kgr_test_fun(low, 0, "kgr_test_target_a", kgr_test_new_10);
+	kgr_test_fun(low, 1, "kgr_test_absent", kgr_test_new_10);
+	low->patches[1].objname = "kgr_test_mod_absent";
+	kgr_test_fun(low, 2, "kgr_test_target_c", kgr_test_new_10);
+	low->symbols = symbols;
+	low->object_hooks = hooks;
+	kgr_test_apply(test, low);
+	kgr_test_objects(low, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "kgr_test_mod_hooked:0:0 vmlinux:2:1 kgr_test_mod_absent:1:0 kgr_test_mod_shim:0:0");
+	KUNIT_EXPECT_PTR_EQ(test, low->patches[0].obj, low->patches[2].obj);
+	KUNIT_EXPECT_STREQ(test, kgr_objname(low->patches[1].obj->name),
+			   "kgr_test_mod_absent");
+	KUNIT_EXPECT_STREQ(test, symbols[0].obj->name, "kgr_test_mod_shim");
+
+	/* Nops for a and the absent module's function: a record for it. */
+	kgr_test_fun(all, 0, "kgr_test_target_c", kgr_test_new_20);
+	all->replace_all = true;
+	kgr_test_apply(test, all);
+	kgr_test_objects(all, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "vmlinux:1:1");
+	KUNIT_EXPECT_EQ(test, all->nr_nops, 0U);
+	KUNIT_EXPECT_FALSE(test, low->enabled);
+	kgr_test_objects(low, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "kgr_test_mod_hooked:0:0 vmlinux:2:0 kgr_test_mod_absent:1:0 kgr_test_mod_shim:0:0");
+	KUNIT_EXPECT_EQ(test, kgr_test_call_a(1), 2);
+	KUNIT_EXPECT_EQ(test, kgr_test_call_c(1), 21);
+
+	kgr_test_remove(test, all);
+	kgr_test_objects(all, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "");
+	kgr_test_remove(test, low);
+	KUNIT_EXPECT_TRUE(test, list_empty(&low->objects));
+	KUNIT_EXPECT_EQ(test, kgr_test_call_c(1), 2);
 }
 
 static void core_test_refusals(struct kunit *test)
@@ -268,6 +344,11 @@ static void core_test_refusals(struct kunit *test)
 	static void *shim;
 	struct kgr_symbol symbols[] = {
 		{ .name = "kgr_test_no_such_symbol", .addr = &shim },
+		{ }
+	};
+	static const struct kgr_hooks dup_hooks[] = {
+		{ .objname = "kgr_test_mod" },
+		{ .objname = "kgr_test_mod" },
 		{ }
 	};
 
@@ -307,6 +388,11 @@ static void core_test_refusals(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kgr_patch_kernel(NULL), -EINVAL);
 	other->patches[0].name = NULL;
 	kgr_test_refused(test, other, -EINVAL);
+
+	/* Two entries of object hooks for one module. */
+	patch->object_hooks = dup_hooks;
+	kgr_test_refused(test, patch, -EINVAL);
+	patch->object_hooks = NULL;
 
 	/* Built for another kernel. */
 	patch->build_id = "00";
@@ -605,6 +691,7 @@ static struct kunit_case kgr_core_test_cases[] = {
 	KUNIT_CASE(core_test_stacking),
 	KUNIT_CASE(core_test_replace_all),
 	KUNIT_CASE(core_test_refusals),
+	KUNIT_CASE(core_test_objects),
 	KUNIT_CASE(core_test_sympos),
 	KUNIT_CASE(core_test_rollback),
 	KUNIT_CASE(core_test_parked_kthread),

@@ -126,10 +126,53 @@ int kgr_patch_set_enabled(struct kgr_patch *patch, bool enable);
 /* sysfs "force" store: finish @patch's transition by force. Takes kgr_mutex. */
 int kgr_patch_force(struct kgr_patch *patch);
 
-/* ---- object.c: the objects of a patch (all under kgr_mutex) ---- */
+/* ---- object.c: the objects of a patch ---- */
 
-/* True when @objname is vmlinux or a module that is loaded now. */
-bool kgr_obj_present(const char *objname);
+/*
+ * One object a patch touches, vmlinux or a module: a record built when
+ * the patch registers, from its functions, shims and object hooks, which
+ * point at it (&kgr_patch_fun.obj, &kgr_symbol.obj). A replace_all
+ * patch's nops may add records (nops_only) that go with the nops. The
+ * list and the fields change under kgr_mutex; sysfs reads @patched
+ * without it.
+ */
+struct kgr_object {
+	struct list_head node;		/* in &kgr_patch.objects */
+	const char *name;		/* module name; NULL: vmlinux */
+	const struct kgr_hooks *hooks;	/* its object hooks, or NULL */
+	unsigned int nr_funs;		/* the patch's own functions in it */
+	bool nops_only;			/* added for nops, freed with them */
+	bool patched;			/* its shims, functions, hooks applied */
+	struct kobject kobj;		/* <patch>/<object>, if it has nr_funs */
+	bool kobj_added;
+};
+
+#define kgr_for_each_object(patch, obj) \
+	list_for_each_entry((obj), &(patch)->objects, node)
+
+/*
+ * At registration, before sysfs: the records of @patch (its objects list
+ * initialised). All or nothing. kgr_objects_free() once its sysfs
+ * directories are gone.
+ */
+int kgr_objects_build(struct kgr_patch *patch);
+void kgr_objects_free(struct kgr_patch *patch);
+
+/* The record of object @name (NULL: vmlinux) of @patch, or NULL. */
+struct kgr_object *kgr_object_find(struct kgr_patch *patch, const char *name);
+
+/* A record for a nop's object (added if missing), and dropping them. */
+struct kgr_object *kgr_object_get_for_nop(struct kgr_patch *patch,
+					  const char *name);
+void kgr_objects_drop_nops(struct kgr_patch *patch);
+
+/* The rest under kgr_mutex. */
+
+/* True when @obj is vmlinux or a module that is loaded now. */
+bool kgr_object_present(const struct kgr_object *obj);
+
+/* The patch was applied (its present objects are patched) or popped. */
+void kgr_objects_set_patched(struct kgr_patch *patch, bool patched);
 
 /*
  * Resolve the old function of @fun (fun->patch set); a missing target of
@@ -138,41 +181,31 @@ bool kgr_obj_present(const char *objname);
 int kgr_fun_resolve(struct kgr_patch_fun *fun);
 
 /*
- * Fill in the shims of @patch: with @all those of vmlinux and of every
- * loaded module, else those of @objname. All or nothing.
+ * Fill in the shims of @obj, or with @obj NULL those of every present
+ * object. All or nothing. Reset clears those of @obj (NULL: all).
  */
-int kgr_symbols_resolve(struct kgr_patch *patch, const char *objname,
-			bool all);
-void kgr_symbols_reset(struct kgr_patch *patch, const char *objname,
-		       bool all);
-
-/* One hook: the patch's own (@objname NULL) or of module @objname. */
-int kgr_hook_pre_apply(struct kgr_patch *patch, const char *objname);
-void kgr_hook_post_apply(struct kgr_patch *patch, const char *objname);
-void kgr_hook_pre_revert(struct kgr_patch *patch, const char *objname);
-void kgr_hook_post_revert(struct kgr_patch *patch, const char *objname);
+int kgr_symbols_resolve(struct kgr_patch *patch, const struct kgr_object *obj);
+void kgr_symbols_reset(struct kgr_patch *patch, const struct kgr_object *obj);
 
 /*
  * The hooks of the whole patch: the patch's own and those of its loaded
  * modules, in kernel/livepatch's order. pre_apply undoes what it ran on
- * failure; post_revert runs those before @until (NULL: all).
+ * failure; post_revert runs those of the objects before @until (NULL:
+ * all).
  */
 int kgr_hooks_pre_apply(struct kgr_patch *patch);
 void kgr_hooks_post_apply(struct kgr_patch *patch);
 void kgr_hooks_pre_revert(struct kgr_patch *patch);
 void kgr_hooks_post_revert(struct kgr_patch *patch,
-			   const struct kgr_hooks *until);
-
-/* @patch has functions, nops, shims or hooks for module @name. */
-bool kgr_patch_uses(struct kgr_patch *patch, const char *name);
+			   const struct kgr_object *until);
 
 /*
- * Patch module @name for @patch, its functions in @state (FAST when no
+ * Patch module @obj for @patch, its functions in @state (FAST when no
  * transition of @patch runs), or undo it. All or nothing.
  */
-int kgr_object_apply(struct kgr_patch *patch, const char *name,
+int kgr_object_apply(struct kgr_patch *patch, struct kgr_object *obj,
 		     enum kgr_fun_state state);
-void kgr_object_revert(struct kgr_patch *patch, const char *name);
+void kgr_object_revert(struct kgr_patch *patch, struct kgr_object *obj);
 
 /* ---- kallsyms.c: symbol resolution ---- */
 

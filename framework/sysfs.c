@@ -5,13 +5,16 @@
  * /sys/kernel/kgr/in_progress
  * /sys/kernel/kgr/<patch>/{enabled,transition,replace_all,force,forced,
  *			    blocking}
+ * /sys/kernel/kgr/<patch>/<object>/patched
  * /sys/kernel/kgr/<patch>/<object>/<function,sympos>/{object,old_addr,
  *							sympos,state}
  *
  * The patch and function kobjects are embedded in the patch module's
- * static struct kgr_patch; the object directories ("vmlinux" or a module
- * name) are allocated here. kgr_sysfs_del_patch() waits until every one of
- * them is released, so the patch module's memory can go once it returns.
+ * static struct kgr_patch, those of the object directories ("vmlinux" or
+ * a module name) in the patch's object records (object.c), one per object
+ * with functions. kgr_sysfs_del_patch() waits until every one of them is
+ * released, so the records and the patch module's memory can go once it
+ * returns.
  *
  * No read takes kgr_mutex: a reader must never hold up a transition, nor
  * wait for one.
@@ -20,7 +23,6 @@
 
 #include <linux/kobject.h>
 #include <linux/sysfs.h>
-#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/wait.h>
 #include <linux/atomic.h>
@@ -39,11 +41,6 @@ static const struct kgr_sysfs_ops *kgr_sysfs_ops;
  */
 static atomic_t kgr_sysfs_releasing = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(kgr_sysfs_release_wq);
-
-/* An object directory of a patch: one per distinct kgr_patch_fun.objname. */
-struct kgr_sysfs_obj {
-	struct kobject kobj;
-};
 
 /*
  * Drops the last reference of a kobject that has no other holder, and
@@ -66,15 +63,9 @@ static void kgr_sysfs_wait(void)
 	wait_event(kgr_sysfs_release_wq, !atomic_read(&kgr_sysfs_releasing));
 }
 
-/* Embedded kobjects: the memory belongs to the patch module, nothing to free. */
+/* Embedded kobjects: their owners free the memory after kgr_sysfs_wait(). */
 static void kgr_sysfs_release_embedded(struct kobject *kobj)
 {
-	kgr_sysfs_released();
-}
-
-static void kgr_sysfs_release_obj(struct kobject *kobj)
-{
-	kfree(container_of(kobj, struct kgr_sysfs_obj, kobj));
 	kgr_sysfs_released();
 }
 
@@ -230,9 +221,29 @@ static const struct kobj_type kgr_patch_ktype = {
 	.default_groups = kgr_patch_groups,
 };
 
+/* ---- /sys/kernel/kgr/<patch>/<object>/ ---- */
+
+/* Set under kgr_mutex as the object is applied and reverted. */
+static ssize_t patched_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct kgr_object *obj = container_of(kobj, struct kgr_object, kobj);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(obj->patched));
+}
+
+static struct kobj_attribute patched_attr = __ATTR_RO(patched);
+
+static struct attribute *kgr_obj_attrs[] = {
+	&patched_attr.attr,
+	NULL
+};
+ATTRIBUTE_GROUPS(kgr_obj);
+
 static const struct kobj_type kgr_obj_ktype = {
-	.release = kgr_sysfs_release_obj,
+	.release = kgr_sysfs_release_embedded,
 	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = kgr_obj_groups,
 };
 
 /* ---- /sys/kernel/kgr/<patch>/<object>/<function,sympos>/ ---- */
@@ -295,49 +306,6 @@ static const struct kobj_type kgr_fun_ktype = {
 	.default_groups = kgr_fun_groups,
 };
 
-/* An earlier function of @fun's object that has its directory, or NULL. */
-static struct kgr_patch_fun *kgr_sysfs_sibling(struct kgr_patch *patch,
-					       struct kgr_patch_fun *fun)
-{
-	struct kgr_patch_fun *prev;
-
-	for (prev = patch->patches; prev != fun; prev++)
-		if (prev->kobj_added && kgr_obj_match(prev->objname, fun->objname))
-			return prev;
-	return NULL;
-}
-
-/*
- * The object directory of @fun: the one an earlier function of the same
- * object already lives in, or a new one. An ERR_PTR() on failure.
- */
-static struct kobject *kgr_sysfs_get_obj(struct kgr_patch *patch,
-					 struct kgr_patch_fun *fun)
-{
-	struct kgr_patch_fun *sibling = kgr_sysfs_sibling(patch, fun);
-	struct kgr_sysfs_obj *obj;
-	int ret;
-
-	if (sibling)
-		return sibling->kobj.parent;
-
-	obj = kgr_fallible("kzalloc(object)", NULL,
-			   kzalloc(sizeof(*obj), GFP_KERNEL));
-	if (!obj)
-		return ERR_PTR(-ENOMEM);
-	kobject_init(&obj->kobj, &kgr_obj_ktype);
-	ret = kgr_fallible("kobject_add(object)", -ENOMEM,
-			   kobject_add(&obj->kobj, &patch->kobj, "%s",
-				       kgr_objname(fun->objname)));
-	if (ret) {
-		pr_err("%s: cannot create the sysfs directory of object %s: %d\n",
-		       patch->name, kgr_objname(fun->objname), ret);
-		kgr_sysfs_put(&obj->kobj);
-		return ERR_PTR(ret);
-	}
-	return &obj->kobj;
-}
-
 /* Out of sysfs now (waiting for callers in flight), freed when released. */
 static void kgr_sysfs_remove(struct kobject *kobj)
 {
@@ -345,54 +313,83 @@ static void kgr_sysfs_remove(struct kobject *kobj)
 	kgr_sysfs_put(kobj);
 }
 
-/*
- * The first added function of an object owns its directory: functions are
- * removed last to first, so when the owner goes the directory is empty.
- */
-static void kgr_sysfs_del_funs(struct kgr_patch *patch)
+/* The function directories first: each lives in its object's. */
+static void kgr_sysfs_del_children(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun;
-	struct kobject *obj;
-	unsigned int nr = 0;
+	struct kgr_object *obj;
 
-	while (patch->patches[nr].name)
-		nr++;
-
-	while (nr--) {
-		fun = &patch->patches[nr];
+	kgr_for_each_fun(patch, fun) {
 		if (!fun->kobj_added)
 			continue;
-		obj = fun->kobj.parent;
 		kgr_sysfs_remove(&fun->kobj);
-		if (!kgr_sysfs_sibling(patch, fun))
-			kgr_sysfs_remove(obj);
 		fun->kobj_added = false;
 	}
+	kgr_for_each_object(patch, obj) {
+		if (!obj->kobj_added)
+			continue;
+		kgr_sysfs_remove(&obj->kobj);
+		obj->kobj_added = false;
+	}
+}
+
+/* The directory of @obj, which the patch's own functions live in. */
+static int kgr_sysfs_add_obj(struct kgr_patch *patch, struct kgr_object *obj)
+{
+	int ret;
+
+	kobject_init(&obj->kobj, &kgr_obj_ktype);
+	ret = kgr_fallible("kobject_add(object)", -ENOMEM,
+			   kobject_add(&obj->kobj, &patch->kobj, "%s",
+				       kgr_objname(obj->name)));
+	if (ret) {
+		pr_err("%s: cannot create the sysfs directory of object %s: %d\n",
+		       patch->name, kgr_objname(obj->name), ret);
+		kgr_sysfs_put(&obj->kobj);
+		return ret;
+	}
+	obj->kobj_added = true;
+	return 0;
 }
 
 static int kgr_sysfs_add_fun(struct kgr_patch *patch,
 			     struct kgr_patch_fun *fun)
 {
-	struct kobject *obj;
 	int ret;
-
-	obj = kgr_sysfs_get_obj(patch, fun);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
 
 	kobject_init(&fun->kobj, &kgr_fun_ktype);
 	ret = kgr_fallible("kobject_add(function)", -ENOMEM,
-			   kobject_add(&fun->kobj, obj, "%s,%lu", fun->name,
-				       fun->sympos ? fun->sympos : 1));
+			   kobject_add(&fun->kobj, &fun->obj->kobj, "%s,%lu",
+				       fun->name, fun->sympos ? fun->sympos : 1));
 	if (ret) {
 		pr_err("%s: cannot create the sysfs directory of %s: %d\n",
 		       patch->name, fun->name, ret);
 		kgr_sysfs_put(&fun->kobj);
-		if (!kgr_sysfs_sibling(patch, fun))
-			kgr_sysfs_remove(obj);
 		return ret;
 	}
 	fun->kobj_added = true;
+	return 0;
+}
+
+/* The directories of the objects with functions, then of the functions. */
+static int kgr_sysfs_add_children(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	struct kgr_object *obj;
+	int ret;
+
+	kgr_for_each_object(patch, obj) {
+		if (!obj->nr_funs)
+			continue;
+		ret = kgr_sysfs_add_obj(patch, obj);
+		if (ret)
+			return ret;
+	}
+	kgr_for_each_fun(patch, fun) {
+		ret = kgr_sysfs_add_fun(patch, fun);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -410,7 +407,6 @@ static int kgr_sysfs_add_fun(struct kgr_patch *patch,
  */
 int kgr_sysfs_add_patch(struct kgr_patch *patch)
 {
-	struct kgr_patch_fun *fun;
 	int ret;
 
 	lockdep_assert_not_held(&kgr_mutex);
@@ -428,14 +424,10 @@ int kgr_sysfs_add_patch(struct kgr_patch *patch)
 	}
 	patch->kobj_added = true;
 
-	kgr_for_each_fun(patch, fun) {
-		ret = kgr_sysfs_add_fun(patch, fun);
-		if (ret) {
-			kgr_sysfs_del_patch(patch);
-			return ret;
-		}
-	}
-	return 0;
+	ret = kgr_sysfs_add_children(patch);
+	if (ret)
+		kgr_sysfs_del_patch(patch);
+	return ret;
 }
 
 /**
@@ -452,7 +444,7 @@ void kgr_sysfs_del_patch(struct kgr_patch *patch)
 
 	if (!patch->kobj_added)
 		return;
-	kgr_sysfs_del_funs(patch);
+	kgr_sysfs_del_children(patch);
 	kgr_sysfs_remove(&patch->kobj);
 	patch->kobj_added = false;
 	kgr_sysfs_wait();

@@ -191,10 +191,15 @@ static void kgr_set_states(struct kgr_patch *patch, enum kgr_fun_state state)
 			WRITE_ONCE(fun->state, state);
 }
 
-/* Pop every function of @patch (and its nops); the caller syncs after. */
+/*
+ * Pop every function of @patch (and its nops): none of its objects is
+ * patched any more. The caller syncs after.
+ */
 static void kgr_pop_funs(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun;
+
+	kgr_objects_set_patched(patch, false);
 
 	kgr_for_each_nop(patch, fun)
 		if (kgr_fun_redirected(fun))
@@ -214,6 +219,7 @@ static void kgr_free_nops(struct kgr_patch *patch)
 	kfree(patch->nops);
 	patch->nops = NULL;
 	patch->nr_nops = 0;
+	kgr_objects_drop_nops(patch);
 }
 
 /*
@@ -248,12 +254,14 @@ static bool kgr_patch_covers(struct kgr_patch *patch,
  * function) per such target, pushed like the patch's own functions. A
  * target in a module that is not loaded gets its nop too, unresolved: if
  * the module comes during the transition, the nop is pushed then, on top
- * of the earlier patch's function (module.c), so that the tasks still
- * running that function hold the transition.
+ * of the earlier patch's function (kgr_object_apply()), so that the tasks
+ * still running that function hold the transition. A nop's object the
+ * patch does not name gets a record until the nops go.
  */
 static int kgr_alloc_nops(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun, *nop;
+	struct kgr_object *obj;
 	struct kgr_patch *old;
 	unsigned int nr = 0;
 
@@ -277,9 +285,13 @@ static int kgr_alloc_nops(struct kgr_patch *patch)
 			if (fun->state == KGR_FUN_SKIPPED ||
 			    kgr_patch_covers(patch, fun))
 				continue;
+			obj = kgr_object_get_for_nop(patch, fun->objname);
+			if (!obj)
+				return -ENOMEM;
 			nop = &patch->nops[patch->nr_nops++];
 			nop->name = fun->name;
 			nop->objname = fun->objname;
+			nop->obj = obj;
 			nop->sympos = fun->sympos;
 			nop->patch = patch;
 			if (kgr_fun_redirected(fun)) {
@@ -367,7 +379,7 @@ int kgr_apply(struct kgr_patch *patch)
 		fun->ops = NULL;
 		fun->old_addr = 0;
 		fun->state = KGR_FUN_INIT;
-		if (!kgr_obj_present(fun->objname))
+		if (!kgr_object_present(fun->obj))
 			continue;
 		ret = kgr_fun_resolve(fun);
 		if (ret)
@@ -381,7 +393,7 @@ int kgr_apply(struct kgr_patch *patch)
 		ret = -ENODEV;
 		goto err;
 	}
-	ret = kgr_symbols_resolve(patch, NULL, true);
+	ret = kgr_symbols_resolve(patch, NULL);
 	if (ret)
 		goto err_owner;
 	ret = kgr_hooks_pre_apply(patch);
@@ -418,6 +430,7 @@ int kgr_apply(struct kgr_patch *patch)
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
 	if (patch->owner)
 		set_bit(TAINT_LIVEPATCH, &patch->owner->taints);
+	kgr_objects_set_patched(patch, true);
 	WRITE_ONCE(patch->enabled, true);
 	kgr_trans_to_new = true;
 	WRITE_ONCE(kgr_trans, patch);
@@ -433,7 +446,7 @@ err_funs:
 err_hooks:
 	kgr_hooks_post_revert(patch, NULL);
 err_symbols:
-	kgr_symbols_reset(patch, NULL, true);
+	kgr_symbols_reset(patch, NULL);
 err_owner:
 	kgr_release_owner(patch);
 err:
@@ -592,7 +605,7 @@ static void kgr_transition_finish(void)
 		kgr_redirect_sync();
 		kgr_free_nops(patch);
 		kgr_hooks_post_revert(patch, NULL);
-		kgr_symbols_reset(patch, NULL, true);
+		kgr_symbols_reset(patch, NULL);
 		pr_info("%s: reverted\n", patch->name);
 		kgr_release_owner(patch);
 	}

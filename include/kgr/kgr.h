@@ -29,6 +29,7 @@
 struct module;
 struct kgr_patch;
 struct kgr_ops;
+struct kgr_object;
 
 /**
  * enum kgr_fun_state - where a function of a patch stands
@@ -69,6 +70,7 @@ struct kgr_patch_fun {
 
 	/* private: kgr.ko's bookkeeping */
 	struct kgr_patch *patch;
+	struct kgr_object *obj;
 	unsigned long old_addr;
 	unsigned long old_size;
 	enum kgr_fun_state state;
@@ -98,6 +100,9 @@ struct kgr_symbol {
 	void **addr;
 	struct static_call_key *call_key;
 	void *call_tramp;
+
+	/* private: kgr.ko's bookkeeping */
+	struct kgr_object *obj;
 };
 
 /**
@@ -159,6 +164,7 @@ struct kgr_patch {
 	bool enabled;
 	bool forced;
 	bool registered;
+	struct list_head objects;
 	struct kgr_patch_fun *nops;
 	unsigned int nr_nops;
 
