@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "syscall.h"
 
 enum use { USE_KEEP, USE_COPY, USE_SHIM, USE_PATCHED };
 
@@ -26,6 +27,7 @@ struct item {
 	const struct ref *shim;		/* the reference a shim was made for */
 	unsigned long sympos;
 	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
+	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -357,6 +359,10 @@ static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 	memset(it, 0, sizeof(*it));
 	it->src = src;
 	it->e = e;
+	if (e->syscall &&
+	    syscall_sig_parse(source_of(x, src)->new.text, e->start, e->end,
+			      &it->sig, x->err))
+		return -1;
 	return pull_refs(x, src, e);
 }
 
@@ -448,6 +454,34 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 	}
 }
 
+/* The row of a patched function of source @src. */
+static const struct row *target_row(const struct extract_ctx *x, size_t src,
+				    const char *name)
+{
+	const struct verdict_table *t = x->in->table;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].target && !strcmp(t->rows[i].name, name) &&
+		    !strcmp(t->rows[i].file, source_of(x, src)->fp->path))
+			return &t->rows[i];
+	return NULL;
+}
+
+/* The wrappers that replace the running kernel's, around the new body. */
+static void emit_syscall_wrappers(struct extract_ctx *x, const struct item *it,
+				  struct strbuf *out)
+{
+	const struct row *r = target_row(x, it->src, it->e->name);
+	struct strbuf body = { 0 };
+	size_t i;
+
+	sb_printf(&body, "kgr_%s", it->e->name);
+	for (i = 0; r && i < r->patched_as.nr; i++)
+		syscall_emit_wrapper(out, &it->sig, r->patched_as.names[i], body.s);
+	sb_free(&body);
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -470,6 +504,14 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	}
 	if ((rename || e->kind == ENT_VAR) && !e->internal)
 		sb_puts(out, "static ");
+	if (e->syscall) {	/* a plain function, then the wrappers below */
+		struct strbuf body = { 0 };
+
+		sb_printf(&body, "kgr_%s", e->name);
+		syscall_emit_body_head(out, &it->sig, body.s);
+		sb_free(&body);
+		pos = it->sig.body;
+	}
 	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
@@ -506,6 +548,8 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	sb_add(out, m->text + pos, end - pos);
 	/* Declarations' extents stop before their ';'. */
 	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+	if (e->syscall)
+		emit_syscall_wrappers(x, it, out);
 }
 
 static int cmp_items(const void *a, const void *b)
@@ -563,7 +607,7 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 {
 	const struct verdict_table *t = x->in->table;
-	size_t i, src;
+	size_t i, k, src;
 
 	sb_puts(out, "\t.patches = {\n");
 	for (i = 0; i < t->n; i++) {
@@ -572,6 +616,12 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 		unsigned long pos = 0;
 
 		if (!t->rows[i].target || !source_by_file(x, t->rows[i].file, &src))
+			continue;
+		for (k = 0; k < t->rows[i].patched_as.nr; k++)
+			sb_printf(out, "\t\tKGR_PATCH(%s, kgr_%s, true),\n",
+				  t->rows[i].patched_as.names[k],
+				  t->rows[i].patched_as.names[k]);
+		if (t->rows[i].patched_as.nr)
 			continue;
 		s = source_of(x, src);
 		obj = obj_of(x, src);
@@ -692,8 +742,10 @@ out:
 		free(x.files[i].path);
 		free(x.files[i].text);
 	}
-	for (i = 0; i < x.n; i++)
+	for (i = 0; i < x.n; i++) {
 		free(x.items[i].cname);
+		syscall_sig_free(&x.items[i].sig);
+	}
 	free(x.files);
 	free(x.items);
 	return ret;

@@ -52,6 +52,10 @@ struct entity {
 	size_t nrefs, refcap;
 	struct local_static *statics;
 	size_t nstatics, staticcap;
+	/* a SYSCALL_DEFINEn body (__do_sys_<name>, spelled by the macro) */
+	char *syscall;		/* <name>, or NULL */
+	bool compat;		/* COMPAT_SYSCALL_DEFINEn */
+	struct tl_strlist wrappers;	/* the wrappers the config builds */
 };
 
 struct tu_model {

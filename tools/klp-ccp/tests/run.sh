@@ -363,6 +363,47 @@ ok=1
 grep -q "^static int cmdline_reads;" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c" && ok=0
 result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c"
 
+# A fix inside SYSCALL_DEFINE2(sethostname): __do_sys_sethostname exists
+# only inlined into the wrappers, so the patch replaces those: the ones
+# the config builds, or those of --symbols that it builds.
+expect syscall-body 0 "kernel/sys.c:1367: __do_sys_sethostname: PATCHABLE: code changes; syscall body, inlined into its wrappers: the patch replaces __x64_sys_sethostname, __ia32_sys_sethostname (those the config builds)" \
+	"SYSCALL_DEFINE body change: patchable through the wrappers the config builds"
+build_patch syscall-body kgr_ccp_syscall
+result $? "syscall fix: extracted and built warning-free (W=1, sparse)" "$tmp/kgr_ccp_syscall/build.log"
+f=$tmp/kgr_ccp_syscall/kgr_ccp_syscall.c
+ok=1
+grep -q "^static long kgr___do_sys_sethostname(char __user \*name, int len)$" "$f" &&
+	grep -q "^static long kgr___x64_sys_sethostname(const struct pt_regs \*regs)$" "$f" &&
+	grep -q "(__force char __user \*)(long)regs->di,$" "$f" &&
+	grep -q "(__force int)(long)(unsigned int)regs->cx);$" "$f" &&
+	grep -q "KGR_PATCH(__x64_sys_sethostname, kgr___x64_sys_sethostname, true)" "$f" &&
+	grep -q "KGR_PATCH(__ia32_sys_sethostname, kgr___ia32_sys_sethostname, true)" "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 2 ] && ok=0
+result $ok "new wrappers unpack pt_regs as syscall_wrapper.h and replace both entries" "$f"
+perl "$KSRC/scripts/checkpatch.pl" --no-tree -q -f "$f" > "$tmp/cp.log" 2>&1
+result $? "syscall patch passes checkpatch.pl" "$tmp/cp.log"
+i=0
+while [ $i -lt 1200 ]; do
+	echo "ffffffff81000000 t filler_$i"
+	i=$((i + 1))
+done > "$tmp/sys.map"
+printf 'ffffffff81000000 T %s\n' __x64_sys_sethostname uts_proc_notify >> "$tmp/sys.map"
+printf 'ffffffff81000000 D %s\n' uts_sem >> "$tmp/sys.map"
+ccp syscall-body --symbols "$tmp/sys.map" -o "$tmp/sys-map.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "the patch replaces __x64_sys_sethostname (built by the config and in .*sys.map)" "$tmp/out" &&
+	[ "$(grep -c "KGR_PATCH(" "$tmp/sys-map.c")" = 1 ] && ! grep -q "__ia32_sys" "$tmp/sys-map.c" && ok=0
+result $ok "--symbols without __ia32_sys_sethostname: only the x64 wrapper is replaced" "$tmp/out"
+grep -v '^CONFIG_IA32_EMULATION=' "$KCONFIG" > "$tmp/config-no-ia32"
+KCONFIG=$tmp/config-no-ia32 ccp syscall-body --check
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "the patch replaces __x64_sys_sethostname (those the config builds)" "$tmp/out" && ok=0
+result $ok "config without IA32_EMULATION: no __ia32_sys wrapper" "$tmp/out"
+expect syscall-args 1 "__do_sys_sethostname: NOT PATCHABLE: the arguments of syscall sethostname change" \
+	"SYSCALL_DEFINE whose arguments change is refused"
+
 ccp init-changed -o "$tmp/refused.c"
 rc=$?
 ok=1
