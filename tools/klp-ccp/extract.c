@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "kpatch.h"
 #include "syscall.h"
 
 enum use { USE_KEEP, USE_COPY, USE_SHIM, USE_PATCHED };
@@ -482,6 +483,24 @@ static void emit_syscall_wrappers(struct extract_ctx *x, const struct item *it,
 	sb_free(&body);
 }
 
+/*
+ * KPATCH_PRE_PATCH_CALLBACK(fn) and friends, written again: the variable
+ * they define has no extent of its own in the file.
+ */
+static void emit_kpatch_callback(struct extract_ctx *x, const struct item *it,
+				 struct strbuf *out)
+{
+	const struct entity *e = it->e;
+	size_t i;
+
+	sb_printf(out, "%s(", kpatch_callback(e->name)->macro);
+	for (i = 0; i < e->nrefs && e->refs[i].kind != ENT_FUNC; i++)
+		;
+	if (i < e->nrefs)
+		emit_ref(x, it->src, &e->refs[i], 0, out);
+	sb_puts(out, ");\n\n");
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -500,6 +519,10 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 
 		sb_add(out, f->text + e->start, e->end - e->start);
 		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+		return;
+	}
+	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
+		emit_kpatch_callback(x, it, out);
 		return;
 	}
 	if ((rename || e->kind == ENT_VAR) && !e->internal)
@@ -575,6 +598,26 @@ static const char *obj_of(const struct extract_ctx *x, size_t src)
 	return ff->module ? ff->modname : NULL;
 }
 
+/* The hooks running the kpatch callbacks: of vmlinux, or of a module. */
+static void emit_kpatch_hooks(struct extract_ctx *x, struct strbuf *out)
+{
+	const char *obj;
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].e && x->items[i].e->kind == ENT_VAR &&
+		    kpatch_callback(x->items[i].e->name))
+			break;
+	if (i == x->n)
+		return;
+	obj = obj_of(x, x->items[i].src);
+	if (obj)
+		sb_printf(out, "\t.object_hooks = (const struct kgr_hooks[]){\n\t\tKPATCH_KGR_HOOKS(\"%s\"),\n\t\t{ }\n\t},\n",
+			  obj);
+	else
+		sb_puts(out, "\t.hooks = KPATCH_KGR_HOOKS(NULL),\n");
+}
+
 static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 {
 	size_t i, nshim = 0;
@@ -645,6 +688,26 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
+/* The kpatch callbacks the changed files define go with the patch. */
+static int pull_kpatch_callbacks(struct extract_ctx *x)
+{
+	size_t src, i;
+
+	for (src = 0; src < x->in->nsrc; src++) {
+		struct tu_model *m = &source_of(x, src)->new;
+
+		for (i = 0; i < m->n; i++) {
+			struct entity *e = &m->ents[i];
+
+			if (e->kind == ENT_VAR && e->where == IN_MAIN &&
+			    kpatch_callback(e->name) && e->definition &&
+			    !head_has(e, "extern") && pull(x, src, e))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Every patched function, from the file its row names. */
 static int pull_targets(struct extract_ctx *x)
 {
@@ -665,7 +728,19 @@ static int pull_targets(struct extract_ctx *x)
 		if (e && pull(x, src, e))
 			return -1;
 	}
-	return 0;
+	return pull_kpatch_callbacks(x);
+}
+
+/* Does the copied code use a name of kpatch that kgr maps (klp_shadow_*)? */
+static bool uses_kpatch_compat(const struct extract_ctx *x)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++)
+		for (k = 0; x->items[i].e && k < x->items[i].e->nrefs; k++)
+			if (kpatch_compat_name(x->items[i].e->refs[k].name))
+				return true;
+	return false;
 }
 
 /* The header comment and the #include <...> lines of every source, once. */
@@ -691,6 +766,8 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 			sb_printf(out, "%s\n", m->includes[k]);
 		}
 	}
+	if (!tl_strlist_has(&seen, KPATCH_COMPAT_INCLUDE) && uses_kpatch_compat(x))
+		sb_printf(out, "%s\n", KPATCH_COMPAT_INCLUDE);
 	tl_strlist_free(&seen);
 	sb_puts(out, "\n");
 }
@@ -727,6 +804,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 
 	sb_printf(out, "static struct kgr_patch patch = {\n\t.name = \"%s\",\n\t.owner = THIS_MODULE,\n",
 		  in->patch_name);
+	emit_kpatch_hooks(&x, out);
 	emit_symbols(&x, out);
 	if (emit_patches(&x, out))
 		goto out;

@@ -346,6 +346,7 @@ static int setup(struct run *r, struct tl_err *err)
 	free(sym);
 	r->env.src = r->o.src;
 	r->env.build = build.s;
+	r->env.kgr_include = KLP_CCP_KGR_INCLUDE;
 	sb_printf(&p, "%s/Makefile", r->o.src);
 	if (stat(p.s, &st)) {
 		tl_fail(err, "%s: not a kernel source tree (no Makefile)", r->o.src);

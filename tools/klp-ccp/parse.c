@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpatch.h"
 #include "parse.h"
 #include "syscall.h"
 
@@ -356,6 +357,8 @@ static void add_include(struct parse_ctx *c, CXCursor cur)
 	struct tu_model *m = c->m;
 	unsigned int off;
 	const char *p, *eol;
+	char *line;
+	bool kpatch;
 
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
 	p = m->text + off;
@@ -364,10 +367,40 @@ static void add_include(struct parse_ctx *c, CXCursor cur)
 	eol = strchr(p, '\n');
 	if (!eol)
 		eol = m->text + m->len;
-	if (!memchr(p, '<', eol - p))
+	line = xstrndup(p, eol - p);
+	kpatch = kpatch_header_include(line);
+	free(line);
+	if (kpatch) {
+		/* kpatch's headers: the patch has kgr's mapping of them */
+		p = KPATCH_COMPAT_INCLUDE;
+		eol = p + strlen(p);
+	} else if (!memchr(p, '<', eol - p)) {
 		return;		/* "local.h": not in the headers package */
+	}
 	tl_grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
 	m->includes[m->nincludes++] = xstrndup(p, eol - p);
+}
+
+/* KPATCH_IGNORE_FUNCTION(fn) and friends: the list gets "fn". */
+static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
+			    unsigned int off, unsigned int end)
+{
+	struct tu_model *m = c->m;
+	struct tl_strlist *list = kpatch_ignores(macro) ? &m->kpatch_ignored :
+				  kpatch_forces(macro) ? &m->kpatch_forced : NULL;
+	const char *p = m->text + off, *stop = m->text + (end < m->len ? end : m->len);
+	const char *arg;
+
+	if (!list || in_skipped(c, off))
+		return;
+	while (p < stop && *p != '(')
+		p++;
+	while (p < stop && (*p == '(' || *p == ' ' || *p == '\t'))
+		p++;
+	for (arg = p; p < stop && *p != ')' && *p != ' ' && *p != '\t'; p++)
+		;
+	if (p > arg)
+		tl_strlist_addn(list, arg, p - arg);
 }
 
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
@@ -393,7 +426,8 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		c->exp_name = xrealloc(c->exp_name, c->expcap * sizeof(char *));
 		c->exp_off[c->nexp] = off;
 		c->exp_end[c->nexp] = end;
-		c->exp_name[c->nexp++] = cx_take(clang_getCursorSpelling(cur));
+		c->exp_name[c->nexp] = cx_take(clang_getCursorSpelling(cur));
+		add_kpatch_mark(c, c->exp_name[c->nexp++], off, end + 1);
 		return CXChildVisit_Continue;
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
@@ -567,6 +601,8 @@ void tu_free(struct tu_model *m)
 		free(m->errors[i]);
 	free(m->includes);
 	free(m->errors);
+	tl_strlist_free(&m->kpatch_ignored);
+	tl_strlist_free(&m->kpatch_forced);
 	free(m->ents);
 	free(m->path);
 	memset(m, 0, sizeof(*m));

@@ -68,6 +68,8 @@ struct tu_model {
 	size_t nincludes, inccap;
 	char **errors;		/* "file:line: message" of error diagnostics */
 	size_t nerrors, errcap;
+	/* the functions named by KPATCH_IGNORE_FUNCTION / KPATCH_FORCE_UNSAFE */
+	struct tl_strlist kpatch_ignored, kpatch_forced;
 };
 
 /* A file's contents as the parse must see them instead of the disk's. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpatch.h"
 #include "syscall.h"
 #include "verdict.h"
 
@@ -334,7 +335,9 @@ static char *syscall_targets(struct verdict_table *t,
 			f->wrappers.nr > 1 ? ", ..." : "");
 		return NULL;
 	}
-	if (old_f && strcmp(old_f->head, f->head)) {
+	/* kpatch's KPATCH_SYSCALL_DEFINEn is SYSCALL_DEFINEn */
+	if (old_f && strcmp(old_f->head, f->head +
+			    (strncmp(f->head, "KPATCH_", 7) ? 0 : 7))) {
 		add_row(t, f->name, fa->relpath, f->line, V_NOT_PATCHABLE,
 			"the arguments of syscall %s change: user space calls it with the old ones",
 			f->syscall);
@@ -367,6 +370,7 @@ static void judge_function(struct verdict_table *t,
 	const char *file = fa->relpath;
 	struct tl_strlist wrappers = { 0 };
 	char *callers, *fresh, *via = NULL;
+	struct strbuf forced = { 0 };
 	struct row *r;
 	size_t i;
 
@@ -429,6 +433,10 @@ static void judge_function(struct verdict_table *t,
 
 		if (hidden_static_kind(s) || !old_static(old_f, s->name))
 			continue;
+		if (tl_strlist_has(&fa->new->kpatch_forced, f->name)) {
+			sb_printf(&forced, "%s%s", forced.len ? ", " : "", s->name);
+			continue;
+		}
 		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
 			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset",
 			s->name, s->macro ? " (from " : "",
@@ -436,17 +444,20 @@ static void judge_function(struct verdict_table *t,
 		goto out;
 	}
 	fresh = fresh_statics(f, old_f);
-	r = add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s%s%s", why,
+	r = add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s%s%s%s%s", why,
 		    via ? "; syscall body, inlined into its wrappers: the patch replaces " : "",
 		    via ? via : "",
 		    fresh ? "; static locals start fresh in the patch: " : "",
-		    fresh ? fresh : "");
+		    fresh ? fresh : "",
+		    forced.s ? "; KPATCH_FORCE_UNSAFE: these static locals start fresh, their state is not carried over: " : "",
+		    forced.s ? forced.s : "");
 	r->target = true;
 	r->patched_as = wrappers;
 	wrappers = (struct tl_strlist){ 0 };
 	free(fresh);
 out:
 	tl_strlist_free(&wrappers);
+	sb_free(&forced);
 	free(via);
 }
 
@@ -533,7 +544,11 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			if (!e->definition || head_has(e, "extern") ||
 			    is_unique_id(e->name))
 				break;
-			if (!o)
+			if (!o && kpatch_callback(e->name))
+				add_row(t, kpatch_callback(e->name)->macro, file, e->line,
+					V_PATCHABLE, "kpatch callback: runs as kgr's %s hook",
+					kpatch_callback(e->name)->hook);
+			else if (!o)
 				add_row(t, e->name, file, e->line, V_PATCHABLE,
 					"new variable: it lives in the patch module");
 			else if (strcmp(o->code, e->code))
@@ -546,7 +561,11 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			if (!o)
 				break;	/* new helper: copied with its callers */
 			mac = changed_by_macro(old, new, e);
-			if (strcmp(o->code, e->code))
+			if (tl_strlist_has(&new->kpatch_ignored, e->name) &&
+			    (strcmp(o->code, e->code) || mac))
+				add_row(t, e->name, file, e->line, V_PATCHABLE,
+					"KPATCH_IGNORE_FUNCTION: its change stays out of the patch (the running code stays)");
+			else if (strcmp(o->code, e->code))
 				judge_function(t, fa, e, o, "code changes");
 			else if (mac)
 				judge_function(t, fa, e, o, "uses a changed macro");

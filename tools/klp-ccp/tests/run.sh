@@ -45,6 +45,13 @@ expect()	# expect <diff> <exit status> <pattern> <name>
 	result $ok "$4" "$tmp/out"
 }
 
+also()	# also <pattern> <name>: the last run's output has <pattern> too
+{
+	ok=1
+	grep -q -- "$1" "$tmp/out" && ok=0
+	result $ok "$2" "$tmp/out"
+}
+
 if [ ! -f "$KSRC/Makefile" ] || [ ! -f "$KHDR/Module.symvers" ]; then
 	echo "not ok 1 - kernel source $KSRC or headers $KHDR missing"
 	exit 1
@@ -403,6 +410,52 @@ ok=1
 result $ok "config without IA32_EMULATION: no __ia32_sys wrapper" "$tmp/out"
 expect syscall-args 1 "__do_sys_sethostname: NOT PATCHABLE: the arguments of syscall sethostname change" \
 	"SYSCALL_DEFINE whose arguments change is refused"
+
+# Fixes written for kpatch-build: kpatch-macros.h and kpatch-syscall.h
+# (include/kgr/kpatch/ on klp-ccp's include path) map onto kgr through
+# include/kgr/kpatch-compat.h, which the patch includes.
+expect kpatch-syscall 0 "kernel/sys.c:1374: KPATCH_PRE_PATCH_CALLBACK: PATCHABLE: kpatch callback: runs as kgr's pre_apply hook" \
+	"kpatch callback: a row naming the kgr hook it becomes"
+also "__do_sys_sethostname: PATCHABLE: code changes; syscall body, inlined into its wrappers: the patch replaces __x64_sys_sethostname, __ia32_sys_sethostname" \
+	"KPATCH_SYSCALL_DEFINE2 for SYSCALL_DEFINE2: a change of the body alone"
+build_patch kpatch-syscall kgr_ccp_kpatch_sys
+result $? "kpatch-style syscall fix with a callback: extracted and built warning-free" "$tmp/kgr_ccp_kpatch_sys/build.log"
+f=$tmp/kgr_ccp_kpatch_sys/kgr_ccp_kpatch_sys.c
+ok=1
+grep -q "^#include <kgr/kpatch-compat.h>$" "$f" && ! grep -q "kpatch-macros.h\|kpatch-syscall.h" "$f" &&
+	grep -q "^KPATCH_PRE_PATCH_CALLBACK(hostname_fix_loaded);$" "$f" &&
+	grep -q "^static int hostname_fix_loaded(patch_object \*obj)$" "$f" &&
+	grep -q "^	.hooks = KPATCH_KGR_HOOKS(NULL),$" "$f" &&
+	grep -q "^static long kgr___x64_sys_sethostname(const struct pt_regs \*regs)$" "$f" &&
+	! grep -q "KPATCH_SYSCALL_DEFINE" "$f" && ok=0
+result $ok "callback and its function copied, run by the patch's hooks; kpatch's includes become kpatch-compat.h" "$f"
+expect kpatch-force 0 "audit_log_lost: PATCHABLE: code changes; KPATCH_FORCE_UNSAFE: these static locals start fresh, their state is not carried over: last_msg, lock" \
+	"KPATCH_FORCE_UNSAFE: a static local's state no longer needs a hook"
+also "audit_log_config_change: PATCHABLE: KPATCH_IGNORE_FUNCTION: its change stays out of the patch" \
+	"KPATCH_IGNORE_FUNCTION: the changed function is named and left out"
+build_patch kpatch-force kgr_ccp_kpatch_force
+result $? "klp_shadow_* and kpatch markers: extracted and built warning-free" "$tmp/kgr_ccp_kpatch_force/build.log"
+f=$tmp/kgr_ccp_kpatch_force/kgr_ccp_kpatch_force.c
+ok=1
+grep -q "^#include <kgr/kpatch-compat.h>$" "$f" && grep -q "klp_shadow_get_or_alloc(" "$f" &&
+	grep -q "kgr_shadow_get_or_alloc" "$tmp/kgr_ccp_kpatch_force/build.log" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 1 ] && ! grep -q "kgr_audit_log_config_change" "$f" && ok=0
+result $ok "klp_shadow_* go to kgr's shadow variables; the ignored function is not patched" "$f"
+mkdir -p "$tmp/kpatch-sample"
+cp "$here/kpatch-sample.c" "$tmp/kpatch-sample/kgr_kpatch_sample.c"
+printf 'obj-m += kgr_kpatch_sample.o\nccflags-y += -I%s/include -I%s/include/kgr/kpatch\n' "$repo" "$repo" \
+	> "$tmp/kpatch-sample/Kbuild"
+ok=1
+make -s -C "$KHDR" M="$tmp/kpatch-sample" W=1 C=2 KBUILD_MODPOST_WARN=1 modules \
+	> "$tmp/kpatch-sample/build.log" 2>&1 &&
+	! grep -v 'modpost: "_*kgr_[a-z_]*" .* undefined' "$tmp/kpatch-sample/build.log" |
+	grep -qi "warning\|error" && ok=0
+result $ok "a patch using every macro of kpatch-compat.h builds warning-free (W=1, sparse)" "$tmp/kpatch-sample/build.log"
+
+# kpatch-build sees a WARN whose __LINE__ moved as a change; the tokens
+# klp-ccp compares have no line numbers.
+expect warn-line-moved 0 "^summary: 1 row in 1 file: 1 PATCHABLE" \
+	"WARN_ON_ONCE moved down by lines added above: no row for its function"
 
 ccp init-changed -o "$tmp/refused.c"
 rc=$?
