@@ -29,6 +29,7 @@ struct item {
 	unsigned long sympos;
 	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
 	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
+	bool call;			/* a call shim: static_call(cname)(...) */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -367,8 +368,24 @@ static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 	return pull_refs(x, src, e);
 }
 
+/* Where "(ARGS)" starts in a function type "RET (ARGS)" of @len bytes. */
+static size_t params_start(const char *t, size_t len)
+{
+	int depth = 0;
+	size_t i = len;
+
+	while (i--) {
+		depth += t[i] == ')' ? 1 : t[i] == '(' ? -1 : 0;
+		if (!depth)
+			break;
+	}
+	return i;
+}
+
 /*
- * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. clang
+ * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. On an
+ * IBT target a function only called is a call shim: KGR_CALL_DECLARE
+ * with its declaration, or with a prototype "RET kgr_NAME_type(ARGS)". clang
  * spells a noreturn function "RET (ARGS) __attribute__((noreturn))": the
  * attribute goes after the declarator, where GCC keeps it for the pointer
  * (and KGR_SYMBOL_TYPED finds the types the same).
@@ -382,15 +399,17 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 
 	if (r->kind == ENT_FUNC && attr)
 		len = attr - t;
-	if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
-		int depth = 0;
-		size_t i = len;
+	if (it->call && r->where == IN_SYSTEM) {
+		/* its declaration is in scope: every call is type-checked */
+		sb_printf(out, "KGR_CALL_DECLARE(%s, %s);\n", cn, r->name);
+	} else if (it->call) {
+		size_t i = params_start(t, len);
 
-		while (i--) {
-			depth += t[i] == ')' ? 1 : t[i] == '(' ? -1 : 0;
-			if (!depth)
-				break;
-		}
+		sb_printf(out, "extern %.*s%s_type%.*s;\nKGR_CALL_DECLARE(%s, %s_type);\n",
+			  (int)i, t, cn, (int)(len - i), t + i, cn, cn);
+	} else if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
+		size_t i = params_start(t, len);
+
 		sb_printf(out, "static %.*s(*%s)%.*s%s;\n", (int)i, t, cn,
 			  (int)(len - i), t + i, t + len);
 		/*
@@ -445,6 +464,8 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 		it = find_item(x, src, r->name, r->kind);
 		if (!it)
 			sb_puts(out, r->name);
+		else if (it->call)
+			sb_printf(out, "static_call(%s)", it->cname);
 		else if (r->kind == ENT_FUNC && next_is_call(m->text, m->len, after))
 			sb_puts(out, it->cname);
 		else
@@ -633,7 +654,10 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 
 		if (it->e)
 			continue;
-		if (obj || it->sympos)
+		if (it->call)
+			sb_printf(out, "\t\tKGR_SYMBOL_CALL(%s, %s),\n",
+				  it->cname, it->shim->name);
+		else if (obj || it->sympos)
 			sb_printf(out, "\t\tKGR_SYMBOL_OBJPOS(%s, %s, %s%s%s, %lu),\n",
 				  it->cname, it->shim->name, obj ? "\"" : "",
 				  obj ? obj : "NULL", obj ? "\"" : "", it->sympos);
@@ -686,6 +710,53 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 	}
 	sb_puts(out, "\t\tKGR_PATCH_END\n\t}\n");
 	return 0;
+}
+
+/*
+ * Is every use of shim @it in the copied code a call? Only then can a
+ * call shim replace the pointer: it has no address to take.
+ */
+static bool only_called(const struct extract_ctx *x, const struct item *it)
+{
+	const struct tu_model *m = &source_of(x, it->src)->new;
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct entity *e = x->items[i].e;
+
+		if (!e || x->items[i].src != it->src)
+			continue;
+		for (k = 0; k < e->nrefs; k++) {
+			const struct ref *r = &e->refs[k];
+
+			if (r->kind == it->shim->kind && !strcmp(r->name, it->shim->name) &&
+			    spelled_here(m, r) &&
+			    !next_is_call(m->text, m->len, r->off + strlen(r->name)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * On a kernel built with IBT, objtool seals the functions whose address
+ * the kernel never takes, and kgr refuses a pointer shim to one: a
+ * function of vmlinux (unique name) that the patch only calls gets a call
+ * shim, a direct call. noreturn functions keep their pointer.
+ */
+static void mark_call_shims(struct extract_ctx *x)
+{
+	size_t i;
+
+	for (i = 0; x->in->ibt && i < x->n; i++) {
+		struct item *it = &x->items[i];
+
+		if (it->e || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
+		    it->sympos || strstr(it->shim->type, "noreturn") ||
+		    !strchr(it->shim->type, '('))
+			continue;
+		it->call = only_called(x, it);
+	}
 }
 
 /* The kpatch callbacks the changed files define go with the patch. */
@@ -782,6 +853,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 
 	if (pull_targets(&x))
 		goto out;
+	mark_call_shims(&x);
 	emit_head(&x, out);
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)

@@ -426,9 +426,11 @@ static int write_patch(struct run *r, struct tl_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
 	struct strbuf out = { 0 }, path = { 0 };
+	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
 	struct extract_in in = {
 		.diff_name = diff_base(r), .patch_name = name,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
+		.ibt = ibt && !strcmp(ibt, "y"),
 	};
 	struct tl_strlist paths = { 0 };
 	struct unsaved *files;
