@@ -360,6 +360,8 @@ static char *syscall_targets(struct verdict_table *t,
 	sb_printf(&sb, " (%s%s)", fa->syms->map_path ? "built by the config and in " :
 		  "those the config builds",
 		  fa->syms->map_path ? fa->syms->map_path : "");
+	if (define0 && f->wrappers.nr > wrappers->nr)
+		sb_puts(&sb, ", which is the code of its aliases too (SYSCALL_DEFINE0)");
 	return sb.s;
 }
 

@@ -410,6 +410,14 @@ ok=1
 result $ok "config without IA32_EMULATION: no __ia32_sys wrapper" "$tmp/out"
 expect syscall-args 1 "__do_sys_sethostname: NOT PATCHABLE: the arguments of syscall sethostname change" \
 	"SYSCALL_DEFINE whose arguments change is refused"
+build_patch syscall-define0 kgr_ccp_define0
+result $? "SYSCALL_DEFINE0(getppid) fix: extracted and built warning-free" "$tmp/kgr_ccp_define0/build.log"
+f=$tmp/kgr_ccp_define0/kgr_ccp_define0.c
+ok=1
+grep -q "^static long kgr___do_sys_getppid(const struct pt_regs \*__unused)$" "$f" &&
+	grep -q "return kgr___do_sys_getppid(regs);" "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 1 ] && grep -q "KGR_PATCH(__x64_sys_getppid, " "$f" && ok=0
+result $ok "SYSCALL_DEFINE0: the x64 wrapper, the code of its ia32 alias too, is the one replaced" "$f"
 
 # Fixes written for kpatch-build: kpatch-macros.h and kpatch-syscall.h
 # (include/kgr/kpatch/ on klp-ccp's include path) map onto kgr through
