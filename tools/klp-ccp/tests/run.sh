@@ -283,6 +283,14 @@ build_patch()	# build_patch <diff> <name>
 		grep -qi "warning\|error"
 }
 
+# built <diff> <name> <test name>: build_patch and its result; $f is the patch
+built()
+{
+	build_patch "$1" "$2"
+	result $? "$3" "$tmp/$2/build.log"
+	f=$tmp/$2/$2.c
+}
+
 build_patch devinfo kgr_ccp_devinfo
 result $? "devinfo_show fix: extracted and built warning-free (W=1, sparse)" "$tmp/kgr_ccp_devinfo/build.log"
 f=$tmp/kgr_ccp_devinfo/kgr_ccp_devinfo.c
@@ -375,9 +383,8 @@ result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_cc
 # the config builds, or those of --symbols that it builds.
 expect syscall-body 0 "kernel/sys.c:1367: __do_sys_sethostname: PATCHABLE: code changes; syscall body, inlined into its wrappers: the patch replaces __x64_sys_sethostname, __ia32_sys_sethostname (those the config builds)" \
 	"SYSCALL_DEFINE body change: patchable through the wrappers the config builds"
-build_patch syscall-body kgr_ccp_syscall
-result $? "syscall fix: extracted and built warning-free (W=1, sparse)" "$tmp/kgr_ccp_syscall/build.log"
-f=$tmp/kgr_ccp_syscall/kgr_ccp_syscall.c
+built syscall-body kgr_ccp_syscall \
+	"syscall fix: extracted and built warning-free (W=1, sparse)"
 ok=1
 grep -q "^static long kgr___do_sys_sethostname(char __user \*name, int len)$" "$f" &&
 	grep -q "^static long kgr___x64_sys_sethostname(const struct pt_regs \*regs)$" "$f" &&
@@ -410,9 +417,8 @@ ok=1
 result $ok "config without IA32_EMULATION: no __ia32_sys wrapper" "$tmp/out"
 expect syscall-args 1 "__do_sys_sethostname: NOT PATCHABLE: the arguments of syscall sethostname change" \
 	"SYSCALL_DEFINE whose arguments change is refused"
-build_patch syscall-define0 kgr_ccp_define0
-result $? "SYSCALL_DEFINE0(getppid) fix: extracted and built warning-free" "$tmp/kgr_ccp_define0/build.log"
-f=$tmp/kgr_ccp_define0/kgr_ccp_define0.c
+built syscall-define0 kgr_ccp_define0 \
+	"SYSCALL_DEFINE0(getppid) fix: extracted and built warning-free"
 ok=1
 grep -q "^static long kgr___do_sys_getppid(const struct pt_regs \*__unused)$" "$f" &&
 	grep -q "return kgr___do_sys_getppid(regs);" "$f" &&
@@ -426,9 +432,8 @@ expect kpatch-syscall 0 "kernel/sys.c:1374: KPATCH_PRE_PATCH_CALLBACK: PATCHABLE
 	"kpatch callback: a row naming the kgr hook it becomes"
 also "__do_sys_sethostname: PATCHABLE: code changes; syscall body, inlined into its wrappers: the patch replaces __x64_sys_sethostname, __ia32_sys_sethostname" \
 	"KPATCH_SYSCALL_DEFINE2 for SYSCALL_DEFINE2: a change of the body alone"
-build_patch kpatch-syscall kgr_ccp_kpatch_sys
-result $? "kpatch-style syscall fix with a callback: extracted and built warning-free" "$tmp/kgr_ccp_kpatch_sys/build.log"
-f=$tmp/kgr_ccp_kpatch_sys/kgr_ccp_kpatch_sys.c
+built kpatch-syscall kgr_ccp_kpatch_sys \
+	"kpatch-style syscall fix with a callback: extracted and built warning-free"
 ok=1
 grep -q "^#include <kgr/kpatch-compat.h>$" "$f" && ! grep -q "kpatch-macros.h\|kpatch-syscall.h" "$f" &&
 	grep -q "^KPATCH_PRE_PATCH_CALLBACK(hostname_fix_loaded);$" "$f" &&
@@ -441,9 +446,8 @@ expect kpatch-force 0 "audit_log_lost: PATCHABLE: code changes; KPATCH_FORCE_UNS
 	"KPATCH_FORCE_UNSAFE: a static local's state no longer needs a hook"
 also "audit_log_config_change: PATCHABLE: KPATCH_IGNORE_FUNCTION: its change stays out of the patch" \
 	"KPATCH_IGNORE_FUNCTION: the changed function is named and left out"
-build_patch kpatch-force kgr_ccp_kpatch_force
-result $? "klp_shadow_* and kpatch markers: extracted and built warning-free" "$tmp/kgr_ccp_kpatch_force/build.log"
-f=$tmp/kgr_ccp_kpatch_force/kgr_ccp_kpatch_force.c
+built kpatch-force kgr_ccp_kpatch_force \
+	"klp_shadow_* and kpatch markers: extracted and built warning-free"
 ok=1
 grep -q "^#include <kgr/kpatch-compat.h>$" "$f" && grep -q "klp_shadow_get_or_alloc(" "$f" &&
 	grep -q "kgr_shadow_get_or_alloc" "$tmp/kgr_ccp_kpatch_force/build.log" &&
@@ -470,9 +474,8 @@ expect warn-line-moved 0 "^summary: 1 row in 1 file: 1 PATCHABLE" \
 # one: functions the patch only calls get call shims there. The 6.1
 # config with IBT turned on stands for such a target.
 (grep -v "CONFIG_X86_KERNEL_IBT" "$KCONFIG"; echo "CONFIG_X86_KERNEL_IBT=y") > "$tmp/config-ibt"
-KCONFIG=$tmp/config-ibt build_patch devinfo kgr_ccp_ibt
-result $? "IBT target: devinfo_show extracted with call shims and built warning-free (W=1, sparse)" "$tmp/kgr_ccp_ibt/build.log"
-f=$tmp/kgr_ccp_ibt/kgr_ccp_ibt.c
+KCONFIG=$tmp/config-ibt built devinfo kgr_ccp_ibt \
+	"IBT target: devinfo_show extracted with call shims and built warning-free (W=1, sparse)"
 ok=1
 grep -q "^KGR_CALL_DECLARE(kgr_chrdev_show, chrdev_show);$" "$f" &&
 	grep -q "static_call(kgr_chrdev_show)(f, i);" "$f" &&
@@ -491,9 +494,8 @@ if [ -n "$KHDR12" ]; then
 		grep -qi "warning\|error"
 	result $? "IBT devinfo_show patch builds against the 6.12 headers (IBT, objtool)" "$tmp/ibt612/build.log"
 fi
-KCONFIG=$tmp/config-ibt build_patch static-fn-var kgr_ccp_ibt_static
-result $? "IBT target: static function without a visible declaration: built warning-free" "$tmp/kgr_ccp_ibt_static/build.log"
-f=$tmp/kgr_ccp_ibt_static/kgr_ccp_ibt_static.c
+KCONFIG=$tmp/config-ibt built static-fn-var kgr_ccp_ibt_static \
+	"IBT target: static function without a visible declaration: built warning-free"
 ok=1
 grep -q "^extern struct file_system_type \*kgr___get_fs_type_type(const char \*, int);$" "$f" &&
 	grep -q "^KGR_CALL_DECLARE(kgr___get_fs_type, kgr___get_fs_type_type);$" "$f" &&
