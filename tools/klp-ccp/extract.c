@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "extract.h"
+#include "kpatch.h"
+#include "syscall.h"
 
 enum use { USE_KEEP, USE_COPY, USE_SHIM, USE_PATCHED };
 
@@ -26,6 +28,8 @@ struct item {
 	const struct ref *shim;		/* the reference a shim was made for */
 	unsigned long sympos;
 	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
+	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
+	bool call;			/* a call shim: static_call(cname)(...) */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -357,11 +361,31 @@ static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 	memset(it, 0, sizeof(*it));
 	it->src = src;
 	it->e = e;
+	if (e->syscall &&
+	    syscall_sig_parse(source_of(x, src)->new.text, e->start, e->end,
+			      &it->sig, x->err))
+		return -1;
 	return pull_refs(x, src, e);
 }
 
+/* Where "(ARGS)" starts in a function type "RET (ARGS)" of @len bytes. */
+static size_t params_start(const char *t, size_t len)
+{
+	int depth = 0;
+	size_t i = len;
+
+	while (i--) {
+		depth += t[i] == ')' ? 1 : t[i] == '(' ? -1 : 0;
+		if (!depth)
+			break;
+	}
+	return i;
+}
+
 /*
- * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. clang
+ * "RET (ARGS)" to "RET (*kgr_NAME)(ARGS)"; other types by pointer. On an
+ * IBT target a function only called is a call shim: KGR_CALL_DECLARE
+ * with its declaration, or with a prototype "RET kgr_NAME_type(ARGS)". clang
  * spells a noreturn function "RET (ARGS) __attribute__((noreturn))": the
  * attribute goes after the declarator, where GCC keeps it for the pointer
  * (and KGR_SYMBOL_TYPED finds the types the same).
@@ -375,15 +399,17 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 
 	if (r->kind == ENT_FUNC && attr)
 		len = attr - t;
-	if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
-		int depth = 0;
-		size_t i = len;
+	if (it->call && r->where == IN_SYSTEM) {
+		/* its declaration is in scope: every call is type-checked */
+		sb_printf(out, "KGR_CALL_DECLARE(%s, %s);\n", cn, r->name);
+	} else if (it->call) {
+		size_t i = params_start(t, len);
 
-		while (i--) {
-			depth += t[i] == ')' ? 1 : t[i] == '(' ? -1 : 0;
-			if (!depth)
-				break;
-		}
+		sb_printf(out, "extern %.*s%s_type%.*s;\nKGR_CALL_DECLARE(%s, %s_type);\n",
+			  (int)i, t, cn, (int)(len - i), t + i, cn, cn);
+	} else if (r->kind == ENT_FUNC && len && t[len - 1] == ')') {
+		size_t i = params_start(t, len);
+
 		sb_printf(out, "static %.*s(*%s)%.*s%s;\n", (int)i, t, cn,
 			  (int)(len - i), t + i, t + len);
 		/*
@@ -438,6 +464,8 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 		it = find_item(x, src, r->name, r->kind);
 		if (!it)
 			sb_puts(out, r->name);
+		else if (it->call)
+			sb_printf(out, "static_call(%s)", it->cname);
 		else if (r->kind == ENT_FUNC && next_is_call(m->text, m->len, after))
 			sb_puts(out, it->cname);
 		else
@@ -446,6 +474,52 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 	default:
 		sb_puts(out, r->name);
 	}
+}
+
+/* The row of a patched function of source @src. */
+static const struct row *target_row(const struct extract_ctx *x, size_t src,
+				    const char *name)
+{
+	const struct verdict_table *t = x->in->table;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->rows[i].target && !strcmp(t->rows[i].name, name) &&
+		    !strcmp(t->rows[i].file, source_of(x, src)->fp->path))
+			return &t->rows[i];
+	return NULL;
+}
+
+/* The wrappers that replace the running kernel's, around the new body. */
+static void emit_syscall_wrappers(struct extract_ctx *x, const struct item *it,
+				  struct strbuf *out)
+{
+	const struct row *r = target_row(x, it->src, it->e->name);
+	struct strbuf body = { 0 };
+	size_t i;
+
+	sb_printf(&body, "kgr_%s", it->e->name);
+	for (i = 0; r && i < r->patched_as.nr; i++)
+		syscall_emit_wrapper(out, &it->sig, r->patched_as.names[i], body.s);
+	sb_free(&body);
+}
+
+/*
+ * KPATCH_PRE_PATCH_CALLBACK(fn) and friends, written again: the variable
+ * they define has no extent of its own in the file.
+ */
+static void emit_kpatch_callback(struct extract_ctx *x, const struct item *it,
+				 struct strbuf *out)
+{
+	const struct entity *e = it->e;
+	size_t i;
+
+	sb_printf(out, "%s(", kpatch_callback(e->name)->macro);
+	for (i = 0; i < e->nrefs && e->refs[i].kind != ENT_FUNC; i++)
+		;
+	if (i < e->nrefs)
+		emit_ref(x, it->src, &e->refs[i], 0, out);
+	sb_puts(out, ");\n\n");
 }
 
 /* The text of @e with its references renamed, as it goes in the patch. */
@@ -468,8 +542,20 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 		return;
 	}
+	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
+		emit_kpatch_callback(x, it, out);
+		return;
+	}
 	if ((rename || e->kind == ENT_VAR) && !e->internal)
 		sb_puts(out, "static ");
+	if (e->syscall) {	/* a plain function, then the wrappers below */
+		struct strbuf body = { 0 };
+
+		sb_printf(&body, "kgr_%s", e->name);
+		syscall_emit_body_head(out, &it->sig, body.s);
+		sb_free(&body);
+		pos = it->sig.body;
+	}
 	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
@@ -506,6 +592,8 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	sb_add(out, m->text + pos, end - pos);
 	/* Declarations' extents stop before their ';'. */
 	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+	if (e->syscall)
+		emit_syscall_wrappers(x, it, out);
 }
 
 static int cmp_items(const void *a, const void *b)
@@ -531,6 +619,26 @@ static const char *obj_of(const struct extract_ctx *x, size_t src)
 	return ff->module ? ff->modname : NULL;
 }
 
+/* The hooks running the kpatch callbacks: of vmlinux, or of a module. */
+static void emit_kpatch_hooks(struct extract_ctx *x, struct strbuf *out)
+{
+	const char *obj;
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].e && x->items[i].e->kind == ENT_VAR &&
+		    kpatch_callback(x->items[i].e->name))
+			break;
+	if (i == x->n)
+		return;
+	obj = obj_of(x, x->items[i].src);
+	if (obj)
+		sb_printf(out, "\t.object_hooks = (const struct kgr_hooks[]){\n\t\tKPATCH_KGR_HOOKS(\"%s\"),\n\t\t{ }\n\t},\n",
+			  obj);
+	else
+		sb_puts(out, "\t.hooks = KPATCH_KGR_HOOKS(NULL),\n");
+}
+
 static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 {
 	size_t i, nshim = 0;
@@ -546,7 +654,10 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 
 		if (it->e)
 			continue;
-		if (obj || it->sympos)
+		if (it->call)
+			sb_printf(out, "\t\tKGR_SYMBOL_CALL(%s, %s),\n",
+				  it->cname, it->shim->name);
+		else if (obj || it->sympos)
 			sb_printf(out, "\t\tKGR_SYMBOL_OBJPOS(%s, %s, %s%s%s, %lu),\n",
 				  it->cname, it->shim->name, obj ? "\"" : "",
 				  obj ? obj : "NULL", obj ? "\"" : "", it->sympos);
@@ -563,7 +674,7 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 {
 	const struct verdict_table *t = x->in->table;
-	size_t i, src;
+	size_t i, k, src;
 
 	sb_puts(out, "\t.patches = {\n");
 	for (i = 0; i < t->n; i++) {
@@ -572,6 +683,12 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 		unsigned long pos = 0;
 
 		if (!t->rows[i].target || !source_by_file(x, t->rows[i].file, &src))
+			continue;
+		for (k = 0; k < t->rows[i].patched_as.nr; k++)
+			sb_printf(out, "\t\tKGR_PATCH(%s, kgr_%s, true),\n",
+				  t->rows[i].patched_as.names[k],
+				  t->rows[i].patched_as.names[k]);
+		if (t->rows[i].patched_as.nr)
 			continue;
 		s = source_of(x, src);
 		obj = obj_of(x, src);
@@ -595,6 +712,73 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
+/*
+ * Is every use of shim @it in the copied code a call? Only then can a
+ * call shim replace the pointer: it has no address to take.
+ */
+static bool only_called(const struct extract_ctx *x, const struct item *it)
+{
+	const struct tu_model *m = &source_of(x, it->src)->new;
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct entity *e = x->items[i].e;
+
+		if (!e || x->items[i].src != it->src)
+			continue;
+		for (k = 0; k < e->nrefs; k++) {
+			const struct ref *r = &e->refs[k];
+
+			if (r->kind == it->shim->kind && !strcmp(r->name, it->shim->name) &&
+			    spelled_here(m, r) &&
+			    !next_is_call(m->text, m->len, r->off + strlen(r->name)))
+				return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * On a kernel built with IBT, objtool seals the functions whose address
+ * the kernel never takes, and kgr refuses a pointer shim to one: a
+ * function of vmlinux (unique name) that the patch only calls gets a call
+ * shim, a direct call. noreturn functions keep their pointer.
+ */
+static void mark_call_shims(struct extract_ctx *x)
+{
+	size_t i;
+
+	for (i = 0; x->in->ibt && i < x->n; i++) {
+		struct item *it = &x->items[i];
+
+		if (it->e || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
+		    it->sympos || strstr(it->shim->type, "noreturn") ||
+		    !strchr(it->shim->type, '('))
+			continue;
+		it->call = only_called(x, it);
+	}
+}
+
+/* The kpatch callbacks the changed files define go with the patch. */
+static int pull_kpatch_callbacks(struct extract_ctx *x)
+{
+	size_t src, i;
+
+	for (src = 0; src < x->in->nsrc; src++) {
+		struct tu_model *m = &source_of(x, src)->new;
+
+		for (i = 0; i < m->n; i++) {
+			struct entity *e = &m->ents[i];
+
+			if (e->kind == ENT_VAR && e->where == IN_MAIN &&
+			    kpatch_callback(e->name) && e->definition &&
+			    !head_has(e, "extern") && pull(x, src, e))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Every patched function, from the file its row names. */
 static int pull_targets(struct extract_ctx *x)
 {
@@ -615,7 +799,19 @@ static int pull_targets(struct extract_ctx *x)
 		if (e && pull(x, src, e))
 			return -1;
 	}
-	return 0;
+	return pull_kpatch_callbacks(x);
+}
+
+/* Does the copied code use a name of kpatch that kgr maps (klp_shadow_*)? */
+static bool uses_kpatch_compat(const struct extract_ctx *x)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++)
+		for (k = 0; x->items[i].e && k < x->items[i].e->nrefs; k++)
+			if (kpatch_compat_name(x->items[i].e->refs[k].name))
+				return true;
+	return false;
 }
 
 /* The header comment and the #include <...> lines of every source, once. */
@@ -641,6 +837,8 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 			sb_printf(out, "%s\n", m->includes[k]);
 		}
 	}
+	if (!tl_strlist_has(&seen, KPATCH_COMPAT_INCLUDE) && uses_kpatch_compat(x))
+		sb_printf(out, "%s\n", KPATCH_COMPAT_INCLUDE);
 	tl_strlist_free(&seen);
 	sb_puts(out, "\n");
 }
@@ -655,6 +853,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 
 	if (pull_targets(&x))
 		goto out;
+	mark_call_shims(&x);
 	emit_head(&x, out);
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)
@@ -677,6 +876,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 
 	sb_printf(out, "static struct kgr_patch patch = {\n\t.name = \"%s\",\n\t.owner = THIS_MODULE,\n",
 		  in->patch_name);
+	emit_kpatch_hooks(&x, out);
 	emit_symbols(&x, out);
 	if (emit_patches(&x, out))
 		goto out;
@@ -692,8 +892,10 @@ out:
 		free(x.files[i].path);
 		free(x.files[i].text);
 	}
-	for (i = 0; i < x.n; i++)
+	for (i = 0; i < x.n; i++) {
 		free(x.items[i].cname);
+		syscall_sig_free(&x.items[i].sig);
+	}
 	free(x.files);
 	free(x.items);
 	return ret;

@@ -22,6 +22,7 @@ struct extract_in {
 	const struct verdict_table *table;
 	const struct unsaved *files;	/* the diff's new texts */
 	size_t nfiles;
+	bool ibt;	/* target built with CONFIG_X86_KERNEL_IBT: call shims */
 };
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,

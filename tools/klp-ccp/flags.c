@@ -337,6 +337,13 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	add_arg(ff, &cap, "-Wno-unknown-warning-option");
 	/* Every error, not the first 20: a new one may hide behind old ones. */
 	add_arg(ff, &cap, "-ferror-limit=0");
+	/* After the kernel's: a fix written for kpatch includes its headers. */
+	sb_free(&inc);
+	sb_printf(&inc, "-I%s/kgr/kpatch", env->kgr_include);
+	add_arg(ff, &cap, inc.s);
+	sb_free(&inc);
+	sb_printf(&inc, "-I%s", env->kgr_include);
+	add_arg(ff, &cap, inc.s);
 	ret = 0;
 out:
 	tl_strlist_free(&wl);

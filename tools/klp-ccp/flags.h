@@ -11,6 +11,7 @@ struct build_env {
 	const char *src;	/* kernel source tree */
 	const char *build;	/* headers package or build dir (Makefile, include/generated) */
 	const char *tmpdir;	/* scratch dir of this run, holds include/generated/autoconf.h */
+	const char *kgr_include;	/* kgr's include/: kgr/kpatch-compat.h, kpatch/ */
 };
 
 struct file_flags {

@@ -346,6 +346,7 @@ static int setup(struct run *r, struct tl_err *err)
 	free(sym);
 	r->env.src = r->o.src;
 	r->env.build = build.s;
+	r->env.kgr_include = KLP_CCP_KGR_INCLUDE;
 	sb_printf(&p, "%s/Makefile", r->o.src);
 	if (stat(p.s, &st)) {
 		tl_fail(err, "%s: not a kernel source tree (no Makefile)", r->o.src);
@@ -425,9 +426,11 @@ static int write_patch(struct run *r, struct tl_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
 	struct strbuf out = { 0 }, path = { 0 };
+	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
 	struct extract_in in = {
 		.diff_name = diff_base(r), .patch_name = name,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
+		.ibt = ibt && !strcmp(ibt, "y"),
 	};
 	struct tl_strlist paths = { 0 };
 	struct unsaved *files;

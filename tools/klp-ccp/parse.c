@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpatch.h"
 #include "parse.h"
+#include "syscall.h"
 
 /* State of one parse, passed through libclang's visitor callbacks. */
 struct parse_ctx {
@@ -27,6 +29,8 @@ struct parse_ctx {
 	unsigned int *exp_off, *exp_end;
 	char **exp_name;
 	size_t nexp, expcap;
+	/* functions a macro of the main file declares: syscall wrappers */
+	struct tl_strlist made_by_macro;
 };
 
 static char *cx_take(CXString s)
@@ -258,12 +262,12 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
 	return CXVisit_Continue;
 }
 
-static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
-		       char *name, enum ent_where where)
+static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
+				       enum ent_kind kind, char *name,
+				       enum ent_where where, CXSourceRange r)
 {
 	struct tu_model *m = c->m;
 	struct entity *e;
-	CXSourceRange r = clang_getCursorExtent(cur);
 	CXFile f;
 	unsigned int line;
 
@@ -299,6 +303,53 @@ static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
 		clang_visitChildren(cur, body_visit, c);
 		c->cur = NULL;
 	}
+	return e;
+}
+
+static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
+		       char *name, enum ent_where where)
+{
+	add_entity_range(c, cur, kind, name, where, clang_getCursorExtent(cur));
+}
+
+/*
+ * A function of the main file. SYSCALL_DEFINEn declares its functions
+ * under pasted names: its wrappers are remembered, and its body
+ * (__do_sys_<name>) spans the macro and the body that follows, read from
+ * the file (libclang gives no tokens for a range starting in a macro).
+ */
+static void add_function(struct parse_ctx *c, CXCursor cur, char *name,
+			 enum ent_where where)
+{
+	CXSourceRange ext = clang_getCursorExtent(cur);
+	unsigned int start, end;
+	const char *sys;
+	struct entity *e;
+	bool compat;
+	size_t i;
+
+	if (where != IN_MAIN || !name || !strstr(name, "_sys_")) {
+		add_entity(c, cur, ENT_FUNC, name, where);
+		return;
+	}
+	sys = syscall_of_body(name, &compat);
+	if (!sys || !clang_isCursorDefinition(cur)) {
+		if (!tl_strlist_has(&c->made_by_macro, name))
+			tl_strlist_add(&c->made_by_macro, name);
+		add_entity(c, cur, ENT_FUNC, name, where);
+		return;
+	}
+	clang_getExpansionLocation(clang_getRangeStart(ext), NULL, NULL, NULL, &start);
+	clang_getExpansionLocation(clang_getRangeEnd(ext), NULL, NULL, NULL, &end);
+	e = add_entity_range(c, cur, ENT_FUNC, name, where,
+			     clang_getRange(clang_getLocationForOffset(c->tu, c->main_file, start),
+					    clang_getLocationForOffset(c->tu, c->main_file, end)));
+	e->name_off = e->start;		/* not spelled: never renamed in place */
+	e->syscall = xstrdup(sys);
+	e->compat = compat;
+	for (i = 0; i < c->made_by_macro.nr; i++)
+		if (syscall_is_wrapper(c->made_by_macro.names[i], sys))
+			tl_strlist_add(&e->wrappers, c->made_by_macro.names[i]);
 }
 
 static void add_include(struct parse_ctx *c, CXCursor cur)
@@ -306,6 +357,8 @@ static void add_include(struct parse_ctx *c, CXCursor cur)
 	struct tu_model *m = c->m;
 	unsigned int off;
 	const char *p, *eol;
+	char *line;
+	bool kpatch;
 
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
 	p = m->text + off;
@@ -314,10 +367,40 @@ static void add_include(struct parse_ctx *c, CXCursor cur)
 	eol = strchr(p, '\n');
 	if (!eol)
 		eol = m->text + m->len;
-	if (!memchr(p, '<', eol - p))
+	line = xstrndup(p, eol - p);
+	kpatch = kpatch_header_include(line);
+	free(line);
+	if (kpatch) {
+		/* kpatch's headers: the patch has kgr's mapping of them */
+		p = KPATCH_COMPAT_INCLUDE;
+		eol = p + strlen(p);
+	} else if (!memchr(p, '<', eol - p)) {
 		return;		/* "local.h": not in the headers package */
+	}
 	tl_grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
 	m->includes[m->nincludes++] = xstrndup(p, eol - p);
+}
+
+/* KPATCH_IGNORE_FUNCTION(fn) and friends: the list gets "fn". */
+static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
+			    unsigned int off, unsigned int end)
+{
+	struct tu_model *m = c->m;
+	struct tl_strlist *list = kpatch_ignores(macro) ? &m->kpatch_ignored :
+				  kpatch_forces(macro) ? &m->kpatch_forced : NULL;
+	const char *p = m->text + off, *stop = m->text + (end < m->len ? end : m->len);
+	const char *arg;
+
+	if (!list || in_skipped(c, off))
+		return;
+	while (p < stop && *p != '(')
+		p++;
+	while (p < stop && (*p == '(' || *p == ' ' || *p == '\t'))
+		p++;
+	for (arg = p; p < stop && *p != ')' && *p != ' ' && *p != '\t'; p++)
+		;
+	if (p > arg)
+		tl_strlist_addn(list, arg, p - arg);
 }
 
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
@@ -343,7 +426,8 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		c->exp_name = xrealloc(c->exp_name, c->expcap * sizeof(char *));
 		c->exp_off[c->nexp] = off;
 		c->exp_end[c->nexp] = end;
-		c->exp_name[c->nexp++] = cx_take(clang_getCursorSpelling(cur));
+		c->exp_name[c->nexp] = cx_take(clang_getCursorSpelling(cur));
+		add_kpatch_mark(c, c->exp_name[c->nexp++], off, end + 1);
 		return CXChildVisit_Continue;
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
@@ -355,7 +439,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 	if (w == IN_SYSTEM)
 		return CXChildVisit_Continue;
 	if (k == CXCursor_FunctionDecl) {
-		add_entity(c, cur, ENT_FUNC, decl_name(cur), w);
+		add_function(c, cur, decl_name(cur), w);
 	} else if (k == CXCursor_VarDecl) {
 		add_entity(c, cur, ENT_VAR, decl_name(cur), w);
 	} else if (k == CXCursor_MacroDefinition) {
@@ -459,6 +543,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	free(c.exp_off);
 	free(c.exp_end);
 	free(c.exp_name);
+	tl_strlist_free(&c.made_by_macro);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);
 	return 0;
@@ -501,6 +586,8 @@ void tu_free(struct tu_model *m)
 		}
 		free(e->refs);
 		free(e->statics);
+		free(e->syscall);
+		tl_strlist_free(&e->wrappers);
 		free(e->name);
 		free(e->file);
 		free(e->code);
@@ -514,6 +601,8 @@ void tu_free(struct tu_model *m)
 		free(m->errors[i]);
 	free(m->includes);
 	free(m->errors);
+	tl_strlist_free(&m->kpatch_ignored);
+	tl_strlist_free(&m->kpatch_forced);
 	free(m->ents);
 	free(m->path);
 	memset(m, 0, sizeof(*m));

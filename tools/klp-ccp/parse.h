@@ -52,6 +52,10 @@ struct entity {
 	size_t nrefs, refcap;
 	struct local_static *statics;
 	size_t nstatics, staticcap;
+	/* a SYSCALL_DEFINEn body (__do_sys_<name>, spelled by the macro) */
+	char *syscall;		/* <name>, or NULL */
+	bool compat;		/* COMPAT_SYSCALL_DEFINEn */
+	struct tl_strlist wrappers;	/* the wrappers the config builds */
 };
 
 struct tu_model {
@@ -64,6 +68,8 @@ struct tu_model {
 	size_t nincludes, inccap;
 	char **errors;		/* "file:line: message" of error diagnostics */
 	size_t nerrors, errcap;
+	/* the functions named by KPATCH_IGNORE_FUNCTION / KPATCH_FORCE_UNSAFE */
+	struct tl_strlist kpatch_ignored, kpatch_forced;
 };
 
 /* A file's contents as the parse must see them instead of the disk's. */

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpatch.h"
+#include "syscall.h"
 #include "verdict.h"
 
 static const char *const names[] = {
@@ -311,12 +313,67 @@ static char *fresh_statics(const struct entity *f, const struct entity *old_f)
 	return sb.s;
 }
 
+/*
+ * The wrappers a changed syscall body reaches the kernel through: those
+ * the config builds (the file declares them), kept when the symbols file
+ * has them; NULL and the row written when there is none to patch.
+ * SYSCALL_DEFINE0's wrappers are aliases of one function: one is patched.
+ */
+static char *syscall_targets(struct verdict_table *t,
+			     const struct file_analysis *fa,
+			     const struct entity *f, const struct entity *old_f,
+			     struct tl_strlist *wrappers)
+{
+	struct strbuf sb = { 0 };
+	bool define0 = strstr(f->head, "SYSCALL_DEFINE0") != NULL;
+	size_t i;
+
+	if (f->compat) {
+		add_row(t, f->name, fa->relpath, f->line, V_NOT_PATCHABLE,
+			"COMPAT_SYSCALL_DEFINE body, inlined into its compat wrappers (%s%s): klp-ccp writes the wrappers of SYSCALL_DEFINE only; patch them by hand",
+			f->wrappers.nr ? f->wrappers.names[0] : "none built",
+			f->wrappers.nr > 1 ? ", ..." : "");
+		return NULL;
+	}
+	/* kpatch's KPATCH_SYSCALL_DEFINEn is SYSCALL_DEFINEn */
+	if (old_f && strcmp(old_f->head, f->head +
+			    (strncmp(f->head, "KPATCH_", 7) ? 0 : 7))) {
+		add_row(t, f->name, fa->relpath, f->line, V_NOT_PATCHABLE,
+			"the arguments of syscall %s change: user space calls it with the old ones",
+			f->syscall);
+		return NULL;
+	}
+	for (i = 0; i < f->wrappers.nr; i++) {
+		const char *w = f->wrappers.names[i];
+
+		if (sym_count(fa->syms, w) == 0 || (define0 && wrappers->nr))
+			continue;
+		tl_strlist_add(wrappers, w);
+		sb_printf(&sb, "%s%s", sb.len ? ", " : "", w);
+	}
+	if (!wrappers->nr) {
+		add_row(t, f->name, fa->relpath, f->line, V_NOT_PATCHABLE,
+			"syscall body, inlined into its wrappers, but the target kernel has none of them (%s)",
+			fa->syms->map_path ? fa->syms->map_path : "none built by the config");
+		return NULL;
+	}
+	sb_printf(&sb, " (%s%s)", fa->syms->map_path ? "built by the config and in " :
+		  "those the config builds",
+		  fa->syms->map_path ? fa->syms->map_path : "");
+	if (define0 && f->wrappers.nr > wrappers->nr)
+		sb_puts(&sb, ", which is the code of its aliases too (SYSCALL_DEFINE0)");
+	return sb.s;
+}
+
 static void judge_function(struct verdict_table *t,
 			   const struct file_analysis *fa, struct entity *f,
 			   struct entity *old_f, const char *why)
 {
 	const char *file = fa->relpath;
-	char *callers, *fresh;
+	struct tl_strlist wrappers = { 0 };
+	char *callers, *fresh, *via = NULL;
+	struct strbuf forced = { 0 };
+	struct row *r;
 	size_t i;
 
 	if (head_has(f, "__init") || head_has(f, "__exit")) {
@@ -334,7 +391,11 @@ static void judge_function(struct verdict_table *t,
 		free(callers);
 		return;
 	}
-	if (f->internal && (is_inline(f) || sym_count(fa->syms, f->name) == 0)) {
+	if (f->syscall) {
+		via = syscall_targets(t, fa, f, old_f, &wrappers);
+		if (!via)
+			return;
+	} else if (f->internal && (is_inline(f) || sym_count(fa->syms, f->name) == 0)) {
 		callers = callers_of(fa->new, f->name);
 		if (all_in(callers, fa->targets)) {
 			add_row(t, f->name, file, f->line, V_PATCHABLE,
@@ -366,7 +427,7 @@ static void judge_function(struct verdict_table *t,
 			add_row(t, f->name, file, f->line, V_NEEDS_SHADOW,
 				"uses %s, whose layout changes while objects of it exist: keep the new field in a kgr_shadow variable",
 				ty->name);
-			return;
+			goto out;
 		}
 	}
 	for (i = 0; i < f->nstatics; i++) {
@@ -374,17 +435,32 @@ static void judge_function(struct verdict_table *t,
 
 		if (hidden_static_kind(s) || !old_static(old_f, s->name))
 			continue;
+		if (tl_strlist_has(&fa->new->kpatch_forced, f->name)) {
+			sb_printf(&forced, "%s%s", forced.len ? ", " : "", s->name);
+			continue;
+		}
 		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
 			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset",
 			s->name, s->macro ? " (from " : "",
 			s->macro ? s->macro : "", s->macro ? "())" : "");
-		return;
+		goto out;
 	}
 	fresh = fresh_statics(f, old_f);
-	add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s", why,
-		fresh ? "; static locals start fresh in the patch: " : "",
-		fresh ? fresh : "")->target = true;
+	r = add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s%s%s%s%s", why,
+		    via ? "; syscall body, inlined into its wrappers: the patch replaces " : "",
+		    via ? via : "",
+		    fresh ? "; static locals start fresh in the patch: " : "",
+		    fresh ? fresh : "",
+		    forced.s ? "; KPATCH_FORCE_UNSAFE: these static locals start fresh, their state is not carried over: " : "",
+		    forced.s ? forced.s : "");
+	r->target = true;
+	r->patched_as = wrappers;
+	wrappers = (struct tl_strlist){ 0 };
 	free(fresh);
+out:
+	tl_strlist_free(&wrappers);
+	sb_free(&forced);
+	free(via);
 }
 
 static void judge_variable(struct verdict_table *t, const char *file,
@@ -470,7 +546,11 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			if (!e->definition || head_has(e, "extern") ||
 			    is_unique_id(e->name))
 				break;
-			if (!o)
+			if (!o && kpatch_callback(e->name))
+				add_row(t, kpatch_callback(e->name)->macro, file, e->line,
+					V_PATCHABLE, "kpatch callback: runs as kgr's %s hook",
+					kpatch_callback(e->name)->hook);
+			else if (!o)
 				add_row(t, e->name, file, e->line, V_PATCHABLE,
 					"new variable: it lives in the patch module");
 			else if (strcmp(o->code, e->code))
@@ -483,7 +563,11 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			if (!o)
 				break;	/* new helper: copied with its callers */
 			mac = changed_by_macro(old, new, e);
-			if (strcmp(o->code, e->code))
+			if (tl_strlist_has(&new->kpatch_ignored, e->name) &&
+			    (strcmp(o->code, e->code) || mac))
+				add_row(t, e->name, file, e->line, V_PATCHABLE,
+					"KPATCH_IGNORE_FUNCTION: its change stays out of the patch (the running code stays)");
+			else if (strcmp(o->code, e->code))
 				judge_function(t, fa, e, o, "code changes");
 			else if (mac)
 				judge_function(t, fa, e, o, "uses a changed macro");
@@ -570,6 +654,7 @@ void verdict_free(struct verdict_table *t)
 		free(t->rows[i].name);
 		free(t->rows[i].file);
 		free(t->rows[i].reason);
+		tl_strlist_free(&t->rows[i].patched_as);
 	}
 	free(t->rows);
 	memset(t, 0, sizeof(*t));

@@ -21,6 +21,8 @@ struct row {
 	enum verdict v;
 	char *reason;
 	bool target;		/* a function to redirect with KGR_PATCH */
+	/* a syscall body's row: the wrappers redirected instead of @name */
+	struct tl_strlist patched_as;
 };
 
 struct verdict_table {
