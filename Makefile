@@ -8,6 +8,8 @@
 #   make kunit | vm | lint | bench | soak
 #   make bench-scale                apply time and memory against patch size
 #                                   and task count (also part of make bench)
+#   make bench-stable-delta         klp-ccp end to end on a Debian stable
+#                                   delta (6.1.187-1 -> 6.1.190-1)
 #   make cocci                      semantic checks of the patches (Coccinelle)
 #   make docs                       Documentation/ as HTML, API reference from kernel-doc
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
@@ -19,7 +21,7 @@ KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench bench-scale soak deb fleet-test clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench bench-scale bench-stable-delta soak deb fleet-test clean
 
 all: modules tools
 
@@ -78,6 +80,11 @@ bench: deps
 
 bench-scale: deps
 	@bench/scale/run
+
+# Not part of make bench or make check: downloads ~360 MB, ~5 GiB in
+# build/stable-delta (STABLE_DELTA_CACHE=), bench/stable-delta/run.
+bench-stable-delta: deps tools
+	@bench/stable-delta/run
 
 # The consistency torture, 20 boots per kernel and TCG mode (hours).
 soak: deps
