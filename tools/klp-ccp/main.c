@@ -301,11 +301,13 @@ static int analyse(struct run *r, struct tl_err *err)
 		} else {
 			struct source *src;
 
+			/* The patched file does not compile: its row says so. */
 			if (verdict_source(&r->table, &fa, err)) {
+				tool_error(&r->table, fp->path, err);
 				tu_free(&old);
 				tu_free(&new);
 				flags_free(&ff);
-				return -1;
+				continue;
 			}
 			/* Kept: its functions, or what it adds, may go in the patch. */
 			tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));

@@ -108,8 +108,10 @@ expect outside-tree 2 "outside the kernel tree" \
 	"file outside the tree: exit 2"
 expect missing-file 2 "no-such-file.c: not a file of the kernel tree" \
 	"file missing from the tree: exit 2"
-expect no-such-function 2 "does not compile.*kgr_no_such_function" \
-	"call of a function that does not exist: exit 2"
+expect no-such-function 3 "devices.c:0: (file): TOOL ERROR: the patched file does not compile.*kgr_no_such_function" \
+	"call of a function that does not exist: a TOOL ERROR row, exit 3"
+expect one-file-fails 3 "^summary: 3 rows in 2 files: 2 PATCHABLE, 1 TOOL ERROR" \
+	"one file of a diff does not compile: the other file keeps its rows, exit 3"
 
 # Several files: one row per changed definition of each, and a summary.
 expect multi-verdicts 1 "^summary: 4 rows in 3 files: 1 PATCHABLE, 1 NEEDS HOOK, 2 NOT PATCHABLE" \
@@ -187,8 +189,8 @@ result $ok "comment-only change to a file with over 20 clang errors: no change" 
 KCONFIG=$tmp/config-no64 ccp no-such-function --check
 rc=$?
 ok=1
-[ "$rc" = 2 ] && grep -q "does not compile.*kgr_no_such_function" "$tmp/out" && ok=0
-result $ok "new error among over 20 old ones: exit 2" "$tmp/out"
+[ "$rc" = 3 ] && grep -q "does not compile.*kgr_no_such_function" "$tmp/out" && ok=0
+result $ok "new error among over 20 old ones: a TOOL ERROR row, exit 3" "$tmp/out"
 
 # sympos from a System.map: of two __get_fs_type, ours is the one whose
 # neighbours are fs/filesystems.c's other symbols (the second here).
