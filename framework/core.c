@@ -353,6 +353,7 @@ static int kgr_module_coming(struct module *mod)
 		kgr_module_del(mod);
 		goto undo;
 	}
+	kgr_redirect_direct_update();
 	mutex_unlock(&kgr_mutex);
 	return 0;
 
@@ -362,6 +363,7 @@ undo:
 		if (obj && obj->patched)
 			kgr_object_revert(done, obj);
 	}
+	kgr_redirect_direct_update();
 	mutex_unlock(&kgr_mutex);
 	return ret;
 }
@@ -388,6 +390,7 @@ static void kgr_module_going(struct module *mod)
 	if (kgr_module_update_transition(mod))
 		pr_warn("transition still checks stacks for the code of %s\n",
 			mod->name);
+	kgr_redirect_direct_update();
 	mutex_unlock(&kgr_mutex);
 }
 

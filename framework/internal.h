@@ -251,6 +251,37 @@ struct module *kgr_find_module(const char *name);
 /* Size of the symbol at @addr from @addr on, or 0 if unknown. */
 unsigned long kgr_symbol_size(unsigned long addr);
 
+/* ---- direct.c: the direct path's stubs and ftrace direct ops ---- */
+
+/* An address's direct call: its ftrace ops, stub slot and target. */
+struct kgr_direct {
+	struct ftrace_ops ops;
+	int slot;
+	void *target;			/* NULL: not attached */
+};
+
+int kgr_direct_init(void);
+
+/*
+ * Send the fentry call at @ip to a stub that jumps to @target. kgr's own
+ * handler may be registered on @ip: it must send every task to @target
+ * too. -ENOSPC when every stub is in use; ftrace's errors. kgr_mutex.
+ */
+int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
+		      void *target);
+
+/* Remove the direct call; returns once no task can be in its stub. */
+void kgr_direct_detach(struct kgr_direct *direct);
+
+/* Point the stub at another function. kgr_mutex. */
+void kgr_direct_retarget(struct kgr_direct *direct, void *target);
+
+/* register_ftrace_function() of kgr's handler beside its direct call. */
+int kgr_direct_register_beside(struct ftrace_ops *fops);
+
+/* @addr lies in a stub: code a task may run with a stale target. */
+bool kgr_direct_stub(unsigned long addr);
+
 /* ---- redirect.c: ftrace redirection ---- */
 
 /*
@@ -261,7 +292,8 @@ unsigned long kgr_symbol_size(unsigned long addr);
 struct kgr_ops {
 	struct list_head node;
 	unsigned long old_addr;
-	struct ftrace_ops fops;
+	struct ftrace_ops fops;		/* the handler, unless direct */
+	struct kgr_direct direct;	/* the direct call, if attached */
 	struct list_head func_stack;
 };
 
@@ -287,6 +319,19 @@ struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun);
  * does not watch (see klp_synchronize_transition()).
  */
 void kgr_redirect_sync(void);
+
+/*
+ * Back to the handler path before @fun's state or stack changes: a
+ * transition needs the handler's per-task choice. kgr_mutex.
+ */
+int kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
+
+/*
+ * Take the direct path on every address whose top function is FAST, and
+ * leave it where it is switched off. Call after a transition finished or
+ * a module came or went; failures only keep the handler path. kgr_mutex.
+ */
+void kgr_redirect_direct_update(void);
 
 /* ---- module.c: targets in modules ---- */
 

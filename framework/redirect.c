@@ -11,12 +11,20 @@
  * Each ops keeps a stack of the functions replacing its address, newest
  * first, so that patches stack: the top one runs, the one below it is what
  * tasks still in the old universe run during a transition.
+ *
+ * Once an address's top function is FAST and nothing else changes there,
+ * its handler gives way to a direct call (direct.c), switched off again
+ * before anything changes. Both switches keep the handler and the direct
+ * call registered together for a moment, both sending every task to the
+ * top function, so there is no instant at which the fentry site sends a
+ * task elsewhere: see "The direct path" in Documentation/design.rst.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpu.h>
 #include <linux/ftrace.h>
+#include <linux/moduleparam.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -25,6 +33,9 @@
 
 /* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
 static LIST_HEAD(kgr_ops_list);
+
+/* The direct path's switch: module parameter "direct". kgr_mutex. */
+static bool kgr_direct_on = true;
 
 /* The type of ftrace_ops_test(), which kernel/trace keeps private. */
 typedef int (kgr_ops_test_fn)(struct ftrace_ops *ops, unsigned long ip,
@@ -45,6 +56,7 @@ int kgr_redirect_init(void)
 
 	if (kgr_static_call_resolve(kgr_ftrace_location, ftrace_location))
 		return -ENOENT;
+	kgr_direct_init();
 	/* Only used to name who else holds a target: optional. */
 	ops_test = kgr_lookup_name("ftrace_ops_test");
 	if (ops_test)
@@ -259,13 +271,124 @@ free:
 	return ERR_PTR(ret);
 }
 
+/*
+ * The handler again beside the direct call, then the direct call goes.
+ * While both are registered each sends every task to the top function,
+ * the handler because it is FAST, the stub because that is its target.
+ */
+static int kgr_ops_leave_direct(struct kgr_ops *ops)
+{
+	struct kgr_patch_fun *top;
+	int ret;
+
+	if (!ops->direct.target)
+		return 0;
+	ret = kgr_fallible("register_ftrace_function", -ENOMEM,
+			   kgr_direct_register_beside(&ops->fops));
+	if (ret)
+		return ret;
+	kgr_direct_detach(&ops->direct);
+	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
+			       stack_node);
+	WRITE_ONCE(top->direct, false);
+	return 0;
+}
+
+/* The other way round: the direct call beside the handler, which goes. */
+static void kgr_ops_go_direct(struct kgr_ops *ops, struct kgr_patch_fun *top)
+{
+	unsigned long loc = static_call(kgr_ftrace_location)(ops->old_addr);
+	int ret;
+
+	ret = kgr_direct_attach(&ops->direct, loc, top->new_fun);
+	if (ret) {
+		pr_debug("%s: '%s' stays on the handler path: %d\n",
+			 top->patch->name, top->name, ret);
+		return;
+	}
+	/* Waits for handlers in flight: they send tasks to top->new_fun. */
+	if (WARN_ON(unregister_ftrace_function(&ops->fops))) {
+		kgr_direct_detach(&ops->direct);
+		return;
+	}
+	WRITE_ONCE(top->direct, true);
+}
+
+int kgr_redirect_leave_direct(struct kgr_patch_fun *fun)
+{
+	int ret;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (!fun->ops)
+		return 0;
+	ret = kgr_ops_leave_direct(fun->ops);
+	if (ret)
+		pr_err("%s: '%s' cannot leave the direct path: %d\n",
+		       fun->patch->name, fun->name, ret);
+	return ret;
+}
+
+/* Whether @ops should be on the direct path, and its function if so. */
+static struct kgr_patch_fun *kgr_direct_candidate(struct kgr_ops *ops)
+{
+	struct kgr_patch_fun *top;
+
+	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
+			       stack_node);
+	if (!kgr_direct_on || top->state != KGR_FUN_FAST || !top->new_fun)
+		return NULL;
+	return top;
+}
+
+void kgr_redirect_direct_update(void)
+{
+	struct kgr_patch_fun *top;
+	struct kgr_ops *ops;
+
+	lockdep_assert_held(&kgr_mutex);
+	list_for_each_entry(ops, &kgr_ops_list, node) {
+		top = kgr_direct_candidate(ops);
+		if (top && !ops->direct.target)
+			kgr_ops_go_direct(ops, top);
+		else if (!top && ops->direct.target &&
+			 kgr_ops_leave_direct(ops))
+			pr_warn("cannot leave the direct path at %pS\n",
+				(void *)ops->old_addr);
+	}
+}
+
+static int kgr_direct_param_set(const char *val,
+				const struct kernel_param *kp)
+{
+	int ret;
+
+	mutex_lock(&kgr_mutex);
+	ret = param_set_bool(val, kp);
+	if (!ret)
+		kgr_redirect_direct_update();
+	mutex_unlock(&kgr_mutex);
+	return ret;
+}
+
+static const struct kernel_param_ops kgr_direct_param_ops = {
+	.set = kgr_direct_param_set,
+	.get = param_get_bool,
+};
+module_param_cb(direct, &kgr_direct_param_ops, &kgr_direct_on, 0644);
+MODULE_PARM_DESC(direct, "call new functions directly once transitions finish (default: on)");
+
 int kgr_redirect_add(struct kgr_patch_fun *fun)
 {
 	struct kgr_ops *ops;
+	int ret;
 
 	lockdep_assert_held(&kgr_mutex);
 	ops = kgr_find_ops(fun->old_addr);
 	if (ops) {
+		ret = kgr_redirect_leave_direct(list_first_entry(&ops->func_stack,
+					struct kgr_patch_fun, stack_node));
+		if (ret)
+			return ret;
 		fun->ops = ops;
 		list_add_rcu(&fun->stack_node, &ops->func_stack);
 		return 0;
@@ -277,6 +400,26 @@ int kgr_redirect_add(struct kgr_patch_fun *fun)
 	return 0;
 }
 
+/*
+ * An entry left a direct stack: only the entries of finished patches are
+ * on it (a transition leaves the direct path first), so the stub goes
+ * where the FAST handler would send every task, the new top.
+ */
+static void kgr_direct_follow_top(struct kgr_ops *ops)
+{
+	struct kgr_patch_fun *top;
+
+	if (!ops->direct.target)
+		return;
+	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
+			       stack_node);
+	if (WARN_ON(!top->new_fun))
+		return;
+	if (top->new_fun != ops->direct.target)
+		kgr_direct_retarget(&ops->direct, top->new_fun);
+	WRITE_ONCE(top->direct, true);
+}
+
 void kgr_redirect_del(struct kgr_patch_fun *fun)
 {
 	struct kgr_ops *ops = fun->ops;
@@ -285,12 +428,17 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	if (WARN_ON(!ops))
 		return;
 	fun->ops = NULL;
+	WRITE_ONCE(fun->direct, false);
 	if (!list_is_singular(&ops->func_stack)) {
 		list_del_rcu(&fun->stack_node);
+		kgr_direct_follow_top(ops);
 		return;
 	}
-	/* Unregistering waits for every handler in flight (DYNAMIC ops). */
-	WARN_ON(unregister_ftrace_function(&ops->fops));
+	if (ops->direct.target)
+		kgr_direct_detach(&ops->direct);
+	else
+		/* Waits for every handler in flight (DYNAMIC ops). */
+		WARN_ON(unregister_ftrace_function(&ops->fops));
 	WARN_ON(ftrace_set_filter_ip(&ops->fops,
 				     static_call(kgr_ftrace_location)(ops->old_addr),
 				     1, 0));

@@ -57,6 +57,9 @@ static const char *kgr_ranges_hit(const struct kgr_goal *goal,
 	int i;
 
 	for (i = 0; i < nr; i++) {
+		/* Its jump may still lead to code the transition leaves. */
+		if (kgr_direct_stub(buf[i]))
+			return "kgr direct stub";
 		range = kgr_range_of(goal, buf[i]);
 		if (range)
 			return range->name;

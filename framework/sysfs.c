@@ -7,7 +7,7 @@
  *			    blocking}
  * /sys/kernel/kgr/<patch>/<object>/patched
  * /sys/kernel/kgr/<patch>/<object>/<function,sympos>/{object,old_addr,
- *							sympos,state}
+ *							sympos,state,direct}
  *
  * The patch and function kobjects are embedded in the patch module's
  * static struct kgr_patch, those of the object directories ("vmlinux" or
@@ -285,17 +285,26 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%s\n", kgr_fun_state_names[state]);
 }
 
+/* 1 while calls go straight to this function: the direct path. */
+static ssize_t direct_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_fun(kobj)->direct));
+}
+
 static struct kobj_attribute object_attr = __ATTR_RO(object);
 /* A kernel address: root only, it would defeat KASLR for everyone else. */
 static struct kobj_attribute old_addr_attr = __ATTR_RO_MODE(old_addr, 0400);
 static struct kobj_attribute sympos_attr = __ATTR_RO(sympos);
 static struct kobj_attribute state_attr = __ATTR_RO(state);
+static struct kobj_attribute direct_attr = __ATTR_RO(direct);
 
 static struct attribute *kgr_fun_attrs[] = {
 	&object_attr.attr,
 	&old_addr_attr.attr,
 	&sympos_attr.attr,
 	&state_attr.attr,
+	&direct_attr.attr,
 	NULL
 };
 ATTRIBUTE_GROUPS(kgr_fun);

@@ -443,6 +443,8 @@ err_funs:
 	kgr_redirect_sync();
 	kgr_free_nops(patch);
 	kgr_migrate_abort();
+	/* The functions the push took off the direct path go back to it. */
+	kgr_redirect_direct_update();
 err_hooks:
 	kgr_hooks_post_revert(patch, NULL);
 err_symbols:
@@ -452,6 +454,20 @@ err_owner:
 err:
 	pr_err("%s: not applied: %d\n", patch->name, ret);
 	return ret;
+}
+
+/* The functions of @patch back on the handler path, for a transition. */
+static int kgr_leave_direct(struct kgr_patch *patch)
+{
+	struct kgr_patch_fun *fun;
+	int ret;
+
+	kgr_for_each_fun(patch, fun) {
+		ret = kgr_redirect_leave_direct(fun);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /*
@@ -473,6 +489,9 @@ static int kgr_revert(struct kgr_patch *patch)
 	ret = kgr_check_on_top(patch);
 	if (ret)
 		return ret;
+	ret = kgr_leave_direct(patch);
+	if (ret)
+		goto err;
 	nr = kgr_build_ranges(patch, false, &ranges);
 	ret = min(nr, 0);
 	if (!ret)
@@ -484,10 +503,8 @@ static int kgr_revert(struct kgr_patch *patch)
 	}
 	if (nr >= 0)
 		kfree(ranges);
-	if (ret) {
-		pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
-		return ret;
-	}
+	if (ret)
+		goto err;
 
 	kgr_hooks_pre_revert(patch);
 	/* Universes first: a handler that sees REVERTING must see them. */
@@ -502,6 +519,10 @@ static int kgr_revert(struct kgr_patch *patch)
 	kgr_migrate_go();
 	pr_info("%s: reverting\n", patch->name);
 	return 0;
+err:
+	kgr_redirect_direct_update();
+	pr_err("%s: cannot start the revert: %d\n", patch->name, ret);
+	return ret;
 }
 
 /*
@@ -609,6 +630,8 @@ static void kgr_transition_finish(void)
 		pr_info("%s: reverted\n", patch->name);
 		kgr_release_owner(patch);
 	}
+	/* Nothing needs a per-task choice any more. */
+	kgr_redirect_direct_update();
 	/*
 	 * Last: once sysfs shows the transition over, the modules it
 	 * released can be removed at once.

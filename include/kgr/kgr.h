@@ -76,6 +76,7 @@ struct kgr_patch_fun {
 	enum kgr_fun_state state;
 	struct kgr_ops *ops;
 	struct list_head stack_node;
+	bool direct;
 	struct kobject kobj;
 	bool kobj_added;
 };
