@@ -612,11 +612,14 @@ static int cmp_items(const void *a, const void *b)
 }
 
 /* The module a source file is built into, NULL for vmlinux. */
+const char *source_module(const struct source *s)
+{
+	return s->ff.module ? s->ff.modname : NULL;
+}
+
 static const char *obj_of(const struct extract_ctx *x, size_t src)
 {
-	const struct file_flags *ff = &source_of(x, src)->ff;
-
-	return ff->module ? ff->modname : NULL;
+	return source_module(source_of(x, src));
 }
 
 /* The hooks running the kpatch callbacks: of vmlinux, or of a module. */

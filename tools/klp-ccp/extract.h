@@ -26,6 +26,8 @@ struct extract_in {
 	bool replace_all;	/* a cumulative patch: it supersedes all others */
 };
 
+/* The module a source is built into, NULL for vmlinux. */
+const char *source_module(const struct source *s);
 int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct tl_err *err);
 

@@ -2,7 +2,7 @@
 /*
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
- * klp-ccp [--check] [--json] [--cumulative]
+ * klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]
  *         --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
  *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>...
@@ -30,18 +30,20 @@
 #include "flags.h"
 #include "parse.h"
 #include "report.h"
+#include "supersede.h"
 #include "symvers.h"
 #include "verdict.h"
 
 struct options {
 	bool check, json, cumulative;
 	const char *src, *config, *symvers, *out, *targets, *symbols;
+	const char *supersedes;		/* the previous cumulative patch's source */
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
 };
 
 static int usage(void)
 {
-	fputs("usage: klp-ccp [--check] [--json] [--cumulative]\n"
+	fputs("usage: klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]\n"
 	      "               --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
@@ -63,6 +65,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 		else if (!strcmp(argv[i], "--cumulative"))
 			o->cumulative = true;
+		else if (!strcmp(argv[i], "--supersedes"))
+			slot = &o->supersedes;
 		else if (!strcmp(argv[i], "--src"))
 			slot = &o->src;
 		else if (!strcmp(argv[i], "--config"))
@@ -85,6 +89,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			*slot = argv[i];
 		}
 	}
+	/* Only a replace_all patch supersedes another. */
+	if (o->supersedes && !o->cumulative)
+		return -1;
 	return o->src && o->config && o->symvers && o->diffs.nr ? 0 : -1;
 }
 
@@ -495,6 +502,16 @@ int main(int argc, char **argv)
 		       &r.d, &err) ||
 	    analyse(&r, &err))
 		goto out;
+	if (r.o.supersedes) {
+		size_t rows = r.table.n, nold;
+
+		if (supersede_check(&r.table, r.o.supersedes, r.srcs, r.nsrc,
+				    &nold, &err))
+			goto out;
+		if (r.table.n == rows)
+			fprintf(stderr, "klp-ccp: it supersedes %s: replaces all %zu functions that one does\n",
+				r.o.supersedes, nold);
+	}
 	if (r.o.json)
 		report_json(&r.table, r.d.name, stdout);
 	else

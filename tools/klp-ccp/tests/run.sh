@@ -518,7 +518,7 @@ ok=1
 result $ok "IBT target: a duplicate name (sympos 2) keeps its pointer shim, KGR_SYMBOL_CALL takes unique names only" "$tmp/out"
 
 # A cumulative patch: several fixes, applied in order, in one replace_all
-# patch.
+# patch that must keep every function of the one it supersedes.
 fixes()	# fixes "<diff>..." [extra args]: klp-ccp --cumulative, output in $tmp/out
 {
 	ds=
@@ -544,13 +544,28 @@ result $? "cumulative patch of two fixes in two files: replace_all, both functio
 build_module kgr_cumul_1
 result $? "cumulative patch: built warning-free (W=1, sparse)" "$tmp/kgr_cumul_1/build.log"
 f=$tmp/kgr_cumul_2/kgr_cumul_2.c
-fixes "devinfo cumul-cmdline cumul-devinfo-block" -o "$f" &&
+fixes "devinfo cumul-cmdline cumul-devinfo-block" -o "$f" --supersedes "$cumul1" &&
+	grep -q "supersedes .*kgr_cumul_1.c: replaces all 2 functions" "$tmp/out" &&
 	grep -q 'seq_puts(f, "Devices:\\n");' "$f" &&
 	grep -q 'seq_puts(f, "\\nBlock devices (major name):\\n");' "$f" &&
 	[ "$(grep -c "KGR_PATCH(devinfo_show," "$f")" = 1 ]
-result $? "two fixes of devinfo_show: one entry, both changes" "$tmp/out"
+result $? "two fixes of devinfo_show: one entry, both changes; it supersedes the previous patch" "$tmp/out"
 build_module kgr_cumul_2
 result $? "cumulative patch with a function two fixes change: built warning-free" "$tmp/kgr_cumul_2/build.log"
+fixes "cumul-devinfo-block" --supersedes "$cumul1" -o "$tmp/dropped.c"
+[ $? = 1 ] && [ ! -e "$tmp/dropped.c" ] &&
+	grep -q "kgr_cumul_1.c:[0-9]*: cmdline_proc_show: NOT PATCHABLE: the superseded patch replaces it and this one does not" "$tmp/out" &&
+	! grep -q "kgr_cumul_1.c:.*devinfo_show" "$tmp/out"
+result $? "--supersedes: a function the previous patch replaces and this one drops is a row, exit 1, nothing written" "$tmp/out"
+mkdir -p "$tmp/kgr_cumul_m"
+fixes "module-static syscall-body" -o "$tmp/kgr_cumul_m/kgr_cumul_m.c" &&
+	fixes "module-static syscall-body devinfo" --check --supersedes "$tmp/kgr_cumul_m/kgr_cumul_m.c" &&
+	grep -q "replaces all 3 functions" "$tmp/out"
+result $? "--supersedes: a module's function and a syscall's wrappers are matched" "$tmp/out"
+fixes "devinfo" --check --supersedes "$tmp/kgr_cumul_m/kgr_cumul_m.c"
+[ $? = 1 ] && grep -q "bm_status_read: NOT PATCHABLE: the superseded patch replaces it (in binfmt_misc)" "$tmp/out" &&
+	grep -q "__ia32_sys_sethostname: NOT PATCHABLE: the superseded patch" "$tmp/out"
+result $? "--supersedes: a dropped module function and syscall wrapper are rows" "$tmp/out"
 input_error()	# input_error "<diff>..." <pattern> <test name> [extra args]
 {
 	ds=$1 pattern=$2 name=$3
@@ -570,6 +585,14 @@ input_error "devinfo $tmp/no-such.diff" "no-such.diff: No such file" \
 echo "not a diff" > "$tmp/garbage.diff"
 input_error "devinfo $tmp/garbage.diff" "garbage.diff: not a unified diff" \
 	"a fix that is not a diff: exit 2 naming it, nothing written"
+input_error "devinfo" "garbage.diff: no KGR_PATCH entry" \
+	"--supersedes a file that is no kgr patch: exit 2 naming it, nothing written" \
+	--supersedes "$tmp/garbage.diff"
+ccp devinfo --check --supersedes "$tmp/kgr_cumul_1/kgr_cumul_1.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q usage "$tmp/out" && ok=0
+result $ok "--supersedes without --cumulative: usage, exit 2" "$tmp/out"
 
 ccp init-changed -o "$tmp/refused.c"
 rc=$?
