@@ -566,6 +566,9 @@ fixes "devinfo" --check --supersedes "$tmp/kgr_cumul_m/kgr_cumul_m.c"
 [ $? = 1 ] && grep -q "bm_status_read: NOT PATCHABLE: the superseded patch replaces it (in binfmt_misc)" "$tmp/out" &&
 	grep -q "__ia32_sys_sethostname: NOT PATCHABLE: the superseded patch" "$tmp/out"
 result $? "--supersedes: a dropped module function and syscall wrapper are rows" "$tmp/out"
+ccp cumul-cmdline -o "$tmp/stacking.c" "$here/diffs/devinfo.diff" &&
+	[ "$(grep -c "KGR_PATCH(" "$tmp/stacking.c")" = 2 ] && ! grep -q "replace_all" "$tmp/stacking.c"
+result $? "several fixes without --cumulative: one ordinary patch with all their functions" "$tmp/out"
 input_error()	# input_error "<diff>..." <pattern> <test name> [extra args]
 {
 	ds=$1 pattern=$2 name=$3
@@ -582,6 +585,8 @@ input_error "devinfo cumul-devinfo-same" \
 	"two fixes changing the same lines: exit 2 naming the function and both fixes, nothing written"
 input_error "devinfo $tmp/no-such.diff" "no-such.diff: No such file" \
 	"a missing fix: exit 2 naming it, nothing written"
+input_error "deleted-file cumul-cmdline" "fs/proc/cmdline.c: .*cumul-cmdline.diff changes it, but deleted-file.diff deletes it already" \
+	"a fix of a file an earlier fix deletes: exit 2 naming both, nothing written"
 echo "not a diff" > "$tmp/garbage.diff"
 input_error "devinfo $tmp/garbage.diff" "garbage.diff: not a unified diff" \
 	"a fix that is not a diff: exit 2 naming it, nothing written"
