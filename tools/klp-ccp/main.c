@@ -504,9 +504,12 @@ int main(int argc, char **argv)
 		goto out;
 	if (r.o.supersedes) {
 		size_t rows = r.table.n, nold;
+		char *name = patch_name(&r.o, &r.table);
+		int ret = supersede_check(&r.table, r.o.supersedes, name,
+					  r.srcs, r.nsrc, &nold, &err);
 
-		if (supersede_check(&r.table, r.o.supersedes, r.srcs, r.nsrc,
-				    &nold, &err))
+		free(name);
+		if (ret)
 			goto out;
 		if (r.table.n == rows)
 			fprintf(stderr, "klp-ccp: it supersedes %s: replaces all %zu functions that one does\n",

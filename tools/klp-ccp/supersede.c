@@ -81,6 +81,18 @@ static size_t read_replaced(const char *text, struct replaced **out)
 	return n;
 }
 
+/* kgr_patch.name of the patch source @text: the first .name = "..." of its table. */
+static char *patch_name_of(const char *text)
+{
+	const char *p = strstr(text, "struct kgr_patch ");
+	const char *name = p ? strstr(p, ".name = \"") : NULL;
+
+	if (!name)
+		return NULL;
+	name += strlen(".name = \"");
+	return xstrndup(name, strcspn(name, "\"\n"));
+}
+
 static bool same_obj(const char *a, const char *b)
 {
 	return a && b ? !strcmp(a, b) : a == b;
@@ -112,27 +124,34 @@ static bool replaced_by(const struct verdict_table *t, const struct source *srcs
 }
 
 int supersede_check(struct verdict_table *t, const char *old_patch,
-		    const struct source *srcs, size_t nsrc, size_t *nold,
-		    struct tl_err *err)
+		    const char *new_name, const struct source *srcs,
+		    size_t nsrc, size_t *nold, struct tl_err *err)
 {
 	struct replaced *old;
-	char *text;
+	char *text, *old_name;
 	size_t len, i;
+	int ret = 0;
 
 	if (read_file(old_patch, &text, &len, err))
 		return -1;
 	*nold = read_replaced(text, &old);
+	old_name = patch_name_of(text);
 	free(text);
 	if (!*nold)
-		return tl_fail(err, "%s: no KGR_PATCH entry: not the source of a kgr patch",
-			       old_patch);
+		ret = tl_fail(err, "%s: no KGR_PATCH entry: not the source of a kgr patch",
+			      old_patch);
+	/* kgr refuses a second patch of a name (and insmod a second module). */
+	else if (old_name && !strcmp(old_name, new_name))
+		ret = tl_fail(err, "%s: the superseded patch is named %s too: kgr refuses a patch of the name of a loaded one; name the new one with -o",
+			      old_patch, old_name);
 	for (i = 0; i < *nold; i++) {
-		if (!replaced_by(t, srcs, nsrc, old[i].name, old[i].obj))
+		if (!ret && !replaced_by(t, srcs, nsrc, old[i].name, old[i].obj))
 			verdict_reverted(t, old_patch, old[i].line, old[i].name,
 					 old[i].obj);
 		free(old[i].name);
 		free(old[i].obj);
 	}
 	free(old);
-	return 0;
+	free(old_name);
+	return ret;
 }

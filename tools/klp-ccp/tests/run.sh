@@ -593,6 +593,10 @@ input_error "devinfo $tmp/garbage.diff" "garbage.diff: not a unified diff" \
 input_error "devinfo" "garbage.diff: no KGR_PATCH entry" \
 	"--supersedes a file that is no kgr patch: exit 2 naming it, nothing written" \
 	--supersedes "$tmp/garbage.diff"
+sed 's/"kgr_cumul_1"/"not_written"/' "$cumul1" > "$tmp/same-name.c"
+input_error "devinfo cumul-cmdline" "same-name.c: the superseded patch is named not_written too" \
+	"--supersedes a patch of the new one's name (kgr would refuse it): exit 2, nothing written" \
+	--supersedes "$tmp/same-name.c"
 ccp devinfo --check --supersedes "$tmp/kgr_cumul_1/kgr_cumul_1.c"
 rc=$?
 ok=1
