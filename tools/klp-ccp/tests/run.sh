@@ -546,6 +546,7 @@ result $? "cumulative patch: built warning-free (W=1, sparse)" "$tmp/kgr_cumul_1
 f=$tmp/kgr_cumul_2/kgr_cumul_2.c
 fixes "devinfo cumul-cmdline cumul-devinfo-block" -o "$f" --supersedes "$cumul1" &&
 	grep -q "supersedes .*kgr_cumul_1.c: replaces all 2 functions" "$tmp/out" &&
+	grep -q "^ \* against fs/proc/devices.c (devinfo.diff, cumul-devinfo-block.diff), fs/proc/cmdline.c (cumul-cmdline.diff).$" "$f" &&
 	grep -q 'seq_puts(f, "Devices:\\n");' "$f" &&
 	grep -q 'seq_puts(f, "\\nBlock devices (major name):\\n");' "$f" &&
 	[ "$(grep -c "KGR_PATCH(devinfo_show," "$f")" = 1 ]
