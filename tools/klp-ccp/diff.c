@@ -340,7 +340,7 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* @path's entry in @combined, a new one (its text not read yet) if none. */
+/* The entry of @fp's file in @combined, a new one (text not read yet) if none. */
 static struct file_patch *combined_file(struct diff *combined,
 					const struct file_patch *fp,
 					bool *is_new)
