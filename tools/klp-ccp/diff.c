@@ -4,6 +4,7 @@
  * memory. The kernel tree is never written: a diff that does not apply
  * leaves nothing behind.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,20 +210,76 @@ static int hunk_matches_at(const struct lines *l, const struct hunk *h,
 }
 
 /*
+ * The function around line @line (1-based) of @text, the way git names a
+ * hunk: the nearest line above that starts with an identifier and opens a
+ * parenthesis; its name is the identifier before it (a SYSCALL_DEFINEn's
+ * first argument). NULL if there is none.
+ */
+static char *function_at(const char *text, size_t tlen, unsigned int line)
+{
+	const char *p = text, *heading = NULL, *end = text + tlen;
+	unsigned int n;
+
+	for (n = 1; n <= line && p < end; n++) {
+		const char *nl = memchr(p, '\n', end - p);
+		const char *paren = memchr(p, '(', (nl ? nl : end) - p);
+
+		if ((isalpha((unsigned char)*p) || *p == '_') && paren &&
+		    (nl ? nl : end)[-1] != ';')
+			heading = p;
+		p = nl ? nl + 1 : end;
+	}
+	if (!heading)
+		return NULL;
+	p = strchr(heading, '(');
+	if (p - heading > 14 && !strncmp(p - 15, "SYSCALL_DEFINE", 14)) {
+		heading = p + 1;
+		p = heading + strcspn(heading, ",)");
+	}
+	for (end = p; p > heading && (isalnum((unsigned char)p[-1]) || p[-1] == '_'); p--)
+		;
+	return p < end ? xstrndup(p, end - p) : NULL;
+}
+
+/*
+ * A hunk of a later fix that does not apply where earlier fixes changed the
+ * file: they change the same lines, and one patch cannot hold both versions.
+ */
+static int conflict(const char *diff_name, const struct file_patch *c,
+		    const struct hunk *h, size_t k, const char *earlier,
+		    struct tl_err *err)
+{
+	unsigned int line = h->old_start;
+	char *fn;
+	size_t i;
+
+	for (i = 0; i < h->nlines && h->lines[i].op == ' '; i++)
+		line++;
+	fn = function_at(c->old_text, c->old_len, line);
+	tl_fail(err, "%s:%u: hunk %zu of %s does not apply on top of %s: both change %s%s; combine them in one fix",
+		diff_name, h->diff_line, k + 1, c->path, earlier,
+		fn ? fn : "the same lines", fn ? "()" : "");
+	free(fn);
+	return -1;
+}
+
+/*
  * Like patch(1) without fuzz: each hunk's old lines must match exactly,
  * at the stated line or the nearest offset from it, after the previous
- * hunk.
+ * hunk. @base is the file as the tree or the fixes before this one
+ * (named by @earlier, NULL for none) left it; @fp's new text is the result.
  */
 static int apply_one(const char *diff_name, struct file_patch *fp,
-		     struct tl_err *err)
+		     const struct file_patch *hunks, const char *base,
+		     size_t base_len, const char *earlier, struct tl_err *err)
 {
 	struct lines l;
 	struct strbuf out = { 0 };
 	size_t pos = 0, k, i;
 
-	split_lines(fp->old_text, fp->old_len, &l);
-	for (k = 0; k < fp->nhunks; k++) {
-		struct hunk *h = &fp->hunks[k];
+	split_lines(base, base_len, &l);
+	for (k = 0; k < hunks->nhunks; k++) {
+		struct hunk *h = &hunks->hunks[k];
 		size_t want = h->old_start ? h->old_start - 1 : 0;
 		size_t found = SIZE_MAX, d;
 
@@ -240,6 +297,8 @@ static int apply_one(const char *diff_name, struct file_patch *fp,
 			free(l.start);
 			free(l.len);
 			sb_free(&out);
+			if (earlier)
+				return conflict(diff_name, fp, h, k, earlier, err);
 			return tl_fail(err, "%s:%u: hunk %zu of %s (@@ -%u,%u +%u,%u @@) does not apply: its context is not in the file",
 					diff_name, h->diff_line, k + 1, fp->path,
 					h->old_start, h->old_count,
@@ -268,46 +327,108 @@ static int apply_one(const char *diff_name, struct file_patch *fp,
 	free(l.len);
 	if (!out.s)
 		sb_add(&out, "", 0);
+	free(fp->new_text);
 	fp->new_text = out.s;
 	fp->new_len = out.len;
 	return 0;
 }
 
-/* Read each file from @src and compute its patched text. */
-int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
-	       struct tl_err *err)
+static const char *base_name(const char *path)
 {
-	struct strbuf path = { 0 };
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The entry of @fp's file in @combined, a new one (text not read yet) if none. */
+static struct file_patch *combined_file(struct diff *combined,
+					const struct file_patch *fp,
+					bool *is_new)
+{
+	struct file_patch *c;
 	size_t i;
 
-	for (i = 0; i < d->nfiles; i++) {
-		struct file_patch *fp = &d->files[i];
+	for (i = 0; i < combined->nfiles; i++)
+		if (!strcmp(combined->files[i].path, fp->path)) {
+			*is_new = false;
+			return &combined->files[i];
+		}
+	tl_grow(&combined->files, &combined->cap, combined->nfiles,
+		sizeof(*combined->files));
+	c = &combined->files[combined->nfiles++];
+	c->path = xstrdup(fp->path);
+	c->change = fp->change;
+	*is_new = true;
+	return c;
+}
 
-		if (skip(fp->path))
-			continue;
-		path.len = 0;
-		sb_printf(&path, "%s/%s", src, fp->path);
-		if (fp->change == FILE_CREATED) {
-			if (!access(path.s, F_OK)) {
-				tl_fail(err, "%s: the diff creates it but the kernel tree %s already has it",
-					fp->path, src);
-				sb_free(&path);
-				return -1;
-			}
-			fp->old_text = xstrdup("");
-			fp->old_len = 0;
-		} else if (read_file(path.s, &fp->old_text, &fp->old_len, err)) {
-			tl_fail(err, "%s: not a file of the kernel tree %s",
-				 fp->path, src);
-			sb_free(&path);
-			return -1;
-		}
-		if (apply_one(d->name, fp, err)) {
-			sb_free(&path);
-			return -1;
-		}
+/* The tree's text of a file @fp changes or deletes; "" for one it creates. */
+static int read_old(const char *src, struct file_patch *c, struct tl_err *err)
+{
+	struct strbuf path = { 0 };
+	int ret = 0;
+
+	sb_printf(&path, "%s/%s", src, c->path);
+	if (c->change == FILE_CREATED) {
+		if (!access(path.s, F_OK))
+			ret = tl_fail(err, "%s: the diff creates it but the kernel tree %s already has it",
+				      c->path, src);
+		else
+			c->old_text = xstrdup("");
+	} else if (read_file(path.s, &c->old_text, &c->old_len, err)) {
+		ret = tl_fail(err, "%s: not a file of the kernel tree %s",
+			      c->path, src);
 	}
 	sb_free(&path);
+	return ret;
+}
+
+/*
+ * Each fix of @fixes applies in order on top of the ones before it, as a
+ * series: @combined gets one file_patch per file, with the tree's text and
+ * the text after every fix (and no hunks).
+ */
+int diff_apply(const char *src, const struct diff *fixes, size_t nfixes,
+	       bool (*skip)(const char *path), struct diff *combined,
+	       struct tl_err *err)
+{
+	struct strbuf names = { 0 };
+	size_t f, i;
+
+	for (f = 0; f < nfixes; f++)
+		sb_printf(&names, "%s%s", f ? ", " : "", base_name(fixes[f].name));
+	combined->name = names.s;
+	for (f = 0; f < nfixes; f++) {
+		for (i = 0; i < fixes[f].nfiles; i++) {
+			const struct file_patch *fp = &fixes[f].files[i];
+			const char *fix = base_name(fixes[f].name);
+			struct file_patch *c;
+			struct strbuf by = { 0 };
+			bool is_new;
+
+			c = combined_file(combined, fp, &is_new);
+			if (!is_new && (c->change == FILE_DELETED ||
+					fp->change == FILE_CREATED))
+				return tl_fail(err, "%s: %s %s it, but %s %s it already",
+					       fp->path, fixes[f].name,
+					       fp->change == FILE_CREATED ? "creates" : "changes",
+					       c->changed_by,
+					       c->change == FILE_DELETED ? "deletes" : "creates");
+			if (!skip(fp->path) &&
+			    ((is_new && read_old(src, c, err)) ||
+			     apply_one(fixes[f].name, c, fp,
+				       is_new ? c->old_text : c->new_text,
+				       is_new ? c->old_len : c->new_len,
+				       is_new ? NULL : c->changed_by, err)))
+				return -1;
+			sb_printf(&by, "%s%s%s", is_new ? "" : c->changed_by,
+				  is_new ? "" : ", ", fix);
+			free(c->changed_by);
+			c->changed_by = by.s;
+			if (fp->change == FILE_DELETED)
+				c->change = FILE_DELETED;
+		}
+	}
 	return 0;
 }
 
@@ -327,6 +448,7 @@ void diff_free(struct diff *d)
 		free(fp->path);
 		free(fp->old_text);
 		free(fp->new_text);
+		free(fp->changed_by);
 	}
 	free(d->files);
 	free(d->name);

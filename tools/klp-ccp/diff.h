@@ -30,17 +30,24 @@ struct file_patch {
 	size_t nhunks, cap;
 	char *old_text, *new_text;
 	size_t old_len, new_len;
+	char *changed_by;	/* the fixes that change it, for messages */
 };
 
 struct diff {
-	char *name;		/* the diff file, for messages */
+	char *name;		/* the diff file, for messages; fixes combined: their base names */
 	struct file_patch *files;
 	size_t nfiles, cap;
 };
 
 int diff_parse(const char *diff_path, struct diff *d, struct tl_err *err);
-/* Files for which @skip returns true are left unread (not in the tree). */
-int diff_apply(const char *src, struct diff *d, bool (*skip)(const char *path),
+/*
+ * Apply @fixes in order, each on top of the ones before it, to the files of
+ * @src: @combined gets each file once, with its text before and after all
+ * of them. Files for which @skip returns true are left unread (not in the
+ * tree).
+ */
+int diff_apply(const char *src, const struct diff *fixes, size_t nfixes,
+	       bool (*skip)(const char *path), struct diff *combined,
 	       struct tl_err *err);
 void diff_free(struct diff *d);
 

@@ -23,8 +23,11 @@ struct extract_in {
 	const struct unsaved *files;	/* the diff's new texts */
 	size_t nfiles;
 	bool ibt;	/* target built with CONFIG_X86_KERNEL_IBT: call shims */
+	bool replace_all;	/* a cumulative patch: it supersedes all others */
 };
 
+/* The module a source is built into, NULL for vmlinux. */
+const char *source_module(const struct source *s);
 int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct tl_err *err);
 

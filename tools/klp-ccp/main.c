@@ -2,9 +2,13 @@
 /*
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
- * klp-ccp [--check] [--json] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
+ * klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]
+ *         --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
- *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>
+ *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>...
+ *
+ * Several diffs apply in the order given, each on top of the ones before
+ * it, and give one patch; --cumulative makes it a replace_all patch.
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
@@ -26,20 +30,24 @@
 #include "flags.h"
 #include "parse.h"
 #include "report.h"
+#include "supersede.h"
 #include "symvers.h"
 #include "verdict.h"
 
 struct options {
-	bool check, json;
-	const char *src, *config, *symvers, *out, *targets, *symbols, *diff;
+	bool check, json, cumulative;
+	const char *src, *config, *symvers, *out, *targets, *symbols;
+	const char *supersedes;		/* the previous cumulative patch's source */
+	struct tl_strlist diffs;	/* the fixes, in the order they apply */
 };
 
 static int usage(void)
 {
-	fputs("usage: klp-ccp [--check] [--json] --src <kernel tree> --config <.config or .config.xz>\n"
+	fputs("usage: klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]\n"
+	      "               --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
-	      "               [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>\n",
+	      "               [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>...\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -55,6 +63,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->check = true;
 		else if (!strcmp(argv[i], "--json"))
 			o->json = true;
+		else if (!strcmp(argv[i], "--cumulative"))
+			o->cumulative = true;
+		else if (!strcmp(argv[i], "--supersedes"))
+			slot = &o->supersedes;
 		else if (!strcmp(argv[i], "--src"))
 			slot = &o->src;
 		else if (!strcmp(argv[i], "--config"))
@@ -67,17 +79,20 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->targets;
 		else if (!strcmp(argv[i], "--symbols"))
 			slot = &o->symbols;
-		else if (argv[i][0] == '-' || o->diff)
+		else if (argv[i][0] == '-')
 			return -1;
 		else
-			o->diff = argv[i];
+			tl_strlist_add(&o->diffs, argv[i]);
 		if (slot) {
 			if (++i == argc)
 				return -1;
 			*slot = argv[i];
 		}
 	}
-	return o->src && o->config && o->symvers && o->diff ? 0 : -1;
+	/* Only a replace_all patch supersedes another. */
+	if (o->supersedes && !o->cumulative)
+		return -1;
+	return o->src && o->config && o->symvers && o->diffs.nr ? 0 : -1;
 }
 
 /* inline-expand --list: "name [obj=<module>] [sympos=<n>]" per line. */
@@ -225,7 +240,8 @@ struct run {
 	struct build_env env;
 	struct kconfig cfg;
 	struct symbols syms;
-	struct diff d;
+	struct diff *fixes;	/* as parsed, one per diff argument */
+	struct diff d;		/* the fixes applied to the tree, in order */
 	struct tl_strlist targets;
 	struct verdict_table table;
 	/* the changed .c files with functions to patch */
@@ -412,16 +428,24 @@ static void cleanup(struct run *r)
 	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
 	verdict_free(&r->table);
+	for (i = 0; r->fixes && i < r->o.diffs.nr; i++)
+		diff_free(&r->fixes[i]);
+	free(r->fixes);
+	tl_strlist_free(&r->o.diffs);
 	diff_free(&r->d);
 	symbols_free(&r->syms);
 	config_free(&r->cfg);
 }
 
-static const char *diff_base(const struct run *r)
+static int parse_fixes(struct run *r, struct tl_err *err)
 {
-	const char *slash = strrchr(r->o.diff, '/');
+	size_t i;
 
-	return slash ? slash + 1 : r->o.diff;
+	r->fixes = xcalloc(r->o.diffs.nr, sizeof(*r->fixes));
+	for (i = 0; i < r->o.diffs.nr; i++)
+		if (diff_parse(r->o.diffs.names[i], &r->fixes[i], err))
+			return -1;
+	return 0;
 }
 
 static int write_patch(struct run *r, struct tl_err *err)
@@ -430,7 +454,8 @@ static int write_patch(struct run *r, struct tl_err *err)
 	struct strbuf out = { 0 }, path = { 0 };
 	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
 	struct extract_in in = {
-		.diff_name = diff_base(r), .patch_name = name,
+		.diff_name = r->d.name, .patch_name = name,
+		.replace_all = r->o.cumulative,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
 		.ibt = ibt && !strcmp(ibt, "y"),
 	};
@@ -471,13 +496,27 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &r.o))
 		return usage();
-	if (setup(&r, &err) || diff_parse(r.o.diff, &r.d, &err))
+	if (setup(&r, &err) || parse_fixes(&r, &err))
 		goto out;
-	if (diff_apply(r.o.src, &r.d, is_framework_path, &err) ||
+	if (diff_apply(r.o.src, r.fixes, r.o.diffs.nr, is_framework_path,
+		       &r.d, &err) ||
 	    analyse(&r, &err))
 		goto out;
+	if (r.o.supersedes) {
+		size_t rows = r.table.n, nold;
+		char *name = patch_name(&r.o, &r.table);
+		int ret = supersede_check(&r.table, r.o.supersedes, name,
+					  r.srcs, r.nsrc, &nold, &err);
+
+		free(name);
+		if (ret)
+			goto out;
+		if (r.table.n == rows)
+			fprintf(stderr, "klp-ccp: it supersedes %s: replaces all %zu functions that one does\n",
+				r.o.supersedes, nold);
+	}
 	if (r.o.json)
-		report_json(&r.table, diff_base(&r), stdout);
+		report_json(&r.table, r.d.name, stdout);
 	else
 		report_text(&r.table, stdout);
 	worst = verdict_worst(&r.table);

@@ -100,6 +100,19 @@ void verdict_deleted(struct verdict_table *t, const char *relpath)
 }
 
 /*
+ * The patch that a cumulative one supersedes replaces @name (of module
+ * @obj, NULL: vmlinux) and the new one does not: loading it would revert
+ * that function, and its fix, to the running kernel's code.
+ */
+void verdict_reverted(struct verdict_table *t, const char *old_patch,
+		      unsigned int line, const char *name, const char *obj)
+{
+	add_row(t, name, old_patch, line, V_NOT_PATCHABLE,
+		"the superseded patch replaces it%s%s%s and this one does not: loading this one would revert its fix; add that fix to the chosen ones",
+		obj ? " (in " : "", obj ? obj : "", obj ? ")" : "");
+}
+
+/*
  * klp-ccp could not tell how @relpath is compiled: no verdict for it, but
  * the other files of the diff still get theirs.
  */

@@ -43,6 +43,8 @@ bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
 void verdict_deleted(struct verdict_table *t, const char *relpath);
+void verdict_reverted(struct verdict_table *t, const char *old_patch,
+		      unsigned int line, const char *name, const char *obj);
 void verdict_tool_error(struct verdict_table *t, const char *relpath,
 			const char *why);
 void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
