@@ -1,32 +1,47 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # bench/call-cost in the guest: the cost of a call to a function patched
-# by kgr (after finalize) and by the kernel's livepatch, against an
-# unpatched one, all three measured side by side by kgr_bench_target.
+# by kgr (after finalize: on the direct path, then with it switched off,
+# through ftrace's handler) and by the kernel's livepatch, against an
+# unpatched one, all measured side by side by kgr_bench_target.
 # Single-threaded TCG: see tests/vm/tests/21-migrate-torture.sh.
 # timeout: 300
 # qemu-accel: tcg,thread=single
 # allow-taint: K
 . /tests/lib.sh
 
+ratio()
+{
+	awk "BEGIN { printf \"%.2f\", $1 / $2 }"
+}
+
+# $1: the kgr path measured ("direct" or "handler").
+measure()
+{
+	for i in 1 2 3; do
+		read -r _ plain _ kgr _ klp < /proc/kgr_bench
+		echo "bench: $(kver) kgr-$1: plain $plain ps, kgr $kgr ps," \
+			"klp $klp ps per call; kgr/plain $(ratio "$kgr" "$plain")" \
+			"klp/plain $(ratio "$klp" "$plain")" \
+			"kgr/klp $(ratio "$kgr" "$klp")"
+	done
+}
+
 load_kgr
 load kgr_bench_target
 read -r _ plain0 _ kgr0 _ klp0 < /proc/kgr_bench
+echo "bench: $(kver) unpatched: plain $plain0 ps, kgr's target $kgr0 ps," \
+	"klp's target $klp0 ps per call"
 load kgr_bench_kgr
 kgr_wait_transition kgr_bench_kgr
 insmod $KO/kgr_bench_klp.ko || fail "klp patch refused"
-t=600
-while [ "$(cat /sys/kernel/livepatch/kgr_bench_klp/transition)" = 1 ]; do
-	t=$((t - 1))
-	[ "$t" -gt 0 ] || fail "klp transition did not finish"
-	sleep 0.1
-done
-for i in 1 2 3; do
-	read -r _ plain _ kgr _ klp < /proc/kgr_bench
-	echo "bench: $(kver) unpatched-before ${plain0}/${kgr0}/${klp0} ps;" \
-		"plain $plain ps, kgr $kgr ps, klp $klp ps per call;" \
-		"kgr/plain $(awk "BEGIN { printf \"%.2f\", $kgr / $plain }")" \
-		"klp/plain $(awk "BEGIN { printf \"%.2f\", $klp / $plain }")" \
-		"kgr/klp $(awk "BEGIN { printf \"%.2f\", $kgr / $klp }")"
-done
+klp_wait kgr_bench_klp
+grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions ||
+	fail "kgr's patch is not on the direct path"
+measure direct
+echo 0 > /sys/module/kgr/parameters/direct
+grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions &&
+	fail "kgr's patch is still on the direct path"
+measure handler
+echo 1 > /sys/module/kgr/parameters/direct
 kgr_revert kgr_bench_kgr kgr_bench_kgr
 echo 0 > /sys/kernel/livepatch/kgr_bench_klp/enabled
