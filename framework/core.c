@@ -438,6 +438,7 @@ err:
 static void __exit kgr_exit(void)
 {
 	kgr_module_exit();
+	kgr_redirect_exit();
 	kgr_sysfs_exit();
 	kgr_migrate_exit();
 	kgr_shadow_exit();

@@ -48,9 +48,10 @@ static void * const kgr_direct_tramps[] = {
  * The stubs, one asm statement each, in a section of their own. A stub is
  * entered by the fentry call (or by ftrace's "return" into a direct
  * trampoline) with the return address into the old function on top of
- * the stack. Once it is dropped the stack is that of the new function's
- * entry, which the unwind hint tells objtool. ENDBR only because C takes
- * the stubs' addresses.
+ * the stack, or there the ip kgr's handler chose. It pops that into r11,
+ * scratch at a function's entry (ftrace's own trampoline does not keep
+ * it), and the stack is that of the new function's entry, which the
+ * unwind hint tells objtool. ENDBR only because C takes their addresses.
  */
 #define KGR_DIRECT_STUB_SIZE	16
 #define KGR_DIRECT_STUB(n)						\
@@ -58,7 +59,7 @@ static void * const kgr_direct_tramps[] = {
 	    ".p2align 4\n"						\
 	    "kgr_direct_stub_" #n ":\n"				\
 	    ASM_ENDBR							\
-	    "lea 8(%rsp), %rsp\n"					\
+	    "pop %r11\n"						\
 	    UNWIND_HINT_FUNC "\n"					\
 	    "jmp " STATIC_CALL_TRAMP_STR(kgr_direct_slot_##n) "\n"	\
 	    ".type kgr_direct_stub_" #n ", @function\n"		\
@@ -66,13 +67,33 @@ static void * const kgr_direct_tramps[] = {
 	    ".popsection\n");
 KGR_DIRECT_SLOTS(KGR_DIRECT_STUB)
 
+/*
+ * A slot's target while kgr's handler decides (a transition runs on the
+ * address): "return" to the ip the stub popped, as ftrace's trampoline
+ * would have. A ret needs no ENDBR at its target; it costs this path a
+ * return stack entry (and, under call depth tracking, a count), which
+ * only matters while a transition runs.
+ */
+void kgr_direct_pass(void);
+asm(".pushsection .text, \"ax\"\n"
+    ".p2align 4\n"
+    "kgr_direct_pass:\n"
+    ASM_ENDBR
+    "push %r11\n"
+    UNWIND_HINT_FUNC "\n"
+    ASM_RET
+    ".type kgr_direct_pass, @function\n"
+    ".size kgr_direct_pass, . - kgr_direct_pass\n"
+    ".popsection\n");
+
 #define KGR_DIRECT_STUB_ADDR(n) kgr_direct_stub_##n,
 static const char * const kgr_direct_stubs[] = {
 	KGR_DIRECT_SLOTS(KGR_DIRECT_STUB_ADDR)
 };
 
-/* The pool: where the stubs' section starts and ends. */
+/* The pool: where the stubs' section starts and ends; kgr_direct_pass. */
 static unsigned long kgr_direct_pool_start, kgr_direct_pool_end;
+static unsigned long kgr_direct_pass_start;
 
 /* Slots in use. kgr_mutex. */
 static DECLARE_BITMAP(kgr_direct_used, KGR_DIRECT_NR_SLOTS);
@@ -96,6 +117,7 @@ int kgr_direct_init(void)
 	unsigned long start = ULONG_MAX, end = 0, addr;
 	int slot;
 
+	kgr_direct_pass_start = (unsigned long)kgr_direct_pass;
 	for (slot = 0; slot < KGR_DIRECT_NR_SLOTS; slot++) {
 		addr = (unsigned long)kgr_direct_stubs[slot];
 		start = min(start, addr);
@@ -115,7 +137,8 @@ int kgr_direct_init(void)
 
 bool kgr_direct_stub(unsigned long addr)
 {
-	return addr >= kgr_direct_pool_start && addr < kgr_direct_pool_end;
+	return (addr >= kgr_direct_pool_start && addr < kgr_direct_pool_end) ||
+	       addr - kgr_direct_pass_start < KGR_DIRECT_STUB_SIZE;
 }
 
 /*
@@ -203,6 +226,7 @@ int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
 	__set_bit(slot, kgr_direct_used);
 	direct->slot = slot;
 	direct->target = target;
+	direct->attached = true;
 	return 0;
 err:
 	kgr_direct_set_slot(slot, NULL);
@@ -222,12 +246,13 @@ void kgr_direct_detach(struct kgr_direct *direct)
 	kgr_direct_set_slot(direct->slot, NULL);
 	__clear_bit(direct->slot, kgr_direct_used);
 	direct->target = NULL;
+	direct->attached = false;
 }
 
 void kgr_direct_retarget(struct kgr_direct *direct, void *target)
 {
 	lockdep_assert_held(&kgr_mutex);
-	kgr_direct_set_slot(direct->slot, target);
+	kgr_direct_set_slot(direct->slot, target ?: kgr_direct_pass);
 	direct->target = target;
 }
 

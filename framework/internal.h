@@ -257,7 +257,8 @@ unsigned long kgr_symbol_size(unsigned long addr);
 struct kgr_direct {
 	struct ftrace_ops ops;
 	int slot;
-	void *target;			/* NULL: not attached */
+	bool attached;
+	void *target;			/* NULL: passing on the handler's ip */
 };
 
 int kgr_direct_init(void);
@@ -273,7 +274,10 @@ int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
 /* Remove the direct call; returns once no task can be in its stub. */
 void kgr_direct_detach(struct kgr_direct *direct);
 
-/* Point the stub at another function. kgr_mutex. */
+/*
+ * Point the stub at another function, or (NULL) on to wherever kgr's
+ * handler, registered beside, sent the task. kgr_mutex.
+ */
 void kgr_direct_retarget(struct kgr_direct *direct, void *target);
 
 /* register_ftrace_function() of kgr's handler beside its direct call. */
@@ -294,6 +298,7 @@ struct kgr_ops {
 	unsigned long old_addr;
 	struct ftrace_ops fops;		/* the handler, unless direct */
 	struct kgr_direct direct;	/* the direct call, if attached */
+	bool direct_refused;		/* until its stack or the switch changes */
 	struct list_head func_stack;
 };
 
@@ -328,10 +333,14 @@ int kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
 
 /*
  * Take the direct path on every address whose top function is FAST, and
- * leave it where it is switched off. Call after a transition finished or
- * a module came or went; failures only keep the handler path. kgr_mutex.
+ * leave it where it is switched off, in the background (a work, one
+ * address at a time). Call after a transition finished or a module came
+ * or went; failures only keep the handler path. kgr_mutex.
  */
 void kgr_redirect_direct_update(void);
+
+/* Stop the background work of kgr_redirect_direct_update(). */
+void kgr_redirect_exit(void);
 
 /* ---- module.c: targets in modules ---- */
 

@@ -272,9 +272,12 @@ free:
 }
 
 /*
- * The handler again beside the direct call, then the direct call goes.
- * While both are registered each sends every task to the top function,
- * the handler because it is FAST, the stub because that is its target.
+ * The direct path ends by registering the handler beside the direct call
+ * and then pointing the stub at "pass on the handler's choice": while
+ * both are registered each sends every task to the top function, the
+ * handler because it is FAST, the stub because that is its target. The
+ * direct call stays, passing, until the address goes direct again or
+ * goes away, so that leaving waits for no grace period.
  */
 static int kgr_ops_leave_direct(struct kgr_ops *ops)
 {
@@ -287,28 +290,49 @@ static int kgr_ops_leave_direct(struct kgr_ops *ops)
 			   kgr_direct_register_beside(&ops->fops));
 	if (ret)
 		return ret;
-	kgr_direct_detach(&ops->direct);
+	kgr_direct_retarget(&ops->direct, NULL);
 	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
 			       stack_node);
 	WRITE_ONCE(top->direct, false);
 	return 0;
 }
 
-/* The other way round: the direct call beside the handler, which goes. */
+/* The direct call goes too: the switch is off, or the address goes. */
+static int kgr_ops_detach_direct(struct kgr_ops *ops)
+{
+	int ret;
+
+	if (!ops->direct.attached)
+		return 0;
+	ret = kgr_ops_leave_direct(ops);
+	if (!ret)
+		kgr_direct_detach(&ops->direct);
+	return ret;
+}
+
+/*
+ * The other way round: the stub aimed at the top function (the direct
+ * call attached first if it is not), then the handler goes.
+ */
 static void kgr_ops_go_direct(struct kgr_ops *ops, struct kgr_patch_fun *top)
 {
 	unsigned long loc = static_call(kgr_ftrace_location)(ops->old_addr);
-	int ret;
+	int ret = 0;
 
-	ret = kgr_direct_attach(&ops->direct, loc, top->new_fun);
+	if (ops->direct.attached)
+		kgr_direct_retarget(&ops->direct, top->new_fun);
+	else
+		ret = kgr_direct_attach(&ops->direct, loc, top->new_fun);
 	if (ret) {
 		pr_debug("%s: '%s' stays on the handler path: %d\n",
 			 top->patch->name, top->name, ret);
+		ops->direct_refused = true;
 		return;
 	}
 	/* Waits for handlers in flight: they send tasks to top->new_fun. */
 	if (WARN_ON(unregister_ftrace_function(&ops->fops))) {
-		kgr_direct_detach(&ops->direct);
+		kgr_direct_retarget(&ops->direct, NULL);
+		ops->direct_refused = true;
 		return;
 	}
 	WRITE_ONCE(top->direct, true);
@@ -335,37 +359,80 @@ static struct kgr_patch_fun *kgr_direct_candidate(struct kgr_ops *ops)
 
 	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
 			       stack_node);
-	if (!kgr_direct_on || top->state != KGR_FUN_FAST || !top->new_fun)
+	if (!kgr_direct_on || ops->direct_refused ||
+	    top->state != KGR_FUN_FAST || !top->new_fun)
 		return NULL;
 	return top;
 }
 
-void kgr_redirect_direct_update(void)
+/*
+ * Move one address to the path it should be on; false when all are.
+ * Going direct unregisters the handler, which waits for two grace
+ * periods (ftrace's for a module's ops): one address per call, so that
+ * kgr_mutex is never held for more than one of them.
+ */
+static bool kgr_direct_step(void)
 {
 	struct kgr_patch_fun *top;
 	struct kgr_ops *ops;
 
-	lockdep_assert_held(&kgr_mutex);
 	list_for_each_entry(ops, &kgr_ops_list, node) {
 		top = kgr_direct_candidate(ops);
-		if (top && !ops->direct.target)
+		if (top && !ops->direct.target) {
 			kgr_ops_go_direct(ops, top);
-		else if (!top && ops->direct.target &&
-			 kgr_ops_leave_direct(ops))
-			pr_warn("cannot leave the direct path at %pS\n",
-				(void *)ops->old_addr);
+			return true;
+		}
+		if (!kgr_direct_on && ops->direct.attached &&
+		    !ops->direct_refused) {
+			if (kgr_ops_detach_direct(ops)) {
+				pr_warn("cannot leave the direct path at %pS\n",
+					(void *)ops->old_addr);
+				ops->direct_refused = true;
+			}
+			return true;
+		}
 	}
+	return false;
+}
+
+static void kgr_direct_work_fn(struct work_struct *work)
+{
+	bool more;
+
+	mutex_lock(&kgr_mutex);
+	more = kgr_direct_step();
+	mutex_unlock(&kgr_mutex);
+	if (more)
+		queue_work(system_long_wq, work);
+}
+
+static DECLARE_WORK(kgr_direct_work, kgr_direct_work_fn);
+
+void kgr_redirect_direct_update(void)
+{
+	lockdep_assert_held(&kgr_mutex);
+	queue_work(system_long_wq, &kgr_direct_work);
+}
+
+void kgr_redirect_exit(void)
+{
+	cancel_work_sync(&kgr_direct_work);
 }
 
 static int kgr_direct_param_set(const char *val,
 				const struct kernel_param *kp)
 {
+	struct kgr_ops *ops;
 	int ret;
 
 	mutex_lock(&kgr_mutex);
 	ret = param_set_bool(val, kp);
-	if (!ret)
+	if (!ret) {
+		/* A new try for the addresses that were refused. */
+		list_for_each_entry(ops, &kgr_ops_list, node)
+			ops->direct_refused = false;
 		kgr_redirect_direct_update();
+	}
 	mutex_unlock(&kgr_mutex);
 	return ret;
 }
@@ -389,6 +456,7 @@ int kgr_redirect_add(struct kgr_patch_fun *fun)
 					struct kgr_patch_fun, stack_node));
 		if (ret)
 			return ret;
+		ops->direct_refused = false;
 		fun->ops = ops;
 		list_add_rcu(&fun->stack_node, &ops->func_stack);
 		return 0;
@@ -432,13 +500,14 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	if (!list_is_singular(&ops->func_stack)) {
 		list_del_rcu(&fun->stack_node);
 		kgr_direct_follow_top(ops);
+		ops->direct_refused = false;
 		return;
 	}
-	if (ops->direct.target)
-		kgr_direct_detach(&ops->direct);
-	else
-		/* Waits for every handler in flight (DYNAMIC ops). */
+	/* Both wait for every handler in flight (DYNAMIC ops). */
+	if (!ops->direct.target)
 		WARN_ON(unregister_ftrace_function(&ops->fops));
+	if (ops->direct.attached)
+		kgr_direct_detach(&ops->direct);
 	WARN_ON(ftrace_set_filter_ip(&ops->fops,
 				     static_call(kgr_ftrace_location)(ops->old_addr),
 				     1, 0));

@@ -35,12 +35,21 @@ load kgr_bench_kgr
 kgr_wait_transition kgr_bench_kgr
 insmod $KO/kgr_bench_klp.ko || fail "klp patch refused"
 klp_wait kgr_bench_klp
-grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions ||
-	fail "kgr's patch is not on the direct path"
+# kgr.ko takes the direct path in the background after the transition.
+t=100
+until grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions; do
+	t=$((t - 1))
+	[ "$t" -gt 0 ] || fail "kgr's patch is not on the direct path"
+	sleep 0.1
+done
 measure direct
 echo 0 > /sys/module/kgr/parameters/direct
-grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions &&
-	fail "kgr's patch is still on the direct path"
+t=100
+while grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions; do
+	t=$((t - 1))
+	[ "$t" -gt 0 ] || fail "kgr's patch is still on the direct path"
+	sleep 0.1
+done
 measure handler
 echo 1 > /sys/module/kgr/parameters/direct
 kgr_revert kgr_bench_kgr kgr_bench_kgr

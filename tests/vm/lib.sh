@@ -57,6 +57,23 @@ kgr_wait_transition()
 	done
 }
 
+# Wait until every function that is "fast" is called directly (10 s at
+# most): kgr.ko takes the direct path in the background after each
+# transition. Nothing to wait for with the direct path switched off.
+kgr_wait_direct()
+{
+	[ "$(cat /sys/module/kgr/parameters/direct 2>/dev/null)" = Y ] || return 0
+	_t=100
+	for _f in "$KGR"/*/*/*/state; do
+		[ -f "$_f" ] && [ "$(cat "$_f")" = fast ] || continue
+		until [ "$(cat "${_f%/state}/direct")" = 1 ]; do
+			_t=$((_t - 1))
+			[ "$_t" -gt 0 ] || fail "${_f%/state} is not called directly"
+			sleep 0.1
+		done
+	done
+}
+
 # Revert patch $1, wait for the transition and unload its module $2.
 kgr_revert()
 {

@@ -4,7 +4,8 @@
 # shows the direct call, the function's sysfs "direct" reads 1). The
 # switch turns it off and on; a stacked patch and a revert go back to the
 # handler first and come back direct to the new top; a kprobe shares the
-# site and fires; an IPMODIFY kprobe is refused as beside the handler;
+# site and fires, and so does the function tracer; an IPMODIFY kprobe is
+# refused as beside the handler;
 # kgr.ko cannot go while a patch uses its stubs. The runner fails the
 # test on any WARNING or Oops in the log.
 # timeout: 120
@@ -21,9 +22,17 @@ ef_line()
 	awk '/^cmdline_proc_show /{p=1; print; next} p && /^\t/{print; next} {p=0}' $EF
 }
 
-# $1: the patch whose function must be called directly, or "none".
+# $1: the patch whose function must be called directly, or "none". The
+# switch happens in the background after the transition: wait for it.
 expect_direct()
 {
+	_t=100
+	until [ "$1" = none ] || [ "$(cat $KGR/$1/$FUN/direct)" = 1 ]; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || break
+		sleep 0.1
+	done
+	[ "$1" != none ] || wait_handler
 	_ef=$(ef_line)
 	if [ "$1" = none ]; then
 		expect_not_contains "$_ef" "direct-->"
@@ -36,6 +45,17 @@ expect_direct()
 	expect_contains "$_ef" "direct-->kgr_direct_stub_"
 	[ "$(cat $KGR/$1/$FUN/direct)" = 1 ] ||
 		fail "$1's $FUN/direct is not 1: $_ef"
+}
+
+# Until no function of any patch reads direct (10 s at most).
+wait_handler()
+{
+	_t=100
+	while grep -qx 1 $KGR/*/$FUN/direct 2>/dev/null; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || return
+		sleep 0.1
+	done
 }
 
 expect_cmdline()
@@ -86,6 +106,18 @@ expect_cmdline " kgr_stack2"
 [ "$(cat $HITS)" -gt "$h" ] || fail "the kprobe did not fire"
 expect_contains "$(ef_line)" "direct-->kgr_direct_stub_"
 rmmod kgr_test_kprobe || fail "rmmod kgr_test_kprobe"
+expect_direct kgr_sample_stack2
+
+# Function tracing of it: ftrace calls the tracer, then the stub.
+TR=/sys/kernel/tracing
+echo cmdline_proc_show > $TR/set_ftrace_filter || fail "cannot filter"
+echo function > $TR/current_tracer || fail "no function tracer"
+echo > $TR/trace
+expect_cmdline " kgr_stack2"
+expect_contains "$(cat $TR/trace)" "cmdline_proc_show"
+expect_contains "$(ef_line)" "direct-->kgr_direct_stub_"
+echo nop > $TR/current_tracer
+echo > $TR/set_ftrace_filter
 expect_direct kgr_sample_stack2
 
 # rmmod order: kgr.ko and an applied patch's module stay.

@@ -25,9 +25,11 @@ command -v kgr-try > /dev/null || fail "kgr-try is not in the initramfs"
 
 # What a failed operation must leave as it was: the loaded modules with
 # their reference counts, every file of /sys/kernel/kgr with its value, the
-# functions ftrace redirects.
+# functions ftrace redirects, once kgr.ko's background switch of finished
+# functions to the direct path is done.
 state()
 {
+	kgr_wait_direct
 	awk '{ print $1, $3, $5 }' /proc/modules | sort
 	if [ -d "$KGR" ]; then
 		find "$KGR" | sort | while read -r _f; do
