@@ -76,15 +76,15 @@ KGR_DIRECT_SLOTS(KGR_DIRECT_STUB)
  */
 void kgr_direct_pass(void);
 asm(".pushsection .text, \"ax\"\n"
-    ".p2align 4\n"
-    "kgr_direct_pass:\n"
-    ASM_ENDBR
-    "push %r11\n"
-    UNWIND_HINT_FUNC "\n"
-    ASM_RET
-    ".type kgr_direct_pass, @function\n"
-    ".size kgr_direct_pass, . - kgr_direct_pass\n"
-    ".popsection\n");
+	".p2align 4\n"
+	"kgr_direct_pass:\n"
+	ASM_ENDBR
+	"push %r11\n"
+	UNWIND_HINT_FUNC "\n"
+	ASM_RET
+	".type kgr_direct_pass, @function\n"
+	".size kgr_direct_pass, . - kgr_direct_pass\n"
+	".popsection\n");
 
 #define KGR_DIRECT_STUB_ADDR(n) kgr_direct_stub_##n,
 static const char * const kgr_direct_stubs[] = {
@@ -223,6 +223,13 @@ int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
 		ftrace_free_filter(&direct->ops);
 		goto err;
 	}
+	/*
+	 * As kgr's handler: kernel.ftrace_enabled cannot be turned off under
+	 * it, which would silently send every task back to the old function.
+	 * Registering overwrites the flags; ftrace reads this one only to
+	 * refuse the sysctl, and leaves the flags alone until unregistering.
+	 */
+	direct->ops.flags |= FTRACE_OPS_FL_PERMANENT;
 	__set_bit(slot, kgr_direct_used);
 	direct->slot = slot;
 	direct->target = target;

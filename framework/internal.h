@@ -333,9 +333,10 @@ int kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
 
 /*
  * Take the direct path on every address whose top function is FAST, and
- * leave it where it is switched off, in the background (a work, one
- * address at a time). Call after a transition finished or a module came
- * or went; failures only keep the handler path. kgr_mutex.
+ * leave it where it is switched off, in the background (a work, a second
+ * after the last call, one address at a time). Call after a transition
+ * finished or a module came or went; failures only keep the handler
+ * path. kgr_mutex.
  */
 void kgr_redirect_direct_update(void);
 

@@ -395,6 +395,9 @@ static bool kgr_direct_step(void)
 	return false;
 }
 
+static void kgr_direct_work_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(kgr_direct_work, kgr_direct_work_fn);
+
 static void kgr_direct_work_fn(struct work_struct *work)
 {
 	bool more;
@@ -403,20 +406,23 @@ static void kgr_direct_work_fn(struct work_struct *work)
 	more = kgr_direct_step();
 	mutex_unlock(&kgr_mutex);
 	if (more)
-		queue_work(system_long_wq, work);
+		queue_delayed_work(system_long_wq, &kgr_direct_work, 0);
 }
 
-static DECLARE_WORK(kgr_direct_work, kgr_direct_work_fn);
-
+/*
+ * A second after the last change: patches applied or reverted one after
+ * the other (a stack being built, a script) do not wait for the grace
+ * periods of addresses that are about to change again.
+ */
 void kgr_redirect_direct_update(void)
 {
 	lockdep_assert_held(&kgr_mutex);
-	queue_work(system_long_wq, &kgr_direct_work);
+	mod_delayed_work(system_long_wq, &kgr_direct_work, HZ);
 }
 
 void kgr_redirect_exit(void)
 {
-	cancel_work_sync(&kgr_direct_work);
+	cancel_delayed_work_sync(&kgr_direct_work);
 }
 
 static int kgr_direct_param_set(const char *val,

@@ -2,7 +2,7 @@
 # tools/testing/selftests/livepatch/test-ftrace.sh of Linux 6.1 on kgr:
 # with kernel.ftrace_enabled off a patch is refused (kgr's ftrace_ops are
 # permanent, as livepatch's), with it on the patch applies, and the sysctl
-# cannot be turned off while the patch is applied.
+# cannot be turned off while the patch is applied, on the direct path too.
 # timeout: 60
 . /tests/lib.sh
 
@@ -27,7 +27,10 @@ st_load_failing $MOD_LIVEPATCH
 set_ftrace_enabled 1
 st_load_lp $MOD_LIVEPATCH
 [ "$(cat /proc/cmdline)" = "$PATCHED" ] || fail "/proc/cmdline: $(cat /proc/cmdline)"
-# kgr's ftrace_ops are FTRACE_OPS_FL_PERMANENT: the sysctl refuses.
+# kgr's ftrace_ops are FTRACE_OPS_FL_PERMANENT: the sysctl refuses. Once
+# the function is on the direct path (ftrace's direct ops, kgr's handler
+# gone), the direct ops must refuse it as well.
+kgr_wait_direct
 st_log "% echo 0 > $SYSCTL"
 if echo 0 > $SYSCTL 2>/dev/null; then
 	fail "ftrace_enabled turned off under an applied patch"
