@@ -22,6 +22,8 @@ load_kgr
 command -v kgr-drop > /dev/null || fail "kgr-drop is not in the initramfs"
 load $P
 kgr_wait_transition $P
+# Its function goes direct a second later: the snapshot waits for it.
+kgr_wait_direct
 before=$(snapshot)
 files=$(find $KGR -type f | sort)
 nfiles=$(echo "$files" | grep -c .)
