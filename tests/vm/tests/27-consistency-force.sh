@@ -2,7 +2,15 @@
 # Force ends a transition that a task holds: the kernel is tainted, the
 # patch reads forced, and its module stays loaded for good, even after a
 # revert, because the task forced across may still run its code.
+#
+# It runs on single-threaded TCG: both sleepers call the pair a thousand
+# times a second while the patch pokes its fentry sites, and under
+# multi-threaded TCG 1 boot of 10 on 6.1 hung with both vCPUs at
+# kgr_torture_a+0x0 while the patch module was still loading: qemu's stale
+# int3 (Documentation/consistency.rst). Force does not need the vCPUs to
+# run at once; 26 runs the same callers under multi-threaded TCG.
 # own-boot
+# qemu-accel: tcg,thread=single
 # timeout: 90
 . /tests/lib.sh
 
@@ -10,7 +18,9 @@ K=32768
 P=kgr_test_torture_patch
 load_kgr
 torture_start
-echo 30000 > /sys/module/kgr_test_torture/parameters/hold_ms
+# Long enough to force and revert under it, under the guest's 20 s
+# hung_task_timeout_secs: the holder sleeps uninterruptibly.
+echo 15000 > /sys/module/kgr_test_torture/parameters/hold_ms
 cat /proc/kgr_torture_hold > /dev/null &
 sleep 0.5
 load $P

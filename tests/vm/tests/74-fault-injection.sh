@@ -8,7 +8,15 @@
 # counts, /sys/kernel/kgr and enabled_functions are as before; every
 # pre_apply hook that ran saw its post_revert; the log holds no warning;
 # then the same operation succeeds.
+#
+# It runs on single-threaded TCG: each load of kgr-fault.ko hooks and
+# unhooks the sched_process_free and task_newtask tracepoints: text pokes
+# of sites that every fork and every RCU-freed task runs. Dozens of loads
+# under multi-threaded TCG once left a vCPU of 6.1 stuck at the
+# sched_process_free site for good: qemu's stale int3 (consistency.rst,
+# tests/vm/manual/24-tracepoint-flips.sh).
 # timeout: 1500
+# qemu-accel: tcg,thread=single
 . /tests/lib.sh
 
 P=kgr_test_fault_patch
