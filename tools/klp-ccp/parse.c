@@ -172,6 +172,48 @@ static char *decl_name(CXCursor d)
 }
 
 static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
+		    enum ent_kind kind);
+
+/*
+ * Refer to each named type that @t, the type of a function or variable the
+ * code uses, is made of (through pointers, arrays, a function's result and
+ * parameters). A shim is declared with @t, so a type of the file must be
+ * copied for it even when the code never spells it: dma_chan_busy[i].lock
+ * names neither "struct dma_chan" nor a typedef of it.
+ */
+static void add_type_refs(struct parse_ctx *c, CXCursor use, CXType t)
+{
+	CXCursor d;
+	int i, n;
+
+	switch (t.kind) {
+	case CXType_Pointer:
+		add_type_refs(c, use, clang_getPointeeType(t));
+		return;
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+	case CXType_VariableArray:
+		add_type_refs(c, use, clang_getArrayElementType(t));
+		return;
+	case CXType_FunctionProto:
+	case CXType_FunctionNoProto:
+		add_type_refs(c, use, clang_getResultType(t));
+		n = clang_getNumArgTypes(t);
+		for (i = 0; i < n; i++)
+			add_type_refs(c, use, clang_getArgType(t, i));
+		return;
+	case CXType_Elaborated:
+		add_type_refs(c, use, clang_Type_getNamedType(t));
+		return;
+	default:
+		break;
+	}
+	d = clang_getTypeDeclaration(t);
+	if (is_type_decl(clang_getCursorKind(d)))
+		add_ref(c, use, d, ENT_TYPE);
+}
+
+static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		    enum ent_kind kind)
 {
 	struct entity *e = c->cur;
@@ -193,8 +235,10 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 	spelling_loc(clang_getCursorLocation(use), &f, &line, &off);
 	r->spelled_in_main = f && clang_File_isEqual(f, c->main_file);
 	r->off = off;
-	if (kind == ENT_FUNC || kind == ENT_VAR)
+	if (kind == ENT_FUNC || kind == ENT_VAR) {
 		r->type = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
+		add_type_refs(c, use, clang_getCursorType(d));
+	}
 }
 
 static const char *macro_at(struct parse_ctx *c, unsigned int off)

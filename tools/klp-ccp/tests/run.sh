@@ -336,6 +336,13 @@ grep -q "^struct proc_dir_entry {" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" &&
 	! grep -q '"internal.h"' "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" && ok=0
 result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c"
 
+built cumul-vm-dma kgr_ccp_dma \
+	"static variable of a type of its file, never spelled by the fix: extracted and built warning-free"
+ok=1
+grep -q "^struct dma_chan {" "$f" &&
+	grep -q "^static struct dma_chan (\*kgr_dma_chan_busy)\[8\];" "$f" && ok=0
+result $ok "the type of a shimmed variable (struct dma_chan of kernel/dma.c) is copied" "$f"
+
 build_patch new-header-used kgr_ccp_newhdr
 result $? "macro of a header the diff creates: extracted and built warning-free" "$tmp/kgr_ccp_newhdr/build.log"
 ok=1
