@@ -25,8 +25,11 @@ cd /tmp
 # consistency.rst; tests/vm/run keeps the clocksource watchdog's flip
 # away with tsc=reliable). Reading /dev/random waits for the
 # initialization; the flip is queued just before the readers wake, so
-# give the kworker a second. kgr_guest.flips on the kernel command line
-# skips the wait, for tests/vm/manual/23-key-flips-int3.sh.
+# give the kworker a second. tests/vm/run gives the guest RDRAND, which
+# both kernels trust: the generator is then ready, and the key flipped,
+# before the second vCPU starts, and this wait returns at once.
+# kgr_guest.flips on the kernel command line (no RDRAND then) skips the
+# wait, for tests/vm/manual/23-key-flips-int3.sh.
 if ! grep -q kgr_guest.flips /proc/cmdline; then
 	timeout 120 head -c 1 /dev/random > /dev/null
 	sleep 1

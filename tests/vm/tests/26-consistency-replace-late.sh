@@ -3,7 +3,14 @@
 # transition runs: the replace_all patch must cover it too (a nop), so a
 # task asleep in the older patch's code of that module holds the
 # transition, and the older patch's module stays until it has left.
+#
+# It runs on single-threaded TCG: its callers run the patched pair while
+# ftrace and the direct path poke the pair's fentry sites, and under
+# multi-threaded TCG a 6.12 boot died of qemu's stale int3 there
+# ("Oops: int3" at kgr_torture_b+0x5, Documentation/consistency.rst).
+# make soak runs the torture under both TCG modes.
 # timeout: 90
+# qemu-accel: tcg,thread=single
 . /tests/lib.sh
 
 load_kgr

@@ -8,7 +8,7 @@
 # multi-threaded TCG 1 boot of 10 on 6.1 hung with both vCPUs at
 # kgr_torture_a+0x0 while the patch module was still loading: qemu's stale
 # int3 (Documentation/consistency.rst). Force does not need the vCPUs to
-# run at once; 26 runs the same callers under multi-threaded TCG.
+# run at once; make soak runs the torture under both TCG modes.
 # own-boot
 # qemu-accel: tcg,thread=single
 # timeout: 90
