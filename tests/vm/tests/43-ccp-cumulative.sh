@@ -1,4 +1,3 @@
-#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # A cumulative patch written by klp-ccp supersedes the earlier one
 # (tools/klp-ccp/tests/vm-samples.sh): kgr_ccp_cumul_1 is fix A alone
