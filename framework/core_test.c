@@ -508,13 +508,16 @@ static void kgr_test_post_revert(struct kgr_patch *patch)
 }
 
 /*
- * A failure after the first function is already redirected (the second is
- * held by another ftrace user) rolls everything back: the first function
- * runs the original, the hooks are balanced, the name is free again.
+ * A patch one of whose functions is held by another ftrace user is refused
+ * as a whole: its other function runs the original, the hooks are
+ * balanced, the name is free again. Both ways its batch reaches ftrace:
+ * registering kgr's ftrace_ops, and growing its filter while another
+ * patch holds it registered, which keeps working.
  */
 static void core_test_rollback(struct kunit *test)
 {
 	struct kgr_patch *patch = kgr_test_patch(test, "kgr_test_rollback");
+	struct kgr_patch *other = kgr_test_patch(test, "kgr_test_rollback_c");
 	unsigned long loc = ftrace_location((unsigned long)kgr_test_target_d);
 
 	KUNIT_ASSERT_NE(test, loc, 0UL);
@@ -534,6 +537,17 @@ static void core_test_rollback(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kgr_hook_calls[0], 1);
 	KUNIT_EXPECT_EQ(test, kgr_hook_calls[1], 0);
 	KUNIT_EXPECT_EQ(test, kgr_hook_calls[3], 1);
+
+	kgr_test_fun(other, 0, "kgr_test_target_c", kgr_test_new_20);
+	kgr_test_apply(test, other);
+	memset(kgr_hook_calls, 0, sizeof(kgr_hook_calls));
+	kgr_test_refused(test, patch, -EBUSY);
+	KUNIT_EXPECT_EQ(test, kgr_test_call_d(1), 2);
+	KUNIT_EXPECT_EQ(test, kgr_test_call_c(1), 21);
+	KUNIT_EXPECT_EQ(test, kgr_hook_calls[0], 1);
+	KUNIT_EXPECT_EQ(test, kgr_hook_calls[3], 1);
+	kgr_test_remove(test, other);
+	KUNIT_EXPECT_EQ(test, kgr_test_call_c(1), 2);
 
 	unregister_ftrace_function(&kgr_test_holder_ops);
 	ftrace_set_filter_ip(&kgr_test_holder_ops, loc, 1, 0);

@@ -161,6 +161,11 @@ static int kgr_direct_ops_func(struct ftrace_ops *ops, enum ftrace_ops_cmd cmd)
 	}
 }
 
+bool kgr_direct_own(const struct ftrace_ops *ops)
+{
+	return ops->ops_func == kgr_direct_ops_func;
+}
+
 /* Renamed, and the filter freed by unregistering, in 6.5. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
 static int kgr_register_direct(struct ftrace_ops *ops, unsigned long addr)

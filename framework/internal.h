@@ -283,20 +283,27 @@ void kgr_direct_retarget(struct kgr_direct *direct, void *target);
 /* register_ftrace_function() of kgr's handler beside its direct call. */
 int kgr_direct_register_beside(struct ftrace_ops *fops);
 
+/* @ops is the ftrace ops of one of kgr's direct calls. */
+bool kgr_direct_own(const struct ftrace_ops *ops);
+
 /* @addr lies in a stub: code a task may run with a stale target. */
 bool kgr_direct_stub(unsigned long addr);
 
 /* ---- redirect.c: ftrace redirection ---- */
 
 /*
- * One per patched address: the ftrace_ops on its fentry site and the stack
- * of functions replacing it, newest first. The handler reads func_stack
- * under RCU (preemption disabled by ftrace); writers hold kgr_mutex.
+ * One per patched address: the stack of functions replacing it, newest
+ * first, and how its fentry site reaches them. The handler finds it by
+ * fentry site and reads func_stack under RCU (preemption disabled by
+ * ftrace); writers hold kgr_mutex.
  */
 struct kgr_ops {
 	struct list_head node;
+	struct hlist_node hnode;	/* in redirect.c's hash, by loc */
 	unsigned long old_addr;
-	struct ftrace_ops fops;		/* the handler, unless direct */
+	unsigned long loc;		/* its fentry site */
+	bool pending;			/* for the filter, at the next commit */
+	bool in_filter;			/* in the filter of kgr's handler */
 	struct kgr_direct direct;	/* the direct call, if attached */
 	bool direct_refused;		/* until its stack or the switch changes */
 	struct list_head func_stack;
@@ -304,12 +311,23 @@ struct kgr_ops {
 
 int kgr_redirect_init(void);
 
-/* Push @fun onto the stack of fun->old_addr; -EBUSY if ftrace refuses. */
+/*
+ * Push @fun onto the stack of fun->old_addr. A new address reaches ftrace
+ * at the next kgr_redirect_commit(), with the others pushed since.
+ */
 int kgr_redirect_add(struct kgr_patch_fun *fun);
 
 /*
- * Pop @fun; the ftrace_ops is unregistered when the stack empties. A
- * handler may still see @fun until kgr_redirect_sync() returns.
+ * Send the new addresses' fentry calls to kgr's handler, all in one batch
+ * or none (-EBUSY when another ftrace user holds one, named in the log);
+ * on an error the caller pops what it pushed. kgr_mutex.
+ */
+int kgr_redirect_commit(void);
+
+/*
+ * Pop @fun. When the stack empties the handler at once sends every task
+ * to the original, and the address leaves ftrace at the next
+ * kgr_redirect_sync(); a handler may still see @fun until then.
  */
 void kgr_redirect_del(struct kgr_patch_fun *fun);
 
@@ -320,8 +338,9 @@ struct kgr_patch_fun *kgr_redirect_top(unsigned long old_addr);
 struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun);
 
 /*
- * Wait until every handler in flight has returned, also on CPUs where RCU
- * does not watch (see klp_synchronize_transition()).
+ * Take the addresses that went out of ftrace, then wait until every
+ * handler in flight has returned, also on CPUs where RCU does not watch
+ * (see klp_synchronize_transition()).
  */
 void kgr_redirect_sync(void);
 

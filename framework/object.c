@@ -411,7 +411,8 @@ static int kgr_object_push(struct kgr_patch *patch, struct kgr_object *obj,
 			return ret;
 		}
 	}
-	return 0;
+	/* One ftrace update for all: the caller pops them if it fails. */
+	return kgr_redirect_commit();
 }
 
 /*

@@ -2,15 +2,19 @@
 /*
  * redirect.c - ftrace redirection of old functions to new ones
  *
- * One ftrace_ops with IPMODIFY per patched address. Its handler runs at
- * the fentry site of the old function and sets the saved instruction
- * pointer to the function the calling task must run; the trampoline then
- * "returns" into it, so under IBT the new function is entered by a ret,
- * which needs no endbr64 (as kernel/livepatch does on 6.12).
+ * One ftrace_ops with IPMODIFY for all of kgr, its filter holding every
+ * patched address. Its handler runs at the fentry site of the old
+ * function, finds the address's kgr_ops by ip, and sets the saved
+ * instruction pointer to the function the calling task must run; the
+ * trampoline then "returns" into it, so under IBT the new function is
+ * entered by a ret, which needs no endbr64 (as kernel/livepatch does on
+ * 6.12). A patch's addresses join and leave the filter in one batch, so
+ * that applying or reverting it walks ftrace's records once, not once per
+ * function.
  *
- * Each ops keeps a stack of the functions replacing its address, newest
- * first, so that patches stack: the top one runs, the one below it is what
- * tasks still in the old universe run during a transition.
+ * Each kgr_ops keeps a stack of the functions replacing its address,
+ * newest first, so that patches stack: the top one runs, the one below it
+ * is what tasks still in the old universe run during a transition.
  *
  * Once an address's top function is FAST and nothing else changes there,
  * its handler gives way to a direct call (direct.c), switched off again
@@ -24,6 +28,7 @@
 
 #include <linux/cpu.h>
 #include <linux/ftrace.h>
+#include <linux/hashtable.h>
 #include <linux/moduleparam.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -31,8 +36,22 @@
 #include "internal.h"
 #include "fault.h"
 
-/* Every kgr_ops with a registered ftrace_ops. kgr_mutex. */
+/* Every kgr_ops with a function on its stack. kgr_mutex. */
 static LIST_HEAD(kgr_ops_list);
+
+/*
+ * The same, by fentry site, for the handler: added to under kgr_mutex,
+ * read under RCU (the handler runs with preemption disabled). An entry
+ * leaves it when its stack empties and is freed by the next
+ * kgr_redirect_sync(), once no handler can hold it.
+ */
+static DEFINE_HASHTABLE(kgr_ops_hash, 10);
+
+/* kgr_ops off kgr_ops_hash, waiting for kgr_redirect_sync(). kgr_mutex. */
+static LIST_HEAD(kgr_ops_dead);
+
+/* Addresses in kgr_fops's filter; registered while not 0. kgr_mutex. */
+static unsigned int kgr_fops_nr;
 
 /* The direct path's switch: module parameter "direct". kgr_mutex. */
 static bool kgr_direct_on = true;
@@ -112,9 +131,20 @@ static noinline notrace void kgr_ftrace_slow(struct kgr_ops *ops,
 					     struct kgr_patch_fun *fun,
 					     struct ftrace_regs *fregs, int bit)
 {
-	if (!WARN_ON_ONCE(!fun))
+	/* None: the address is leaving; every task runs the original. */
+	if (fun)
 		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun));
 	ftrace_test_recursion_unlock(bit);
+}
+
+static __always_inline struct kgr_ops *kgr_ops_at(unsigned long ip)
+{
+	struct kgr_ops *ops;
+
+	hash_for_each_possible_rcu_notrace(kgr_ops_hash, ops, hnode, ip)
+		if (ops->loc == ip)
+			return ops;
+	return NULL;
 }
 
 /*
@@ -126,8 +156,8 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 				       struct ftrace_ops *fops,
 				       struct ftrace_regs *fregs)
 {
-	struct kgr_ops *ops = container_of(fops, struct kgr_ops, fops);
 	struct kgr_patch_fun *fun;
+	struct kgr_ops *ops;
 	int bit;
 
 	/* Also disables preemption: kgr_redirect_sync() waits for us. */
@@ -135,8 +165,10 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 	if (WARN_ON_ONCE(bit < 0))
 		return;
 
-	fun = list_first_or_null_rcu(&ops->func_stack, struct kgr_patch_fun,
-				     stack_node);
+	ops = kgr_ops_at(ip);
+	fun = ops ? list_first_or_null_rcu(&ops->func_stack,
+					   struct kgr_patch_fun, stack_node) :
+		    NULL;
 	if (unlikely(!fun || READ_ONCE(fun->state) != KGR_FUN_FAST)) {
 		kgr_ftrace_slow(ops, fun, fregs, bit);
 		return;
@@ -144,6 +176,20 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 	kgr_redirect_to(fregs, fun);
 	ftrace_test_recursion_unlock(bit);
 }
+
+/*
+ * kgr's one ftrace_ops. An empty filter would mean every function: it is
+ * registered with its first address and unregistered with its last.
+ */
+static struct ftrace_ops kgr_fops = {
+	.func = kgr_ftrace_handler,
+	.flags = FTRACE_OPS_FL_DYNAMIC |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		 FTRACE_OPS_FL_SAVE_REGS |
+#endif
+		 FTRACE_OPS_FL_IPMODIFY |
+		 FTRACE_OPS_FL_PERMANENT,
+};
 
 static struct kgr_ops *kgr_find_ops(unsigned long old_addr)
 {
@@ -155,14 +201,17 @@ static struct kgr_ops *kgr_find_ops(unsigned long old_addr)
 	return NULL;
 }
 
+static struct kgr_patch_fun *kgr_ops_top(struct kgr_ops *ops)
+{
+	return list_first_entry(&ops->func_stack, struct kgr_patch_fun,
+				stack_node);
+}
+
 struct kgr_patch_fun *kgr_redirect_top(unsigned long old_addr)
 {
 	struct kgr_ops *ops = kgr_find_ops(old_addr);
 
-	if (!ops)
-		return NULL;
-	return list_first_entry(&ops->func_stack, struct kgr_patch_fun,
-				stack_node);
+	return ops ? kgr_ops_top(ops) : NULL;
 }
 
 struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun)
@@ -173,54 +222,193 @@ struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun)
 }
 
 /*
- * ftrace refused our IPMODIFY ops: someone else modifies the ip there.
- * Name the handlers of the other IPMODIFY users of @ip (klp_ftrace_handler
- * for the kernel's livepatch, kprobe_ftrace_handler for a kprobe), walking
- * the ops list the way ftrace's own list function does.
+ * Name, in an error of @patch_name about @name, every enabled ftrace_ops
+ * at @ip that is not kgr's and has all of @flags, walking the ops list the
+ * way ftrace's own list function does; the number named. Without
+ * ftrace_ops_test() every such ops is named, wherever it traces.
  */
-static void kgr_log_holders(const char *patch_name, const char *name,
-			    unsigned long ip)
+static int kgr_name_others(const char *patch_name, const char *name,
+			   unsigned long ip, unsigned long flags)
 {
 	/* Only tells ftrace_ops_test() that ops saving regs may match. */
 	static struct pt_regs regs_saved;
 	struct ftrace_ops *op;
-	bool named = false;
+	int named = 0;
 
-	if (kgr_ftrace_ops_list && kgr_ftrace_list_end) {
-		preempt_disable_notrace();
-		for (op = rcu_dereference_raw(*kgr_ftrace_ops_list);
-		     op && op != kgr_ftrace_list_end;
-		     op = rcu_dereference_raw(op->next)) {
-			if (!(op->flags & FTRACE_OPS_FL_IPMODIFY) ||
-			    !(op->flags & FTRACE_OPS_FL_ENABLED) ||
-			    op->func == kgr_ftrace_handler)
-				continue;
-			if (kgr_have_ops_test &&
-			    !static_call(kgr_ftrace_ops_test)(op, ip,
-							      &regs_saved))
-				continue;
+	if (!kgr_ftrace_ops_list || !kgr_ftrace_list_end)
+		return 0;
+	preempt_disable_notrace();
+	for (op = rcu_dereference_raw(*kgr_ftrace_ops_list);
+	     op && op != kgr_ftrace_list_end;
+	     op = rcu_dereference_raw(op->next)) {
+		if ((op->flags & flags) != flags ||
+		    !(op->flags & FTRACE_OPS_FL_ENABLED) ||
+		    op == &kgr_fops || kgr_direct_own(op))
+			continue;
+		if (kgr_have_ops_test &&
+		    !static_call(kgr_ftrace_ops_test)(op, ip, &regs_saved))
+			continue;
+		if (flags & FTRACE_OPS_FL_DIRECT)
+			pr_err("%s: '%s' is already called directly by another ftrace user (a BPF trampoline?)\n",
+			       patch_name, name);
+		else
 			pr_err("%s: '%s' is already redirected by %ps\n",
 			       patch_name, name, op->func);
-			named = true;
-		}
-		preempt_enable_notrace();
+		named++;
+	}
+	preempt_enable_notrace();
+	return named;
+}
+
+/*
+ * Empty the filter of the unregistered kgr_fops. Not ftrace_free_filter(),
+ * which leaves the ops pointing at the freed hash.
+ */
+static void kgr_filter_reset(void)
+{
+	WARN_ON(ftrace_set_filter_ips(&kgr_fops, NULL, 0, 0, 1));
+}
+
+/*
+ * Add @n addresses to kgr_fops's filter, registering it with the first:
+ * all or none. The registration is the one ftrace asks a direct call's
+ * owner about, kgr's own direct call included (kgr_direct_register_beside).
+ */
+static int kgr_filter_add(unsigned long *ips, unsigned int n)
+{
+	int ret;
+
+	ret = kgr_fallible("ftrace_set_filter_ips", -ENOMEM,
+			   ftrace_set_filter_ips(&kgr_fops, ips, n, 0, 0));
+	if (ret || kgr_fops_nr) {
+		if (!ret)
+			kgr_fops_nr += n;
+		return ret;
+	}
+	ret = kgr_fallible("register_ftrace_function", -ENOMEM,
+			   kgr_direct_register_beside(&kgr_fops));
+	if (ret) {
+		kgr_filter_reset();
+		return ret;
+	}
+	kgr_fops_nr = n;
+	return 0;
+}
+
+/*
+ * Remove @n addresses from kgr_fops's filter; the last ones unregister it,
+ * which waits for every handler in flight. Handlers already past the
+ * fentry site of a removed address still find its kgr_ops until it leaves
+ * kgr_ops_hash, and none once it has: the caller says which is right.
+ */
+static void kgr_filter_del(unsigned long *ips, unsigned int n)
+{
+	if (n == kgr_fops_nr) {
+		if (WARN_ON(unregister_ftrace_function(&kgr_fops)))
+			return;
+		kgr_filter_reset();
+		kgr_fops_nr = 0;
+		return;
+	}
+	if (!WARN_ON(ftrace_set_filter_ips(&kgr_fops, ips, n, 1, 0)))
+		kgr_fops_nr -= n;
+}
+
+/* Why a batch was refused, naming its functions where that can be told. */
+static void kgr_log_refusal(struct kgr_ops **batch, unsigned int n, int ret)
+{
+	struct kgr_patch_fun *fun = kgr_ops_top(batch[0]);
+	unsigned int i;
+	int named = 0;
+
+	if (ret == -EBUSY && !kgr_fops_nr && kgr_ftrace_enabled &&
+	    !READ_ONCE(*kgr_ftrace_enabled)) {
+		/* Permanent ops are refused while the sysctl is off. */
+		pr_err("%s: cannot redirect '%s': ftrace is disabled (kernel.ftrace_enabled = 0)\n",
+		       fun->patch->name, fun->name);
+		return;
+	}
+	if (ret != -EBUSY) {
+		pr_err("%s: cannot redirect '%s'%s: ftrace error %d\n",
+		       fun->patch->name, fun->name,
+		       n > 1 ? " and the functions with it" : "", ret);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		fun = kgr_ops_top(batch[i]);
+		named |= kgr_name_others(fun->patch->name, fun->name,
+					 batch[i]->loc, FTRACE_OPS_FL_IPMODIFY);
 	}
 	if (!named)
-		pr_err("%s: '%s' is already redirected by another ftrace user (livepatch or kprobe)\n",
-		       patch_name, name);
+		pr_err("%s: '%s'%s is already redirected by another ftrace user (livepatch or kprobe)\n",
+		       fun->patch->name, fun->name,
+		       n > 1 ? " or a function with it" : "");
+}
+
+/*
+ * Put the addresses pushed since the last commit into kgr_fops's filter,
+ * in one batch; on an error none is, and the caller pops them.
+ */
+int kgr_redirect_commit(void)
+{
+	struct kgr_ops **batch;
+	unsigned long *ips;
+	unsigned int n = 0, i;
+	struct kgr_ops *ops;
+	bool foreign = false;
+	int ret = -ENOMEM;
+
+	lockdep_assert_held(&kgr_mutex);
+	list_for_each_entry(ops, &kgr_ops_list, node)
+		n += ops->pending;
+	if (!n)
+		return 0;
+	batch = kgr_fallible("kmalloc_array(batch)", NULL,
+			     kmalloc_array(n, sizeof(*batch), GFP_KERNEL));
+	ips = kgr_fallible("kmalloc_array(ips)", NULL,
+			   kmalloc_array(n, sizeof(*ips), GFP_KERNEL));
+	if (!batch || !ips)
+		goto out;
+	i = 0;
+	list_for_each_entry(ops, &kgr_ops_list, node) {
+		if (!ops->pending)
+			continue;
+		batch[i] = ops;
+		ips[i++] = ops->loc;
+		/*
+		 * ftrace asks a direct call's owner (a BPF trampoline)
+		 * whether an IPMODIFY ops may share its address when the ops
+		 * registers, not when its filter grows: kgr refuses rather
+		 * than change the ip behind the owner's back.
+		 */
+		if (kgr_fops_nr)
+			foreign |= kgr_name_others(kgr_ops_top(ops)->patch->name,
+						   kgr_ops_top(ops)->name,
+						   ops->loc,
+						   FTRACE_OPS_FL_DIRECT);
+	}
+	ret = foreign ? -EBUSY : kgr_filter_add(ips, n);
+	if (ret && !foreign)
+		kgr_log_refusal(batch, n, ret);
+	for (i = 0; !ret && i < n; i++) {
+		batch[i]->pending = false;
+		batch[i]->in_filter = true;
+	}
+out:
+	kfree(ips);
+	kfree(batch);
+	return ret;
 }
 
 static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 {
-	const char *patch_name = fun->patch->name;
 	unsigned long loc;
 	struct kgr_ops *ops;
-	int ret;
 
 	loc = static_call(kgr_ftrace_location)(fun->old_addr);
 	if (!loc) {
 		pr_err("%s: '%s' cannot be traced (notrace, inlined or no fentry)\n",
-		       patch_name, fun->name);
+		       fun->patch->name, fun->name);
 		return ERR_PTR(-EINVAL);
 	}
 
@@ -229,71 +417,38 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 	if (!ops)
 		return ERR_PTR(-ENOMEM);
 	ops->old_addr = fun->old_addr;
+	ops->loc = loc;
+	ops->pending = true;
 	INIT_LIST_HEAD(&ops->func_stack);
-	ops->fops.func = kgr_ftrace_handler;
-	ops->fops.flags = FTRACE_OPS_FL_DYNAMIC |
-#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
-			  FTRACE_OPS_FL_SAVE_REGS |
-#endif
-			  FTRACE_OPS_FL_IPMODIFY |
-			  FTRACE_OPS_FL_PERMANENT;
-	/* The handler may run as soon as it is registered. */
 	list_add_rcu(&fun->stack_node, &ops->func_stack);
-
-	ret = kgr_fallible("ftrace_set_filter_ip", -ENOMEM,
-			   ftrace_set_filter_ip(&ops->fops, loc, 0, 0));
-	if (ret) {
-		pr_err("%s: '%s' cannot be traced: ftrace filter error %d\n",
-		       patch_name, fun->name, ret);
-		ret = -EINVAL;
-		goto free;
-	}
-	ret = kgr_fallible("register_ftrace_function", -ENOMEM,
-			   register_ftrace_function(&ops->fops));
-	if (ret) {
-		/* Permanent ops are refused while the sysctl is off. */
-		if (ret == -EBUSY && kgr_ftrace_enabled &&
-		    !READ_ONCE(*kgr_ftrace_enabled))
-			pr_err("%s: cannot redirect '%s': ftrace is disabled (kernel.ftrace_enabled = 0)\n",
-			       patch_name, fun->name);
-		else if (ret == -EBUSY)
-			kgr_log_holders(patch_name, fun->name, loc);
-		else
-			pr_err("%s: cannot redirect '%s': ftrace error %d\n",
-			       patch_name, fun->name, ret);
-		ftrace_set_filter_ip(&ops->fops, loc, 1, 0);
-		goto free;
-	}
+	/* Before the commit puts it in the filter: the handler may run. */
+	hash_add_rcu(kgr_ops_hash, &ops->hnode, loc);
 	list_add(&ops->node, &kgr_ops_list);
 	return ops;
-free:
-	kfree(ops);
-	return ERR_PTR(ret);
 }
 
 /*
- * The direct path ends by registering the handler beside the direct call
- * and then pointing the stub at "pass on the handler's choice": while
- * both are registered each sends every task to the top function, the
- * handler because it is FAST, the stub because that is its target. The
- * direct call stays, passing, until the address goes direct again or
- * goes away, so that leaving waits for no grace period.
+ * The direct path ends by adding the address to kgr_fops beside the
+ * direct call and then pointing the stub at "pass on the handler's
+ * choice": while both are there each sends every task to the top
+ * function, the handler because it is FAST, the stub because that is its
+ * target. The direct call stays, passing, until the address goes direct
+ * again or goes away, so that leaving waits for no grace period.
  */
 static int kgr_ops_leave_direct(struct kgr_ops *ops)
 {
-	struct kgr_patch_fun *top;
 	int ret;
 
 	if (!ops->direct.target)
 		return 0;
-	ret = kgr_fallible("register_ftrace_function", -ENOMEM,
-			   kgr_direct_register_beside(&ops->fops));
-	if (ret)
-		return ret;
+	if (!ops->in_filter) {
+		ret = kgr_filter_add(&ops->loc, 1);
+		if (ret)
+			return ret;
+		ops->in_filter = true;
+	}
 	kgr_direct_retarget(&ops->direct, NULL);
-	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
-			       stack_node);
-	WRITE_ONCE(top->direct, false);
+	WRITE_ONCE(kgr_ops_top(ops)->direct, false);
 	return 0;
 }
 
@@ -312,28 +467,26 @@ static int kgr_ops_detach_direct(struct kgr_ops *ops)
 
 /*
  * The other way round: the stub aimed at the top function (the direct
- * call attached first if it is not), then the handler goes.
+ * call attached first if it is not), then the address leaves kgr_fops.
+ * A handler still running for it finds the same top function, FAST.
  */
 static void kgr_ops_go_direct(struct kgr_ops *ops, struct kgr_patch_fun *top)
 {
-	unsigned long loc = static_call(kgr_ftrace_location)(ops->old_addr);
 	int ret = 0;
 
 	if (ops->direct.attached)
 		kgr_direct_retarget(&ops->direct, top->new_fun);
 	else
-		ret = kgr_direct_attach(&ops->direct, loc, top->new_fun);
+		ret = kgr_direct_attach(&ops->direct, ops->loc, top->new_fun);
 	if (ret) {
 		pr_debug("%s: '%s' stays on the handler path: %d\n",
 			 top->patch->name, top->name, ret);
 		ops->direct_refused = true;
 		return;
 	}
-	/* Waits for handlers in flight: they send tasks to top->new_fun. */
-	if (WARN_ON(unregister_ftrace_function(&ops->fops))) {
-		kgr_direct_retarget(&ops->direct, NULL);
-		ops->direct_refused = true;
-		return;
+	if (ops->in_filter) {
+		kgr_filter_del(&ops->loc, 1);
+		ops->in_filter = false;
 	}
 	WRITE_ONCE(top->direct, true);
 }
@@ -357,8 +510,7 @@ static struct kgr_patch_fun *kgr_direct_candidate(struct kgr_ops *ops)
 {
 	struct kgr_patch_fun *top;
 
-	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
-			       stack_node);
+	top = kgr_ops_top(ops);
 	if (!kgr_direct_on || ops->direct_refused ||
 	    top->state != KGR_FUN_FAST || !top->new_fun)
 		return NULL;
@@ -458,8 +610,7 @@ int kgr_redirect_add(struct kgr_patch_fun *fun)
 	lockdep_assert_held(&kgr_mutex);
 	ops = kgr_find_ops(fun->old_addr);
 	if (ops) {
-		ret = kgr_redirect_leave_direct(list_first_entry(&ops->func_stack,
-					struct kgr_patch_fun, stack_node));
+		ret = kgr_redirect_leave_direct(kgr_ops_top(ops));
 		if (ret)
 			return ret;
 		ops->direct_refused = false;
@@ -485,8 +636,7 @@ static void kgr_direct_follow_top(struct kgr_ops *ops)
 
 	if (!ops->direct.target)
 		return;
-	top = list_first_entry(&ops->func_stack, struct kgr_patch_fun,
-			       stack_node);
+	top = kgr_ops_top(ops);
 	if (WARN_ON(!top->new_fun))
 		return;
 	if (top->new_fun != ops->direct.target)
@@ -509,17 +659,40 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 		ops->direct_refused = false;
 		return;
 	}
-	/* Both wait for every handler in flight (DYNAMIC ops). */
-	if (!ops->direct.target)
-		WARN_ON(unregister_ftrace_function(&ops->fops));
+	/* From here on the handler sends every task to the original. */
+	hash_del_rcu(&ops->hnode);
 	if (ops->direct.attached)
 		kgr_direct_detach(&ops->direct);
-	WARN_ON(ftrace_set_filter_ip(&ops->fops,
-				     static_call(kgr_ftrace_location)(ops->old_addr),
-				     1, 0));
 	list_del_rcu(&fun->stack_node);
-	list_del(&ops->node);
-	kfree(ops);
+	list_move(&ops->node, &kgr_ops_dead);
+}
+
+/* The addresses that went take their leave of kgr_fops's filter. */
+static void kgr_filter_drop_dead(void)
+{
+	unsigned long *ips;
+	unsigned int n = 0;
+	struct kgr_ops *ops;
+
+	list_for_each_entry(ops, &kgr_ops_dead, node)
+		n += ops->in_filter;
+	if (!n)
+		return;
+	/* No error may stop a revert: one by one if memory is short. */
+	ips = kmalloc_array(n, sizeof(*ips), GFP_KERNEL | __GFP_NOWARN);
+	n = 0;
+	list_for_each_entry(ops, &kgr_ops_dead, node) {
+		if (!ops->in_filter)
+			continue;
+		if (ips)
+			ips[n++] = ops->loc;
+		else
+			kgr_filter_del(&ops->loc, 1);
+		ops->in_filter = false;
+	}
+	if (ips)
+		kgr_filter_del(ips, n);
+	kfree(ips);
 }
 
 static DEFINE_PER_CPU(struct work_struct, kgr_sync_work);
@@ -532,17 +705,20 @@ static void kgr_sync_fn(struct work_struct *work)
  * Like klp_synchronize_transition(), which is schedule_on_each_cpu() (not
  * exported): once a work has run on every CPU, each CPU has scheduled, so
  * every handler that read the old stack or state has returned, including
- * those running where RCU does not watch (idle, entry code). Unlike
+ * those running where RCU does not watch (idle, entry code), and the
+ * kgr_ops of the addresses that went can be freed. Unlike
  * synchronize_rcu_tasks_rude() it does not wait for the rude grace-period
  * kthread, which sleeps 100 ms between grace periods. kgr_mutex serializes
  * the users of the works.
  */
 void kgr_redirect_sync(void)
 {
+	struct kgr_ops *ops, *tmp;
 	struct work_struct *work;
 	int cpu;
 
 	lockdep_assert_held(&kgr_mutex);
+	kgr_filter_drop_dead();
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		work = per_cpu_ptr(&kgr_sync_work, cpu);
@@ -552,4 +728,9 @@ void kgr_redirect_sync(void)
 	for_each_online_cpu(cpu)
 		flush_work(per_cpu_ptr(&kgr_sync_work, cpu));
 	cpus_read_unlock();
+
+	list_for_each_entry_safe(ops, tmp, &kgr_ops_dead, node) {
+		list_del(&ops->node);
+		kfree(ops);
+	}
 }

@@ -319,7 +319,8 @@ static int kgr_push_funs(struct kgr_patch *patch)
 			return ret;
 		}
 	}
-	return 0;
+	/* One ftrace update for all: the caller pops them if it fails. */
+	return kgr_redirect_commit();
 }
 
 /*
