@@ -375,6 +375,8 @@ static void kgr_module_going(struct module *mod)
 	struct kgr_patch *patch;
 
 	mutex_lock(&kgr_mutex);
+	/* Its symbol table is about to be freed. */
+	kgr_kallsyms_forget();
 	if (!kgr_module_known(mod)) {
 		/* Its load was refused by kgr: nothing of it is patched. */
 		mutex_unlock(&kgr_mutex);
@@ -438,6 +440,7 @@ err:
 static void __exit kgr_exit(void)
 {
 	kgr_module_exit();
+	kgr_kallsyms_forget();
 	kgr_redirect_exit();
 	kgr_sysfs_exit();
 	kgr_migrate_exit();

@@ -219,6 +219,13 @@ int kgr_kallsyms_init(void);
 int kgr_resolve(const char *patch_name, const char *objname, const char *name,
 		unsigned long sympos, unsigned long *addr, unsigned long *size);
 
+/*
+ * Drop what kgr_resolve() keeps to make many lookups in one module fast,
+ * which is valid until that module goes: call it when any module goes.
+ * kgr_mutex.
+ */
+void kgr_kallsyms_forget(void);
+
 /* Address of a kernel symbol kgr.ko itself needs, or 0. */
 unsigned long kgr_lookup_name(const char *name);
 
@@ -318,9 +325,10 @@ int kgr_redirect_init(void);
 int kgr_redirect_add(struct kgr_patch_fun *fun);
 
 /*
- * Send the new addresses' fentry calls to kgr's handler, all in one batch
- * or none (-EBUSY when another ftrace user holds one, named in the log);
- * on an error the caller pops what it pushed. kgr_mutex.
+ * Send the new addresses' fentry calls, and those leaving the direct path,
+ * to kgr's handler, all in one batch or none (-EBUSY when another ftrace
+ * user holds one, named in the log); on an error the caller pops what it
+ * pushed. kgr_mutex.
  */
 int kgr_redirect_commit(void);
 
@@ -345,10 +353,11 @@ struct kgr_patch_fun *kgr_redirect_below(struct kgr_patch_fun *fun);
 void kgr_redirect_sync(void);
 
 /*
- * Back to the handler path before @fun's state or stack changes: a
- * transition needs the handler's per-task choice. kgr_mutex.
+ * Back to the handler path before @fun's state changes (a revert needs
+ * the handler's per-task choice), at the next kgr_redirect_commit(), in
+ * one batch with the others. kgr_mutex.
  */
-int kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
+void kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
 
 /*
  * Take the direct path on every address whose top function is FAST, and

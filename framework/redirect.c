@@ -390,13 +390,22 @@ int kgr_redirect_commit(void)
 	ret = foreign ? -EBUSY : kgr_filter_add(ips, n);
 	if (ret && !foreign)
 		kgr_log_refusal(batch, n, ret);
-	for (i = 0; !ret && i < n; i++) {
-		batch[i]->pending = false;
-		batch[i]->in_filter = true;
-	}
 out:
 	kfree(ips);
 	kfree(batch);
+	list_for_each_entry(ops, &kgr_ops_list, node) {
+		if (!ops->pending)
+			continue;
+		ops->pending = false;
+		if (ret)
+			continue;
+		ops->in_filter = true;
+		/* Leaving the direct path: the handler decides from now on. */
+		if (ops->direct.target) {
+			kgr_direct_retarget(&ops->direct, NULL);
+			WRITE_ONCE(kgr_ops_top(ops)->direct, false);
+		}
+	}
 	return ret;
 }
 
@@ -491,18 +500,11 @@ static void kgr_ops_go_direct(struct kgr_ops *ops, struct kgr_patch_fun *top)
 	WRITE_ONCE(top->direct, true);
 }
 
-int kgr_redirect_leave_direct(struct kgr_patch_fun *fun)
+void kgr_redirect_leave_direct(struct kgr_patch_fun *fun)
 {
-	int ret;
-
 	lockdep_assert_held(&kgr_mutex);
-	if (!fun->ops)
-		return 0;
-	ret = kgr_ops_leave_direct(fun->ops);
-	if (ret)
-		pr_err("%s: '%s' cannot leave the direct path: %d\n",
-		       fun->patch->name, fun->name, ret);
-	return ret;
+	if (fun->ops && fun->ops->direct.target && !fun->ops->in_filter)
+		fun->ops->pending = true;
 }
 
 /* Whether @ops should be on the direct path, and its function if so. */
@@ -610,9 +612,13 @@ int kgr_redirect_add(struct kgr_patch_fun *fun)
 	lockdep_assert_held(&kgr_mutex);
 	ops = kgr_find_ops(fun->old_addr);
 	if (ops) {
-		ret = kgr_redirect_leave_direct(kgr_ops_top(ops));
-		if (ret)
+		/* Before the push: a transition may already run. */
+		ret = kgr_ops_leave_direct(ops);
+		if (ret) {
+			pr_err("%s: '%s' cannot leave the direct path: %d\n",
+			       fun->patch->name, fun->name, ret);
 			return ret;
+		}
 		ops->direct_refused = false;
 		fun->ops = ops;
 		list_add_rcu(&fun->stack_node, &ops->func_stack);

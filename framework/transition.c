@@ -461,14 +461,10 @@ err:
 static int kgr_leave_direct(struct kgr_patch *patch)
 {
 	struct kgr_patch_fun *fun;
-	int ret;
 
-	kgr_for_each_fun(patch, fun) {
-		ret = kgr_redirect_leave_direct(fun);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	kgr_for_each_fun(patch, fun)
+		kgr_redirect_leave_direct(fun);
+	return kgr_redirect_commit();
 }
 
 /*
