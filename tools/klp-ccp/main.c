@@ -383,6 +383,14 @@ static int find_callers(struct run *r, struct tl_err *err)
 		source_callers(r, &r->srcs[i]);
 	r->unchanged = xcalloc(r->o.callers_in.nr + 1, sizeof(*r->unchanged));
 	for (i = 0; i < r->o.callers_in.nr; i++) {
+		size_t k;
+
+		/* A file given twice is searched once. */
+		for (k = 0; k < i && strcmp(r->o.callers_in.names[k],
+					    r->o.callers_in.names[i]); k++)
+			;
+		if (k < i)
+			continue;
 		r->unchanged[i].path = xstrdup(r->o.callers_in.names[i]);
 		r->unchanged[i].change = FILE_CHANGED;
 		r->unchanged[i].changed_by = xstrdup("--callers-in");
