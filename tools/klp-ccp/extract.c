@@ -853,6 +853,47 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 	sb_puts(out, "\n");
 }
 
+/*
+ * The #include lines give the running kernel's header; the patched
+ * callers need the fix's version of what they use from it. Macros are
+ * redefined; a static inline is copied as kgr_<name> and its name
+ * defined to that, so that every use below, one a macro expands to
+ * included, gets the new code. Other headers' inlines that use it are
+ * copied the same way (theirs, above, call the old one).
+ */
+static int emit_header_defs(struct extract_ctx *x, struct strbuf *out)
+{
+	const struct hdr_changes *hc = x->in->hdr;
+	bool first = true;
+	int pass;
+	size_t i;
+
+	for (pass = 0; hc && pass < 2; pass++) {
+		for (i = 0; i < hc->n; i++) {
+			const struct hdr_def *d = &hc->defs[i];
+			const struct local_file *f;
+
+			if (!d->used || !d->included ||
+			    (d->kind == ENT_MACRO) != (pass == 0))
+				continue;
+			f = local_file(x, d->file);
+			if (!f)
+				return -1;
+			if (first)
+				sb_puts(out, "/* As the fix leaves the headers: the patched functions use these. */\n");
+			first = false;
+			if (d->kind == ENT_MACRO)
+				sb_printf(out, "#undef %s\n#define %.*s\n\n", d->name,
+					  (int)(d->end - d->start), f->text + d->start);
+			else
+				sb_printf(out, "#define %s kgr_%s\n%.*s\n\n", d->name,
+					  d->name, (int)(d->end - d->start),
+					  f->text + d->start);
+		}
+	}
+	return 0;
+}
+
 int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct tl_err *err)
 {
@@ -865,6 +906,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		goto out;
 	mark_call_shims(&x);
 	emit_head(&x, out);
+	if (emit_header_defs(&x, out))
+		goto out;
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)
 		if (x.items[i].e)

@@ -24,6 +24,8 @@ struct extract_in {
 	size_t nfiles;
 	bool ibt;	/* target built with CONFIG_X86_KERNEL_IBT: call shims */
 	bool replace_all;	/* a cumulative patch: it supersedes all others */
+	/* changed header definitions: those the patched callers use are copied */
+	const struct hdr_changes *hdr;
 };
 
 /* The module a source is built into, NULL for vmlinux. */

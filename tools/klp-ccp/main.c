@@ -5,7 +5,8 @@
  * klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]
  *         --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
- *         [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>...
+ *         [--symbols <System.map or /proc/kallsyms copy>]
+ *         [--callers-in <file.c>]... <fix.diff>...
  *
  * Several diffs apply in the order given, each on top of the ones before
  * it, and give one patch; --cumulative makes it a replace_all patch.
@@ -39,6 +40,8 @@ struct options {
 	const char *src, *config, *symvers, *out, *targets, *symbols;
 	const char *supersedes;		/* the previous cumulative patch's source */
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
+	/* .c files the diff leaves alone, searched for a changed header's callers */
+	struct tl_strlist callers_in;
 };
 
 static int usage(void)
@@ -47,7 +50,8 @@ static int usage(void)
 	      "               --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
-	      "               [--symbols <System.map or /proc/kallsyms copy>] <fix.diff>...\n",
+	      "               [--symbols <System.map or /proc/kallsyms copy>]\n"
+	      "               [--callers-in <file.c>]... <fix.diff>...\n",
 	      stderr);
 	return EXIT_USAGE;
 }
@@ -79,6 +83,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->targets;
 		else if (!strcmp(argv[i], "--symbols"))
 			slot = &o->symbols;
+		else if (!strcmp(argv[i], "--callers-in") && i + 1 < argc)
+			tl_strlist_add(&o->callers_in, argv[++i]);
 		else if (argv[i][0] == '-')
 			return -1;
 		else
@@ -184,6 +190,17 @@ static size_t new_files(const struct build_env *env, const struct diff *d,
 	return n;
 }
 
+/* Does the diff change a header? Then .c files are searched for its callers. */
+static bool changes_header(const struct diff *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nfiles; i++)
+		if (ends_with(d->files[i].path, ".h") && d->files[i].change == FILE_CHANGED)
+			return true;
+	return false;
+}
+
 /* Parse both versions of one file with its build flags @ff. */
 static int parse_pair(const struct build_env *env, const struct diff *d,
 		      const struct file_patch *fp, struct file_flags *ff,
@@ -204,8 +221,9 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
 	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
 	n = new_files(env, d, fp, &files, &paths);
-	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, old, err) &&
-	    !parse_tu(files, n, ff->argv, ff->argc, env->src, new, err))
+	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err) &&
+	    !parse_tu(files, n, ff->argv, ff->argc, env->src,
+		      !ends_with(fp->path, ".h") && changes_header(d), new, err))
 		ret = 0;
 	free(files);
 	tl_strlist_free(&paths);
@@ -247,6 +265,10 @@ struct run {
 	/* the changed .c files with functions to patch */
 	struct source *srcs;
 	size_t nsrc, srccap;
+	/* changed static inlines and macros of headers, and what uses them */
+	struct hdr_changes hdr;
+	/* the --callers-in files, unchanged: old and new text are the same */
+	struct file_patch *unchanged;
 };
 
 /*
@@ -263,6 +285,120 @@ static void tool_error(struct verdict_table *t, const char *path,
 		why += n + 2;
 	verdict_tool_error(t, path, why);
 	err->msg[0] = '\0';
+}
+
+static struct file_analysis analysis_of(struct run *r, struct source *src,
+					struct symbols *file_syms)
+{
+	*file_syms = syms_for(&r->syms, &src->ff);
+	return (struct file_analysis){
+		.relpath = src->fp->path, .old = &src->old, .new = &src->new,
+		.flags = &src->ff, .syms = file_syms, .targets = &r->targets,
+	};
+}
+
+/* The callers @src has of the changed header definitions get their rows. */
+static void source_callers(struct run *r, struct source *src)
+{
+	struct symbols file_syms;
+	struct file_analysis fa = analysis_of(r, src, &file_syms);
+	struct hdr_caller *c;
+	size_t i, n = hdr_callers(&r->hdr, &src->new, src->fp->path, &c);
+
+	for (i = 0; i < n; i++)
+		verdict_caller(&r->table, &fa, &c[i]);
+	hdr_callers_free(c, n);
+}
+
+static void source_free(struct source *s)
+{
+	tu_free(&s->old);
+	tu_free(&s->new);
+	flags_free(&s->ff);
+}
+
+/*
+ * A --callers-in file, parsed with the diff's headers: kept as a source
+ * if it gets rows (callers, or functions of it a changed local macro
+ * changes), else dropped.
+ */
+static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err)
+{
+	struct source *src;
+	struct symbols file_syms;
+	struct file_analysis fa;
+	size_t i, rows = r->table.n;
+	struct strbuf abs = { 0 };
+	int failed;
+
+	if (!ends_with(fp->path, ".c"))
+		return tl_fail(err, "--callers-in %s: not a .c file", fp->path);
+	for (i = 0; i < r->d.nfiles; i++)
+		if (!strcmp(r->d.files[i].path, fp->path))
+			return tl_fail(err, "--callers-in %s: the diff changes it; its callers are found without --callers-in",
+				       fp->path);
+	sb_printf(&abs, "%s/%s", r->o.src, fp->path);
+	failed = read_file(abs.s, &fp->new_text, &fp->new_len, err);
+	sb_free(&abs);
+	if (failed)
+		return -1;
+	fp->old_text = fp->new_text;
+	fp->old_len = fp->new_len;
+	tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
+	src = &r->srcs[r->nsrc];
+	memset(src, 0, sizeof(*src));
+	src->fp = fp;
+	if (flags_for_file(&r->env, fp->path, &src->ff, err)) {
+		tool_error(&r->table, fp->path, err);
+		return 0;
+	}
+	if (parse_pair(&r->env, &r->d, fp, &src->ff, &src->old, &src->new, err)) {
+		flags_free(&src->ff);
+		return -1;
+	}
+	fa = analysis_of(r, src, &file_syms);
+	/* It does not compile with the new header: its row says so. */
+	failed = verdict_source(&r->table, &fa, err);
+	if (failed)
+		tool_error(&r->table, fp->path, err);
+	else
+		source_callers(r, src);
+	if (failed || r->table.n == rows)
+		source_free(src);
+	else
+		r->nsrc++;
+	return 0;
+}
+
+/*
+ * A changed header reaches the kernel through its callers: those of the
+ * diff's .c files and of the --callers-in files become changed functions,
+ * and the header's rows name them.
+ */
+static int find_callers(struct run *r, struct tl_err *err)
+{
+	size_t i, n = r->nsrc;
+
+	for (i = 0; i < n; i++)
+		source_callers(r, &r->srcs[i]);
+	r->unchanged = xcalloc(r->o.callers_in.nr + 1, sizeof(*r->unchanged));
+	for (i = 0; i < r->o.callers_in.nr; i++) {
+		size_t k;
+
+		/* A file given twice is searched once. */
+		for (k = 0; k < i && strcmp(r->o.callers_in.names[k],
+					    r->o.callers_in.names[i]); k++)
+			;
+		if (k < i)
+			continue;
+		r->unchanged[i].path = xstrdup(r->o.callers_in.names[i]);
+		r->unchanged[i].change = FILE_CHANGED;
+		r->unchanged[i].changed_by = xstrdup("--callers-in");
+		if (callers_file(r, &r->unchanged[i], err))
+			return -1;
+	}
+	verdict_header_callers(&r->table, &r->hdr);
+	return 0;
 }
 
 static int analyse(struct run *r, struct tl_err *err)
@@ -313,7 +449,7 @@ static int analyse(struct run *r, struct tl_err *err)
 			if (ends_with(fp->path, ".c"))
 				verdict_new_file(&r->table, &fa);
 		} else if (ends_with(fp->path, ".h")) {
-			verdict_header(&r->table, &fa);
+			verdict_header(&r->table, &fa, &r->hdr);
 		} else {
 			struct source *src;
 
@@ -338,6 +474,8 @@ static int analyse(struct run *r, struct tl_err *err)
 		tu_free(&new);
 		flags_free(&ff);
 	}
+	if (r->hdr.n && find_callers(r, err))
+		return -1;
 	for (i = 0; i < r->targets.nr; i++) {
 		size_t k;
 
@@ -419,12 +557,17 @@ static void cleanup(struct run *r)
 	if (r->env.tmpdir &&
 	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
-	for (i = 0; i < r->nsrc; i++) {
-		tu_free(&r->srcs[i].old);
-		tu_free(&r->srcs[i].new);
-		flags_free(&r->srcs[i].ff);
-	}
+	for (i = 0; i < r->nsrc; i++)
+		source_free(&r->srcs[i]);
 	free(r->srcs);
+	for (i = 0; r->unchanged && i < r->o.callers_in.nr; i++) {
+		free(r->unchanged[i].path);
+		free(r->unchanged[i].new_text);	/* old_text is the same */
+		free(r->unchanged[i].changed_by);
+	}
+	free(r->unchanged);
+	tl_strlist_free(&r->o.callers_in);
+	hdr_free(&r->hdr);
 	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
 	verdict_free(&r->table);
@@ -457,6 +600,7 @@ static int write_patch(struct run *r, struct tl_err *err)
 		.diff_name = r->d.name, .patch_name = name,
 		.replace_all = r->o.cumulative,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
+		.hdr = &r->hdr,
 		.ibt = ibt && !strcmp(ibt, "y"),
 	};
 	struct tl_strlist paths = { 0 };

@@ -25,6 +25,7 @@ struct parse_ctx {
 	CXSourceRangeList *skipped;
 	struct entity *cur;	/* entity whose body is being walked */
 	bool expansions_only;	/* first pass: collect macro expansions */
+	bool header_inlines;	/* keep include/'s static inlines */
 	/* macro expansions of the main file, in order, to name static locals */
 	unsigned int *exp_off, *exp_end;
 	char **exp_name;
@@ -126,17 +127,28 @@ static void range_tokens(struct parse_ctx *c, CXSourceRange range,
 	e->head = head.s ? head.s : xstrdup("");
 }
 
-bool head_has(const struct entity *e, const char *word)
+bool tokens_have(const char *tokens, const char *word)
 {
 	size_t wl = strlen(word);
-	const char *p = e->head;
+	const char *p = tokens;
 
 	while (p && (p = strstr(p, word))) {
-		if ((p == e->head || p[-1] == ' ') && p[wl] == ' ')
+		if ((p == tokens || p[-1] == ' ') && p[wl] == ' ')
 			return true;
 		p += wl;
 	}
 	return false;
+}
+
+bool head_has(const struct entity *e, const char *word)
+{
+	return tokens_have(e->head, word);
+}
+
+bool is_inline(const struct entity *f)
+{
+	return head_has(f, "inline") || head_has(f, "__always_inline") ||
+	       head_has(f, "__inline") || head_has(f, "__inline__");
 }
 
 static const char *type_prefix(enum CXCursorKind k)
@@ -447,6 +459,43 @@ static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
 		tl_strlist_addn(list, arg, p - arg);
 }
 
+static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
+					   CXClientData data)
+{
+	struct hdr_inline *h = data;
+	CXCursor d;
+	char *name;
+
+	(void)parent;
+	if (clang_getCursorKind(cur) != CXCursor_DeclRefExpr)
+		return CXChildVisit_Recurse;
+	d = clang_getCursorReferenced(cur);
+	if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
+		return CXChildVisit_Recurse;
+	name = cx_take(clang_getCursorSpelling(d));
+	if (!tl_strlist_has(&h->calls, name))
+		tl_strlist_add(&h->calls, name);
+	free(name);
+	return CXChildVisit_Recurse;
+}
+
+/* A static inline of include/: its extent and the functions it calls. */
+static void add_header_inline(struct parse_ctx *c, CXCursor cur)
+{
+	struct tu_model *m = c->m;
+	CXSourceRange r = clang_getCursorExtent(cur);
+	struct hdr_inline *h;
+	CXFile f;
+
+	tl_grow(&m->inlines, &m->inlcap, m->ninlines, sizeof(*m->inlines));
+	h = &m->inlines[m->ninlines++];
+	h->name = cx_take(clang_getCursorSpelling(cur));
+	spelling_loc(clang_getRangeStart(r), &f, &h->line, &h->start);
+	h->file = cx_take(clang_getFileName(f));
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &h->end);
+	clang_visitChildren(cur, calls_visit, h);
+}
+
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 					 CXClientData data)
 {
@@ -480,6 +529,10 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		add_include(c, cur);
 		return CXChildVisit_Continue;
 	}
+	if (w == IN_SYSTEM && c->header_inlines && k == CXCursor_FunctionDecl &&
+	    clang_isCursorDefinition(cur) &&
+	    clang_getCursorLinkage(cur) == CXLinkage_Internal)
+		add_header_inline(c, cur);
 	if (w == IN_SYSTEM)
 		return CXChildVisit_Continue;
 	if (k == CXCursor_FunctionDecl) {
@@ -541,7 +594,7 @@ static void collect_errors(struct parse_ctx *c)
 
 int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
-	     struct tu_model *m, struct tl_err *err)
+	     bool header_inlines, struct tu_model *m, struct tl_err *err)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	struct CXUnsavedFile *uf = xcalloc(nfiles, sizeof(*uf));
@@ -572,6 +625,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	}
 	c.m = m;
 	c.src = src;
+	c.header_inlines = header_inlines;
 	c.main_file = clang_getFile(c.tu, path);
 	c.skipped = clang_getSkippedRanges(c.tu, c.main_file);
 	/* Two passes: expansions first, so static locals can name their macro. */
@@ -647,6 +701,12 @@ void tu_free(struct tu_model *m)
 	free(m->errors);
 	tl_strlist_free(&m->kpatch_ignored);
 	tl_strlist_free(&m->kpatch_forced);
+	for (i = 0; i < m->ninlines; i++) {
+		free(m->inlines[i].name);
+		free(m->inlines[i].file);
+		tl_strlist_free(&m->inlines[i].calls);
+	}
+	free(m->inlines);
 	free(m->ents);
 	free(m->path);
 	memset(m, 0, sizeof(*m));

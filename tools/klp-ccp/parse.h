@@ -58,6 +58,17 @@ struct entity {
 	struct tl_strlist wrappers;	/* the wrappers the config builds */
 };
 
+/*
+ * A static inline function of a header under include/, kept only as the
+ * functions it calls: what a changed header inline reaches callers through.
+ */
+struct hdr_inline {
+	char *name;
+	char *file;		/* absolute path */
+	unsigned int start, end, line;
+	struct tl_strlist calls;
+};
+
 struct tu_model {
 	char *path;		/* absolute path of the main file */
 	const char *text;	/* its contents as parsed */
@@ -70,6 +81,9 @@ struct tu_model {
 	size_t nerrors, errcap;
 	/* the functions named by KPATCH_IGNORE_FUNCTION / KPATCH_FORCE_UNSAFE */
 	struct tl_strlist kpatch_ignored, kpatch_forced;
+	/* include/'s static inlines, when the parse was asked for them */
+	struct hdr_inline *inlines;
+	size_t ninlines, inlcap;
 };
 
 /* A file's contents as the parse must see them instead of the disk's. */
@@ -79,15 +93,22 @@ struct unsaved {
 	size_t len;
 };
 
-/* @files[0] is the main file; the others are the diff's other files. */
+/*
+ * @files[0] is the main file; the others are the diff's other files.
+ * @header_inlines: keep include/'s static inlines too (m->inlines).
+ */
 int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
-	     struct tu_model *m, struct tl_err *err);
+	     bool header_inlines, struct tu_model *m, struct tl_err *err);
 struct entity *tu_find(struct tu_model *m, const char *name,
 		       enum ent_kind kind, bool want_definition);
 void tu_free(struct tu_model *m);
 
+/* Is @word one of the tokens "a b c " of @tokens (an entity's code or head)? */
+bool tokens_have(const char *tokens, const char *word);
 /* Token flags of a function's or variable's head. */
 bool head_has(const struct entity *e, const char *word);
+/* Declared inline, in any of its spellings. */
+bool is_inline(const struct entity *f);
 
 #endif

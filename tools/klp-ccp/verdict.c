@@ -36,22 +36,26 @@ static struct row *add_row(struct verdict_table *t, const char *name,
 			   const char *file, unsigned int line, enum verdict v,
 			   const char *fmt, ...)
 {
-	struct strbuf sb = { 0 };
-	char buf[1024];
 	struct row *r;
 	va_list ap;
+	char *reason;
+	int len;
 
+	/* A header's row lists all its callers: no fixed limit. */
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	sb_puts(&sb, buf);
+	reason = xmalloc(len + 1);
+	va_start(ap, fmt);
+	vsnprintf(reason, len + 1, fmt, ap);
+	va_end(ap);
 	tl_grow(&t->rows, &t->cap, t->n, sizeof(*t->rows));
 	r = &t->rows[t->n++];
 	r->name = xstrdup(name);
 	r->file = xstrdup(file);
 	r->line = line;
 	r->v = v;
-	r->reason = sb.s;
+	r->reason = reason;
 	return r;
 }
 
@@ -234,12 +238,6 @@ static const char *changed_by_macro(struct tu_model *old, struct tu_model *new,
 			return m->name;
 	}
 	return NULL;
-}
-
-static bool is_inline(const struct entity *f)
-{
-	return head_has(f, "inline") || head_has(f, "__always_inline") ||
-	       head_has(f, "__inline") || head_has(f, "__inline__");
 }
 
 /*
@@ -594,12 +592,17 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 	return 0;
 }
 
-/* Headers are compiled into many files: only new declarations are free. */
-void verdict_header(struct verdict_table *t, const struct file_analysis *fa)
+/*
+ * Headers are compiled into many files: only new declarations are free.
+ * A changed static inline or macro goes into @hc: its callers are
+ * patched instead (verdict_caller), and its row says which.
+ */
+void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
+		    struct hdr_changes *hc)
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
-	size_t i;
+	size_t i, first = hc->n;
 
 	for (i = 0; i < new->n; i++) {
 		struct entity *e = &new->ents[i];
@@ -612,9 +615,11 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa)
 			continue;
 		switch (e->kind) {
 		case ENT_FUNC:
-			if (e->definition)
+			if (e->definition && e->internal && is_inline(e))
+				hdr_add_changed(hc, e, file);
+			else if (e->definition)
 				add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
-					"inline function in a header is compiled into every user; patch its callers instead (tools/inline-expand lists them)");
+					"non-static function defined in a header is compiled into every user; patch its callers instead (tools/inline-expand lists them)");
 			else
 				add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
 					"%s prototype changes: every caller%s is compiled against the old one",
@@ -627,14 +632,63 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa)
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
 			break;
 		case ENT_MACRO:
-			add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
-				"macro in a header changes every user; patch the users instead");
+			hdr_add_changed(hc, e, file);
 			break;
 		case ENT_VAR:
 			add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
 				"declaration of a global variable changes");
 			break;
 		}
+	}
+	if (hc->n > first)
+		hdr_close_header(hc, new, file);
+}
+
+/* A function patched because it uses a changed header definition. */
+void verdict_caller(struct verdict_table *t, const struct file_analysis *fa,
+		    const struct hdr_caller *c)
+{
+	size_t i;
+
+	/* Changed itself too: it has its row, and its copy has the new header's code. */
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->rows[i].name, c->e->name) &&
+		    !strcmp(t->rows[i].file, fa->relpath))
+			return;
+	judge_function(t, fa, c->e, tu_find(fa->old, c->e->name, ENT_FUNC, true),
+		       c->why);
+}
+
+/*
+ * The rows of the changed header definitions: informational when callers
+ * were found (the patch replaces them), else the old refusal. Only the
+ * files klp-ccp parsed were searched.
+ */
+void verdict_header_callers(struct verdict_table *t,
+			    const struct hdr_changes *hc)
+{
+	static const char more[] =
+		"callers in other files are not covered: name their .c with --callers-in (tools/inline-expand lists them from a debug vmlinux)";
+	size_t i, k;
+
+	for (i = 0; i < hc->n; i++) {
+		const struct hdr_def *d = &hc->defs[i];
+		const char *what = d->kind == ENT_MACRO ? "macro" : "static inline";
+		struct strbuf list = { 0 };
+
+		if (!d->changed)
+			continue;
+		for (k = 0; k < d->callers.nr; k++)
+			sb_printf(&list, "%s%s", k ? ", " : "", d->callers.names[k]);
+		if (list.s)
+			add_row(t, d->name, d->relpath, d->line, V_PATCHABLE,
+				"%s in a header, compiled into its users: patched through its callers: %s; %s",
+				what, list.s, more);
+		else
+			add_row(t, d->name, d->relpath, d->line, V_NOT_PATCHABLE,
+				"%s in a header is compiled into every user, and no caller was found in the files given (the diff's .c files, --callers-in); %s",
+				what, more);
+		sb_free(&list);
 	}
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "callers.h"
 #include "flags.h"
 #include "parse.h"
 #include "symvers.h"
@@ -50,7 +51,12 @@ void verdict_tool_error(struct verdict_table *t, const char *relpath,
 void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);
-void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
+void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
+		    struct hdr_changes *hc);
+void verdict_caller(struct verdict_table *t, const struct file_analysis *fa,
+		    const struct hdr_caller *c);
+void verdict_header_callers(struct verdict_table *t,
+			    const struct hdr_changes *hc);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);

@@ -162,6 +162,42 @@ ok=1
 	grep -q "handle_softirqs: PATCHABLE: inlines changed code" "$tmp/out" && ok=0
 result $ok "--targets: inline-only change patched through its caller" "$tmp/out"
 
+# A changed static inline or macro of a header: its callers are patched.
+expect header-inline 0 "^fs/proc/loadavg.c:14: loadavg_proc_show: PATCHABLE: uses the changed inline idr_get_cursor of include/linux/idr.h$" \
+	"header inline changed, used by a .c of the diff: its caller is patched"
+also "^include/linux/idr.h:66: idr_get_cursor: PATCHABLE: .*patched through its callers: loadavg_proc_show (fs/proc/loadavg.c); callers in other files are not covered: .*--callers-in.*tools/inline-expand" \
+	"the header inline's row names its callers and what is not covered"
+expect header-inline-only 1 "idr_get_cursor: NOT PATCHABLE: static inline in a header .*no caller was found in the files given.*--callers-in" \
+	"header inline changed, no caller in the files given: not patchable"
+callers()	# callers <diff> <file.c> <exit status> <pattern> <name>
+{
+	ccp "$1" --check --callers-in "$2"
+	rc=$?
+	ok=1
+	[ "$rc" = "$3" ] && grep -q -- "$4" "$tmp/out" && ok=0
+	result $ok "$5" "$tmp/out"
+}
+callers header-inline-only fs/proc/loadavg.c 0 \
+	"^fs/proc/loadavg.c:14: loadavg_proc_show: PATCHABLE: uses the changed inline idr_get_cursor" \
+	"--callers-in: the caller in a file the diff does not change is patched"
+callers header-inline-chain fs/proc/uptime.c 0 \
+	"uptime_proc_show: PATCHABLE: uses ktime_get_boottime_ts64, which uses the changed inline ktime_get_boottime of include/linux/timekeeping.h" \
+	"inline -> inline -> caller: the caller of the header's other inline is patched"
+callers header-inline-other fs/proc/uptime.c 0 \
+	"uptime_proc_show: PATCHABLE: uses timens_add_boottime, which uses the changed inline timespec64_add of include/linux/time64.h" \
+	"through another header's inline: its caller is patched"
+callers header-macro fs/proc/loadavg.c 0 \
+	"loadavg_proc_show: PATCHABLE: uses the changed macro LOAD_FRAC of include/linux/sched/loadavg.h" \
+	"header macro changed: its caller is patched"
+also "LOAD_FRAC: PATCHABLE: macro in a header, .*patched through its callers: loadavg_proc_show (fs/proc/loadavg.c)" \
+	"the header macro's row names its caller"
+callers header-inline-only fs/proc/uptime.c 1 "idr_get_cursor: NOT PATCHABLE: .*no caller was found" \
+	"--callers-in a file without callers: still not patchable"
+callers header-inline fs/proc/loadavg.c 2 "callers-in fs/proc/loadavg.c: the diff changes it" \
+	"--callers-in a file the diff changes: exit 2"
+callers header-inline-only fs/proc/no-such.c 2 "no-such.c" \
+	"--callers-in a missing file: exit 2 naming it"
+
 # The config may be xz-compressed, as Debian's linux-config package has it.
 xz -c "$KCONFIG" > "$tmp/config.xz"
 KCONFIG=$tmp/config.xz ccp devinfo --check
@@ -274,11 +310,13 @@ ok=1
 result $ok "missing arguments: usage, exit 2" "$tmp/out"
 
 # Extraction: devinfo_show, built against the 6.1 headers with W=1 and sparse.
-build_patch()	# build_patch <diff> <name>
+build_patch()	# build_patch <diff> <name> [klp-ccp arguments]
 {
-	mkdir -p "$tmp/$2"
-	ccp "$1" -o "$tmp/$2/$2.c" || return 1
-	build_module "$2"
+	bp_diff=$1 bp_name=$2
+	shift 2
+	mkdir -p "$tmp/$bp_name"
+	ccp "$bp_diff" "$@" -o "$tmp/$bp_name/$bp_name.c" || return 1
+	build_module "$bp_name"
 }
 
 build_module()	# build_module <name>: $tmp/<name>/<name>.c, built warning-free
@@ -290,12 +328,15 @@ build_module()	# build_module <name>: $tmp/<name>/<name>.c, built warning-free
 		grep -qi "warning\|error"
 }
 
-# built <diff> <name> <test name>: build_patch and its result; $f is the patch
+# built <diff> <name> <test name> [klp-ccp arguments]: build_patch and its result; $f is the patch
 built()
 {
-	build_patch "$1" "$2"
-	result $? "$3" "$tmp/$2/build.log"
-	f=$tmp/$2/$2.c
+	b_name=$2 b_test=$3
+	b_diff=$1
+	shift 3
+	build_patch "$b_diff" "$b_name" "$@"
+	result $? "$b_test" "$tmp/$b_name/build.log"
+	f=$tmp/$b_name/$b_name.c
 }
 
 build_patch devinfo kgr_ccp_devinfo
@@ -391,6 +432,33 @@ result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_
 ok=1
 grep -q "^static int cmdline_reads;" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c" && ok=0
 result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c"
+
+# Header changes: the callers get the header's new definitions.
+built header-inline kgr_ccp_hdr "header inline's caller: extracted and built warning-free (W=1, sparse)"
+ok=1
+grep -q "^#define idr_get_cursor kgr_idr_get_cursor$" "$f" &&
+	grep -q "return READ_ONCE(idr->idr_next) & INT_MAX;" "$f" &&
+	grep -q "KGR_PATCH(loadavg_proc_show, kgr_loadavg_proc_show, true)" "$f" && ok=0
+result $ok "the header's new inline is copied for the patched caller" "$f"
+built header-inline-chain kgr_ccp_chain \
+	"inline -> inline -> caller: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/uptime.c
+ok=1
+grep -q "^#define ktime_get_boottime kgr_ktime_get_boottime$" "$f" &&
+	grep -q "^#define ktime_get_boottime_ts64 kgr_ktime_get_boottime_ts64$" "$f" &&
+	! grep -q "ktime_get_boottime_ns" "$f" && grep -q "fs/proc/uptime.c (--callers-in)" "$f" && ok=0
+result $ok "both inlines of the chain are copied, no other user of the changed one" "$f"
+built header-inline-other kgr_ccp_other_hdr \
+	"through another header's inline: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/uptime.c
+ok=1
+grep -q "^#define timens_add_boottime kgr_timens_add_boottime$" "$f" && ok=0
+result $ok "the other header's inline is copied too" "$f"
+built header-macro kgr_ccp_hdr_macro "header macro's caller: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/loadavg.c
+ok=1
+grep -q "^#undef LOAD_FRAC$" "$f" && grep -q "^#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) \* 100UL)$" "$f" && ok=0
+result $ok "the header's new macro is defined for the patched caller" "$f"
 
 # A fix inside SYSCALL_DEFINE2(sethostname): __do_sys_sethostname exists
 # only inlined into the wrappers, so the patch replaces those: the ones
