@@ -246,7 +246,7 @@ static bool is_inline(const struct entity *f)
  * A static that a kernel macro hides in a function and whose loss nobody
  * notices: what it is, or NULL for state that matters.
  */
-static const char *hidden_static_kind(const struct local_static *s)
+const char *hidden_static_kind(const struct local_static *s)
 {
 	static const struct {
 		const char *name, *kind;

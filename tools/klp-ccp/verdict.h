@@ -51,6 +51,8 @@ void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);
 void verdict_header(struct verdict_table *t, const struct file_analysis *fa);
+/* A kernel macro's static that may start fresh ("once-only flag"), or NULL. */
+const char *hidden_static_kind(const struct local_static *s);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);
