@@ -44,6 +44,7 @@ struct extract_ctx {
 	size_t n, cap;
 	struct local_file *files;
 	size_t nfiles, filecap;
+	struct copied_list *copied;
 	struct tl_err *err;
 };
 
@@ -212,6 +213,7 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		*def = d;
 		if (is_new_def(x, *dsrc, d))
 			return USE_COPY;	/* never a shim: the kernel lacks it */
+		/* inlined, or only a clone such as foo.isra.0: no shim resolves */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
 		     sym_count(&s->syms, r->name) == 0))
@@ -234,6 +236,73 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 }
 
 static int pull(struct extract_ctx *x, size_t src, struct entity *e);
+
+/*
+ * A static function that the symbols file lacks under its own name: GCC
+ * inlined it everywhere or kept only a clone with another ABI. A shim
+ * would not resolve, so use_of() copies it. Declared inline ones are
+ * copied anyway and not reported.
+ */
+static bool missing_callee(const struct source *s, const struct entity *d)
+{
+	return d->kind == ENT_FUNC && d->definition && d->internal &&
+	       d->where == IN_MAIN && !head_has(d, "inline") &&
+	       !head_has(d, "__always_inline") &&
+	       sym_count(&s->syms, d->name) == 0;
+}
+
+/*
+ * Record callee @d of @caller as copied, and why. Its static locals would
+ * be the copy's own: state the running kernel keeps (a counter, a lock)
+ * cannot be split that way, so only the kernel macros' hidden statics
+ * may start fresh; file-static variables it uses stay shims.
+ */
+static int note_copied_callee(struct extract_ctx *x, size_t src,
+			      const struct entity *caller, const struct entity *d)
+{
+	const struct source *s = source_of(x, src);
+	const char *clone = sym_clone(&s->syms, d->name);
+	struct copied_callee *c;
+	struct strbuf why = { 0 }, fresh = { 0 }, one = { 0 };
+	size_t i;
+
+	for (i = 0; i < d->nstatics; i++) {
+		const struct local_static *ls = &d->statics[i];
+		const char *kind = hidden_static_kind(ls);
+
+		if (!kind) {
+			sb_free(&fresh);
+			sb_free(&one);
+			return tl_fail(x->err, "%s: %s calls %s, which the target kernel has %s%s: it must be copied into the patch, but its static local %s (line %u) would then be the copy's own, apart from the running kernel's state; patch it by hand (reach %s through a shim)",
+				       s->fp->path, caller->name, d->name,
+				       clone ? "only as " : "only inlined",
+				       clone ? clone : "", ls->name, ls->line,
+				       ls->name);
+		}
+		sb_printf(&one, "%s() %s", ls->macro, kind);
+		if (!fresh.len || !strstr(fresh.s, one.s))
+			sb_printf(&fresh, "%s%s", fresh.len ? ", " : "", one.s);
+		one.len = 0;
+	}
+	sb_free(&one);
+	if (clone)
+		sb_printf(&why, "only as %s in the target", clone);
+	else
+		sb_puts(&why, "inlined in the target");
+	if (fresh.len)
+		sb_printf(&why, "; static locals start fresh in the copy: %s",
+			  fresh.s);
+	sb_free(&fresh);
+	tl_grow(&x->copied->v, &x->copied->cap, x->copied->n,
+		sizeof(*x->copied->v));
+	c = &x->copied->v[x->copied->n++];
+	c->name = xstrdup(d->name);
+	c->file = xstrdup(s->fp->path);
+	c->line = d->line;
+	c->caller = xstrdup(caller->name);
+	c->why = why.s;
+	return 0;
+}
 
 /* Is @r's identifier really in the main file's text (not in a macro body)? */
 static bool spelled_here(const struct tu_model *m, const struct ref *r)
@@ -304,6 +373,10 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
 
+		if (u == USE_COPY && d && !find_item(x, dsrc, d->name, d->kind) &&
+		    !is_new_def(x, dsrc, d) && missing_callee(source_of(x, dsrc), d) &&
+		    note_copied_callee(x, dsrc, e, d))
+			return -1;
 		if (u == USE_COPY && d && pull(x, dsrc, d))
 			return -1;
 		/*
@@ -894,10 +967,24 @@ static int emit_header_defs(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
-int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct tl_err *err)
+void copied_free(struct copied_list *c)
 {
-	struct extract_ctx x = { .in = in, .err = err };
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].file);
+		free(c->v[i].caller);
+		free(c->v[i].why);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+int extract_patch(const struct extract_in *in, struct strbuf *out,
+		  struct copied_list *callees, struct tl_err *err)
+{
+	struct extract_ctx x = { .in = in, .copied = callees, .err = err };
 	size_t i, ncopied = 0;
 	struct item *copied;
 	int ret = -1;

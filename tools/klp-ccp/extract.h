@@ -28,9 +28,27 @@ struct extract_in {
 	const struct hdr_changes *hdr;
 };
 
+/*
+ * A static function the patch copies instead of shimming because the
+ * target has no symbol of its name: GCC inlined it, or kept only a clone
+ * with another ABI (foo.isra.0). The report names each one.
+ */
+struct copied_callee {
+	char *name, *file;	/* file relative to the tree */
+	unsigned int line;
+	char *caller;		/* the first copied function that uses it */
+	char *why;		/* "inlined in the target", "only as ..." */
+};
+
+struct copied_list {
+	struct copied_callee *v;
+	size_t n, cap;
+};
+
 /* The module a source is built into, NULL for vmlinux. */
 const char *source_module(const struct source *s);
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct tl_err *err);
+		  struct copied_list *callees, struct tl_err *err);
+void copied_free(struct copied_list *c);
 
 #endif

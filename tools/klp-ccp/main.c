@@ -591,10 +591,14 @@ static int parse_fixes(struct run *r, struct tl_err *err)
 	return 0;
 }
 
-static int write_patch(struct run *r, struct tl_err *err)
+/*
+ * The patch's text, made before the report: an extraction error is an
+ * input error with no rows, and the report names the callees it copied.
+ */
+static int make_patch(struct run *r, struct strbuf *out,
+		      struct copied_list *copied, struct tl_err *err)
 {
 	char *name = patch_name(&r->o, &r->table);
-	struct strbuf out = { 0 }, path = { 0 };
 	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
 	struct extract_in in = {
 		.diff_name = r->d.name, .patch_name = name,
@@ -613,19 +617,27 @@ static int write_patch(struct run *r, struct tl_err *err)
 	/* Local headers as the diff leaves them; the sources' own texts too. */
 	in.nfiles = new_files(&r->env, &r->d, r->srcs[0].fp, &files, &paths);
 	in.files = files;
-	ret = extract_patch(&in, &out, err);
+	ret = extract_patch(&in, out, copied, err);
 	free(files);
 	tl_strlist_free(&paths);
-	if (!ret) {
-		if (r->o.out)
-			sb_puts(&path, r->o.out);
-		else
-			sb_printf(&path, "%s.c", name);
-		ret = write_file(path.s, out.s, out.len, err);
-		if (!ret)
-			fprintf(stderr, "klp-ccp: wrote %s\n", path.s);
-	}
-	sb_free(&out);
+	free(name);
+	return ret;
+}
+
+static int write_patch(struct run *r, const struct strbuf *text,
+		       struct tl_err *err)
+{
+	char *name = patch_name(&r->o, &r->table);
+	struct strbuf path = { 0 };
+	int ret;
+
+	if (r->o.out)
+		sb_puts(&path, r->o.out);
+	else
+		sb_printf(&path, "%s.c", name);
+	ret = write_file(path.s, text->s, text->len, err);
+	if (!ret)
+		fprintf(stderr, "klp-ccp: wrote %s\n", path.s);
 	sb_free(&path);
 	free(name);
 	return ret;
@@ -634,6 +646,8 @@ static int write_patch(struct run *r, struct tl_err *err)
 int main(int argc, char **argv)
 {
 	struct run r = { 0 };
+	struct strbuf patch = { 0 };
+	struct copied_list copied = { 0 };
 	struct tl_err err = { 0 };
 	int status = EXIT_USAGE;
 	enum verdict worst;
@@ -659,11 +673,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "klp-ccp: it supersedes %s: replaces all %zu functions that one does\n",
 				r.o.supersedes, nold);
 	}
-	if (r.o.json)
-		report_json(&r.table, r.d.name, stdout);
-	else
-		report_text(&r.table, stdout);
 	worst = verdict_worst(&r.table);
+	if (worst == V_PATCHABLE && verdict_has_target(&r.table) &&
+	    make_patch(&r, &patch, &copied, &err))
+		goto out;
+	if (r.o.json)
+		report_json(&r.table, &copied, r.d.name, stdout);
+	else
+		report_text(&r.table, &copied, stdout);
 	status = worst == V_PATCHABLE ? EXIT_PATCHABLE :
 		 worst == V_TOOL_ERROR ? EXIT_TOOL_ERROR : EXIT_NOT_PATCHABLE;
 	if (r.o.check || status != EXIT_PATCHABLE)
@@ -672,11 +689,13 @@ int main(int argc, char **argv)
 		fputs("klp-ccp: no function to patch: no patch file written\n", stderr);
 		goto out;
 	}
-	if (write_patch(&r, &err))
+	if (write_patch(&r, &patch, &err))
 		status = EXIT_USAGE;
 out:
 	if (err.msg[0])
 		fprintf(stderr, "klp-ccp: %s\n", err.msg);
+	sb_free(&patch);
+	copied_free(&copied);
 	cleanup(&r);
 	return status;
 }

@@ -27,7 +27,8 @@ static size_t count_rows(const struct verdict_table *t, size_t counts[NVERDICTS]
 	return files;
 }
 
-void report_text(const struct verdict_table *t, FILE *f)
+void report_text(const struct verdict_table *t, const struct copied_list *copied,
+		 FILE *f)
 {
 	size_t counts[NVERDICTS], files, i;
 	int v;
@@ -48,10 +49,14 @@ void report_text(const struct verdict_table *t, FILE *f)
 			fprintf(f, "%s %zu %s", i++ ? "," : "", counts[v],
 				verdict_name(v));
 	fputs("\n", f);
+	for (i = 0; i < copied->n; i++)
+		fprintf(f, "copied: %s:%u: %s: called by %s, %s\n",
+			copied->v[i].file, copied->v[i].line, copied->v[i].name,
+			copied->v[i].caller, copied->v[i].why);
 }
 
-void report_json(const struct verdict_table *t, const char *diff_name,
-		 FILE *f)
+void report_json(const struct verdict_table *t, const struct copied_list *copied,
+		 const char *diff_name, FILE *f)
 {
 	size_t counts[NVERDICTS], files, i;
 	int v;
@@ -82,5 +87,19 @@ void report_json(const struct verdict_table *t, const char *diff_name,
 		tl_json_str(f, verdict_name(v));
 		fprintf(f, ": %zu", counts[v]);
 	}
-	fputs("}\n}\n", f);
+	fputs("},\n  \"copied\": [", f);
+	for (i = 0; i < copied->n; i++) {
+		const struct copied_callee *c = &copied->v[i];
+
+		fputs(i ? ",\n    {\"file\": " : "\n    {\"file\": ", f);
+		tl_json_str(f, c->file);
+		fprintf(f, ", \"line\": %u, \"name\": ", c->line);
+		tl_json_str(f, c->name);
+		fputs(", \"caller\": ", f);
+		tl_json_str(f, c->caller);
+		fputs(", \"reason\": ", f);
+		tl_json_str(f, c->why);
+		fputs("}", f);
+	}
+	fprintf(f, "%s]\n}\n", copied->n ? "\n  " : "");
 }

@@ -5,10 +5,13 @@
 
 #include <stdio.h>
 
+#include "extract.h"
 #include "verdict.h"
 
-void report_text(const struct verdict_table *t, FILE *f);
-void report_json(const struct verdict_table *t, const char *diff_name,
+/* @copied: the static callees the patch copies for lack of a symbol. */
+void report_text(const struct verdict_table *t, const struct copied_list *copied,
 		 FILE *f);
+void report_json(const struct verdict_table *t, const struct copied_list *copied,
+		 const char *diff_name, FILE *f);
 
 #endif

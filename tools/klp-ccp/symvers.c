@@ -263,6 +263,23 @@ int sym_count(const struct symbols *s, const char *name)
 	return s->map_path ? (int)set_count(&s->in_map, name) : -1;
 }
 
+const char *sym_clone(const struct symbols *s, const char *name)
+{
+	static const char *const kinds[] = { "isra.", "constprop.", "part.", "cold" };
+	size_t i, k, n = strlen(name);
+
+	for (i = 0; i < s->nmap; i++) {
+		const char *m = s->map[i];
+
+		if (strncmp(m, name, n) || m[n] != '.')
+			continue;
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+			if (!strncmp(m + n + 1, kinds[k], strlen(kinds[k])))
+				return m;
+	}
+	return NULL;
+}
+
 static bool in_list(char *const *names, size_t n, const char *name)
 {
 	size_t i;

@@ -51,6 +51,11 @@ struct symbols syms_for_module(const struct symbols *s, const char *mod);
 bool sym_exported(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */
 int sym_count(const struct symbols *s, const char *name);
+/*
+ * A symbol of @s that is GCC's clone of @name with another ABI
+ * ("name.isra.0", ".constprop.N", ".part.N", ".cold"), or NULL.
+ */
+const char *sym_clone(const struct symbols *s, const char *name);
 int sympos_for(const struct symbols *s, const char *name,
 	       char *const *file_names, size_t nfile, unsigned long *pos,
 	       struct tl_err *err);

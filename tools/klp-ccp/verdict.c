@@ -244,7 +244,7 @@ static const char *changed_by_macro(struct tu_model *old, struct tu_model *new,
  * A static that a kernel macro hides in a function and whose loss nobody
  * notices: what it is, or NULL for state that matters.
  */
-static const char *hidden_static_kind(const struct local_static *s)
+const char *hidden_static_kind(const struct local_static *s)
 {
 	static const struct {
 		const char *name, *kind;

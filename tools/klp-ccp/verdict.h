@@ -57,6 +57,8 @@ void verdict_caller(struct verdict_table *t, const struct file_analysis *fa,
 		    const struct hdr_caller *c);
 void verdict_header_callers(struct verdict_table *t,
 			    const struct hdr_changes *hc);
+/* A kernel macro's static that may start fresh ("once-only flag"), or NULL. */
+const char *hidden_static_kind(const struct local_static *s);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);

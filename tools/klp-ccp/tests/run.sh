@@ -685,5 +685,99 @@ ok=1
 [ "$rc" = 1 ] && [ ! -e "$tmp/refused.c" ] && ok=0
 result $ok "not patchable: no patch file written"
 
+# Static callees the target has under no symbol of their name (GCC
+# inlined them, or kept only a clone with another ABI): with a kallsyms
+# copy they are copied into the patch instead of shimmed. The names are
+# the 6.1.0-57 kernel's.
+callee_kallsyms()	# callee_kallsyms <file> <name>...: fillers plus <name>s
+{
+	out=$1
+	shift
+	{
+		seq -f "0000000000000000 t callee_filler_%g" 1200
+		for s in "$@"; do
+			echo "0000000000000000 t $s"
+		done
+	} > "$out"
+}
+callee_patch()	# callee_patch <diff> <name> <kallsyms>: $rc, and $f the patch
+{
+	mkdir -p "$tmp/$2"
+	f=$tmp/$2/$2.c
+	ccp "$1" --symbols "$3" -o "$f"
+	rc=$?
+}
+port_syms="ipv4_local_port_range ip_local_port_range_min ip_local_port_range_max"
+callee_kallsyms "$tmp/ks-inl.txt" $port_syms
+callee_patch inlined-callee kgr_ccp_inl "$tmp/ks-inl.txt"
+ok=1
+[ "$rc" = 0 ] &&
+	grep -q "^copied: net/ipv4/sysctl_net_ipv4.c:51: set_local_port_range: called by ipv4_local_port_range, inlined in the target; static locals start fresh in the copy: pr_err_ratelimited() rate limit" "$tmp/out" &&
+	grep -q "^static void set_local_port_range(struct net \*net, int range\[2\])" "$f" &&
+	grep -q "^			set_local_port_range(net, range);" "$f" &&
+	! grep -q "kgr_set_local_port_range" "$f" && ok=0
+result $ok "callee inlined in the target (set_local_port_range): copied, named with why" "$tmp/out"
+build_module kgr_ccp_inl
+result $? "patch with the inlined callee copied: built warning-free" "$tmp/kgr_ccp_inl/build.log"
+
+ccp inlined-callee --check --json --symbols "$tmp/ks-inl.txt"
+ok=1
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["copied"] == [{"file": "net/ipv4/sysctl_net_ipv4.c", "line": 51,
+	"name": "set_local_port_range", "caller": "ipv4_local_port_range",
+	"reason": "inlined in the target; static locals start fresh in the copy: pr_err_ratelimited() rate limit"}]
+' "$tmp/out" 2>> "$tmp/out" && ok=0
+result $ok "--json: copied callees with file, line, caller and why" "$tmp/out"
+
+callee_shim()	# callee_shim <test name> [args]: set_local_port_range stays a shim
+{
+	name=$1
+	shift
+	rm -f "$tmp/callee-shim.c"
+	ccp inlined-callee "$@" -o "$tmp/callee-shim.c"
+	rc=$?
+	ok=1
+	[ "$rc" = 0 ] && ! grep -q "^copied:" "$tmp/out" &&
+		grep -q "KGR_SYMBOL(kgr_set_local_port_range, set_local_port_range)" "$tmp/callee-shim.c" && ok=0
+	result $ok "$name" "$tmp/out"
+}
+callee_kallsyms "$tmp/ks-own.txt" $port_syms set_local_port_range
+callee_shim "callee present under its own name: still a shim, nothing copied" \
+	--symbols "$tmp/ks-own.txt"
+callee_shim "without a symbols file: the callee is a shim as before"
+
+callee_kallsyms "$tmp/ks-isra.txt" oom_adj_write __set_oom_adj.isra.0 \
+	oom_adj_mutex find_lock_task_mm process_shares_mm
+callee_patch isra-callee kgr_ccp_isra "$tmp/ks-isra.txt"
+ok=1
+[ "$rc" = 0 ] &&
+	grep -q "^copied: fs/proc/base.c:1101: __set_oom_adj: called by oom_adj_write, only as __set_oom_adj.isra.0 in the target; static locals start fresh in the copy: pr_warn_once() once-only flag" "$tmp/out" &&
+	grep -q "^static int __set_oom_adj(struct file \*file, int oom_adj, bool legacy)" "$f" &&
+	grep -q "mutex_lock(&(\*kgr_oom_adj_mutex));" "$f" && ok=0
+result $ok "callee only a .isra clone in the target (__set_oom_adj): copied, state through shims" "$tmp/out"
+# Two things the kernel's own fs/proc/base.c has too: sparse's context
+# warning (find_lock_task_mm() returns locked, unannotated), and a
+# tracepoint that modpost cannot resolve (the copy calls
+# trace_oom_score_adj_update(); a header's macro spells the names, so
+# they get no shim: "a patch file that does not build" in the docs).
+build_module kgr_ccp_isra
+ok=1
+[ -e "$tmp/kgr_ccp_isra/kgr_ccp_isra.ko" ] &&
+	! grep -v -e 'modpost: "_*kgr_[a-z_]*" .* undefined' \
+		-e 'modpost: "__\(tracepoint\|SCT__tp_func\|SCK__tp_func\)_oom_score_adj_update" .* undefined' \
+		-e "context imbalance in '__set_oom_adj' - unexpected unlock" \
+		"$tmp/kgr_ccp_isra/build.log" | grep -qi "warning\|error" && ok=0
+result $ok "patch with the .isra callee copied: built, W=1 and sparse clean but for the kernel's own" "$tmp/kgr_ccp_isra/build.log"
+
+callee_kallsyms "$tmp/ks-swap.txt" swap_cluster_readahead swp_swap_info
+ccp callee-static-local --symbols "$tmp/ks-swap.txt" -o "$tmp/callee-static.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/callee-static.c" ] && ! grep -q "PATCHABLE" "$tmp/out" &&
+	grep -q "mm/swap_state.c: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
+result $ok "inlined callee with a static local: exit 2 naming it, nothing written" "$tmp/out"
+
 echo "1..$n"
 [ "$failed" = 0 ]
