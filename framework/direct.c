@@ -143,19 +143,26 @@ bool kgr_direct_stub(unsigned long addr)
 
 /*
  * ftrace asks a direct ops whether an IPMODIFY ops may share its address:
- * the one being registered (PEER) or the one already there (SELF). Only
- * kgr's own handler may, and only while kgr switches that address between
- * the two paths: both then send every task to the same function. Anyone
- * else (the kernel's livepatch, a kprobe with a post handler) is refused
- * as it would be by kgr's handler: two users changing the ip of one
- * function cannot both win.
+ * the one being registered (PEER) or the one already there (SELF). While
+ * the stub jumps to a function, only kgr's own handler may, and only while
+ * kgr switches that address between the two paths: both then send every
+ * task to the same function. Anyone else (the kernel's livepatch, a kprobe
+ * with a post handler) is refused as it would be by kgr's handler: two
+ * users changing the ip of one function cannot both win. A passing stub
+ * goes wherever the ip was set, so it lets anyone share: kgr's handler,
+ * if there, excludes the others itself.
  */
 static int kgr_direct_ops_func(struct ftrace_ops *ops, enum ftrace_ops_cmd cmd)
 {
+	struct kgr_direct *direct = container_of(ops, struct kgr_direct, ops);
+
 	switch (cmd) {
 	case FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_SELF:
 	case FTRACE_OPS_CMD_ENABLE_SHARE_IPMODIFY_PEER:
-		return READ_ONCE(kgr_direct_sharer) == current ? 0 : -EBUSY;
+		if (!READ_ONCE(direct->target) ||
+		    READ_ONCE(kgr_direct_sharer) == current)
+			return 0;
+		return -EBUSY;
 	default:
 		return 0;
 	}
@@ -228,17 +235,10 @@ int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
 		ftrace_free_filter(&direct->ops);
 		goto err;
 	}
-	/*
-	 * As kgr's handler: kernel.ftrace_enabled cannot be turned off under
-	 * it, which would silently send every task back to the old function.
-	 * Registering overwrites the flags; ftrace reads this one only to
-	 * refuse the sysctl, and leaves the flags alone until unregistering.
-	 */
-	direct->ops.flags |= FTRACE_OPS_FL_PERMANENT;
 	__set_bit(slot, kgr_direct_used);
 	direct->slot = slot;
-	direct->target = target;
 	direct->attached = true;
+	kgr_direct_retarget(direct, target);
 	return 0;
 err:
 	kgr_direct_set_slot(slot, NULL);
@@ -261,11 +261,25 @@ void kgr_direct_detach(struct kgr_direct *direct)
 	direct->attached = false;
 }
 
+/*
+ * While the stub jumps to a function, kernel.ftrace_enabled cannot be
+ * turned off under it, as under kgr's handler: that would silently send
+ * every task back to the old function. Passing, it decides nothing (kgr's
+ * handler does, or nobody once the address went and every task runs the
+ * original), and the sysctl may go off. Registering overwrites the flags;
+ * ftrace reads this one only to refuse the sysctl, and leaves the flags
+ * alone until unregistering.
+ */
 void kgr_direct_retarget(struct kgr_direct *direct, void *target)
 {
 	lockdep_assert_held(&kgr_mutex);
 	kgr_direct_set_slot(direct->slot, target ?: kgr_direct_pass);
-	direct->target = target;
+	/* Read by kgr_direct_ops_func() under ftrace's direct_mutex. */
+	WRITE_ONCE(direct->target, target);
+	if (target)
+		direct->ops.flags |= FTRACE_OPS_FL_PERMANENT;
+	else
+		direct->ops.flags &= ~FTRACE_OPS_FL_PERMANENT;
 }
 
 int kgr_direct_register_beside(struct ftrace_ops *fops)

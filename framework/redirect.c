@@ -47,8 +47,16 @@ static LIST_HEAD(kgr_ops_list);
  */
 static DEFINE_HASHTABLE(kgr_ops_hash, 10);
 
-/* kgr_ops off kgr_ops_hash, waiting for kgr_redirect_sync(). kgr_mutex. */
-static LIST_HEAD(kgr_ops_dead);
+/*
+ * kgr_ops off kgr_ops_hash, their stacks empty. Those without a direct
+ * call are freed by the next kgr_redirect_sync(); those with one, passing
+ * (the stub then sends every task to the original, as the handler does),
+ * wait for the background work to detach it, since a detach waits for
+ * Tasks RCU: a revert of 1,000 functions on the direct path would
+ * otherwise hold kgr_mutex for minutes. A new patch of the same address
+ * takes its kgr_ops back. kgr_mutex.
+ */
+static LIST_HEAD(kgr_ops_gone);
 
 /* Addresses in kgr_fops's filter; registered while not 0. kgr_mutex. */
 static unsigned int kgr_fops_nr;
@@ -409,6 +417,17 @@ out:
 	return ret;
 }
 
+/* A gone kgr_ops of fentry site @loc, to take back. */
+static struct kgr_ops *kgr_ops_gone_at(unsigned long loc)
+{
+	struct kgr_ops *ops;
+
+	list_for_each_entry(ops, &kgr_ops_gone, node)
+		if (ops->loc == loc)
+			return ops;
+	return NULL;
+}
+
 static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 {
 	unsigned long loc;
@@ -421,14 +440,20 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 		return ERR_PTR(-EINVAL);
 	}
 
-	ops = kgr_fallible("kzalloc(kgr_ops)", NULL,
-			   kzalloc(sizeof(*ops), GFP_KERNEL));
-	if (!ops)
-		return ERR_PTR(-ENOMEM);
+	ops = kgr_ops_gone_at(loc);
+	if (ops) {
+		list_del(&ops->node);
+	} else {
+		ops = kgr_fallible("kzalloc(kgr_ops)", NULL,
+				   kzalloc(sizeof(*ops), GFP_KERNEL));
+		if (!ops)
+			return ERR_PTR(-ENOMEM);
+		ops->loc = loc;
+		INIT_LIST_HEAD(&ops->func_stack);
+	}
 	ops->old_addr = fun->old_addr;
-	ops->loc = loc;
-	ops->pending = true;
-	INIT_LIST_HEAD(&ops->func_stack);
+	ops->pending = !ops->in_filter;
+	ops->direct_refused = false;
 	list_add_rcu(&fun->stack_node, &ops->func_stack);
 	/* Before the commit puts it in the filter: the handler may run. */
 	hash_add_rcu(kgr_ops_hash, &ops->hnode, loc);
@@ -519,32 +544,46 @@ static struct kgr_patch_fun *kgr_direct_candidate(struct kgr_ops *ops)
 	return top;
 }
 
+/* The background work has something to do on @ops. */
+static bool kgr_direct_due(struct kgr_ops *ops, bool gone)
+{
+	if (gone)
+		return ops->direct.attached && !ops->in_filter;
+	if (kgr_direct_candidate(ops))
+		return !ops->direct.target;
+	return !kgr_direct_on && ops->direct.attached && !ops->direct_refused;
+}
+
 /*
- * Move one address to the path it should be on; false when all are.
- * Going direct unregisters the handler, which waits for two grace
- * periods (ftrace's for a module's ops): one address per call, so that
+ * Move one address to the path it should be on, or detach the direct call
+ * of one that went; false when none is left. A detach waits for Tasks RCU
+ * (ftrace's wait for any ops of a module): one address per call, so that
  * kgr_mutex is never held for more than one of them.
  */
 static bool kgr_direct_step(void)
 {
-	struct kgr_patch_fun *top;
 	struct kgr_ops *ops;
 
+	list_for_each_entry(ops, &kgr_ops_gone, node) {
+		if (!kgr_direct_due(ops, true))
+			continue;
+		/* Waits until no handler or task can be in it or its stub. */
+		kgr_direct_detach(&ops->direct);
+		list_del(&ops->node);
+		kfree(ops);
+		return true;
+	}
 	list_for_each_entry(ops, &kgr_ops_list, node) {
-		top = kgr_direct_candidate(ops);
-		if (top && !ops->direct.target) {
-			kgr_ops_go_direct(ops, top);
-			return true;
+		if (!kgr_direct_due(ops, false))
+			continue;
+		if (kgr_direct_on) {
+			kgr_ops_go_direct(ops, kgr_direct_candidate(ops));
+		} else if (kgr_ops_detach_direct(ops)) {
+			pr_warn("cannot leave the direct path at %pS\n",
+				(void *)ops->old_addr);
+			ops->direct_refused = true;
 		}
-		if (!kgr_direct_on && ops->direct.attached &&
-		    !ops->direct_refused) {
-			if (kgr_ops_detach_direct(ops)) {
-				pr_warn("cannot leave the direct path at %pS\n",
-					(void *)ops->old_addr);
-				ops->direct_refused = true;
-			}
-			return true;
-		}
+		return true;
 	}
 	return false;
 }
@@ -577,6 +616,11 @@ void kgr_redirect_direct_update(void)
 void kgr_redirect_exit(void)
 {
 	cancel_delayed_work_sync(&kgr_direct_work);
+	mutex_lock(&kgr_mutex);
+	kgr_redirect_sync();
+	while (kgr_direct_step())
+		;
+	mutex_unlock(&kgr_mutex);
 }
 
 static int kgr_direct_param_set(const char *val,
@@ -603,6 +647,27 @@ static const struct kernel_param_ops kgr_direct_param_ops = {
 };
 module_param_cb(direct, &kgr_direct_param_ops, &kgr_direct_on, 0644);
 MODULE_PARM_DESC(direct, "call new functions directly once transitions finish (default: on)");
+
+/* What the background work has left to do: tests wait for 0. */
+static int kgr_direct_pending_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned int n = 0;
+	struct kgr_ops *ops;
+
+	mutex_lock(&kgr_mutex);
+	list_for_each_entry(ops, &kgr_ops_gone, node)
+		n += kgr_direct_due(ops, true);
+	list_for_each_entry(ops, &kgr_ops_list, node)
+		n += kgr_direct_due(ops, false);
+	mutex_unlock(&kgr_mutex);
+	return sysfs_emit(buf, "%u\n", n);
+}
+
+static const struct kernel_param_ops kgr_direct_pending_ops = {
+	.get = kgr_direct_pending_get,
+};
+module_param_cb(direct_pending, &kgr_direct_pending_ops, NULL, 0444);
+MODULE_PARM_DESC(direct_pending, "addresses still to move to or from the direct path, or to detach");
 
 int kgr_redirect_add(struct kgr_patch_fun *fun)
 {
@@ -667,10 +732,13 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	}
 	/* From here on the handler sends every task to the original. */
 	hash_del_rcu(&ops->hnode);
-	if (ops->direct.attached)
-		kgr_direct_detach(&ops->direct);
+	/* And so does the stub, passing on the ip the handler left alone. */
+	if (ops->direct.target)
+		kgr_direct_retarget(&ops->direct, NULL);
 	list_del_rcu(&fun->stack_node);
-	list_move(&ops->node, &kgr_ops_dead);
+	list_move(&ops->node, &kgr_ops_gone);
+	if (ops->direct.attached)
+		kgr_redirect_direct_update();
 }
 
 /* The addresses that went take their leave of kgr_fops's filter. */
@@ -680,14 +748,14 @@ static void kgr_filter_drop_dead(void)
 	unsigned int n = 0;
 	struct kgr_ops *ops;
 
-	list_for_each_entry(ops, &kgr_ops_dead, node)
+	list_for_each_entry(ops, &kgr_ops_gone, node)
 		n += ops->in_filter;
 	if (!n)
 		return;
 	/* No error may stop a revert: one by one if memory is short. */
 	ips = kmalloc_array(n, sizeof(*ips), GFP_KERNEL | __GFP_NOWARN);
 	n = 0;
-	list_for_each_entry(ops, &kgr_ops_dead, node) {
+	list_for_each_entry(ops, &kgr_ops_gone, node) {
 		if (!ops->in_filter)
 			continue;
 		if (ips)
@@ -735,7 +803,9 @@ void kgr_redirect_sync(void)
 		flush_work(per_cpu_ptr(&kgr_sync_work, cpu));
 	cpus_read_unlock();
 
-	list_for_each_entry_safe(ops, tmp, &kgr_ops_dead, node) {
+	list_for_each_entry_safe(ops, tmp, &kgr_ops_gone, node) {
+		if (ops->direct.attached)
+			continue;
 		list_del(&ops->node);
 		kfree(ops);
 	}

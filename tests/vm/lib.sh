@@ -57,11 +57,19 @@ kgr_wait_transition()
 	done
 }
 
-# Wait until every function that is "fast" is called directly (10 s at
-# most): kgr.ko takes the direct path in the background after each
-# transition. Nothing to wait for with the direct path switched off.
+# Wait until kgr.ko's background work on the direct path is done (it
+# moves addresses to and from it and detaches the direct calls of
+# addresses that went) and, unless the path is switched off, every
+# function that is "fast" is called directly (10 s at most each).
 kgr_wait_direct()
 {
+	_t=100
+	# The background work: addresses to move, direct calls to detach.
+	while [ "$(cat /sys/module/kgr/parameters/direct_pending 2>/dev/null || echo 0)" != 0 ]; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || fail "kgr's direct path work is still pending: $(cat /sys/module/kgr/parameters/direct_pending)"
+		sleep 0.1
+	done
 	[ "$(cat /sys/module/kgr/parameters/direct 2>/dev/null)" = Y ] || return 0
 	_t=100
 	for _f in "$KGR"/*/*/*/state; do

@@ -32,7 +32,8 @@ expect_direct()
 		[ "$_t" -gt 0 ] || break
 		sleep 0.1
 	done
-	[ "$1" != none ] || wait_handler
+	# Also until the direct calls left passing are detached.
+	[ "$1" != none ] || { wait_handler; kgr_wait_direct; }
 	_ef=$(ef_line)
 	if [ "$1" = none ]; then
 		expect_not_contains "$_ef" "direct-->"
@@ -132,6 +133,16 @@ expect_cmdline " kgr_stack1"
 expect_direct kgr_sample_stack1
 kgr_revert kgr_sample_stack1 kgr_sample_stack1
 expect_cmdline ""
+# The direct call of an address that went passes until the background
+# work detaches it; meanwhile another user may modify the ip there.
+pending=$(cat /sys/module/kgr/parameters/direct_pending)
+insmod $KO/kgr_test_kprobe.ko has_post_handler=y ||
+	fail "an IPMODIFY kprobe was refused after the revert (direct_pending $pending)"
+h=$(cat $HITS)
+expect_cmdline ""
+[ "$(cat $HITS)" -gt "$h" ] || fail "the kprobe did not fire after the revert"
+rmmod kgr_test_kprobe || fail "rmmod kgr_test_kprobe"
+echo "# IPMODIFY kprobe armed after the revert, direct calls left to detach: $pending"
 expect_direct none
 expect_not_contains "$(cat $EF)" "cmdline_proc_show"
 rmmod kgr || fail "kgr.ko could not be removed once unused"
