@@ -255,6 +255,14 @@ unsigned long kgr_lookup_function(const char *name);
 /* find_module(); the caller holds module_mutex or disables preemption. */
 struct module *kgr_find_module(const char *name);
 
+/*
+ * Where the fentry call of the function at @addr should be: after its
+ * endbr64 if it has one. ftrace_location() of that exact site is a
+ * search of ftrace's records; of a function's start, a kallsyms lookup
+ * by address first, a pass over a module's symbol table.
+ */
+unsigned long kgr_fentry_guess(unsigned long addr);
+
 /* Size of the symbol at @addr from @addr on, or 0 if unknown. */
 unsigned long kgr_symbol_size(unsigned long addr);
 

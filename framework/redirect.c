@@ -433,7 +433,9 @@ static struct kgr_ops *kgr_ops_create(struct kgr_patch_fun *fun)
 	unsigned long loc;
 	struct kgr_ops *ops;
 
-	loc = static_call(kgr_ftrace_location)(fun->old_addr);
+	loc = static_call(kgr_ftrace_location)(kgr_fentry_guess(fun->old_addr));
+	if (!loc)
+		loc = static_call(kgr_ftrace_location)(fun->old_addr);
 	if (!loc) {
 		pr_err("%s: '%s' cannot be traced (notrace, inlined or no fentry)\n",
 		       fun->patch->name, fun->name);
