@@ -510,9 +510,10 @@ static void kgr_test_post_revert(struct kgr_patch *patch)
 /*
  * A patch one of whose functions is held by another ftrace user is refused
  * as a whole: its other function runs the original, the hooks are
- * balanced, the name is free again. Both ways its batch reaches ftrace:
- * registering kgr's ftrace_ops, and growing its filter while another
- * patch holds it registered, which keeps working.
+ * balanced, the name is free again. Then again while another patch is
+ * applied, which keeps working: its batch then grows the filter of kgr's
+ * registered ftrace_ops, unless the other patch's function went direct
+ * first (a second after its finish), which empties it.
  */
 static void core_test_rollback(struct kunit *test)
 {
