@@ -387,6 +387,7 @@ static void kgr_module_going(struct module *mod)
 		if (obj && obj->patched)
 			kgr_object_revert(patch, obj);
 	}
+	kgr_redirect_module_going(mod);
 	kgr_module_del(mod);
 	/* Stale ranges only make checks too strict: a warning is enough. */
 	if (kgr_module_update_transition(mod))

@@ -376,6 +376,12 @@ void kgr_redirect_leave_direct(struct kgr_patch_fun *fun);
  */
 void kgr_redirect_direct_update(void);
 
+/*
+ * @mod goes: detach the direct calls left on its addresses after their
+ * patches went, which the background work would detach later. kgr_mutex.
+ */
+void kgr_redirect_module_going(struct module *mod);
+
 /* Stop the background work of kgr_redirect_direct_update(). */
 void kgr_redirect_exit(void);
 

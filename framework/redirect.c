@@ -29,6 +29,7 @@
 #include <linux/cpu.h>
 #include <linux/ftrace.h>
 #include <linux/hashtable.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
@@ -613,6 +614,27 @@ void kgr_redirect_direct_update(void)
 {
 	lockdep_assert_held(&kgr_mutex);
 	mod_delayed_work(system_long_wq, &kgr_direct_work, HZ);
+}
+
+/*
+ * ftrace forgets the sites of a module that goes, but not a direct call on
+ * one: the direct calls of its addresses that went are detached now, not
+ * in the background, else a module loaded at the same address later would
+ * find a direct call on its function.
+ */
+void kgr_redirect_module_going(struct module *mod)
+{
+	struct kgr_ops *ops, *tmp;
+
+	lockdep_assert_held(&kgr_mutex);
+	kgr_redirect_sync();
+	list_for_each_entry_safe(ops, tmp, &kgr_ops_gone, node) {
+		if (!within_module(ops->loc, mod))
+			continue;
+		kgr_direct_detach(&ops->direct);
+		list_del(&ops->node);
+		kfree(ops);
+	}
 }
 
 void kgr_redirect_exit(void)
