@@ -333,6 +333,14 @@ int kgr_redirect_init(void);
 int kgr_redirect_add(struct kgr_patch_fun *fun);
 
 /*
+ * Before pushing @fun: if its address is on the direct path, it leaves it
+ * at the next kgr_redirect_commit(), in one ftrace update with the other
+ * addresses a patch stacks on, rather than one update each in
+ * kgr_redirect_add(). kgr_mutex.
+ */
+void kgr_redirect_prepare(struct kgr_patch_fun *fun);
+
+/*
  * Send the new addresses' fentry calls, and those leaving the direct path,
  * to kgr's handler, all in one batch or none (-EBUSY when another ftrace
  * user holds one, named in the log); on an error the caller pops what it

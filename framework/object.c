@@ -401,6 +401,13 @@ static int kgr_object_push(struct kgr_patch *patch, struct kgr_object *obj,
 	struct kgr_patch_fun *fun;
 	int ret;
 
+	/* Addresses on the direct path leave it first, in one update. */
+	kgr_for_each_entry(patch, fun)
+		if (fun->obj == obj && fun->old_addr)
+			kgr_redirect_prepare(fun);
+	ret = kgr_redirect_commit();
+	if (ret)
+		return ret;
 	kgr_for_each_entry(patch, fun) {
 		if (fun->obj != obj || !fun->old_addr)
 			continue;

@@ -693,6 +693,16 @@ static const struct kernel_param_ops kgr_direct_pending_ops = {
 module_param_cb(direct_pending, &kgr_direct_pending_ops, NULL, 0444);
 MODULE_PARM_DESC(direct_pending, "addresses still to move to or from the direct path, or to detach");
 
+void kgr_redirect_prepare(struct kgr_patch_fun *fun)
+{
+	struct kgr_ops *ops;
+
+	lockdep_assert_held(&kgr_mutex);
+	ops = kgr_find_ops(fun->old_addr);
+	if (ops && ops->direct.target && !ops->in_filter)
+		ops->pending = true;
+}
+
 int kgr_redirect_add(struct kgr_patch_fun *fun)
 {
 	struct kgr_ops *ops;
@@ -701,7 +711,10 @@ int kgr_redirect_add(struct kgr_patch_fun *fun)
 	lockdep_assert_held(&kgr_mutex);
 	ops = kgr_find_ops(fun->old_addr);
 	if (ops) {
-		/* Before the push: a transition may already run. */
+		/*
+		 * Before the push: a transition may already run. Done by the
+		 * commit after kgr_redirect_prepare(), else here, alone.
+		 */
 		ret = kgr_ops_leave_direct(ops);
 		if (ret) {
 			pr_err("%s: '%s' cannot leave the direct path: %d\n",

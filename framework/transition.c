@@ -309,6 +309,13 @@ static int kgr_push_funs(struct kgr_patch *patch)
 	struct kgr_patch_fun *fun;
 	int ret;
 
+	/* Addresses on the direct path leave it first, in one update. */
+	kgr_for_each_entry(patch, fun)
+		if (fun->old_addr)
+			kgr_redirect_prepare(fun);
+	ret = kgr_redirect_commit();
+	if (ret)
+		return ret;
 	kgr_for_each_entry(patch, fun) {
 		if (!fun->old_addr)
 			continue;
