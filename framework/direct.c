@@ -135,7 +135,7 @@ int kgr_direct_init(void)
 	return 0;
 }
 
-bool kgr_direct_stub(unsigned long addr)
+bool notrace kgr_direct_stub(unsigned long addr)
 {
 	return (addr >= kgr_direct_pool_start && addr < kgr_direct_pool_end) ||
 	       addr - kgr_direct_pass_start < KGR_DIRECT_STUB_SIZE;

@@ -484,6 +484,12 @@ bool kgr_migrate_in_progress(void);
 bool kgr_task_in_new_universe(void);
 
 /*
+ * current enters a patched function at @ip (its fentry site) through
+ * kgr's ftrace handler: it migrates if its stack allows. Preemption off.
+ */
+void kgr_migrate_at_entry(unsigned long ip);
+
+/*
  * Tasks blocking the transition of @owner: "pid comm function" lines into
  * @buf (a page). Lock-free: it cannot delay the transition.
  */

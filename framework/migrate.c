@@ -18,6 +18,9 @@
  * - for tasks running on another CPU (busy user tasks, kthreads, the idle
  *   tasks) an IPI that makes that CPU check the stack of its current task,
  *   backing off while it moves nobody, never to an isolated CPU;
+ * - the entry of a patched function, in kgr's ftrace handler: a task that
+ *   calls patched code back to back moves there rather than waiting for
+ *   an IPI to find it outside, see kgr_migrate_at_entry();
  * - tasks still blocking after kgr_signal_ms get a fake signal (user tasks)
  *   or an interruptible wake-up (kthreads), then migrate at the syscall exit.
  */
@@ -41,6 +44,7 @@
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include <linux/ftrace.h>
 #include "stack.h"
 #include "fault.h"
 #include "universe.h"
@@ -54,6 +58,11 @@ static unsigned int kgr_signal_ms = 200;
 module_param_named(migrate_signal_ms, kgr_signal_ms, uint, 0644);
 MODULE_PARM_DESC(migrate_signal_ms,
 		 "How long a task may block a transition before it gets a fake signal (ms)");
+
+static bool kgr_entry_on = true;
+module_param_named(migrate_on_entry, kgr_entry_on, bool, 0644);
+MODULE_PARM_DESC(migrate_on_entry,
+		 "Let a task migrate when it enters a patched function");
 
 /* How long the probes stay hooked after a transition, waiting for the next. */
 #define KGR_UNHOOK_DELAY	(10 * HZ)
@@ -75,9 +84,12 @@ static const void *kgr_owner;
 /* What ends it, called by the worker once every task moved. kgr_mutex. */
 static void (*kgr_finish_cb)(void);
 
-/* Stack buffers: [0] for task context with preemption off, [1] for IRQs. */
+/*
+ * Stack buffers: [0] for task context with preemption off, [1] for IRQs,
+ * [2] for kgr's ftrace handler (which may run inside a walk on [0]).
+ */
 struct kgr_stack_bufs {
-	unsigned long entries[2][KGR_MAX_STACK];
+	unsigned long entries[3][KGR_MAX_STACK];
 };
 static DEFINE_PER_CPU(struct kgr_stack_bufs, kgr_stack_bufs);
 
@@ -139,6 +151,44 @@ static void kgr_probe_syscall(void *data, struct pt_regs *regs, long id_or_ret)
 				  this_cpu_ptr(&kgr_stack_bufs)->entries[0],
 				  false, GFP_NOWAIT | __GFP_NOWARN);
 	preempt_enable_notrace();
+}
+
+/*
+ * current, in task context, enters a patched function at @ip through kgr's
+ * ftrace handler during a transition: if nothing of what the transition
+ * leaves is on its stack below that entry, it moves now, and the handler
+ * then sends it into the goal's version. The function has not started,
+ * so it runs one version whole. A hot caller (a kthread that calls the
+ * function back to back) moves at once instead of waiting for an IPI to
+ * land outside the function.
+ *
+ * Only tasks a round already left behind have an entry to move (no
+ * allocation here: the handler may run under any lock), and each checks
+ * at most once per jiffy: the walk costs a few microseconds, and a task
+ * blocked lower on its stack would otherwise pay it on every call. The
+ * mark is set before the walk, so that a patched function the walk itself
+ * calls cannot recurse into it. Preemption off; not under ftrace's
+ * recursion lock.
+ */
+void notrace kgr_migrate_at_entry(unsigned long ip)
+{
+	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+	const struct kgr_goal *goal;
+	struct kgr_task *kt;
+
+	if (!u || !in_task() || !READ_ONCE(kgr_entry_on))
+		return;
+	goal = rcu_dereference_sched(u->goal);
+	kt = goal ? kgr_task_find(u, current) : NULL;
+	if (!kt || kgr_task_universe(u, kt) == goal->to_new ||
+	    READ_ONCE(kt->entry_checked) == jiffies)
+		return;
+	WRITE_ONCE(kt->entry_checked, jiffies);
+	barrier();
+	if (!kgr_entry_stack_blocker(goal,
+				     this_cpu_ptr(&kgr_stack_bufs)->entries[2],
+				     ip + MCOUNT_INSN_SIZE))
+		kgr_task_move(kt, goal->to_new);
 }
 
 static void kgr_ipi_check(void *unused)
@@ -331,6 +381,19 @@ struct kgr_check {
  * a clean stack stays clean until its universe is switched. task_curr() is
  * not exported; on_cpu also covers a task still switching out.
  */
+/* What keeps @task in its universe, for "blocking"; NULL: nothing. */
+static void kgr_set_blocking(struct kgr_task *kt, struct task_struct *task,
+			     const char *blocker)
+{
+	if (blocker && !kt->comm[0]) {
+		/* Once, before the first publication: see struct kgr_task. */
+		kt->pid = task_pid_nr(task);
+		strscpy(kt->comm, task->comm, sizeof(kt->comm));
+	}
+	/* Pairs with kgr_migrate_blocking_show(). */
+	smp_store_release(&kt->blocking, blocker);
+}
+
 static int kgr_check_task(struct task_struct *task, void *arg)
 {
 	struct kgr_check *c = arg;
@@ -341,13 +404,7 @@ static int kgr_check_task(struct task_struct *task, void *arg)
 	/* Interrupts are off: this CPU's task buffer is ours. */
 	blocker = kgr_stack_blocker(task, c->goal,
 				    this_cpu_ptr(&kgr_stack_bufs)->entries[0]);
-	if (blocker && !c->kt->comm[0]) {
-		/* Once, before the first publication: see struct kgr_task. */
-		c->kt->pid = task_pid_nr(task);
-		strscpy(c->kt->comm, task->comm, sizeof(c->kt->comm));
-	}
-	/* Pairs with kgr_migrate_blocking_show(). */
-	smp_store_release(&c->kt->blocking, blocker);
+	kgr_set_blocking(c->kt, task, blocker);
 	if (blocker)
 		return -EBUSY;
 	kgr_task_move(c->kt, c->goal->to_new);
@@ -394,6 +451,8 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 	ret = static_call(kgr_task_call_func)(task, kgr_check_task, &c);
 	if (!ret)
 		return true;
+	if (ret == -EAGAIN)
+		kgr_set_blocking(c.kt, task, KGR_RUNNING_TASK);
 	/*
 	 * Running: its CPU checks it. Isolated and nohz_full CPUs get no
 	 * rounds of IPIs: their task is checked as a sleeper is signalled,

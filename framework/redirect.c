@@ -135,15 +135,23 @@ static __always_inline void kgr_redirect_to(struct ftrace_regs *fregs,
 /*
  * The handler's path during a transition, and its unlock. Out of line and
  * called last, so that the fast path keeps no registers across a call.
+ * The recursion lock is dropped before the entry migration (preemption
+ * stays off): a patched function its stack walk calls then gets kgr's
+ * choice rather than ftrace's recursion refusal.
  */
-static noinline notrace void kgr_ftrace_slow(struct kgr_ops *ops,
+static noinline notrace void kgr_ftrace_slow(unsigned long ip,
+					     struct kgr_ops *ops,
 					     struct kgr_patch_fun *fun,
 					     struct ftrace_regs *fregs, int bit)
 {
-	/* None: the address is leaving; every task runs the original. */
-	if (fun)
-		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun));
+	preempt_disable_notrace();
 	ftrace_test_recursion_unlock(bit);
+	/* None: the address is leaving; every task runs the original. */
+	if (fun) {
+		kgr_migrate_at_entry(ip);
+		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun));
+	}
+	preempt_enable_notrace();
 }
 
 static __always_inline struct kgr_ops *kgr_ops_at(unsigned long ip)
@@ -179,7 +187,7 @@ static void notrace kgr_ftrace_handler(unsigned long ip,
 					   struct kgr_patch_fun, stack_node) :
 		    NULL;
 	if (unlikely(!fun || READ_ONCE(fun->state) != KGR_FUN_FAST)) {
-		kgr_ftrace_slow(ops, fun, fregs, bit);
+		kgr_ftrace_slow(ip, ops, fun, fregs, bit);
 		return;
 	}
 	kgr_redirect_to(fregs, fun);

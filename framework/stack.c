@@ -6,8 +6,8 @@
  * its stack, and only when its stack can be read completely. Sleeping
  * tasks and current at a syscall tracepoint are read with the kernel's
  * reliable unwinder, as kernel/livepatch does. current interrupted by
- * kgr's IPI is read with a stricter walk of its own: see
- * kgr_walk_interrupted().
+ * kgr's IPI, or entering a patched function through kgr's ftrace handler,
+ * is read with a stricter walk of its own: see kgr_walk_current().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -31,7 +31,7 @@ int kgr_stack_init(void)
 }
 
 /* The goal range @addr lies in, or NULL: a bisection (kgr_goal_sort()). */
-static const struct kgr_range *kgr_range_of(const struct kgr_goal *goal,
+static notrace const struct kgr_range *kgr_range_of(const struct kgr_goal *goal,
 					    unsigned long addr)
 {
 	unsigned int lo = 0, hi = goal->nr_ranges, mid;
@@ -50,7 +50,7 @@ static const struct kgr_range *kgr_range_of(const struct kgr_goal *goal,
 }
 
 /* The name of the goal range an entry of @buf lies in, or NULL. */
-static const char *kgr_ranges_hit(const struct kgr_goal *goal,
+static notrace const char *kgr_ranges_hit(const struct kgr_goal *goal,
 				  const unsigned long *buf, int nr)
 {
 	const struct kgr_range *range;
@@ -79,8 +79,9 @@ const char *kgr_stack_blocker(struct task_struct *task,
 }
 
 /*
- * The return addresses of current, interrupted, into @buf: their number,
- * or -EINVAL when the walk cannot be trusted. Like the kernel's
+ * The return addresses of current, interrupted by kgr's IPI or in kgr's
+ * ftrace handler, into @buf: their number, or -EINVAL when the walk cannot
+ * be trusted. Like the kernel's
  * arch_stack_walk_reliable(), and also refused unless the walk ended at
  * the bottom of current's stack: its user registers or, for kthreads and
  * idle tasks, the frame whose stack pointer is task_pt_regs() (what every
@@ -96,7 +97,7 @@ const char *kgr_stack_blocker(struct task_struct *task,
  * kernel's livepatch never reads an interrupted stack, so it never meets
  * this.
  */
-static int kgr_walk_interrupted(unsigned long *buf)
+static notrace int kgr_walk_current(unsigned long *buf)
 {
 	unsigned long bottom = (unsigned long)task_pt_regs(current);
 	unsigned long addr, last_sp = 0;
@@ -126,9 +127,22 @@ static int kgr_walk_interrupted(unsigned long *buf)
 const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
 					  unsigned long *buf)
 {
-	int nr = kgr_walk_interrupted(buf);
+	int nr = kgr_walk_current(buf);
 
 	if (nr < 0)
 		return KGR_UNRELIABLE_STACK;
 	return kgr_ranges_hit(goal, buf, nr);
+}
+
+const char *kgr_entry_stack_blocker(const struct kgr_goal *goal,
+				    unsigned long *buf, unsigned long entry_ret)
+{
+	int nr = kgr_walk_current(buf), i;
+
+	for (i = 0; i < nr && buf[i] != entry_ret; i++)
+		;
+	if (i >= nr)
+		return KGR_UNRELIABLE_STACK;
+	return kgr_ranges_hit(goal, buf, i) ?:
+	       kgr_ranges_hit(goal, buf + i + 1, nr - i - 1);
 }

@@ -15,6 +15,8 @@ struct task_struct;
 #define KGR_MAX_STACK		100
 /* What blocks a task whose stack cannot be read completely. */
 #define KGR_UNRELIABLE_STACK	"<unreliable stack>"
+/* What blocks a task running on another CPU, whose stack cannot be read. */
+#define KGR_RUNNING_TASK	"<running>"
 
 int kgr_stack_init(void);
 
@@ -30,5 +32,14 @@ const char *kgr_stack_blocker(struct task_struct *task,
 /* The same for current, interrupted by kgr's IPI (hard irq). */
 const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
 					  unsigned long *buf);
+
+/*
+ * The same for current in kgr's ftrace handler, at the entry of a patched
+ * function whose fentry call returns to @entry_ret: that one frame is
+ * left out, as the function has not started. The topmost frame returning
+ * to @entry_ret must be on the stack, else it counts as unreliable.
+ */
+const char *kgr_entry_stack_blocker(const struct kgr_goal *goal,
+				    unsigned long *buf, unsigned long entry_ret);
 
 #endif /* _KGR_STACK_H */

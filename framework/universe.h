@@ -39,6 +39,8 @@
  * @comm: its name then, for the same reader, who must not touch @task
  * @blocked_since: jiffies of the first failed check; kgr_mutex
  * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
+ * @entry_checked: jiffies of the task's last stack check at the entry of
+ *	a patched function; read and written only by the task itself
  */
 struct kgr_task {
 	struct hlist_node node;
@@ -50,6 +52,7 @@ struct kgr_task {
 	char comm[TASK_COMM_LEN];
 	unsigned long blocked_since;
 	unsigned long signalled_at;
+	unsigned long entry_checked;
 };
 
 /*

@@ -4,7 +4,10 @@
  * /sys/module/kgr_test_spin/parameters/spin_ms starts a kthread bound to
  * CPU cpu= that spins in kgr_test_spin_loop() for N ms, yielding the CPU
  * only to tasks that need it. No stack check and no IPI can move it until
- * it leaves the function, which is what 29-migrate-isolated.sh needs.
+ * it leaves the function, which is what 29-migrate-isolated.sh needs. With
+ * chunk_ms set it spins in calls of that long, back to back: only the
+ * entry of the next call, never a check from outside, is likely to find
+ * it out of the function.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +20,10 @@ static unsigned int cpu = 1;
 module_param(cpu, uint, 0444);
 MODULE_PARM_DESC(cpu, "The CPU the spinning kthread is bound to");
 
+static unsigned int chunk_ms;
+module_param(chunk_ms, uint, 0644);
+MODULE_PARM_DESC(chunk_ms, "Spin in calls of that long (0: one call)");
+
 static struct task_struct *kgr_test_spinner;
 
 static noinline void kgr_test_spin_loop(unsigned long end)
@@ -27,7 +34,15 @@ static noinline void kgr_test_spin_loop(unsigned long end)
 
 static int kgr_test_spin_fn(void *data)
 {
-	kgr_test_spin_loop(jiffies + msecs_to_jiffies((unsigned long)data));
+	unsigned long end = jiffies + msecs_to_jiffies((unsigned long)data);
+	unsigned long chunk;
+
+	pr_info("spinning\n");
+	do {
+		chunk = msecs_to_jiffies(READ_ONCE(chunk_ms));
+		kgr_test_spin_loop(chunk && time_before(jiffies + chunk, end) ?
+				   jiffies + chunk : end);
+	} while (time_before(jiffies, end) && !kthread_should_stop());
 	pr_info("spun\n");
 	while (!kthread_should_stop())
 		msleep(20);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The patch of kgr_test_spin_loop(): the same loop, under a new name.
+ * The patch of kgr_test_spin_loop(): the same loop, under a new name, that
+ * says once that it runs.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/kthread.h>
 #include <linux/jiffies.h>
@@ -9,6 +12,7 @@
 
 static void kgr_spin_loop(unsigned long end)
 {
+	pr_info_once("the new loop runs\n");
 	while (time_before(jiffies, end) && !kthread_should_stop())
 		cond_resched();
 }
