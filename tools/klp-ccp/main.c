@@ -162,6 +162,13 @@ static struct symbols syms_for(const struct symbols *all,
 	return *all;
 }
 
+/* A file of a module that a kallsyms copy lacks cannot be checked. */
+static int symbols_cover(const struct symbols *all, const struct file_flags *ff,
+			 struct tl_err *err)
+{
+	return ff->module ? syms_have_module(all, ff->modname ? ff->modname : "", err) : 0;
+}
+
 /*
  * The diff's files as the new version of @fp sees them: @fp first, then
  * every other file the diff creates or changes (a header it adds or edits).
@@ -352,6 +359,10 @@ static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err
 		tool_error(&r->table, fp->path, err);
 		return 0;
 	}
+	if (symbols_cover(&r->syms, &src->ff, err)) {
+		flags_free(&src->ff);
+		return -1;
+	}
 	if (parse_pair(&r->env, &r->d, fp, &src->ff, &src->old, &src->new, err)) {
 		flags_free(&src->ff);
 		return -1;
@@ -435,6 +446,10 @@ static int analyse(struct run *r, struct tl_err *err)
 				   &ff, err)) {
 			tool_error(&r->table, fp->path, err);
 			continue;
+		}
+		if (symbols_cover(&r->syms, &ff, err)) {
+			flags_free(&ff);
+			return -1;
 		}
 		if (parse_pair(&r->env, &r->d, fp, &ff, &old, &new, err)) {
 			flags_free(&ff);

@@ -253,6 +253,20 @@ struct symbols syms_for_module(const struct symbols *s, const char *mod)
 	return v;
 }
 
+/*
+ * A kallsyms copy (it has [module] lines) without @mod's: the module was
+ * not loaded when it was taken, and nothing would check its file's
+ * symbols. System.map, which covers vmlinux only, has no module lines.
+ */
+int syms_have_module(const struct symbols *s, const char *mod,
+		     struct tl_err *err)
+{
+	if (!s->nmods || find_mod(s, mod))
+		return 0;
+	return tl_fail(err, "%s has no [%s] lines: the module was not loaded when /proc/kallsyms was copied, so its symbols cannot be checked; load it on the target and copy again",
+		       s->map_path, mod);
+}
+
 bool sym_exported(const struct symbols *s, const char *name)
 {
 	return set_count(&s->exported, name) > 0;

@@ -48,6 +48,9 @@ int symbols_load(const char *symvers, const char *map, bool required,
 		 struct symbols *s, struct tl_err *err);
 /* @s as a file of module @mod sees it; map_path NULL if @mod is not in it. */
 struct symbols syms_for_module(const struct symbols *s, const char *mod);
+/* A kallsyms copy lacking module @mod is an error; System.map is not. */
+int syms_have_module(const struct symbols *s, const char *mod,
+		     struct tl_err *err);
 bool sym_exported(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */
 int sym_count(const struct symbols *s, const char *name);

@@ -296,6 +296,16 @@ ok=1
 	grep -q "uses enabled, which does not exist in the target kernel (not in .*kallsyms.txt \[binfmt_misc\])" "$tmp/out" && ok=0
 result $ok "--symbols: a symbol the module lacks is an error naming it, exit 2" "$tmp/out"
 
+# A kallsyms copy taken while binfmt_misc was not loaded: nothing could
+# check the module's symbols, so the file is an input error.
+grep -v '\[binfmt_misc\]' "$tmp/kallsyms.txt" > "$tmp/kallsyms-nomod.txt"
+ccp module-static --symbols "$tmp/kallsyms-nomod.txt" -o "$tmp/ksyms-nomod.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-nomod.c" ] &&
+	grep -q "kallsyms-nomod.txt has no \[binfmt_misc\] lines: the module was not loaded" "$tmp/out" && ok=0
+result $ok "--symbols: a kallsyms copy without the file's module is an error naming it, exit 2" "$tmp/out"
+
 echo "ffffffffffffffff B The_real_System.map_is_in_the_linux-image-6.1-dbg_package" > "$tmp/stub.map"
 ccp devinfo --check --symbols "$tmp/stub.map"
 rc=$?
