@@ -100,6 +100,12 @@ expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted"
 	"deleted file: not patchable, naming the file"
 expect kvm-subdir 0 "arch/x86/kvm/vmx/vmx.c:326: vmentry_l1d_flush_parse: PATCHABLE" \
 	"file of a Makefile-less dir (kvm/vmx) whose parent includes virt/kvm/Makefile.kvm"
+expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouveau_bo_pin: PATCHABLE" \
+	"Kbuild file included by an included one through \$(src) (nouveau's nvkm/engine/Kbuild)"
+expect kbuild-srctree-src 0 "^drivers/gpu/drm/amd/amdgpu/atom.c:1207: amdgpu_atom_execute_table_locked: PATCHABLE" \
+	"Makefile including through \$(srctree)/\$(src)/.. (amdgpu's ../display/Makefile)"
+expect kbuild-generated-header 0 "^security/selinux/avc.c:1187: avc_has_perm: PATCHABLE" \
+	"object depending on a generated header whose generator is not shipped (SELinux flask.h)"
 expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
 	"diff creating a file the tree has: exit 2"
 expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
