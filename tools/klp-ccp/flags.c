@@ -456,6 +456,17 @@ out:
 	return ret;
 }
 
+void flags_copy(struct file_flags *to, const struct file_flags *from)
+{
+	int i;
+
+	*to = *from;
+	to->argv = xcalloc(from->argc + 1, sizeof(char *));
+	for (i = 0; i < from->argc; i++)
+		to->argv[i] = xstrdup(from->argv[i]);
+	to->modname = from->modname ? xstrdup(from->modname) : NULL;
+}
+
 void flags_free(struct file_flags *ff)
 {
 	int i;

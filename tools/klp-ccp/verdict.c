@@ -713,16 +713,27 @@ bool verdict_has_target(const struct verdict_table *t)
 	return false;
 }
 
+static void row_free(struct row *r)
+{
+	free(r->name);
+	free(r->file);
+	free(r->reason);
+	tl_strlist_free(&r->patched_as);
+}
+
+void verdict_drop(struct verdict_table *t, size_t i)
+{
+	row_free(&t->rows[i]);
+	memmove(&t->rows[i], &t->rows[i + 1], (t->n - i - 1) * sizeof(*t->rows));
+	t->n--;
+}
+
 void verdict_free(struct verdict_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		free(t->rows[i].name);
-		free(t->rows[i].file);
-		free(t->rows[i].reason);
-		tl_strlist_free(&t->rows[i].patched_as);
-	}
+	for (i = 0; i < t->n; i++)
+		row_free(&t->rows[i]);
 	free(t->rows);
 	memset(t, 0, sizeof(*t));
 }

@@ -204,6 +204,26 @@ callers header-inline fs/proc/loadavg.c 2 "callers-in fs/proc/loadavg.c: the dif
 callers header-inline-only fs/proc/no-such.c 2 "no-such.c" \
 	"--callers-in a missing file: exit 2 naming it"
 
+# --context-headers: a .c fix with the header hunks it needs to compile;
+# header changes it does not use are not its verdict.
+ccp context-headers --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" "$tmp/out" &&
+	grep -q "not judged: include/linux/proc_fs.h: struct proc_ops, include/linux/seq_file.h: seq_commit$" "$tmp/out" &&
+	! grep -q "^include/" "$tmp/out" && ok=0
+result $ok "--context-headers: a header struct and inline the .c does not use get no row" "$tmp/out"
+expect context-headers 1 "^include/linux/proc_fs.h:33: struct proc_ops: NEEDS SHADOW VARIABLE" \
+	"without --context-headers the same header changes are judged"
+also "^include/linux/seq_file.h:86: seq_commit: NOT PATCHABLE" \
+	"without --context-headers the unused header inline is not patchable"
+ccp context-headers-used --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 1 ] && grep -q "^include/linux/seq_file.h:34: struct seq_operations: NEEDS SHADOW VARIABLE" "$tmp/out" &&
+	! grep -q "not judged" "$tmp/out" && ok=0
+result $ok "--context-headers: a header struct the .c uses keeps its row" "$tmp/out"
+
 # The config may be xz-compressed, as Debian's linux-config package has it.
 xz -c "$KCONFIG" > "$tmp/config.xz"
 KCONFIG=$tmp/config.xz ccp devinfo --check
