@@ -67,6 +67,10 @@ expect const-made-writable 1 "devinfo_ops: NOT PATCHABLE: .*loses const" \
 	"static const struct made writable is not patchable"
 expect struct-new-field 1 "struct kthread: NEEDS SHADOW VARIABLE" \
 	"new field in a live struct needs a shadow variable"
+expect struct-union-alias 0 "no changed functions" \
+	"a field wrapped in a union with an alias of it: the layout stays, no row"
+expect struct-union-grows 1 "struct kthread: NEEDS SHADOW VARIABLE" \
+	"a field wrapped in a union with a larger member: the layout changes"
 expect printk-once 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: pr_info_once() once-only flag" \
 	"new printk_once: its once-only flag starts fresh, patchable"
 expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() lockdep class key, mutex_init() lockdep class key, INIT_WORK() lockdep class key, memcpy() once-only flag, pr_debug() dynamic debug descriptor, NL_SET_ERR_MSG() constant message, WARN_ONCE() once-only flag" \
