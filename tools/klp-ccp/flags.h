@@ -24,6 +24,8 @@ struct file_flags {
 
 int flags_for_file(const struct build_env *env, const char *relpath,
 		   struct file_flags *ff, struct tl_err *err);
+/* @to gets its own copy of @from. */
+void flags_copy(struct file_flags *to, const struct file_flags *from);
 void flags_free(struct file_flags *ff);
 
 #endif

@@ -3,13 +3,15 @@
  * klp-ccp: from a fix written as a source diff to a kgr live patch.
  *
  * klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]
- *         --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
+ *         [--context-headers] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
  *         [--symbols <System.map or /proc/kallsyms copy>]
  *         [--callers-in <file.c>]... <fix.diff>...
  *
  * Several diffs apply in the order given, each on top of the ones before
  * it, and give one patch; --cumulative makes it a replace_all patch.
+ * --context-headers: the diffs' header hunks are there for the .c files
+ * to compile; definitions of them that no .c file uses get no row.
  *
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "context.h"
 #include "diff.h"
 #include "extract.h"
 #include "flags.h"
@@ -36,7 +39,7 @@
 #include "verdict.h"
 
 struct options {
-	bool check, json, cumulative;
+	bool check, json, cumulative, context_headers;
 	const char *src, *config, *symvers, *out, *targets, *symbols;
 	const char *supersedes;		/* the previous cumulative patch's source */
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
@@ -47,7 +50,7 @@ struct options {
 static int usage(void)
 {
 	fputs("usage: klp-ccp [--check] [--json] [--cumulative [--supersedes <previous patch.c>]]\n"
-	      "               --src <kernel tree> --config <.config or .config.xz>\n"
+	      "               [--context-headers] --src <kernel tree> --config <.config or .config.xz>\n"
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
 	      "               [--symbols <System.map or /proc/kallsyms copy>]\n"
@@ -69,6 +72,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->json = true;
 		else if (!strcmp(argv[i], "--cumulative"))
 			o->cumulative = true;
+		else if (!strcmp(argv[i], "--context-headers"))
+			o->context_headers = true;
 		else if (!strcmp(argv[i], "--supersedes"))
 			slot = &o->supersedes;
 		else if (!strcmp(argv[i], "--src"))
@@ -276,6 +281,8 @@ struct run {
 	struct hdr_changes hdr;
 	/* the --callers-in files, unchanged: old and new text are the same */
 	struct file_patch *unchanged;
+	/* init/main.c's flags, which headers and new files are parsed with */
+	struct file_flags generic_ff;
 };
 
 /*
@@ -412,6 +419,21 @@ static int find_callers(struct run *r, struct tl_err *err)
 	return 0;
 }
 
+/* --context-headers: say which header definitions were left unjudged. */
+static void drop_unused_headers(struct run *r)
+{
+	struct tl_strlist dropped = { 0 };
+	size_t i;
+
+	context_drop_unused(&r->table, &r->d, &r->hdr, r->srcs, r->nsrc, &dropped);
+	if (dropped.nr)
+		fprintf(stderr, "klp-ccp: --context-headers: %zu changed header definitions no .c file uses, not judged:",
+			dropped.nr);
+	for (i = 0; i < dropped.nr; i++)
+		fprintf(stderr, " %s%s", dropped.names[i], i + 1 < dropped.nr ? "," : "\n");
+	tl_strlist_free(&dropped);
+}
+
 static int analyse(struct run *r, struct tl_err *err)
 {
 	size_t i;
@@ -441,9 +463,15 @@ static int analyse(struct run *r, struct tl_err *err)
 			continue;
 		}
 		/* The tree's Makefile does not build a new file yet. */
-		if (flags_for_file(&r->env, ends_with(fp->path, ".h") ||
-				   fp->change == FILE_CREATED ? "init/main.c" : fp->path,
-				   &ff, err)) {
+		if (ends_with(fp->path, ".h") || fp->change == FILE_CREATED) {
+			/* Kbuild asked once a run: a .c taken with its headers has many. */
+			if (!r->generic_ff.argc &&
+			    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err)) {
+				tool_error(&r->table, fp->path, err);
+				continue;
+			}
+			flags_copy(&ff, &r->generic_ff);
+		} else if (flags_for_file(&r->env, fp->path, &ff, err)) {
 			tool_error(&r->table, fp->path, err);
 			continue;
 		}
@@ -491,6 +519,8 @@ static int analyse(struct run *r, struct tl_err *err)
 	}
 	if (r->hdr.n && find_callers(r, err))
 		return -1;
+	if (r->o.context_headers)
+		drop_unused_headers(r);
 	for (i = 0; i < r->targets.nr; i++) {
 		size_t k;
 
@@ -581,6 +611,7 @@ static void cleanup(struct run *r)
 		free(r->unchanged[i].changed_by);
 	}
 	free(r->unchanged);
+	flags_free(&r->generic_ff);
 	tl_strlist_free(&r->o.callers_in);
 	hdr_free(&r->hdr);
 	tl_strlist_free(&r->targets);

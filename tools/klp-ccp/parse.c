@@ -307,13 +307,33 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 	return CXChildVisit_Recurse;
 }
 
+struct field_ctx {
+	struct strbuf *sb;
+	long long base;		/* bit offset of the anonymous member visited */
+};
+
+/*
+ * ";name@bit offset" per field; an anonymous struct or union's fields as
+ * the type's own, so that wrapping a field in a union with an alias of it
+ * (dst_entry's dev and dev_rcu) shows as a new field at its offset.
+ */
 static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
 {
-	struct strbuf *sb = data;
-	char *n = cx_take(clang_getCursorSpelling(cur));
+	struct field_ctx *fc = data;
+	CXType t = clang_getCursorType(cur);
+	long long off = fc->base + clang_Cursor_getOffsetOfField(cur);
+	char *n;
 
-	if (clang_getCursorKind(cur) == CXCursor_FieldDecl)
-		sb_printf(sb, ";%s@%lld", n, clang_Cursor_getOffsetOfField(cur));
+	if (clang_getCursorKind(cur) != CXCursor_FieldDecl)
+		return CXVisit_Continue;
+	if (clang_Cursor_isAnonymousRecordDecl(clang_getTypeDeclaration(t))) {
+		struct field_ctx in = { fc->sb, off };
+
+		clang_Type_visitFields(t, field_visit, &in);
+		return CXVisit_Continue;
+	}
+	n = cx_take(clang_getCursorSpelling(cur));
+	sb_printf(fc->sb, ";%s@%lld", n, off);
 	free(n);
 	return CXVisit_Continue;
 }
@@ -345,11 +365,12 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 		e->definition = true;
 	if (kind == ENT_TYPE) {
 		struct strbuf sb = { 0 };
+		struct field_ctx fc = { &sb, 0 };
 
 		sb_printf(&sb, "size=%lld",
 			  clang_Type_getSizeOf(clang_getCursorType(cur)));
 		clang_Type_visitFields(clang_getCursorType(cur),
-				       field_visit, &sb);
+				       field_visit, &fc);
 		e->layout = sb.s;
 	}
 	if (kind == ENT_FUNC || kind == ENT_VAR)

@@ -215,11 +215,53 @@ static bool macro_changed(struct tu_model *old, struct entity *nm)
 	return !om || strcmp(om->code, nm->code);
 }
 
+/* Is ";<name>@<off>" (up to @end) of one layout, or "@<off>;" if !@name, in @layout? */
+static bool layout_has(const char *layout, const char *field, const char *end,
+		       bool name)
+{
+	struct strbuf want = { 0 }, in = { 0 };
+	const char *at = memchr(field, '@', end - field);
+	bool hit;
+
+	if (name || !at)
+		sb_add(&want, field, end - field);
+	else
+		sb_add(&want, at, end - at);
+	sb_puts(&want, ";");
+	sb_printf(&in, "%s;", layout);
+	hit = strstr(in.s, want.s) != NULL;
+	sb_free(&want);
+	sb_free(&in);
+	return hit;
+}
+
+/*
+ * Objects of the type in the running kernel no longer fit: its size
+ * changes, an old field moves or goes, or a new one takes room no old
+ * field had (padding). A new field at an old one's offset is an alias
+ * of it in a union, which the old objects already hold.
+ */
 static bool layout_changed(struct tu_model *old, struct entity *nt)
 {
 	struct entity *ot = tu_find(old, nt->name, ENT_TYPE, false);
+	const char *p, *end;
 
-	return ot && strcmp(ot->layout, nt->layout);
+	if (!ot || !strcmp(ot->layout, nt->layout))
+		return false;
+	if (strcspn(ot->layout, ";") != strcspn(nt->layout, ";") ||
+	    strncmp(ot->layout, nt->layout, strcspn(nt->layout, ";")))
+		return true;
+	for (p = strchr(ot->layout, ';'); p; p = strchr(p + 1, ';')) {
+		end = p + 1 + strcspn(p + 1, ";");
+		if (!layout_has(nt->layout, p, end, true))
+			return true;
+	}
+	for (p = strchr(nt->layout, ';'); p; p = strchr(p + 1, ';')) {
+		end = p + 1 + strcspn(p + 1, ";");
+		if (!layout_has(ot->layout, p, end, false))
+			return true;
+	}
+	return false;
 }
 
 /* Why a changed function body differs, when the tokens alone do not say. */
@@ -713,16 +755,27 @@ bool verdict_has_target(const struct verdict_table *t)
 	return false;
 }
 
+static void row_free(struct row *r)
+{
+	free(r->name);
+	free(r->file);
+	free(r->reason);
+	tl_strlist_free(&r->patched_as);
+}
+
+void verdict_drop(struct verdict_table *t, size_t i)
+{
+	row_free(&t->rows[i]);
+	memmove(&t->rows[i], &t->rows[i + 1], (t->n - i - 1) * sizeof(*t->rows));
+	t->n--;
+}
+
 void verdict_free(struct verdict_table *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->n; i++) {
-		free(t->rows[i].name);
-		free(t->rows[i].file);
-		free(t->rows[i].reason);
-		tl_strlist_free(&t->rows[i].patched_as);
-	}
+	for (i = 0; i < t->n; i++)
+		row_free(&t->rows[i]);
 	free(t->rows);
 	memset(t, 0, sizeof(*t));
 }

@@ -62,6 +62,8 @@ const char *hidden_static_kind(const struct local_static *s);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);
+/* Remove row @i, keeping the others in order. */
+void verdict_drop(struct verdict_table *t, size_t i);
 void verdict_free(struct verdict_table *t);
 
 #endif

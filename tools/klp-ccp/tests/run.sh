@@ -67,6 +67,10 @@ expect const-made-writable 1 "devinfo_ops: NOT PATCHABLE: .*loses const" \
 	"static const struct made writable is not patchable"
 expect struct-new-field 1 "struct kthread: NEEDS SHADOW VARIABLE" \
 	"new field in a live struct needs a shadow variable"
+expect struct-union-alias 0 "no changed functions" \
+	"a field wrapped in a union with an alias of it: the layout stays, no row"
+expect struct-union-grows 1 "struct kthread: NEEDS SHADOW VARIABLE" \
+	"a field wrapped in a union with a larger member: the layout changes"
 expect printk-once 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: pr_info_once() once-only flag" \
 	"new printk_once: its once-only flag starts fresh, patchable"
 expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() lockdep class key, mutex_init() lockdep class key, INIT_WORK() lockdep class key, memcpy() once-only flag, pr_debug() dynamic debug descriptor, NL_SET_ERR_MSG() constant message, WARN_ONCE() once-only flag" \
@@ -100,6 +104,12 @@ expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted"
 	"deleted file: not patchable, naming the file"
 expect kvm-subdir 0 "arch/x86/kvm/vmx/vmx.c:326: vmentry_l1d_flush_parse: PATCHABLE" \
 	"file of a Makefile-less dir (kvm/vmx) whose parent includes virt/kvm/Makefile.kvm"
+expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouveau_bo_pin: PATCHABLE" \
+	"Kbuild file included by an included one through \$(src) (nouveau's nvkm/engine/Kbuild)"
+expect kbuild-srctree-src 0 "^drivers/gpu/drm/amd/amdgpu/atom.c:1207: amdgpu_atom_execute_table_locked: PATCHABLE" \
+	"Makefile including through \$(srctree)/\$(src)/.. (amdgpu's ../display/Makefile)"
+expect kbuild-generated-header 0 "^security/selinux/avc.c:1187: avc_has_perm: PATCHABLE" \
+	"object depending on a generated header whose generator is not shipped (SELinux flask.h)"
 expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
 	"diff creating a file the tree has: exit 2"
 expect does-not-apply 2 "hunk 1 of fs/proc/devices.c.*does not apply" \
@@ -197,6 +207,26 @@ callers header-inline fs/proc/loadavg.c 2 "callers-in fs/proc/loadavg.c: the dif
 	"--callers-in a file the diff changes: exit 2"
 callers header-inline-only fs/proc/no-such.c 2 "no-such.c" \
 	"--callers-in a missing file: exit 2 naming it"
+
+# --context-headers: a .c fix with the header hunks it needs to compile;
+# header changes it does not use are not its verdict.
+ccp context-headers --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" "$tmp/out" &&
+	grep -q "not judged: include/linux/proc_fs.h: struct proc_ops, include/linux/seq_file.h: seq_commit$" "$tmp/out" &&
+	! grep -q "^include/" "$tmp/out" && ok=0
+result $ok "--context-headers: a header struct and inline the .c does not use get no row" "$tmp/out"
+expect context-headers 1 "^include/linux/proc_fs.h:33: struct proc_ops: NEEDS SHADOW VARIABLE" \
+	"without --context-headers the same header changes are judged"
+also "^include/linux/seq_file.h:86: seq_commit: NOT PATCHABLE" \
+	"without --context-headers the unused header inline is not patchable"
+ccp context-headers-used --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 1 ] && grep -q "^include/linux/seq_file.h:34: struct seq_operations: NEEDS SHADOW VARIABLE" "$tmp/out" &&
+	! grep -q "not judged" "$tmp/out" && ok=0
+result $ok "--context-headers: a header struct the .c uses keeps its row" "$tmp/out"
 
 # The config may be xz-compressed, as Debian's linux-config package has it.
 xz -c "$KCONFIG" > "$tmp/config.xz"
