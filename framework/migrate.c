@@ -153,6 +153,9 @@ static void kgr_probe_syscall(void *data, struct pt_regs *regs, long id_or_ret)
 	preempt_enable_notrace();
 }
 
+/* A walk of kgr_migrate_at_entry() runs on this CPU, on entries[2]. */
+static DEFINE_PER_CPU(bool, kgr_entry_walking);
+
 /*
  * current, in task context, enters a patched function at @ip through kgr's
  * ftrace handler during a transition: if nothing of what the transition
@@ -165,14 +168,15 @@ static void kgr_probe_syscall(void *data, struct pt_regs *regs, long id_or_ret)
  * Only tasks a round already left behind have an entry to move (no
  * allocation here: the handler may run under any lock), and each checks
  * at most once per jiffy: the walk costs a few microseconds, and a task
- * blocked lower on its stack would otherwise pay it on every call. The
- * mark is set before the walk, so that a patched function the walk itself
- * calls cannot recurse into it. Preemption off; not under ftrace's
- * recursion lock.
+ * blocked lower on its stack would otherwise pay it on every call. A
+ * patched function the walk itself calls cannot start another walk on
+ * this CPU (kgr_entry_walking), which would overwrite the buffer.
+ * Preemption off; not under ftrace's recursion lock.
  */
 void notrace kgr_migrate_at_entry(unsigned long ip)
 {
 	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+	unsigned long now = jiffies;
 	const struct kgr_goal *goal;
 	struct kgr_task *kt;
 
@@ -181,14 +185,19 @@ void notrace kgr_migrate_at_entry(unsigned long ip)
 	goal = rcu_dereference_sched(u->goal);
 	kt = goal ? kgr_task_find(u, current) : NULL;
 	if (!kt || kgr_task_universe(u, kt) == goal->to_new ||
-	    READ_ONCE(kt->entry_checked) == jiffies)
+	    READ_ONCE(kt->entry_checked) == now)
 		return;
-	WRITE_ONCE(kt->entry_checked, jiffies);
+	WRITE_ONCE(kt->entry_checked, now);
+	if (__this_cpu_read(kgr_entry_walking))
+		return;
+	__this_cpu_write(kgr_entry_walking, true);
 	barrier();
 	if (!kgr_entry_stack_blocker(goal,
 				     this_cpu_ptr(&kgr_stack_bufs)->entries[2],
 				     ip + MCOUNT_INSN_SIZE))
 		kgr_task_move(kt, goal->to_new);
+	barrier();
+	__this_cpu_write(kgr_entry_walking, false);
 }
 
 static void kgr_ipi_check(void *unused)
