@@ -213,10 +213,14 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		*def = d;
 		if (is_new_def(x, *dsrc, d))
 			return USE_COPY;	/* never a shim: the kernel lacks it */
-		/* inlined, or only a clone such as foo.isra.0: no shim resolves */
+		/*
+		 * inlined, or only a clone such as foo.isra.0: no shim resolves;
+		 * a static of a local header is one (libclang gives no head
+		 * tokens to "__printf(5, 6) static inline void f()")
+		 */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
-		     sym_count(&s->syms, r->name) == 0))
+		     d->where == IN_LOCAL || sym_count(&s->syms, r->name) == 0))
 			return USE_COPY;
 		break;
 	case ENT_VAR:
@@ -378,6 +382,17 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		    note_copied_callee(x, dsrc, e, d))
 			return -1;
 		if (u == USE_COPY && d && pull(x, dsrc, d))
+			return -1;
+		/*
+		 * A global of a local header that a copied macro or a local
+		 * header's inline spells cannot be renamed to a shim: its
+		 * declaration is copied instead, for a direct reference.
+		 */
+		if (u == USE_SHIM && !r->spelled_in_main &&
+		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
+		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
+		    d->where == IN_LOCAL && !d->internal && !d->definition &&
+		    pull(x, src, d))
 			return -1;
 		/*
 		 * A name spelled inside a header's macro cannot be renamed;
@@ -612,7 +627,8 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		const struct local_file *f = local_file(x, e->file);
 
 		sb_add(out, f->text + e->start, e->end - e->start);
-		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
+			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
 	}
 	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
@@ -669,19 +685,18 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		emit_syscall_wrappers(x, it, out);
 }
 
+/*
+ * In the order the compiler saw them (their index in the parse, local
+ * headers where they were included): a struct of "a.h" may embed one of
+ * "b.h", a local header may use a macro the file defines first.
+ */
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int xm = x->e->where == IN_MAIN, ym = y->e->where == IN_MAIN;
 
-	/* Local headers come first, as their #include did. */
-	if (xm != ym)
-		return xm - ym;
-	if (!xm && strcmp(x->e->file, y->e->file))
-		return strcmp(x->e->file, y->e->file);
 	if (x->src != y->src)
 		return (x->src > y->src) - (x->src < y->src);
-	return (x->e->start > y->e->start) - (x->e->start < y->e->start);
+	return (x->e > y->e) - (x->e < y->e);
 }
 
 /* The module a source file is built into, NULL for vmlinux. */
@@ -985,7 +1000,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct copied_list *callees, struct tl_err *err)
 {
 	struct extract_ctx x = { .in = in, .copied = callees, .err = err };
-	size_t i, ncopied = 0;
+	size_t i, k, ncopied = 0;
 	struct item *copied;
 	int ret = -1;
 
@@ -1000,7 +1015,18 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		if (x.items[i].e)
 			copied[ncopied++] = x.items[i];
 	qsort(copied, ncopied, sizeof(*copied), cmp_items);
-	/* Types and macros first: shims may be typed with them. */
+	/*
+	 * Types and macros first: shims may be typed with them. Structs and
+	 * unions are declared ahead, as a header's "struct foo;" did: a
+	 * copied type may point to one copied after it.
+	 */
+	for (i = 0, k = 0; i < ncopied; i++)
+		if (copied[i].e->kind == ENT_TYPE &&
+		    (!strncmp(copied[i].e->name, "struct ", 7) ||
+		     !strncmp(copied[i].e->name, "union ", 6)))
+			sb_printf(out, "%s;\n", copied[i].e->name), k++;
+	if (k)
+		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO)
 			emit_entity(&x, &copied[i], out);

@@ -377,6 +377,31 @@ grep -q "^struct proc_dir_entry {" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" &&
 	! grep -q '"internal.h"' "$tmp/kgr_ccp_pde/kgr_ccp_pde.c" && ok=0
 result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pde/kgr_ccp_pde.c"
 
+# What a copied definition needs, copied with it (bench/stable-delta's
+# build failures): each of these failed to build before.
+built local-header-macro kgr_ccp_lhmacro \
+	"struct of a local header sized by its macro (tda18250_priv.h): extracted and built warning-free"
+ok=1
+grep -q "^#define TDA18250_NUM_REGS 93" "$f" && grep -q "^struct tda18250_dev {" "$f" &&
+	[ "$(grep -n "^#define TDA18250_NUM_REGS" "$f" | cut -d: -f1)" -lt "$(grep -n "^struct tda18250_dev {" "$f" | cut -d: -f1)" ] && ok=0
+result $ok "the macro a local header's struct expands is copied, before the struct" "$f"
+built anon-enum kgr_ccp_anon_enum \
+	"constant of an enum without a tag (hci_h5.c): extracted and built warning-free"
+ok=1
+grep -q "^	H5_WAKEUP_DISABLE,	/\* Device cannot wake host \*/$" "$f" &&
+	grep -q "^struct hci_uart;$" "$f" && ok=0
+result $ok "the untagged enum is copied; copied structs are declared ahead (hci_uart.h's pointers)" "$f"
+built local-header-include kgr_ccp_lhinc \
+	"struct of a local header embedding a type of its #include <...> (md.h): extracted and built warning-free"
+ok=1
+grep -q "^#include <linux/badblocks.h>$" "$f" && grep -q "	struct badblocks badblocks;" "$f" && ok=0
+result $ok "a local header's #include <...> lines are kept" "$f"
+built include-dir-arg kgr_ccp_incdir \
+	"header found through the Makefile's \"-I \$(srctree)/\$(src)/..\" (rtl818x.h): extracted and built warning-free"
+ok=1
+grep -q "^struct rtl818x_csr {" "$f" && ! grep -q "rtl818x.h" "$f" && ok=0
+result $ok "the Makefile's \"-I dir\" reaches the parse: the type of that header is copied" "$f"
+
 built cumul-vm-dma kgr_ccp_dma \
 	"static variable of a type of its file, never spelled by the fix: extracted and built warning-free"
 ok=1
