@@ -187,6 +187,20 @@ static struct entity *new_elsewhere(struct extract_ctx *x, size_t src,
 	return NULL;
 }
 
+/*
+ * Is local header function @d written out there? A tracepoint's
+ * trace_<name>() of a local trace header is made by DEFINE_EVENT():
+ * copying that line would define the tracepoint again.
+ */
+static bool written_in_header(struct extract_ctx *x, const struct entity *d)
+{
+	const struct local_file *f = local_file(x, d->file);
+	size_t n = strlen(d->name);
+
+	return f && d->name_off + n <= f->len &&
+	       !strncmp(f->text + d->name_off, d->name, n);
+}
+
 /* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
 static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		       struct entity **def, size_t *dsrc)
@@ -220,7 +234,8 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		 */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
-		     d->where == IN_LOCAL || sym_count(&s->syms, r->name) == 0))
+		     (d->where == IN_LOCAL && written_in_header(x, d)) ||
+		     sym_count(&s->syms, r->name) == 0))
 			return USE_COPY;
 		break;
 	case ENT_VAR:
