@@ -997,6 +997,39 @@ static int emit_header_defs(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
+/*
+ * A symbol exported to a namespace (EXPORT_SYMBOL_NS(__iwl_err, IWLWIFI))
+ * that the copied code reaches directly, a macro's expansion included:
+ * modpost wants the patch to import it, as the module's other file did.
+ */
+static void emit_imports(struct extract_ctx *x, struct strbuf *out)
+{
+	struct tl_strlist seen = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct item *it = &x->items[i];
+
+		for (k = 0; it->e && k < it->e->nrefs; k++) {
+			const struct ref *r = &it->e->refs[k];
+			const char *ns;
+			struct entity *d;
+			size_t dsrc;
+
+			if ((r->kind != ENT_FUNC && r->kind != ENT_VAR) ||
+			    (use_of(x, it->src, r, &d, &dsrc) == USE_SHIM &&
+			     spelled_here(&source_of(x, it->src)->new, r)))
+				continue;
+			ns = sym_namespace(&source_of(x, it->src)->syms, r->name);
+			if (!ns || tl_strlist_has(&seen, ns))
+				continue;
+			tl_strlist_add(&seen, ns);
+			sb_printf(out, "MODULE_IMPORT_NS(%s);\n", ns);
+		}
+	}
+	tl_strlist_free(&seen);
+}
+
 void copied_free(struct copied_list *c)
 {
 	size_t i;
@@ -1069,6 +1102,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		"module_init(kgr_patcher_init);\nmodule_exit(kgr_patcher_exit);\n");
 	sb_printf(out, "MODULE_DESCRIPTION(\"kgr live patch %s\");\nMODULE_LICENSE(\"GPL\");\n",
 		  in->patch_name);
+	emit_imports(&x, out);
 	ret = 0;
 out:
 	for (i = 0; i < x.nfiles; i++) {

@@ -402,6 +402,13 @@ ok=1
 grep -q "^struct rtl818x_csr {" "$f" && ! grep -q "rtl818x.h" "$f" && ok=0
 result $ok "the Makefile's \"-I dir\" reaches the parse: the type of that header is copied" "$f"
 
+built macro-calls kgr_ccp_macro_calls \
+	"local header macros calling functions (IWL_ERR, IWL_DEBUG_SCAN of iwl-debug.h): extracted and built warning-free"
+ok=1
+grep -q "^void __iwl_err(struct device \*dev, enum iwl_err_mode mode, const char \*fmt, ...)" "$f" &&
+	grep -q "^__iwl_dbg(struct device \*dev,$" "$f" && grep -q "^MODULE_IMPORT_NS(IWLWIFI);$" "$f" && ok=0
+result $ok "what a copied macro calls is declared or copied; its namespace (IWLWIFI) imported" "$f"
+
 built cumul-vm-dma kgr_ccp_dma \
 	"static variable of a type of its file, never spelled by the fix: extracted and built warning-free"
 ok=1
