@@ -30,6 +30,7 @@ struct item {
 	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
 	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
 	bool call;			/* a call shim: static_call(cname)(...) */
+	bool alias;			/* a copied macro spells it: #define to (*cname) */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -399,9 +400,27 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		if (u == USE_COPY && d && pull(x, dsrc, d))
 			return -1;
 		/*
-		 * A global of a local header that a copied macro or a local
-		 * header's inline spells cannot be renamed to a shim: its
-		 * declaration is copied instead, for a direct reference.
+		 * The text of a copied macro or local header inline is not
+		 * renamed: a symbol it spells that no export reaches gets its
+		 * shim, and the name is defined to the shim (#define
+		 * __nilfs_msg (*kgr___nilfs_msg)).
+		 */
+		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL) &&
+		    r->type && !spelled_here(m, r) &&
+		    !sym_exported(&source_of(x, src)->syms, r->name) &&
+		    sym_count(&source_of(x, src)->syms, r->name) != 0) {
+			struct item *it = find_item(x, src, r->name, r->kind);
+
+			if (!it && add_shim(x, src, e, r))
+				return -1;
+			it = it ? it : &x->items[x->n - 1];
+			it->alias = !it->e;
+			continue;
+		}
+		/*
+		 * An exported global of a local header that a copied macro or
+		 * a local header's inline spells: its declaration is copied,
+		 * for a direct reference.
 		 */
 		if (u == USE_SHIM && !r->spelled_in_main &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
@@ -857,7 +876,7 @@ static void mark_call_shims(struct extract_ctx *x)
 	for (i = 0; x->in->ibt && i < x->n; i++) {
 		struct item *it = &x->items[i];
 
-		if (it->e || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
+		if (it->e || it->alias || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
 		    it->sympos || strstr(it->shim->type, "noreturn") ||
 		    !strchr(it->shim->type, '('))
 			continue;
@@ -1030,6 +1049,40 @@ static void emit_imports(struct extract_ctx *x, struct strbuf *out)
 	tl_strlist_free(&seen);
 }
 
+/*
+ * A function the patch replaces or adds, spelled in a copied macro:
+ * "acm_ctrl_msg(...)" in its text must call kgr_acm_ctrl_msg.
+ */
+static void emit_renamed_aliases(struct extract_ctx *x, const struct item *copied,
+				 size_t ncopied, struct strbuf *out)
+{
+	struct tl_strlist seen = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < ncopied; i++) {
+		const struct entity *e = copied[i].e;
+
+		for (k = 0; e->kind == ENT_MACRO && k < e->nrefs; k++) {
+			const struct ref *r = &e->refs[k];
+			struct entity *d;
+			size_t dsrc;
+			enum use u;
+
+			if (r->kind != ENT_FUNC || tl_strlist_has(&seen, r->name))
+				continue;
+			u = use_of(x, copied[i].src, r, &d, &dsrc);
+			if (u != USE_PATCHED &&
+			    !(u == USE_COPY && d && renamed(x, dsrc, d)))
+				continue;
+			tl_strlist_add(&seen, r->name);
+			sb_printf(out, "#define %s kgr_%s\n", r->name, r->name);
+		}
+	}
+	if (seen.nr)
+		sb_puts(out, "\n");
+	tl_strlist_free(&seen);
+}
+
 void copied_free(struct copied_list *c)
 {
 	size_t i;
@@ -1078,9 +1131,14 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO)
 			emit_entity(&x, &copied[i], out);
+	emit_renamed_aliases(&x, copied, ncopied, out);
 	for (i = 0; i < x.n; i++)
 		if (!x.items[i].e)
 			shim_decl(out, &x.items[i]);
+	for (i = 0; i < x.n; i++)
+		if (x.items[i].alias)
+			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
+				  x.items[i].cname);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)

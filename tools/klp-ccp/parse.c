@@ -754,8 +754,12 @@ static void macro_refs(struct parse_ctx *c)
 			if (!d && (hit = bsearch(&key, consts, c->consts.nr,
 						 sizeof(*consts), cmp_const)))
 				d = &m->ents[hit->ent];
-			if (d && d != e)
-				new_ref(e, d->name, d->kind, d->where)->internal = d->internal;
+			if (d && d != e) {
+				struct ref *r = new_ref(e, d->name, d->kind, d->where);
+
+				r->internal = d->internal;
+				r->type = d->type ? xstrdup(d->type) : NULL;
+			}
 		}
 		sb_free(&tag);
 		free(copy);

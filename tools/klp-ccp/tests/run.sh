@@ -409,6 +409,19 @@ grep -q "^void __iwl_err(struct device \*dev, enum iwl_err_mode mode, const char
 	grep -q "^__iwl_dbg(struct device \*dev,$" "$f" && grep -q "^MODULE_IMPORT_NS(IWLWIFI);$" "$f" && ok=0
 result $ok "what a copied macro calls is declared or copied; its namespace (IWLWIFI) imported" "$f"
 
+built macro-shim kgr_ccp_macro_shim \
+	"file macro calling a static function (acm_set_line: acm_ctrl_msg): extracted and built warning-free"
+ok=1
+grep -q "^#define acm_ctrl_msg (\*kgr_acm_ctrl_msg)$" "$f" &&
+	grep -q "KGR_SYMBOL_OBJPOS(kgr_acm_ctrl_msg, acm_ctrl_msg, \"cdc_acm\", 0)" "$f" && ok=0
+result $ok "a static a copied macro calls gets its shim, its name defined to it" "$f"
+built macro-renamed kgr_ccp_macro_renamed \
+	"file macro calling a patched function (acm_set_line: acm_ctrl_msg): extracted and built warning-free"
+ok=1
+grep -q "^#define acm_ctrl_msg kgr_acm_ctrl_msg$" "$f" &&
+	grep -q "KGR_PATCH_OBJPOS(acm_ctrl_msg, kgr_acm_ctrl_msg, \"cdc_acm\", 0)" "$f" && ok=0
+result $ok "a patched function a copied macro calls: its name is defined to the new copy" "$f"
+
 built cumul-vm-dma kgr_ccp_dma \
 	"static variable of a type of its file, never spelled by the fix: extracted and built warning-free"
 ok=1
