@@ -406,7 +406,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * __nilfs_msg (*kgr___nilfs_msg)).
 		 */
 		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL) &&
-		    r->type && !spelled_here(m, r) &&
+		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
 		    !sym_exported(&source_of(x, src)->syms, r->name) &&
 		    sym_count(&source_of(x, src)->syms, r->name) != 0) {
 			struct item *it = find_item(x, src, r->name, r->kind);
