@@ -30,6 +30,7 @@ struct item {
 	char *cname;			/* a shim's pointer: kgr_<name>[_<file>] */
 	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
 	bool call;			/* a call shim: static_call(cname)(...) */
+	bool alias;			/* a copied macro spells it: #define to (*cname) */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -187,6 +188,20 @@ static struct entity *new_elsewhere(struct extract_ctx *x, size_t src,
 	return NULL;
 }
 
+/*
+ * Is local header function @d written out there? A tracepoint's
+ * trace_<name>() of a local trace header is made by DEFINE_EVENT():
+ * copying that line would define the tracepoint again.
+ */
+static bool written_in_header(struct extract_ctx *x, const struct entity *d)
+{
+	const struct local_file *f = local_file(x, d->file);
+	size_t n = strlen(d->name);
+
+	return f && d->name_off + n <= f->len &&
+	       !strncmp(f->text + d->name_off, d->name, n);
+}
+
 /* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
 static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		       struct entity **def, size_t *dsrc)
@@ -213,9 +228,14 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		*def = d;
 		if (is_new_def(x, *dsrc, d))
 			return USE_COPY;	/* never a shim: the kernel lacks it */
-		/* inlined, or only a clone such as foo.isra.0: no shim resolves */
+		/*
+		 * inlined, or only a clone such as foo.isra.0: no shim resolves;
+		 * a static of a local header is one (libclang gives no head
+		 * tokens to "__printf(5, 6) static inline void f()")
+		 */
 		if (d && d->definition && d->internal &&
 		    (head_has(d, "inline") || head_has(d, "__always_inline") ||
+		     (d->where == IN_LOCAL && written_in_header(x, d)) ||
 		     sym_count(&s->syms, r->name) == 0))
 			return USE_COPY;
 		break;
@@ -378,6 +398,35 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		    note_copied_callee(x, dsrc, e, d))
 			return -1;
 		if (u == USE_COPY && d && pull(x, dsrc, d))
+			return -1;
+		/*
+		 * The text of a copied macro or local header inline is not
+		 * renamed: a symbol it spells that no export reaches gets its
+		 * shim, and the name is defined to the shim (#define
+		 * __nilfs_msg (*kgr___nilfs_msg)).
+		 */
+		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL) &&
+		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
+		    !sym_exported(&source_of(x, src)->syms, r->name) &&
+		    sym_count(&source_of(x, src)->syms, r->name) != 0) {
+			struct item *it = find_item(x, src, r->name, r->kind);
+
+			if (!it && add_shim(x, src, e, r))
+				return -1;
+			it = it ? it : &x->items[x->n - 1];
+			it->alias = !it->e;
+			continue;
+		}
+		/*
+		 * An exported global of a local header that a copied macro or
+		 * a local header's inline spells: its declaration is copied,
+		 * for a direct reference.
+		 */
+		if (u == USE_SHIM && !r->spelled_in_main &&
+		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
+		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
+		    d->where == IN_LOCAL && !d->internal && !d->definition &&
+		    pull(x, src, d))
 			return -1;
 		/*
 		 * A name spelled inside a header's macro cannot be renamed;
@@ -612,7 +661,8 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		const struct local_file *f = local_file(x, e->file);
 
 		sb_add(out, f->text + e->start, e->end - e->start);
-		sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
+		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
+			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
 	}
 	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
@@ -669,19 +719,18 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		emit_syscall_wrappers(x, it, out);
 }
 
+/*
+ * In the order the compiler saw them (their index in the parse, local
+ * headers where they were included): a struct of "a.h" may embed one of
+ * "b.h", a local header may use a macro the file defines first.
+ */
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int xm = x->e->where == IN_MAIN, ym = y->e->where == IN_MAIN;
 
-	/* Local headers come first, as their #include did. */
-	if (xm != ym)
-		return xm - ym;
-	if (!xm && strcmp(x->e->file, y->e->file))
-		return strcmp(x->e->file, y->e->file);
 	if (x->src != y->src)
 		return (x->src > y->src) - (x->src < y->src);
-	return (x->e->start > y->e->start) - (x->e->start < y->e->start);
+	return (x->e > y->e) - (x->e < y->e);
 }
 
 /* The module a source file is built into, NULL for vmlinux. */
@@ -827,7 +876,7 @@ static void mark_call_shims(struct extract_ctx *x)
 	for (i = 0; x->in->ibt && i < x->n; i++) {
 		struct item *it = &x->items[i];
 
-		if (it->e || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
+		if (it->e || it->alias || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
 		    it->sympos || strstr(it->shim->type, "noreturn") ||
 		    !strchr(it->shim->type, '('))
 			continue;
@@ -967,6 +1016,73 @@ static int emit_header_defs(struct extract_ctx *x, struct strbuf *out)
 	return 0;
 }
 
+/*
+ * A symbol exported to a namespace (EXPORT_SYMBOL_NS(__iwl_err, IWLWIFI))
+ * that the copied code reaches directly, a macro's expansion included:
+ * modpost wants the patch to import it, as the module's other file did.
+ */
+static void emit_imports(struct extract_ctx *x, struct strbuf *out)
+{
+	struct tl_strlist seen = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct item *it = &x->items[i];
+
+		for (k = 0; it->e && k < it->e->nrefs; k++) {
+			const struct ref *r = &it->e->refs[k];
+			const char *ns;
+			struct entity *d;
+			size_t dsrc;
+
+			if ((r->kind != ENT_FUNC && r->kind != ENT_VAR) ||
+			    (use_of(x, it->src, r, &d, &dsrc) == USE_SHIM &&
+			     spelled_here(&source_of(x, it->src)->new, r)))
+				continue;
+			ns = sym_namespace(&source_of(x, it->src)->syms, r->name);
+			if (!ns || tl_strlist_has(&seen, ns))
+				continue;
+			tl_strlist_add(&seen, ns);
+			sb_printf(out, "MODULE_IMPORT_NS(%s);\n", ns);
+		}
+	}
+	tl_strlist_free(&seen);
+}
+
+/*
+ * A function the patch replaces or adds, spelled in a copied macro:
+ * "acm_ctrl_msg(...)" in its text must call kgr_acm_ctrl_msg.
+ */
+static void emit_renamed_aliases(struct extract_ctx *x, const struct item *copied,
+				 size_t ncopied, struct strbuf *out)
+{
+	struct tl_strlist seen = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < ncopied; i++) {
+		const struct entity *e = copied[i].e;
+
+		for (k = 0; e->kind == ENT_MACRO && k < e->nrefs; k++) {
+			const struct ref *r = &e->refs[k];
+			struct entity *d;
+			size_t dsrc;
+			enum use u;
+
+			if (r->kind != ENT_FUNC || tl_strlist_has(&seen, r->name))
+				continue;
+			u = use_of(x, copied[i].src, r, &d, &dsrc);
+			if (u != USE_PATCHED &&
+			    !(u == USE_COPY && d && renamed(x, dsrc, d)))
+				continue;
+			tl_strlist_add(&seen, r->name);
+			sb_printf(out, "#define %s kgr_%s\n", r->name, r->name);
+		}
+	}
+	if (seen.nr)
+		sb_puts(out, "\n");
+	tl_strlist_free(&seen);
+}
+
 void copied_free(struct copied_list *c)
 {
 	size_t i;
@@ -985,7 +1101,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		  struct copied_list *callees, struct tl_err *err)
 {
 	struct extract_ctx x = { .in = in, .copied = callees, .err = err };
-	size_t i, ncopied = 0;
+	size_t i, k, ncopied = 0;
 	struct item *copied;
 	int ret = -1;
 
@@ -1000,13 +1116,29 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		if (x.items[i].e)
 			copied[ncopied++] = x.items[i];
 	qsort(copied, ncopied, sizeof(*copied), cmp_items);
-	/* Types and macros first: shims may be typed with them. */
+	/*
+	 * Types and macros first: shims may be typed with them. Structs and
+	 * unions are declared ahead, as a header's "struct foo;" did: a
+	 * copied type may point to one copied after it.
+	 */
+	for (i = 0, k = 0; i < ncopied; i++)
+		if (copied[i].e->kind == ENT_TYPE &&
+		    (!strncmp(copied[i].e->name, "struct ", 7) ||
+		     !strncmp(copied[i].e->name, "union ", 6)))
+			sb_printf(out, "%s;\n", copied[i].e->name), k++;
+	if (k)
+		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO)
 			emit_entity(&x, &copied[i], out);
+	emit_renamed_aliases(&x, copied, ncopied, out);
 	for (i = 0; i < x.n; i++)
 		if (!x.items[i].e)
 			shim_decl(out, &x.items[i]);
+	for (i = 0; i < x.n; i++)
+		if (x.items[i].alias)
+			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
+				  x.items[i].cname);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
@@ -1028,6 +1160,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		"module_init(kgr_patcher_init);\nmodule_exit(kgr_patcher_exit);\n");
 	sb_printf(out, "MODULE_DESCRIPTION(\"kgr live patch %s\");\nMODULE_LICENSE(\"GPL\");\n",
 		  in->patch_name);
+	emit_imports(&x, out);
 	ret = 0;
 out:
 	for (i = 0; i < x.nfiles; i++) {

@@ -337,6 +337,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 {
 	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, inc = { 0 };
 	struct strbuf srcdir = { 0 }, build_prefix = { 0 }, obj = { 0 };
+	struct strbuf srctree_src = { 0 };
 	const char *slash = strrchr(relpath, '/');
 	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
 	const char *file = slash ? slash + 1 : relpath;
@@ -394,11 +395,12 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	}
 	sb_printf(&srcdir, "%s%s%s", env->src, *mkdir_rel ? "/" : "", mkdir_rel);
 	sb_printf(&build_prefix, "%s/", env->build);
+	sb_printf(&srctree_src, "%s/%s", srctree, mkdir_path.s);
 	sb_printf(&inc, "-I%s/include", env->tmpdir);
 	add_arg(ff, &cap, inc.s);
 	for (i = 0; i < nwords; i++) {
 		const char *w = words[i];
-		char *a, *b, *c;
+		char *a0, *a, *b, *c, *joined = NULL;
 
 		if (!strcmp(w, "-pg") || !strcmp(w, "-mfentry"))
 			ff->traced = true;
@@ -411,10 +413,19 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		if (!strcmp(w, "-include") && i + 1 < nwords) {
 			add_arg(ff, &cap, w);
 			w = words[++i];
+		} else if ((!strcmp(w, "-I") || !strcmp(w, "-D") || !strcmp(w, "-U")) &&
+			   i + 1 < nwords) {
+			/* "-I $(srctree)/$(src)/.." of iwlwifi: one option */
+			joined = xcalloc(strlen(w) + strlen(words[i + 1]) + 1, 1);
+			sprintf(joined, "%s%s", w, words[++i]);
+			w = joined;
 		} else if (!keep_option(w)) {
 			continue;
 		}
-		a = replace_all(w, srctree, env->src);
+		/* $(srctree)/$(src) of the scratch build is $(src): the tree's dir */
+		a0 = replace_all(w, srctree_src.s, mkdir_path.s);
+		a = replace_all(a0, srctree, env->src);
+		free(a0);
 		/* KBUILD_MODFILE wants the relative dir, -I the real one. */
 		b = replace_all(a, mkdir_path.s, starts_with(w, "-D") ? mkdir_rel : srcdir.s);
 		if (starts_with(b, "-I./")) {
@@ -427,6 +438,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 		free(a);
 		free(b);
 		free(c);
+		free(joined);
 	}
 	add_arg(ff, &cap, "-Wno-unknown-warning-option");
 	/* Every error, not the first 20: a new one may hide behind old ones. */
@@ -452,6 +464,7 @@ out:
 	sb_free(&cfile);
 	sb_free(&inc);
 	sb_free(&srcdir);
+	sb_free(&srctree_src);
 	sb_free(&build_prefix);
 	return ret;
 }

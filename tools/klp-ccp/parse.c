@@ -26,10 +26,18 @@ struct parse_ctx {
 	struct entity *cur;	/* entity whose body is being walked */
 	bool expansions_only;	/* first pass: collect macro expansions */
 	bool header_inlines;	/* keep include/'s static inlines */
-	/* macro expansions of the main file, in order, to name static locals */
+	/*
+	 * macro expansions of the main file and the local headers, in order:
+	 * references of their entities, and the names of static locals
+	 */
 	unsigned int *exp_off, *exp_end;
 	char **exp_name;
+	CXFile *exp_file;
 	size_t nexp, expcap;
+	/* enum constants of the local files: name and index of their enum */
+	struct tl_strlist consts;
+	size_t *const_ent;
+	size_t constcap;
 	/* functions a macro of the main file declares: syscall wrappers */
 	struct tl_strlist made_by_macro;
 };
@@ -183,6 +191,44 @@ static char *decl_name(CXCursor d)
 	return sb.s;
 }
 
+static enum CXChildVisitResult first_const(CXCursor cur, CXCursor parent,
+					   CXClientData data)
+{
+	(void)parent;
+	if (clang_getCursorKind(cur) != CXCursor_EnumConstantDecl)
+		return CXChildVisit_Continue;
+	*(char **)data = cx_take(clang_getCursorSpelling(cur));
+	return CXChildVisit_Break;
+}
+
+/*
+ * The name of type @d. An enum without a tag is still copied for its
+ * constants: "enum {FIRST, ...}" after its first one. One that a typedef
+ * names is that typedef's (@as_ref) or nothing: it is copied with it.
+ */
+static char *type_name(CXCursor d, bool as_ref)
+{
+	char *name = decl_name(d), *first = NULL;
+	struct strbuf sb = { 0 };
+
+	if (name || clang_getCursorKind(d) != CXCursor_EnumDecl)
+		return name;
+	name = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
+	if (!strchr(name, ' ')) {
+		if (as_ref)
+			return name;
+		free(name);
+		return NULL;
+	}
+	free(name);
+	clang_visitChildren(d, first_const, &first);
+	if (!first)
+		return NULL;
+	sb_printf(&sb, "enum {%s, ...}", first);
+	free(first);
+	return sb.s;
+}
+
 static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		    enum ent_kind kind);
 
@@ -233,7 +279,7 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 	CXFile f, df;
 	unsigned int off, line;
 	struct ref *r;
-	char *name = decl_name(d);
+	char *name = kind == ENT_TYPE ? type_name(d, true) : decl_name(d);
 
 	if (!name)
 		return;
@@ -258,7 +304,8 @@ static const char *macro_at(struct parse_ctx *c, unsigned int off)
 	size_t i;
 
 	for (i = 0; i < c->nexp; i++)
-		if (off >= c->exp_off[i] && off < c->exp_end[i])
+		if (off >= c->exp_off[i] && off < c->exp_end[i] &&
+		    clang_File_isEqual(c->exp_file[i], c->main_file))
 			return c->exp_name[i];
 	return NULL;
 }
@@ -338,6 +385,23 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
 	return CXVisit_Continue;
 }
 
+static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
+					   CXClientData data)
+{
+	struct parse_ctx *c = data;
+	char *name;
+
+	(void)parent;
+	if (clang_getCursorKind(cur) != CXCursor_EnumConstantDecl)
+		return CXChildVisit_Continue;
+	tl_grow(&c->const_ent, &c->constcap, c->consts.nr, sizeof(size_t));
+	c->const_ent[c->consts.nr] = c->m->n - 1;
+	name = cx_take(clang_getCursorSpelling(cur));
+	tl_strlist_add(&c->consts, name);
+	free(name);
+	return CXChildVisit_Continue;
+}
+
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 				       enum ent_kind kind, char *name,
 				       enum ent_where where, CXSourceRange r)
@@ -372,6 +436,9 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 		clang_Type_visitFields(clang_getCursorType(cur),
 				       field_visit, &fc);
 		e->layout = sb.s;
+		/* A macro may use its constants: macro_refs() looks them up. */
+		if (clang_getCursorKind(cur) == CXCursor_EnumDecl)
+			clang_visitChildren(cur, const_visit, c);
 	}
 	if (kind == ENT_FUNC || kind == ENT_VAR)
 		e->type = cx_take(clang_getTypeSpelling(clang_getCursorType(cur)));
@@ -429,21 +496,34 @@ static void add_function(struct parse_ctx *c, CXCursor cur, char *name,
 			tl_strlist_add(&e->wrappers, c->made_by_macro.names[i]);
 }
 
-static void add_include(struct parse_ctx *c, CXCursor cur)
+/*
+ * An #include <...> of the main file or of a local header, which the
+ * patch includes too (in the order the compiler saw them). One that
+ * finds a file of the tree outside include/ (a -I of the Makefile) is
+ * left out like "local.h": the headers package lacks it.
+ */
+static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 {
 	struct tu_model *m = c->m;
+	CXFile inc = clang_getIncludedFile(cur);
 	unsigned int off;
-	const char *p, *eol;
+	const char *text, *p, *eol;
+	size_t len;
 	char *line;
 	bool kpatch;
 
+	if (inc && where_of(c, inc) != IN_SYSTEM)
+		return;
+	text = clang_getFileContents(c->tu, f, &len);
+	if (!text)
+		return;
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
-	p = m->text + off;
-	while (p > m->text && p[-1] != '\n')
+	p = text + off;
+	while (p > text && p[-1] != '\n')
 		p--;
-	eol = strchr(p, '\n');
+	eol = memchr(p, '\n', text + len - p);
 	if (!eol)
-		eol = m->text + m->len;
+		eol = text + len;
 	line = xstrndup(p, eol - p);
 	kpatch = kpatch_header_include(line);
 	free(line);
@@ -530,7 +610,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 	(void)parent;
 	clang_getSpellingLocation(clang_getCursorLocation(cur), &f, &line, NULL, &off);
 	w = where_of(c, f);
-	if (k == CXCursor_MacroExpansion && w == IN_MAIN && c->expansions_only) {
+	if (k == CXCursor_MacroExpansion && w != IN_SYSTEM && c->expansions_only) {
 		CXSourceRange r = clang_getCursorExtent(cur);
 		unsigned int end;
 
@@ -538,16 +618,20 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		tl_grow(&c->exp_off, &c->expcap, c->nexp, sizeof(unsigned int));
 		c->exp_end = xrealloc(c->exp_end, c->expcap * sizeof(unsigned int));
 		c->exp_name = xrealloc(c->exp_name, c->expcap * sizeof(char *));
+		c->exp_file = xrealloc(c->exp_file, c->expcap * sizeof(CXFile));
 		c->exp_off[c->nexp] = off;
 		c->exp_end[c->nexp] = end;
+		c->exp_file[c->nexp] = f;
 		c->exp_name[c->nexp] = cx_take(clang_getCursorSpelling(cur));
-		add_kpatch_mark(c, c->exp_name[c->nexp++], off, end + 1);
+		if (w == IN_MAIN)
+			add_kpatch_mark(c, c->exp_name[c->nexp], off, end + 1);
+		c->nexp++;
 		return CXChildVisit_Continue;
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
 		return CXChildVisit_Continue;
-	if (k == CXCursor_InclusionDirective && w == IN_MAIN) {
-		add_include(c, cur);
+	if (k == CXCursor_InclusionDirective && w != IN_SYSTEM) {
+		add_include(c, cur, f);
 		return CXChildVisit_Continue;
 	}
 	if (w == IN_SYSTEM && c->header_inlines && k == CXCursor_FunctionDecl &&
@@ -563,37 +647,146 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 	} else if (k == CXCursor_MacroDefinition) {
 		add_entity(c, cur, ENT_MACRO, cx_take(clang_getCursorSpelling(cur)), w);
 	} else if (is_type_decl(k) && clang_isCursorDefinition(cur)) {
-		name = decl_name(cur);
+		name = type_name(cur, false);
 		if (name)
 			add_entity(c, cur, ENT_TYPE, name, w);
 	}
 	return CXChildVisit_Continue;
 }
 
-/* Function-like macros used inside an entity count as references. */
+static struct ref *new_ref(struct entity *e, const char *name,
+			   enum ent_kind kind, enum ent_where where)
+{
+	struct ref *r;
+
+	tl_grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
+	r = &e->refs[e->nrefs++];
+	r->name = xstrdup(name);
+	r->kind = kind;
+	r->where = where;
+	return r;
+}
+
+/*
+ * Macros expanded inside an entity of the main file or of a local header
+ * count as its references: a copied struct of "local.h" needs the macro
+ * that sizes its array as much as a copied function does.
+ */
 static void attach_macro_uses(struct parse_ctx *c)
 {
-	size_t i, k;
 	struct tu_model *m = c->m;
+	CXFile *files = xcalloc(m->n + 1, sizeof(*files));
+	size_t i, k;
 
+	for (k = 0; k < m->n; k++)
+		if (m->ents[k].where != IN_SYSTEM)
+			files[k] = clang_getFile(c->tu, m->ents[k].file);
 	for (i = 0; i < c->nexp; i++) {
 		for (k = 0; k < m->n; k++) {
 			struct entity *e = &m->ents[k];
 			struct ref *r;
 
-			if (e->where != IN_MAIN || c->exp_off[i] < e->start ||
-			    c->exp_off[i] >= e->end || !strcmp(e->name, c->exp_name[i]))
+			if (e->where == IN_SYSTEM || c->exp_off[i] < e->start ||
+			    c->exp_off[i] >= e->end || !strcmp(e->name, c->exp_name[i]) ||
+			    !clang_File_isEqual(files[k], c->exp_file[i]))
 				continue;
-			tl_grow(&e->refs, &e->refcap, e->nrefs, sizeof(*e->refs));
-			r = &e->refs[e->nrefs++];
-			r->name = xstrdup(c->exp_name[i]);
-			r->kind = ENT_MACRO;
-			r->where = IN_SYSTEM;	/* fixed up by the caller's lookups */
-			r->spelled_in_main = true;
+			/* fixed up by the caller's lookups */
+			r = new_ref(e, c->exp_name[i], ENT_MACRO, IN_SYSTEM);
+			r->spelled_in_main = e->where == IN_MAIN;
 			r->off = c->exp_off[i];
 			break;
 		}
 	}
+	free(files);
+}
+
+static int cmp_ent_name(const void *a, const void *b)
+{
+	const struct entity *x = *(struct entity *const *)a;
+	const struct entity *y = *(struct entity *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static struct entity *ent_named(struct entity **v, size_t n, const char *name)
+{
+	struct entity key = { .name = (char *)name }, *kp = &key, **hit;
+
+	hit = bsearch(&kp, v, n, sizeof(*v), cmp_ent_name);
+	return hit ? *hit : NULL;
+}
+
+/* A local enum constant: its name and the index of its enum. */
+struct enum_const {
+	const char *name;
+	size_t ent;
+};
+
+static int cmp_const(const void *a, const void *b)
+{
+	return strcmp(((const struct enum_const *)a)->name,
+		      ((const struct enum_const *)b)->name);
+}
+
+/*
+ * A macro's body is only tokens, never expanded where it is defined: the
+ * macros, types, enum constants, functions and variables of the main
+ * file and its local headers that it spells become its references, so
+ * that copying the macro copies them too (#define EM_SLOTS (EM_MAX_SLOTS
+ * + 1), EM_MAX_SLOTS of an enum; IWL_ERR() calling __iwl_err()).
+ */
+static void macro_refs(struct parse_ctx *c)
+{
+	struct tu_model *m = c->m;
+	struct entity **defs = xcalloc(m->n + 1, sizeof(*defs));
+	struct enum_const *consts = xcalloc(c->consts.nr + 1, sizeof(*consts));
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (m->ents[i].where != IN_SYSTEM)
+			defs[n++] = &m->ents[i];
+	qsort(defs, n, sizeof(*defs), cmp_ent_name);
+	for (i = 0; i < c->consts.nr; i++)
+		consts[i] = (struct enum_const){ c->consts.names[i], c->const_ent[i] };
+	qsort(consts, c->consts.nr, sizeof(*consts), cmp_const);
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i], *d;
+		char *copy, *tok, *save = NULL, *prev = NULL;
+		struct strbuf tag = { 0 };
+		struct enum_const key, *hit;
+
+		if (e->where == IN_SYSTEM || e->kind != ENT_MACRO)
+			continue;
+		copy = xstrdup(e->code);
+		/* the first token is the macro's own name */
+		for (tok = strtok_r(copy, " ", &save); tok;
+		     prev = tok, tok = strtok_r(NULL, " ", &save)) {
+			if (prev == NULL || !(tok[0] == '_' || (tok[0] >= 'A' && tok[0] <= 'Z') ||
+					      (tok[0] >= 'a' && tok[0] <= 'z')))
+				continue;
+			tag.len = 0;
+			if (!strcmp(prev, "struct") || !strcmp(prev, "union") ||
+			    !strcmp(prev, "enum"))
+				sb_printf(&tag, "%s %s", prev, tok);
+			else
+				sb_puts(&tag, tok);
+			d = ent_named(defs, n, tag.s);
+			key.name = tok;
+			if (!d && (hit = bsearch(&key, consts, c->consts.nr,
+						 sizeof(*consts), cmp_const)))
+				d = &m->ents[hit->ent];
+			if (d && d != e) {
+				struct ref *r = new_ref(e, d->name, d->kind, d->where);
+
+				r->internal = d->internal;
+				r->type = d->type ? xstrdup(d->type) : NULL;
+			}
+		}
+		sb_free(&tag);
+		free(copy);
+	}
+	free(consts);
+	free(defs);
 }
 
 static void collect_errors(struct parse_ctx *c)
@@ -655,6 +848,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	c.expansions_only = false;
 	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
 	attach_macro_uses(&c);
+	macro_refs(&c);
 	collect_errors(&c);
 	clang_disposeSourceRangeList(c.skipped);
 	for (i = 0; i < c.nexp; i++)
@@ -662,6 +856,9 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	free(c.exp_off);
 	free(c.exp_end);
 	free(c.exp_name);
+	free(c.exp_file);
+	tl_strlist_free(&c.consts);
+	free(c.const_ent);
 	tl_strlist_free(&c.made_by_macro);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);

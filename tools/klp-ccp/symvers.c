@@ -97,7 +97,7 @@ static int load_symvers(const char *path, struct symbols *s,
 	if (read_file(path, &text, &len, err))
 		return -1;
 	for (line = text; *line; line = next) {
-		char *name, *end;
+		char *name, *end, *ns;
 
 		next = strchr(line, '\n');
 		if (next)
@@ -111,6 +111,13 @@ static int load_symvers(const char *path, struct symbols *s,
 		if (end)
 			*end = '\0';
 		set_add(&s->exported, name);
+		/* 0xcrc name module EXPORT_SYMBOL_NS namespace */
+		ns = end ? strchr(end + 1, '\t') : NULL;
+		ns = ns ? strchr(ns + 1, '\t') : NULL;
+		if (ns && ns[1]) {
+			tl_strlist_add(&s->ns_syms, name);
+			tl_strlist_add(&s->ns_names, ns + 1);
+		}
 	}
 	free(text);
 	if (!s->exported.n)
@@ -272,6 +279,16 @@ bool sym_exported(const struct symbols *s, const char *name)
 	return set_count(&s->exported, name) > 0;
 }
 
+const char *sym_namespace(const struct symbols *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ns_syms.nr; i++)
+		if (!strcmp(s->ns_syms.names[i], name))
+			return s->ns_names.names[i];
+	return NULL;
+}
+
 int sym_count(const struct symbols *s, const char *name)
 {
 	return s->map_path ? (int)set_count(&s->in_map, name) : -1;
@@ -342,4 +359,6 @@ void symbols_free(struct symbols *s)
 {
 	maps_free(s);
 	set_free(&s->exported);
+	tl_strlist_free(&s->ns_syms);
+	tl_strlist_free(&s->ns_names);
 }

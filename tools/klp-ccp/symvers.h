@@ -32,6 +32,8 @@ struct mod_symbols {
  */
 struct symbols {
 	struct name_set exported;
+	/* exports to a namespace (EXPORT_SYMBOL_NS): name, and namespace */
+	struct tl_strlist ns_syms, ns_names;
 	struct name_set in_map;		/* names of System.map, with counts */
 	char **map;			/* System.map names in address order */
 	size_t nmap;
@@ -52,6 +54,8 @@ struct symbols syms_for_module(const struct symbols *s, const char *mod);
 int syms_have_module(const struct symbols *s, const char *mod,
 		     struct tl_err *err);
 bool sym_exported(const struct symbols *s, const char *name);
+/* The namespace @name is exported to, or NULL. */
+const char *sym_namespace(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */
 int sym_count(const struct symbols *s, const char *name);
 /*
