@@ -15,3 +15,6 @@ echo N > /sys/module/kgr/parameters/migrate_on_entry ||
 	fail "cannot switch migrate_on_entry off"
 
 torture_stacked 6
+# The tests after this one in the same boot get the default back.
+echo Y > /sys/module/kgr/parameters/migrate_on_entry ||
+	fail "cannot switch migrate_on_entry back on"
