@@ -485,9 +485,10 @@ bool kgr_task_in_new_universe(void);
 
 /*
  * current enters a patched function at @ip (its fentry site) through
- * kgr's ftrace handler: it migrates if its stack allows. Preemption off.
+ * kgr's ftrace handler: it migrates if its stack allows. Its universe
+ * then, as kgr_task_in_new_universe() tells it. Preemption off.
  */
-void kgr_migrate_at_entry(unsigned long ip);
+bool kgr_migrate_at_entry(unsigned long ip);
 
 /*
  * Tasks blocking the transition of @owner: "pid comm function" lines into

@@ -171,33 +171,39 @@ static DEFINE_PER_CPU(bool, kgr_entry_walking);
  * blocked lower on its stack would otherwise pay it on every call. A
  * patched function the walk itself calls cannot start another walk on
  * this CPU (kgr_entry_walking), which would overwrite the buffer.
- * Preemption off; not under ftrace's recursion lock.
+ * Preemption off, any context; not under ftrace's recursion lock. Returns
+ * current's universe then, so that the handler looks it up once.
  */
-void notrace kgr_migrate_at_entry(unsigned long ip)
+bool notrace kgr_migrate_at_entry(unsigned long ip)
 {
-	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+	struct kgr_universe *u = rcu_dereference_raw(kgr_universe);
 	unsigned long now = jiffies;
 	const struct kgr_goal *goal;
 	struct kgr_task *kt;
+	bool new_universe;
 
-	if (!u || !in_task() || !READ_ONCE(kgr_entry_on))
-		return;
-	goal = rcu_dereference_sched(u->goal);
-	kt = goal ? kgr_task_find(u, current) : NULL;
-	if (!kt || kgr_task_universe(u, kt) == goal->to_new ||
-	    READ_ONCE(kt->entry_checked) == now)
-		return;
+	if (!u)
+		return kgr_task_in_new_universe();
+	kt = kgr_task_find(u, current);
+	new_universe = kgr_task_universe(u, kt);
+	goal = rcu_dereference_raw(u->goal);
+	if (!goal || !kt || new_universe == goal->to_new || !in_task() ||
+	    !READ_ONCE(kgr_entry_on) || READ_ONCE(kt->entry_checked) == now)
+		return new_universe;
 	WRITE_ONCE(kt->entry_checked, now);
 	if (__this_cpu_read(kgr_entry_walking))
-		return;
+		return new_universe;
 	__this_cpu_write(kgr_entry_walking, true);
 	barrier();
 	if (!kgr_entry_stack_blocker(goal,
 				     this_cpu_ptr(&kgr_stack_bufs)->entries[2],
-				     ip + MCOUNT_INSN_SIZE))
+				     ip + MCOUNT_INSN_SIZE)) {
 		kgr_task_move(kt, goal->to_new);
+		new_universe = goal->to_new;
+	}
 	barrier();
 	__this_cpu_write(kgr_entry_walking, false);
+	return new_universe;
 }
 
 static void kgr_ipi_check(void *unused)

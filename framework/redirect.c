@@ -113,11 +113,10 @@ static inline void kgr_set_ip(struct ftrace_regs *fregs, unsigned long ip)
  * in the new universe, the one below (NULL: the original) in the old one.
  */
 static struct kgr_patch_fun *kgr_fun_for_task(struct kgr_ops *ops,
-					      struct kgr_patch_fun *fun)
+					      struct kgr_patch_fun *fun,
+					      bool new_universe)
 {
-	/* Pairs with smp_wmb() in transition.c: universes set first. */
-	smp_rmb();
-	if (kgr_task_in_new_universe())
+	if (new_universe)
 		return fun;
 	fun = list_entry_rcu(fun->stack_node.next, struct kgr_patch_fun,
 			     stack_node);
@@ -148,8 +147,10 @@ static noinline notrace void kgr_ftrace_slow(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 	/* None: the address is leaving; every task runs the original. */
 	if (fun) {
-		kgr_migrate_at_entry(ip);
-		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun));
+		/* Pairs with smp_wmb() in transition.c: universes set first. */
+		smp_rmb();
+		kgr_redirect_to(fregs, kgr_fun_for_task(ops, fun,
+							kgr_migrate_at_entry(ip)));
 	}
 	preempt_enable_notrace();
 }
