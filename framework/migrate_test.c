@@ -485,6 +485,122 @@ static void kgr_test_ranges_grow(struct kunit *test)
 	kgr_test_reset(test);
 }
 
+/*
+ * The entry of a patched function, as kgr's ftrace handler sees it: its
+ * fentry call is the call of kgr_test_enter() from kgr_test_hot(), so the
+ * frame to leave out is the one returning there.
+ */
+static noinline bool kgr_test_enter(void)
+{
+	unsigned long ret = (unsigned long)__builtin_return_address(0);
+	bool new_universe;
+
+	preempt_disable();
+	new_universe = kgr_migrate_at_entry(ret - MCOUNT_INSN_SIZE);
+	preempt_enable();
+	return new_universe;
+}
+
+/* A patched function, entered with @depth more calls of it below. */
+static noinline bool kgr_test_hot(int depth)
+{
+	bool new_universe = depth ? kgr_test_hot(depth - 1) : kgr_test_enter();
+
+	barrier();
+	return new_universe;
+}
+
+/*
+ * A kthread that enters kgr_test_hot() (@depth calls deep) from inside the
+ * old code, then again after leaving it, with interrupts off, so that no
+ * IPI check and no sleeping check can move it meanwhile: only the entry.
+ */
+struct kgr_test_caller {
+	struct kgr_test_kthread k;
+	int depth;
+	bool entry_inside;
+	bool before_entry;
+	bool entry_outside;
+	unsigned long flags;
+};
+
+static noinline void kgr_test_parked_caller(struct kgr_test_caller *c)
+{
+	unsigned long checked;
+
+	complete(&c->k.entered);
+	wait_for_completion(&c->k.leave);
+	c->entry_inside = kgr_test_hot(0);
+	/* A task walks its stack at an entry once a jiffy. */
+	checked = jiffies;
+	while (!time_after(jiffies, checked))
+		schedule_timeout_uninterruptible(1);
+	local_irq_save(c->flags);
+	barrier();
+}
+
+static int kgr_test_caller_fn(void *data)
+{
+	struct kgr_test_caller *c = data;
+
+	kgr_test_parked_caller(c);
+	c->before_entry = kgr_task_in_new_universe();
+	c->entry_outside = kgr_test_hot(c->depth);
+	local_irq_restore(c->flags);
+	complete(&c->k.left);
+	wait_for_completion(&c->k.done);
+	c->k.new_after = kgr_task_in_new_universe();
+	return 0;
+}
+
+/*
+ * kgr_migrate_at_entry(): a task left behind moves at the entry of a
+ * patched function when nothing the transition leaves is on its stack
+ * below that entry's frame; the old code it is in, or an earlier call of
+ * the same function further down, keeps it where it is.
+ */
+static void kgr_test_migrate_at_entry(struct kunit *test)
+{
+	struct kgr_range r[] = {
+		kgr_test_range(test, kgr_test_parked_caller,
+			       "kgr_test_parked_caller"),
+		kgr_test_range(test, kgr_test_hot, "kgr_test_hot"),
+	};
+	struct kgr_test_caller shallow, deep;
+
+	kgr_test_kthread_init(&shallow.k);
+	kgr_test_kthread_init(&deep.k);
+	shallow.depth = 0;
+	deep.depth = 1;
+	kgr_test_run(test, &shallow.k, kgr_test_caller_fn, &shallow,
+		     "kgr_test_shallow");
+	kgr_test_run(test, &deep.k, kgr_test_caller_fn, &deep, "kgr_test_deep");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, r, ARRAY_SIZE(r)), 0);
+	msleep(300);
+	/* A round left both behind: they have entries to move. */
+	kgr_test_blocking(test, &shallow.k, "kgr_test_parked_caller");
+	kgr_test_blocking(test, &deep.k, "kgr_test_parked_caller");
+
+	complete(&shallow.k.leave);
+	complete(&deep.k.leave);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&shallow.k.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&deep.k.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_EXPECT_FALSE(test, shallow.entry_inside);
+	KUNIT_EXPECT_FALSE(test, shallow.before_entry);
+	KUNIT_EXPECT_TRUE(test, shallow.entry_outside);
+	KUNIT_EXPECT_FALSE(test, deep.entry_inside);
+	KUNIT_EXPECT_FALSE(test, deep.before_entry);
+	KUNIT_EXPECT_FALSE(test, deep.entry_outside);
+
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &shallow.k));
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &deep.k));
+	kgr_test_reset(test);
+}
+
 static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_states),
 	KUNIT_CASE(kgr_test_parked_kthread),
@@ -494,6 +610,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_reverse),
 	KUNIT_CASE(kgr_test_reverse_at_finish),
 	KUNIT_CASE(kgr_test_force),
+	KUNIT_CASE(kgr_test_migrate_at_entry),
 	{}
 };
 
