@@ -492,7 +492,7 @@ static void add_function(struct parse_ctx *c, CXCursor cur, char *name,
 	e->syscall = xstrdup(sys);
 	e->compat = compat;
 	for (i = 0; i < c->made_by_macro.nr; i++)
-		if (syscall_is_wrapper(c->made_by_macro.names[i], sys))
+		if (syscall_is_wrapper(c->made_by_macro.names[i], sys, compat))
 			tl_strlist_add(&e->wrappers, c->made_by_macro.names[i]);
 }
 

@@ -28,14 +28,23 @@ const char *syscall_of_body(const char *fn, bool *compat)
 	return sys && *sys ? sys : NULL;
 }
 
-bool syscall_is_wrapper(const char *fn, const char *sys)
+/*
+ * A compat body's wrappers are __ia32_compat_sys_<name> (ia32 registers)
+ * and __x64_compat_sys_<name> (x32, x86-64 registers); its __se_ step
+ * "delouses" each argument through unsigned long where the native one
+ * casts through long, which gives the same value for every type the
+ * declared argument can have, so both kinds of wrapper are written alike.
+ */
+bool syscall_is_wrapper(const char *fn, const char *sys, bool compat)
 {
-	static const char *const prefixes[] = {
-		"__x64_sys_", "__ia32_sys_", "__x64_compat_sys_", "__ia32_compat_sys_",
+	static const char *const native[] = { "__x64_sys_", "__ia32_sys_" };
+	static const char *const compat_ones[] = {
+		"__x64_compat_sys_", "__ia32_compat_sys_",
 	};
+	const char *const *prefixes = compat ? compat_ones : native;
 	size_t i;
 
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+	for (i = 0; i < 2; i++) {
 		const char *rest = after_prefix(fn, prefixes[i]);
 
 		if (rest && !strcmp(rest, sys))

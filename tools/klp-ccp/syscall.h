@@ -24,8 +24,11 @@ struct syscall_sig {
 
 /* "__do_sys_foo" gives "foo", "__do_compat_sys_foo" "foo" (compat); else NULL. */
 const char *syscall_of_body(const char *fn, bool *compat);
-/* Is @fn an x86 entry wrapper (__x64_sys_*, __ia32_sys_*, compat ones) of @sys? */
-bool syscall_is_wrapper(const char *fn, const char *sys);
+/*
+ * Is @fn an x86 entry wrapper of @sys: __x64_sys_*, __ia32_sys_*, or for
+ * a @compat body __x64_compat_sys_*, __ia32_compat_sys_*?
+ */
+bool syscall_is_wrapper(const char *fn, const char *sys, bool compat);
 /* Parse the SYSCALL_DEFINEn(...) that starts at @start of @text. */
 int syscall_sig_parse(const char *text, unsigned int start, unsigned int end,
 		      struct syscall_sig *sig, struct tl_err *err);

@@ -381,13 +381,6 @@ static char *syscall_targets(struct verdict_table *t,
 	bool define0 = strstr(f->head, "SYSCALL_DEFINE0") != NULL;
 	size_t i;
 
-	if (f->compat) {
-		add_row(t, f->name, fa->relpath, f->line, V_NOT_PATCHABLE,
-			"COMPAT_SYSCALL_DEFINE body, inlined into its compat wrappers (%s%s): klp-ccp writes the wrappers of SYSCALL_DEFINE only; patch them by hand",
-			f->wrappers.nr ? f->wrappers.names[0] : "none built",
-			f->wrappers.nr > 1 ? ", ..." : "");
-		return NULL;
-	}
 	/* kpatch's KPATCH_SYSCALL_DEFINEn is SYSCALL_DEFINEn */
 	if (old_f && strcmp(old_f->head, f->head +
 			    (strncmp(f->head, "KPATCH_", 7) ? 0 : 7))) {

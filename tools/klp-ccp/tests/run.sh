@@ -592,6 +592,21 @@ grep -q "^static long kgr___do_sys_getppid(const struct pt_regs \*__unused)$" "$
 	[ "$(grep -c "KGR_PATCH(" "$f")" = 1 ] && grep -q "KGR_PATCH(__x64_sys_getppid, " "$f" && ok=0
 result $ok "SYSCALL_DEFINE0: the x64 wrapper, the code of its ia32 alias too, is the one replaced" "$f"
 
+# COMPAT_SYSCALL_DEFINE3(lseek): the compat body is inlined into its
+# compat wrappers only, ia32 (ia32 registers) and x32 (x86-64 registers).
+expect compat-syscall 0 "fs/read_write.c:317: __do_compat_sys_lseek: PATCHABLE: code changes; syscall body, inlined into its wrappers: the patch replaces __ia32_compat_sys_lseek, __x64_compat_sys_lseek (those the config builds)" \
+	"COMPAT_SYSCALL_DEFINE body: its compat wrappers, not the native ones"
+built compat-syscall kgr_ccp_compat_sys \
+	"compat syscall fix: extracted and built warning-free"
+ok=1
+grep -q "^static long kgr___ia32_compat_sys_lseek(const struct pt_regs \*regs)$" "$f" &&
+	grep -q "(__force compat_off_t)(long)(unsigned int)regs->cx," "$f" &&
+	grep -q "(__force compat_off_t)(long)regs->si," "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 2 ] &&
+	grep -q "KGR_PATCH(__x64_compat_sys_lseek, kgr___x64_compat_sys_lseek, true)" "$f" &&
+	! grep -q "KGR_PATCH(__x64_sys_lseek" "$f" && ok=0
+result $ok "compat wrappers unpack ia32 and x32 registers as syscall_wrapper.h does" "$f"
+
 # Fixes written for kpatch-build: kpatch-macros.h and kpatch-syscall.h
 # (include/kgr/kpatch/ on klp-ccp's include path) map onto kgr through
 # include/kgr/kpatch-compat.h, which the patch includes.
