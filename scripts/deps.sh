@@ -6,7 +6,7 @@ pkgs="
 qemu-system-x86 qemu-system-data busybox-static cpio rsync xz-utils gzip kmod
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
-linux-source-6.1
+linux-source-6.1 linux-source-6.12
 gcc make flex bison bc libssl-dev libelf-dev libdw-dev pkg-config
 python3 python3-docutils python3-sphinx sparse coccinelle libclang-dev clang llvm dwarves valgrind
 mmdebstrap ansible-core reprepro qemu-utils openssh-client openssl e2fsprogs
