@@ -17,6 +17,7 @@
 
 #include "extract.h"
 #include "kpatch.h"
+#include "statics.h"
 #include "syscall.h"
 
 enum use { USE_KEEP, USE_COPY, USE_SHIM, USE_PATCHED };
@@ -31,6 +32,9 @@ struct item {
 	struct syscall_sig sig;		/* a syscall body's SYSCALL_DEFINEn */
 	bool call;			/* a call shim: static_call(cname)(...) */
 	bool alias;			/* a copied macro spells it: #define to (*cname) */
+	/* a static local's shim: the local, and the ref made for it */
+	const struct local_static *local;
+	struct ref *own;
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -115,22 +119,6 @@ static bool source_by_file(const struct extract_ctx *x, const char *file,
 		if (!strcmp(source_of(x, *src)->fp->path, file))
 			return true;
 	return false;
-}
-
-/* Names of this file's definitions: the neighbours that place a sympos. */
-static size_t file_names(struct tu_model *m, char ***out)
-{
-	size_t i, n = 0, cap = 0;
-
-	*out = NULL;
-	for (i = 0; i < m->n; i++) {
-		if (m->ents[i].where != IN_MAIN || m->ents[i].kind == ENT_MACRO ||
-		    m->ents[i].kind == ENT_TYPE || !m->ents[i].definition)
-			continue;
-		tl_grow(out, &cap, n, sizeof(char *));
-		(*out)[n++] = m->ents[i].name;
-	}
-	return n;
 }
 
 /* A function or variable the fix adds to source @src. */
@@ -342,7 +330,8 @@ static char *shim_cname(struct extract_ctx *x, size_t src, const char *name)
 	size_t i;
 
 	for (i = 0; i < x->n; i++)
-		taken |= !strcmp(item_name(&x->items[i]), name);
+		taken |= !strcmp(item_name(&x->items[i]), name) ||
+			 (x->items[i].local && !strcmp(x->items[i].local->name, name));
 	sb_printf(&sb, "kgr_%s", name);
 	if (!taken)
 		return sb.s;
@@ -371,7 +360,7 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	x->n++;
 	if (r->internal) {
 		char **names;
-		size_t nn = file_names(&s->new, &names);
+		size_t nn = tu_def_names(&s->new, &names);
 		int ret = sympos_for(&s->syms, r->name, names, nn, &it->sympos,
 				     x->err);
 
@@ -465,6 +454,56 @@ static int clash(struct extract_ctx *x, size_t src, const struct entity *e)
 	return 0;
 }
 
+static const struct row *target_row(const struct extract_ctx *x, size_t src,
+				    const char *name);
+
+/*
+ * The static locals of patched function @e that the verdict found in the
+ * running kernel: each a shim to its symbol ("last_msg.10"), kgr_<var>,
+ * or kgr_<var>_<N> when another shim has that name.
+ */
+static int pull_locals(struct extract_ctx *x, size_t src, const struct entity *e)
+{
+	const struct source *s = source_of(x, src);
+	const struct row *r = e->kind == ENT_FUNC ? target_row(x, src, e->name) : NULL;
+	size_t i, k;
+
+	for (i = 0; r && i < r->locals.nr; i++) {
+		const struct local_static *ls = NULL;
+		struct local_sym sym;
+		struct strbuf cn = { 0 };
+		struct item *it;
+		struct ref *own;
+
+		for (k = 0; k < e->nstatics && !ls; k++)
+			if (!strcmp(e->statics[k].name, r->locals.names[i]))
+				ls = &e->statics[k];
+		if (static_local_sym(&s->syms, &s->new, e, ls, &sym, x->err))
+			return -1;
+		sb_printf(&cn, "kgr_%s", ls->name);
+		for (k = 0; k < x->n; k++)
+			if (x->items[k].cname && !strcmp(x->items[k].cname, cn.s))
+				break;
+		if (k < x->n)
+			sb_printf(&cn, "_%s", strrchr(sym.sym, '.') + 1);
+		own = xcalloc(1, sizeof(*own));
+		own->name = xstrdup(sym.sym);
+		own->kind = ENT_VAR;
+		own->internal = true;
+		own->where = IN_MAIN;
+		own->type = xstrdup(ls->type);
+		tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+		it = &x->items[x->n++];
+		memset(it, 0, sizeof(*it));
+		it->src = src;
+		it->shim = it->own = own;
+		it->local = ls;
+		it->sympos = sym.sympos;
+		it->cname = cn.s;
+	}
+	return 0;
+}
+
 static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	struct item *it;
@@ -486,6 +525,8 @@ static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 	if (e->syscall &&
 	    syscall_sig_parse(source_of(x, src)->new.text, e->start, e->end,
 			      &it->sig, x->err))
+		return -1;
+	if (e->where == IN_MAIN && pull_locals(x, src, e))
 		return -1;
 	return pull_refs(x, src, e);
 }
@@ -644,6 +685,47 @@ static void emit_kpatch_callback(struct extract_ctx *x, const struct item *it,
 	sb_puts(out, ");\n\n");
 }
 
+/*
+ * The first place in [@pos, @end) where the copy of @of's function
+ * differs for a static local reached in the running kernel: its
+ * declaration, dropped (*@decl), or a use, spelled (*kgr_<var>). Its
+ * item, NULL if none; @off and @to: the text it replaces.
+ */
+static const struct item *next_local(const struct extract_ctx *x,
+				     const struct item *of, unsigned int pos,
+				     unsigned int end, unsigned int *off,
+				     unsigned int *to, bool *decl)
+{
+	const struct entity *e = of->e;
+	const struct item *found = NULL;
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct local_static *ls = x->items[i].local;
+		unsigned int a, b;
+
+		if (!ls || x->items[i].src != of->src || ls < e->statics ||
+		    ls >= e->statics + e->nstatics)
+			continue;
+		static_decl_range(&source_of(x, of->src)->new, ls, &a, &b);
+		if (a >= pos && a < end) {
+			found = &x->items[i];
+			end = *off = a;
+			*to = b;
+			*decl = true;
+		}
+		for (k = 0; k < ls->nuses; k++) {
+			if (ls->uses[k] < pos || ls->uses[k] >= end)
+				continue;
+			found = &x->items[i];
+			end = *off = ls->uses[k];
+			*to = end + strlen(ls->name);
+			*decl = false;
+		}
+	}
+	return found;
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -682,7 +764,9 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
-		unsigned int best_off = end;
+		const struct item *lo;
+		unsigned int best_off = end, lo_off, lo_to;
+		bool decl;
 
 		if (rename && e->name_off >= pos && e->name_off < best_off)
 			best_off = e->name_off;
@@ -694,6 +778,14 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 				best = r;
 				best_off = r->off;
 			}
+		}
+		lo = next_local(x, it, pos, best_off, &lo_off, &lo_to, &decl);
+		if (lo) {
+			sb_add(out, m->text + pos, lo_off - pos);
+			if (!decl)
+				sb_printf(out, "(*%s)", lo->cname);
+			pos = lo_to;
+			continue;
 		}
 		if (best_off >= end)
 			break;
@@ -819,7 +911,7 @@ static int emit_patches(struct extract_ctx *x, struct strbuf *out)
 		obj = obj_of(x, src);
 		if (sym_count(&s->syms, n) > 1) {
 			char **names;
-			size_t nn = file_names(&s->new, &names);
+			size_t nn = tu_def_names(&s->new, &names);
 			int ret = sympos_for(&s->syms, n, names, nn, &pos, x->err);
 
 			free(names);
@@ -1170,6 +1262,11 @@ out:
 	for (i = 0; i < x.n; i++) {
 		free(x.items[i].cname);
 		syscall_sig_free(&x.items[i].sig);
+		if (x.items[i].own) {
+			free(x.items[i].own->name);
+			free(x.items[i].own->type);
+			free(x.items[i].own);
+		}
 	}
 	free(x.files);
 	free(x.items);

@@ -310,6 +310,36 @@ static const char *macro_at(struct parse_ctx *c, unsigned int off)
 	return NULL;
 }
 
+/*
+ * A use of a static local @d of the function being walked: where it is
+ * spelled, so that the patch can reach the running kernel's copy instead.
+ */
+static void add_static_use(struct parse_ctx *c, CXCursor use, CXCursor d)
+{
+	struct entity *e = c->cur;
+	char *name = cx_take(clang_getCursorSpelling(d));
+	unsigned int d_off, off;
+	CXFile f;
+	size_t i;
+
+	spelling_loc(clang_getCursorLocation(d), NULL, NULL, &d_off);
+	for (i = 0; i < e->nstatics; i++) {
+		struct local_static *s = &e->statics[i];
+
+		if (s->name_off != d_off || strcmp(s->name, name))
+			continue;
+		spelling_loc(clang_getCursorLocation(use), &f, NULL, &off);
+		if (!f || !clang_File_isEqual(f, c->main_file)) {
+			s->used_unspelled = true;
+			break;
+		}
+		tl_grow(&s->uses, &s->usecap, s->nuses, sizeof(*s->uses));
+		s->uses[s->nuses++] = off;
+		break;
+	}
+	free(name);
+}
+
 static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 					  CXClientData data)
 {
@@ -327,6 +357,8 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		case CXCursor_VarDecl:
 			if (clang_getCursorLinkage(d) != CXLinkage_NoLinkage)
 				add_ref(c, cur, d, ENT_VAR);
+			else
+				add_static_use(c, cur, d);
 			break;
 		case CXCursor_EnumConstantDecl:
 			add_ref(c, cur, clang_getCursorSemanticParent(d), ENT_TYPE);
@@ -347,9 +379,14 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		mac = macro_at(c, off);
 		tl_grow(&e->statics, &e->staticcap, e->nstatics, sizeof(*e->statics));
 		s = &e->statics[e->nstatics++];
+		memset(s, 0, sizeof(*s));
 		s->name = cx_take(clang_getCursorSpelling(cur));
 		s->line = line;
 		s->macro = mac ? xstrdup(mac) : NULL;
+		s->type = cx_take(clang_getTypeSpelling(clang_getCursorType(cur)));
+		clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(cur)),
+					   NULL, NULL, NULL, &s->decl_off);
+		spelling_loc(loc, NULL, NULL, &s->name_off);
 	}
 	return CXChildVisit_Recurse;
 }
@@ -899,6 +936,8 @@ void tu_free(struct tu_model *m)
 		for (k = 0; k < e->nstatics; k++) {
 			free(e->statics[k].name);
 			free(e->statics[k].macro);
+			free(e->statics[k].type);
+			free(e->statics[k].uses);
 		}
 		free(e->refs);
 		free(e->statics);

@@ -33,6 +33,13 @@ struct local_static {
 	char *name;
 	unsigned int line;
 	char *macro;		/* the macro it came from, or NULL */
+	char *type;		/* clang's type spelling */
+	unsigned int decl_off;	/* where its declaration starts, expanded */
+	unsigned int name_off;	/* where its name is spelled */
+	/* uses spelled in the main file, by offset; and any spelled elsewhere */
+	unsigned int *uses;
+	size_t nuses, usecap;
+	bool used_unspelled;
 };
 
 struct entity {

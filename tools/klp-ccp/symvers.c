@@ -321,26 +321,35 @@ static bool in_list(char *const *names, size_t n, const char *name)
 	return false;
 }
 
+size_t sym_file_score(const struct symbols *s, size_t i,
+		      char *const *file_names, size_t nfile)
+{
+	enum { WINDOW = 64 };
+	size_t k, score = 0, lo = i > WINDOW ? i - WINDOW : 0;
+
+	for (k = lo; k < s->nmap && k <= i + WINDOW; k++)
+		if (k != i && set_count(&s->in_map, s->map[k]) == 1 &&
+		    in_list(file_names, nfile, s->map[k]))
+			score++;
+	return score;
+}
+
 int sympos_for(const struct symbols *s, const char *name,
 	       char *const *file_names, size_t nfile, unsigned long *pos,
 	       struct tl_err *err)
 {
-	enum { WINDOW = 64 };
-	size_t i, k, best_score = 0, nth = 0, ties = 0;
+	size_t i, best_score = 0, nth = 0, ties = 0;
 
 	*pos = 0;
 	if (sym_count(s, name) <= 1)
 		return 0;
 	for (i = 0; i < s->nmap; i++) {
-		size_t score = 0, lo = i > WINDOW ? i - WINDOW : 0;
+		size_t score;
 
 		if (strcmp(s->map[i], name))
 			continue;
 		nth++;
-		for (k = lo; k < s->nmap && k <= i + WINDOW; k++)
-			if (k != i && set_count(&s->in_map, s->map[k]) == 1 &&
-			    in_list(file_names, nfile, s->map[k]))
-				score++;
+		score = sym_file_score(s, i, file_names, nfile);
 		if (score > best_score) {
 			best_score = score;
 			*pos = nth;

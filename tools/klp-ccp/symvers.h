@@ -63,6 +63,12 @@ int sym_count(const struct symbols *s, const char *name);
  * ("name.isra.0", ".constprop.N", ".part.N", ".cold"), or NULL.
  */
 const char *sym_clone(const struct symbols *s, const char *name);
+/*
+ * How many names of @file_names, each unique in @s, lie around map[@i]:
+ * how much the symbol there looks like one of that file's.
+ */
+size_t sym_file_score(const struct symbols *s, size_t i,
+		      char *const *file_names, size_t nfile);
 int sympos_for(const struct symbols *s, const char *name,
 	       char *const *file_names, size_t nfile, unsigned long *pos,
 	       struct tl_err *err);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kpatch.h"
+#include "statics.h"
 #include "syscall.h"
 #include "verdict.h"
 
@@ -327,14 +328,16 @@ static bool same_name(const char *a, const char *b)
 	return la == lb && !strncmp(a, b, la);
 }
 
-static bool old_static(const struct entity *old_f, const char *name)
+/* The running code's static local @name of @old_f, or NULL. */
+static const struct local_static *old_static(const struct entity *old_f,
+					     const char *name)
 {
 	size_t i;
 
 	for (i = 0; old_f && i < old_f->nstatics; i++)
 		if (same_name(old_f->statics[i].name, name))
-			return true;
-	return false;
+			return &old_f->statics[i];
+	return NULL;
 }
 
 /*
@@ -416,9 +419,9 @@ static void judge_function(struct verdict_table *t,
 			   struct entity *old_f, const char *why)
 {
 	const char *file = fa->relpath;
-	struct tl_strlist wrappers = { 0 };
+	struct tl_strlist wrappers = { 0 }, locals = { 0 };
 	char *callers, *fresh, *via = NULL;
-	struct strbuf forced = { 0 };
+	struct strbuf forced = { 0 }, kept = { 0 };
 	struct row *r;
 	size_t i;
 
@@ -478,34 +481,51 @@ static void judge_function(struct verdict_table *t,
 	}
 	for (i = 0; i < f->nstatics; i++) {
 		struct local_static *s = &f->statics[i];
+		const struct local_static *old_s = old_static(old_f, s->name);
+		struct local_sym ls;
+		struct tl_err serr;
 
-		if (hidden_static_kind(s) || !old_static(old_f, s->name))
+		if (hidden_static_kind(s) || !old_s)
 			continue;
+		/* the author said the reset is fine: kept as kpatch-build's */
 		if (tl_strlist_has(&fa->new->kpatch_forced, f->name)) {
 			sb_printf(&forced, "%s%s", forced.len ? ", " : "", s->name);
 			continue;
 		}
+		if (strcmp(s->type, old_s->type))
+			tl_fail(&serr, "its type changes from %s to %s", old_s->type, s->type);
+		else if (!static_local_sym(fa->syms, fa->new, f, s, &ls, &serr)) {
+			sb_printf(&kept, "; static local %s: the running kernel's (%s)",
+				  s->name, ls.sym);
+			tl_strlist_add(&locals, s->name);
+			continue;
+		}
 		add_row(t, f->name, file, s->line, V_NEEDS_HOOK,
-			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset",
+			"static local %s%s%s%s holds state of the running code: the patch gets a fresh copy and that state is not carried over; carry it in a hook (shim to the old variable) or accept the reset (%s)",
 			s->name, s->macro ? " (from " : "",
-			s->macro ? s->macro : "", s->macro ? "())" : "");
+			s->macro ? s->macro : "", s->macro ? "())" : "",
+			serr.msg);
 		goto out;
 	}
 	fresh = fresh_statics(f, old_f);
-	r = add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s%s%s%s%s", why,
+	r = add_row(t, f->name, file, f->line, V_PATCHABLE, "%s%s%s%s%s%s%s%s", why,
 		    via ? "; syscall body, inlined into its wrappers: the patch replaces " : "",
-		    via ? via : "",
+		    via ? via : "", kept.s ? kept.s : "",
 		    fresh ? "; static locals start fresh in the patch: " : "",
 		    fresh ? fresh : "",
 		    forced.s ? "; KPATCH_FORCE_UNSAFE: these static locals start fresh, their state is not carried over: " : "",
 		    forced.s ? forced.s : "");
 	r->target = true;
 	r->patched_as = wrappers;
+	r->locals = locals;
 	wrappers = (struct tl_strlist){ 0 };
+	locals = (struct tl_strlist){ 0 };
 	free(fresh);
 out:
 	tl_strlist_free(&wrappers);
+	tl_strlist_free(&locals);
 	sb_free(&forced);
+	sb_free(&kept);
 	free(via);
 }
 
@@ -754,6 +774,7 @@ static void row_free(struct row *r)
 	free(r->file);
 	free(r->reason);
 	tl_strlist_free(&r->patched_as);
+	tl_strlist_free(&r->locals);
 }
 
 void verdict_drop(struct verdict_table *t, size_t i)

@@ -24,6 +24,8 @@ struct row {
 	bool target;		/* a function to redirect with KGR_PATCH */
 	/* a syscall body's row: the wrappers redirected instead of @name */
 	struct tl_strlist patched_as;
+	/* its static locals the patch reaches in the running kernel */
+	struct tl_strlist locals;
 };
 
 struct verdict_table {

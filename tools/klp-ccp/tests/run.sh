@@ -77,8 +77,8 @@ expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() loc
 	"hidden statics of lockdep, FORTIFY, pr_debug, NL_SET_ERR_MSG, WARN_ONCE do not block"
 expect new-static-local 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: devinfo_reads (new)" \
 	"static local added by the fix starts fresh: patchable"
-expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state" \
-	"changed function with an existing static local needs a hook"
+expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state.*(no symbols file (--symbols) to find the running kernel's)" \
+	"changed function with an existing static local, no symbols file: needs a hook"
 expect unique-id-renumbered 0 "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" \
 	"min_t renumbers __UNIQUE_ID names: the change is still patchable"
 ok=1
@@ -878,6 +878,46 @@ ok=1
 [ "$rc" = 2 ] && [ ! -e "$tmp/callee-static.c" ] && ! grep -q "PATCHABLE" "$tmp/out" &&
 	grep -q "mm/swap_state.c: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
 result $ok "inlined callee with a static local: exit 2 naming it, nothing written" "$tmp/out"
+
+# Static locals of a changed function: the running kernel's, found in
+# kallsyms as <var>.<N>. kernel/audit.c's layout of the 6.1.0-53 kernel:
+# lock.4 (audit_rate_check) and lock.11 (audit_log_lost) both sit among
+# the file's symbols, lock.11 next to last_msg.10; one more lock.11 of
+# another file lies far away, first, so that sympos is 2.
+audit_syms="audit_lost audit_failure audit_rate_limit audit_backlog_limit audit_panic"
+callee_kallsyms "$tmp/ks-audit.txt" last_check.2 messages.3 lock.4 serial.6 \
+	__key.8 last_msg.10 lock.11 $audit_syms
+sed -i '1i 0000000000000000 b lock.11' "$tmp/ks-audit.txt"
+callee_patch stateful-static kgr_ccp_statics "$tmp/ks-audit.txt"
+ok=1
+[ "$rc" = 0 ] &&
+	grep -q "^kernel/audit.c:355: audit_log_lost: PATCHABLE: code changes; static local last_msg: the running kernel's (last_msg.10); static local lock: the running kernel's (lock.11)$" "$tmp/out" && ok=0
+result $ok "existing static locals found in kallsyms (lock.11 next to last_msg.10): patchable" "$tmp/out"
+ok=1
+grep -q "^static unsigned long \*kgr_last_msg;$" "$f" && grep -q "^static spinlock_t \*kgr_lock;$" "$f" &&
+	grep -q "KGR_SYMBOL(kgr_last_msg, last_msg.10)," "$f" &&
+	grep -q "KGR_SYMBOL_OBJPOS(kgr_lock, lock.11, NULL, 2)," "$f" &&
+	grep -q "spin_lock_irqsave(&(\*kgr_lock), flags);" "$f" &&
+	grep -q "if (time_after(now, (\*kgr_last_msg) + HZ)) {" "$f" &&
+	! grep -q "DEFINE_SPINLOCK\|static unsigned long	last_msg" "$f" && ok=0
+result $ok "the patch reaches them through shims, their declarations dropped" "$f"
+build_module kgr_ccp_statics
+result $? "patch with static locals through shims: built warning-free" "$tmp/kgr_ccp_statics/build.log"
+static_hook()	# static_hook <kallsyms> <why> <test name>: last_msg needs a hook
+{
+	ccp stateful-static --check --symbols "$1"
+	rc=$?
+	ok=1
+	[ "$rc" = 1 ] &&
+		grep -q "audit_log_lost: NEEDS HOOK: static local last_msg holds state.*($2)" "$tmp/out" && ok=0
+	result $ok "$3" "$tmp/out"
+}
+callee_kallsyms "$tmp/ks-audit2.txt" lock.4 last_msg.3 $audit_syms last_msg.10 lock.11
+static_hook "$tmp/ks-audit2.txt" "2 candidates in $tmp/ks-audit2.txt: last_msg.3, last_msg.10" \
+	"two candidates for a static local and no way to tell: needs a hook, naming them"
+callee_kallsyms "$tmp/ks-audit3.txt" $audit_syms lock.11
+static_hook "$tmp/ks-audit3.txt" "not in $tmp/ks-audit3.txt" \
+	"a static local not in the symbols file: needs a hook, saying so"
 
 echo "1..$n"
 [ "$failed" = 0 ]
