@@ -14,13 +14,16 @@
 #   named proc_single_open told apart by sympos: /proc/self/auxv and
 #   /proc/cmdline read as before through the patched functions;
 # - new-global-function.diff: a function and a variable the fix adds live
-#   in the patch: /proc/cmdline reads as before.
+#   in the patch: /proc/cmdline reads as before;
+# - stateful-static.diff: audit_log_lost's static locals last_msg and lock
+#   are the running kernel's, reached through shims to last_msg.<N> and
+#   lock.<N> of this kernel: the patch resolves them, loads and reverts.
 # timeout: 180
 . /tests/lib.sh
 
 [ "$(kver)" = 6.1 ] || skip "klp-ccp patches are generated for the 6.1 sources only"
 for p in kgr_ccp_kpatch_sys kgr_ccp_kpatch_force kgr_ccp_inlined \
-	 kgr_ccp_multi kgr_ccp_newfn; do
+	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics; do
 	[ -f "$KO/$p.ko" ] || fail "$p.ko missing: the symbols boot or klp-ccp generation failed (see the prebuild output)"
 done
 load_kgr
@@ -98,3 +101,12 @@ kgr_wait_transition $P
 [ "$(cat /proc/cmdline)" = "$cmdline" ] || fail "patched /proc/cmdline: $(cat /proc/cmdline)"
 kgr_revert $P $P
 [ "$(cat /proc/cmdline)" = "$cmdline" ] || fail "reverted /proc/cmdline: $(cat /proc/cmdline)"
+
+# static locals kept: shims to this kernel's last_msg.<N> and lock.<N>
+P=kgr_ccp_statics
+grep -q " last_msg\.[0-9]*$" /proc/kallsyms || fail "no last_msg.<N> in kallsyms"
+load $P
+kgr_wait_transition $P
+ls -d "$KGR/$P/vmlinux/audit_log_lost,"* > /dev/null 2>&1 ||
+	fail "$P does not patch audit_log_lost"
+kgr_revert $P $P

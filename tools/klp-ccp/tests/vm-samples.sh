@@ -9,7 +9,8 @@
 # With KSYMS, a copy of the guest's /proc/kallsyms (tests/vm/run takes
 # one), also the patches that need the target's symbols
 # (46-ccp-kinds.sh): kpatch-style fixes, a callee the target only
-# inlined, statics of the same name in two files, a new function.
+# inlined, statics of the same name in two files, a new function, static
+# locals of the running kernel kept through shims.
 set -eu
 out=${1:?usage: vm-samples.sh <output dir>}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,8 +62,9 @@ if [ -n "${KSYMS:-}" ]; then
 	ccp kgr_ccp_inlined inlined-callee --symbols "$KSYMS"
 	ccp kgr_ccp_multi multi-file --symbols "$KSYMS"
 	ccp kgr_ccp_newfn new-global-function --symbols "$KSYMS"
+	ccp kgr_ccp_statics stateful-static --symbols "$KSYMS"
 	kinds="kgr_ccp_kpatch_sys.o kgr_ccp_kpatch_force.o kgr_ccp_inlined.o"
-	kinds="$kinds kgr_ccp_multi.o kgr_ccp_newfn.o"
+	kinds="$kinds kgr_ccp_multi.o kgr_ccp_newfn.o kgr_ccp_statics.o"
 fi
 cat > "$out/Kbuild" <<EOK
 # SPDX-License-Identifier: GPL-2.0-or-later
