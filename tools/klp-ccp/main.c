@@ -169,9 +169,14 @@ static struct symbols syms_for(const struct symbols *all,
 
 /* A file of a module that a kallsyms copy lacks cannot be checked. */
 static int symbols_cover(const struct symbols *all, const struct file_flags *ff,
-			 struct tl_err *err)
+			 const char *relpath, struct tl_err *err)
 {
-	return ff->module ? syms_have_module(all, ff->modname ? ff->modname : "", err) : 0;
+	char why[sizeof(err->msg)];
+
+	if (!ff->module || !syms_have_module(all, ff->modname ? ff->modname : "", err))
+		return 0;
+	strcpy(why, err->msg);
+	return tl_fail(err, "%s: %s", relpath, why);
 }
 
 /*
@@ -233,10 +238,15 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
 	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
 	n = new_files(env, d, fp, &files, &paths);
-	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err) &&
-	    !parse_tu(files, n, ff->argv, ff->argc, env->src,
-		      !ends_with(fp->path, ".h") && changes_header(d), new, err))
-		ret = 0;
+	/* A failed parse_tu() leaves nothing to free. */
+	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err)) {
+		if (!parse_tu(files, n, ff->argv, ff->argc, env->src,
+			      !ends_with(fp->path, ".h") && changes_header(d),
+			      new, err))
+			ret = 0;
+		else
+			tu_free(old);
+	}
 	free(files);
 	tl_strlist_free(&paths);
 	sb_free(&abs);
@@ -301,6 +311,20 @@ static void tool_error(struct verdict_table *t, const char *path,
 	err->msg[0] = '\0';
 }
 
+/*
+ * A file klp-ccp cannot check (of a module a kallsyms copy lacks, or one
+ * libclang fails on): in a run of several files it gets a TOOL ERROR row
+ * and the others keep theirs; a run of one file stops on it (exit 2).
+ */
+static int file_failed(const struct run *r, struct verdict_table *t,
+		       const char *path, struct tl_err *err)
+{
+	if (r->d.nfiles + r->o.callers_in.nr == 1)
+		return -1;
+	tool_error(t, path, err);
+	return 0;
+}
+
 static struct file_analysis analysis_of(struct run *r, struct source *src,
 					struct symbols *file_syms)
 {
@@ -332,13 +356,49 @@ static void source_free(struct source *s)
 }
 
 /*
+ * @fp's flags and both of its versions parsed, in @s: 0. 1: @fp got a
+ * TOOL ERROR row in @t instead; -1: an error that ends the run.
+ */
+static int open_source(struct run *r, const struct file_patch *fp,
+		       struct verdict_table *t, struct source *s,
+		       struct tl_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->fp = fp;
+	/* The tree's Makefile does not build a new file yet. */
+	if (ends_with(fp->path, ".h") || fp->change == FILE_CREATED) {
+		/* Kbuild asked once a run: a .c taken with its headers has many. */
+		if (!r->generic_ff.argc &&
+		    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err))
+			goto row;
+		flags_copy(&s->ff, &r->generic_ff);
+	} else if (flags_for_file(&r->env, fp->path, &s->ff, err)) {
+		goto row;
+	}
+	if (!symbols_cover(&r->syms, &s->ff, fp->path, err) &&
+	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))
+		return 0;
+	flags_free(&s->ff);
+	return file_failed(r, t, fp->path, err) ? -1 : 1;
+row:
+	tool_error(t, fp->path, err);
+	return 1;
+}
+
+static void keep_source(struct run *r, const struct source *s)
+{
+	tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
+	r->srcs[r->nsrc++] = *s;
+}
+
+/*
  * A --callers-in file, parsed with the diff's headers: kept as a source
  * if it gets rows (callers, or functions of it a changed local macro
  * changes), else dropped.
  */
 static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err)
 {
-	struct source *src;
+	struct source src;
 	struct symbols file_syms;
 	struct file_analysis fa;
 	size_t i, rows = r->table.n;
@@ -358,33 +418,20 @@ static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err
 		return -1;
 	fp->old_text = fp->new_text;
 	fp->old_len = fp->new_len;
-	tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
-	src = &r->srcs[r->nsrc];
-	memset(src, 0, sizeof(*src));
-	src->fp = fp;
-	if (flags_for_file(&r->env, fp->path, &src->ff, err)) {
-		tool_error(&r->table, fp->path, err);
-		return 0;
-	}
-	if (symbols_cover(&r->syms, &src->ff, err)) {
-		flags_free(&src->ff);
-		return -1;
-	}
-	if (parse_pair(&r->env, &r->d, fp, &src->ff, &src->old, &src->new, err)) {
-		flags_free(&src->ff);
-		return -1;
-	}
-	fa = analysis_of(r, src, &file_syms);
+	failed = open_source(r, fp, &r->table, &src, err);
+	if (failed)
+		return failed < 0 ? -1 : 0;
+	fa = analysis_of(r, &src, &file_syms);
 	/* It does not compile with the new header: its row says so. */
 	failed = verdict_source(&r->table, &fa, err);
 	if (failed)
 		tool_error(&r->table, fp->path, err);
 	else
-		source_callers(r, src);
+		source_callers(r, &src);
 	if (failed || r->table.n == rows)
-		source_free(src);
+		source_free(&src);
 	else
-		r->nsrc++;
+		keep_source(r, &src);
 	return 0;
 }
 
@@ -434,88 +481,65 @@ static void drop_unused_headers(struct run *r)
 	tl_strlist_free(&dropped);
 }
 
+/*
+ * @fp's rows into @t. 1: @fp is a changed .c file that compiles, kept in
+ * @s for the callers, --targets and the patch; 0: nothing kept; -1: an
+ * error that ends the run.
+ */
+static int analyse_file(struct run *r, const struct file_patch *fp,
+			struct verdict_table *t, struct source *s,
+			struct tl_err *err)
+{
+	struct symbols file_syms;
+	struct file_analysis fa;
+	int ret;
+
+	if (is_framework_path(fp->path)) {
+		verdict_framework(t, fp->path);
+		return 0;
+	}
+	if (!strncmp(fp->path, "Documentation/", 14))
+		return 0;
+	if (fp->change == FILE_DELETED) {
+		verdict_deleted(t, fp->path);
+		return 0;
+	}
+	if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
+		verdict_not_c(t, fp->path);
+		return 0;
+	}
+	ret = open_source(r, fp, t, s, err);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	fa = analysis_of(r, s, &file_syms);
+	if (fp->change == FILE_CREATED) {
+		if (ends_with(fp->path, ".c"))
+			verdict_new_file(t, &fa);
+	} else if (ends_with(fp->path, ".h")) {
+		verdict_header(t, &fa, &r->hdr);
+	} else if (verdict_source(t, &fa, err)) {
+		/* The patched file does not compile: its row says so. */
+		tool_error(t, fp->path, err);
+	} else {
+		/* Kept: its functions, or what it adds, may go in the patch. */
+		return 1;
+	}
+	source_free(s);
+	return 0;
+}
+
 static int analyse(struct run *r, struct tl_err *err)
 {
 	size_t i;
 
 	for (i = 0; i < r->d.nfiles; i++) {
-		const struct file_patch *fp = &r->d.files[i];
-		struct file_analysis fa = {
-			.relpath = fp->path, .syms = &r->syms,
-			.targets = &r->targets,
-		};
-		struct tu_model old, new;
-		struct file_flags ff;
-		struct symbols file_syms;
+		struct source s;
+		int ret = analyse_file(r, &r->d.files[i], &r->table, &s, err);
 
-		if (is_framework_path(fp->path)) {
-			verdict_framework(&r->table, fp->path);
-			continue;
-		}
-		if (!strncmp(fp->path, "Documentation/", 14))
-			continue;
-		if (fp->change == FILE_DELETED) {
-			verdict_deleted(&r->table, fp->path);
-			continue;
-		}
-		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
-			verdict_not_c(&r->table, fp->path);
-			continue;
-		}
-		/* The tree's Makefile does not build a new file yet. */
-		if (ends_with(fp->path, ".h") || fp->change == FILE_CREATED) {
-			/* Kbuild asked once a run: a .c taken with its headers has many. */
-			if (!r->generic_ff.argc &&
-			    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err)) {
-				tool_error(&r->table, fp->path, err);
-				continue;
-			}
-			flags_copy(&ff, &r->generic_ff);
-		} else if (flags_for_file(&r->env, fp->path, &ff, err)) {
-			tool_error(&r->table, fp->path, err);
-			continue;
-		}
-		if (symbols_cover(&r->syms, &ff, err)) {
-			flags_free(&ff);
+		if (ret < 0)
 			return -1;
-		}
-		if (parse_pair(&r->env, &r->d, fp, &ff, &old, &new, err)) {
-			flags_free(&ff);
-			return -1;
-		}
-		fa.old = &old;
-		fa.new = &new;
-		fa.flags = &ff;
-		file_syms = syms_for(&r->syms, &ff);
-		fa.syms = &file_syms;
-		if (fp->change == FILE_CREATED) {
-			if (ends_with(fp->path, ".c"))
-				verdict_new_file(&r->table, &fa);
-		} else if (ends_with(fp->path, ".h")) {
-			verdict_header(&r->table, &fa, &r->hdr);
-		} else {
-			struct source *src;
-
-			/* The patched file does not compile: its row says so. */
-			if (verdict_source(&r->table, &fa, err)) {
-				tool_error(&r->table, fp->path, err);
-				tu_free(&old);
-				tu_free(&new);
-				flags_free(&ff);
-				continue;
-			}
-			/* Kept: its functions, or what it adds, may go in the patch. */
-			tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
-			src = &r->srcs[r->nsrc++];
-			src->fp = fp;
-			src->old = old;
-			src->new = new;
-			src->ff = ff;
-			continue;
-		}
-		tu_free(&old);
-		tu_free(&new);
-		flags_free(&ff);
+		if (ret)
+			keep_source(r, &s);
 	}
 	if (r->hdr.n && find_callers(r, err))
 		return -1;

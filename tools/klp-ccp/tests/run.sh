@@ -327,14 +327,25 @@ ok=1
 result $ok "--symbols: a symbol the module lacks is an error naming it, exit 2" "$tmp/out"
 
 # A kallsyms copy taken while binfmt_misc was not loaded: nothing could
-# check the module's symbols, so the file is an input error.
+# check the module's symbols; in a run of one file, an input error.
 grep -v '\[binfmt_misc\]' "$tmp/kallsyms.txt" > "$tmp/kallsyms-nomod.txt"
 ccp module-static --symbols "$tmp/kallsyms-nomod.txt" -o "$tmp/ksyms-nomod.c"
 rc=$?
 ok=1
 [ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-nomod.c" ] &&
-	grep -q "kallsyms-nomod.txt has no \[binfmt_misc\] lines: the module was not loaded" "$tmp/out" && ok=0
+	grep -q "fs/binfmt_misc.c: .*kallsyms-nomod.txt has no \[binfmt_misc\] lines: the module was not loaded" "$tmp/out" && ok=0
 result $ok "--symbols: a kallsyms copy without the file's module is an error naming it, exit 2" "$tmp/out"
+
+# In a run of several files that is one file's TOOL ERROR row instead:
+# fs/filesystems.c (vmlinux) still gets its verdict.
+ccp module-missing --check --symbols "$tmp/kallsyms-nomod.txt"
+rc=$?
+ok=1
+[ "$rc" = 3 ] &&
+	grep -q "^fs/binfmt_misc.c:0: (file): TOOL ERROR: .*kallsyms-nomod.txt has no \[binfmt_misc\] lines: the module was not loaded" "$tmp/out" &&
+	grep -q "^fs/filesystems.c:243: filesystems_proc_show: PATCHABLE" "$tmp/out" &&
+	grep -q "^summary: 2 rows in 2 files: 1 PATCHABLE, 1 TOOL ERROR" "$tmp/out" && ok=0
+result $ok "--symbols: two files, one of a module the copy lacks: its TOOL ERROR row, the other's verdict, exit 3" "$tmp/out"
 
 echo "ffffffffffffffff B The_real_System.map_is_in_the_linux-image-6.1-dbg_package" > "$tmp/stub.map"
 ccp devinfo --check --symbols "$tmp/stub.map"
