@@ -6,7 +6,7 @@
  *         [--context-headers] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
  *         [--symbols <System.map or /proc/kallsyms copy>]
- *         [--callers-in <file.c>]... <fix.diff>...
+ *         [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...
  *
  * Several diffs apply in the order given, each on top of the ones before
  * it, and give one patch; --cumulative makes it a replace_all patch.
@@ -16,9 +16,11 @@
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
  * 2: usage or input error; 3: a file got a TOOL ERROR row (the others
- * got their verdicts).
+ * got their verdicts). -j N: the files' verdicts in up to N worker
+ * processes at a time; the output is that of -j 1.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@
 #include "supersede.h"
 #include "symvers.h"
 #include "verdict.h"
+#include "worker.h"
 
 struct options {
 	bool check, json, cumulative, context_headers;
@@ -45,6 +48,7 @@ struct options {
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
 	/* .c files the diff leaves alone, searched for a changed header's callers */
 	struct tl_strlist callers_in;
+	unsigned int jobs;	/* -j: worker processes at a time; 1: none */
 };
 
 static int usage(void)
@@ -54,12 +58,29 @@ static int usage(void)
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
 	      "               [--symbols <System.map or /proc/kallsyms copy>]\n"
-	      "               [--callers-in <file.c>]... <fix.diff>...\n",
+	      "               [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...\n",
 	      stderr);
 	return EXIT_USAGE;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/* -j's value: a whole number from 1 to 1024. */
+static int parse_jobs(const char *arg, unsigned int *jobs, struct tl_err *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 1 || n > 1024)
+		return tl_usage(err, "-j %s: the number of jobs must be a whole number from 1 to 1024",
+				arg);
+	*jobs = n;
+	return 0;
+}
+
+/* -1: usage() unless @err says what is wrong. */
+static int parse_args(int argc, char **argv, struct options *o,
+		      struct tl_err *err)
 {
 	int i;
 
@@ -90,6 +111,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->symbols;
 		else if (!strcmp(argv[i], "--callers-in") && i + 1 < argc)
 			tl_strlist_add(&o->callers_in, argv[++i]);
+		else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			if (parse_jobs(argv[++i], &o->jobs, err))
+				return -1;
+		}
 		else if (argv[i][0] == '-')
 			return -1;
 		else
@@ -293,6 +318,9 @@ struct run {
 	struct file_patch *unchanged;
 	/* init/main.c's flags, which headers and new files are parsed with */
 	struct file_flags generic_ff;
+	/* -j: files of d whose worker kept a parse, parsed again if needed */
+	size_t *unparsed;
+	size_t nunparsed;
 };
 
 /*
@@ -528,19 +556,112 @@ static int analyse_file(struct run *r, const struct file_patch *fp,
 	return 0;
 }
 
-static int analyse(struct run *r, struct tl_err *err)
+/* A changed .c file's rows are all its worker sends back (a header also fills r->hdr). */
+static bool worker_file(const struct file_patch *fp)
+{
+	return fp->change == FILE_CHANGED && ends_with(fp->path, ".c");
+}
+
+static int work_file(void *ctx, size_t i, struct verdict_table *t,
+		     struct tl_err *err)
+{
+	struct run *r = ctx;
+	struct source s;
+
+	return analyse_file(r, &r->d.files[i], t, &s, err);
+}
+
+/* Worker @res's rows for file @i, in order; its error ends the run. */
+static int take_result(struct run *r, size_t i, struct file_result *res,
+		       struct tl_err *err)
+{
+	if (res->error)
+		return tl_fail(err, "%s", res->error);
+	if (res->died)
+		verdict_tool_error(&r->table, r->d.files[i].path, res->died);
+	verdict_append(&r->table, &res->rows);
+	if (res->kept)
+		r->unparsed[r->nunparsed++] = i;
+	return 0;
+}
+
+/*
+ * -j: the parses of the changed .c files that workers kept, made again
+ * here for the patch: a parse is the cost that -j spreads, and a run of
+ * many files seldom has every row PATCHABLE.
+ */
+static int load_sources(struct run *r, struct tl_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < r->d.nfiles; i++) {
+	for (i = 0; i < r->nunparsed; i++) {
+		const struct file_patch *fp = &r->d.files[r->unparsed[i]];
+		struct verdict_table t = { 0 };
 		struct source s;
-		int ret = analyse_file(r, &r->d.files[i], &r->table, &s, err);
+		int ret = open_source(r, fp, &t, &s, err);
 
-		if (ret < 0)
-			return -1;
+		if (ret > 0)
+			tl_fail(err, "%s: its worker parsed it, klp-ccp could not again: %s",
+				fp->path, t.rows[t.n - 1].reason);
+		verdict_free(&t);
 		if (ret)
-			keep_source(r, &s);
+			return -1;
+		keep_source(r, &s);
 	}
+	r->nunparsed = 0;
+	return 0;
+}
+
+/*
+ * -j pays when a worker's parse may end with it: not when the callers of
+ * a changed header, --context-headers, --targets, --supersedes or
+ * --callers-in need every file's parse afterwards.
+ */
+static bool use_workers(const struct run *r)
+{
+	return r->o.jobs > 1 && !changes_header(&r->d) &&
+	       !r->o.context_headers && !r->targets.nr && !r->o.supersedes &&
+	       !r->o.callers_in.nr;
+}
+
+/*
+ * Each file's rows, in the diff's order. With -j the changed .c files go
+ * to workers first, then this process takes the others: it parses
+ * nothing until every worker is forked.
+ */
+static int analyse(struct run *r, struct tl_err *err)
+{
+	struct file_result *res = NULL;
+	size_t i, k = 0, nwork = 0;
+	size_t *work = xcalloc(r->d.nfiles + 1, sizeof(*work));
+	int ret = 0;
+
+	r->unparsed = xcalloc(r->d.nfiles + 1, sizeof(*r->unparsed));
+	for (i = 0; use_workers(r) && i < r->d.nfiles; i++)
+		if (worker_file(&r->d.files[i]))
+			work[nwork++] = i;
+	res = xcalloc(nwork + 1, sizeof(*res));
+	if (nwork)
+		workers_run(r->o.jobs, work, nwork, work_file, r, res);
+	for (i = 0; i < r->d.nfiles && !ret; i++) {
+		struct source s;
+
+		if (k < nwork && work[k] == i) {
+			ret = take_result(r, i, &res[k++], err);
+			continue;
+		}
+		ret = analyse_file(r, &r->d.files[i], &r->table, &s, err);
+		if (ret > 0) {
+			keep_source(r, &s);
+			ret = 0;
+		}
+	}
+	for (i = 0; i < nwork; i++)
+		file_result_free(&res[i]);
+	free(res);
+	free(work);
+	if (ret)
+		return -1;
 	if (r->hdr.n && find_callers(r, err))
 		return -1;
 	if (r->o.context_headers)
@@ -629,6 +750,7 @@ static void cleanup(struct run *r)
 	for (i = 0; i < r->nsrc; i++)
 		source_free(&r->srcs[i]);
 	free(r->srcs);
+	free(r->unparsed);
 	for (i = 0; r->unchanged && i < r->o.callers_in.nr; i++) {
 		free(r->unchanged[i].path);
 		free(r->unchanged[i].new_text);	/* old_text is the same */
@@ -722,8 +844,13 @@ int main(int argc, char **argv)
 	int status = EXIT_USAGE;
 	enum verdict worst;
 
-	if (parse_args(argc, argv, &r.o))
-		return usage();
+	r.o.jobs = 1;
+	if (parse_args(argc, argv, &r.o, &err)) {
+		if (!err.msg[0])
+			return usage();
+		fprintf(stderr, "klp-ccp: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
 	if (setup(&r, &err) || parse_fixes(&r, &err))
 		goto out;
 	if (diff_apply(r.o.src, r.fixes, r.o.diffs.nr, is_framework_path,
@@ -745,7 +872,7 @@ int main(int argc, char **argv)
 	}
 	worst = verdict_worst(&r.table);
 	if (worst == V_PATCHABLE && verdict_has_target(&r.table) &&
-	    make_patch(&r, &patch, &copied, &err))
+	    (load_sources(&r, &err) || make_patch(&r, &patch, &copied, &err)))
 		goto out;
 	if (r.o.json)
 		report_json(&r.table, &copied, r.d.name, stdout);
