@@ -321,6 +321,8 @@ struct run {
 	/* -j: files of d whose worker kept a parse, parsed again if needed */
 	size_t *unparsed;
 	size_t nunparsed;
+	bool progress;		/* several files, stderr a terminal */
+	size_t ndone;
 };
 
 /*
@@ -571,6 +573,16 @@ static int work_file(void *ctx, size_t i, struct verdict_table *t,
 	return analyse_file(r, &r->d.files[i], t, &s, err);
 }
 
+/* File @i has its rows: a run of several files says so on a terminal. */
+static void say_done(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+
+	if (r->progress)
+		fprintf(stderr, "klp-ccp: [%zu/%zu] %s\n", ++r->ndone, r->d.nfiles,
+			r->d.files[i].path);
+}
+
 /* Worker @res's rows for file @i, in order; its error ends the run. */
 static int take_result(struct run *r, size_t i, struct file_result *res,
 		       struct tl_err *err)
@@ -637,12 +649,13 @@ static int analyse(struct run *r, struct tl_err *err)
 	int ret = 0;
 
 	r->unparsed = xcalloc(r->d.nfiles + 1, sizeof(*r->unparsed));
+	r->progress = r->d.nfiles > 1 && isatty(STDERR_FILENO);
 	for (i = 0; use_workers(r) && i < r->d.nfiles; i++)
 		if (worker_file(&r->d.files[i]))
 			work[nwork++] = i;
 	res = xcalloc(nwork + 1, sizeof(*res));
 	if (nwork)
-		workers_run(r->o.jobs, work, nwork, work_file, r, res);
+		workers_run(r->o.jobs, work, nwork, work_file, say_done, r, res);
 	for (i = 0; i < r->d.nfiles && !ret; i++) {
 		struct source s;
 
@@ -655,6 +668,8 @@ static int analyse(struct run *r, struct tl_err *err)
 			keep_source(r, &s);
 			ret = 0;
 		}
+		if (!ret)
+			say_done(r, i);
 	}
 	for (i = 0; i < nwork; i++)
 		file_result_free(&res[i]);

@@ -226,7 +226,8 @@ static void finish(struct worker *w, struct file_result *res)
 }
 
 void workers_run(unsigned int jobs, const size_t *files, size_t n,
-		 file_work work, void *ctx, struct file_result *res)
+		 file_work work, file_done done, void *ctx,
+		 struct file_result *res)
 {
 	struct worker *w = xcalloc(jobs, sizeof(*w));
 	struct pollfd *pfd = xcalloc(jobs, sizeof(*pfd));
@@ -239,8 +240,12 @@ void workers_run(unsigned int jobs, const size_t *files, size_t n,
 	while (next < n || running) {
 		for (i = 0; i < jobs && next < n; i++)
 			if (!w[i].pid) {
-				start(&w[i], next++, files, work, ctx, res);
-				running += w[i].pid != 0;
+				start(&w[i], next, files, work, ctx, res);
+				if (w[i].pid)
+					running++;
+				else
+					done(ctx, files[next]);
+				next++;
 			}
 		for (i = 0, npfd = 0; i < jobs; i++)
 			if (w[i].pid)
@@ -259,6 +264,7 @@ void workers_run(unsigned int jobs, const size_t *files, size_t n,
 				sb_add(&w[i].msg, buf, got);
 			} else if (!got || errno != EINTR) {
 				finish(&w[i], res);
+				done(ctx, files[w[i].k]);
 				running--;
 			}
 		}

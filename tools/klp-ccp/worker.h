@@ -26,10 +26,13 @@ struct file_result {
  */
 typedef int (*file_work)(void *ctx, size_t i, struct verdict_table *t,
 			 struct tl_err *err);
+/* File @i's worker is done, in this process. */
+typedef void (*file_done)(void *ctx, size_t i);
 
 /* @work on each of the @n files @files, @jobs at a time: @res[k] is files[k]'s. */
 void workers_run(unsigned int jobs, const size_t *files, size_t n,
-		 file_work work, void *ctx, struct file_result *res);
+		 file_work work, file_done done, void *ctx,
+		 struct file_result *res);
 void file_result_free(struct file_result *r);
 
 #endif

@@ -939,5 +939,18 @@ ok=1
 cat "$tmp/jk/err" >> "$tmp/jk/out"
 result $ok "-j 2: a worker killed by SIGSEGV: its file's TOOL ERROR row, the others' rows, exit 3" "$tmp/jk/out"
 
+# On a terminal a run of several files says on stderr which file is
+# done (workers finish in any order); piped, it says nothing of them.
+script -qec "'$tool' --src '$KSRC' --config '$KCONFIG' --symvers '$KHDR/Module.symvers' \
+	-j 2 --check '$here/diffs/multi-verdicts.diff'" /dev/null | tr -d '\r' > "$tmp/tty.out"
+ok=1
+for f in fs/proc/devices.c kernel/audit.c fs/proc/uptime_bits.c; do
+	grep -q "^klp-ccp: \[[123]/3\] $f$" "$tmp/tty.out" || ok=2
+done
+[ "$ok" = 1 ] && grep -q "^klp-ccp: \[3/3\] " "$tmp/tty.out" &&
+	grep -q "^summary: 4 rows in 3 files" "$tmp/tty.out" &&
+	jobs_run 2 multi-verdicts --check && ! grep -q "klp-ccp: \[" "$tmp/j2/err" && ok=0
+result $ok "progress on a terminal: [k/3] per file of a run of several files; none when piped" "$tmp/tty.out"
+
 echo "1..$n"
 [ "$failed" = 0 ]
