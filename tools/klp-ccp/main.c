@@ -6,7 +6,7 @@
  *         [--context-headers] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
  *         [--symbols <System.map or /proc/kallsyms copy>]
- *         [--callers-in <file.c>]... <fix.diff>...
+ *         [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...
  *
  * Several diffs apply in the order given, each on top of the ones before
  * it, and give one patch; --cumulative makes it a replace_all patch.
@@ -16,9 +16,11 @@
  * Prints one verdict row per changed definition. Exit 0: everything is
  * PATCHABLE (and, without --check, the patch file is written); 1: not;
  * 2: usage or input error; 3: a file got a TOOL ERROR row (the others
- * got their verdicts).
+ * got their verdicts). -j N: the files' verdicts in up to N worker
+ * processes at a time; the output is that of -j 1.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@
 #include "supersede.h"
 #include "symvers.h"
 #include "verdict.h"
+#include "worker.h"
 
 struct options {
 	bool check, json, cumulative, context_headers;
@@ -45,6 +48,7 @@ struct options {
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
 	/* .c files the diff leaves alone, searched for a changed header's callers */
 	struct tl_strlist callers_in;
+	unsigned int jobs;	/* -j: worker processes at a time; 1: none */
 };
 
 static int usage(void)
@@ -54,12 +58,29 @@ static int usage(void)
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
 	      "               [--symbols <System.map or /proc/kallsyms copy>]\n"
-	      "               [--callers-in <file.c>]... <fix.diff>...\n",
+	      "               [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...\n",
 	      stderr);
 	return EXIT_USAGE;
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/* -j's value: a whole number from 1 to 1024. */
+static int parse_jobs(const char *arg, unsigned int *jobs, struct tl_err *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || n < 1 || n > 1024)
+		return tl_usage(err, "-j %s: the number of jobs must be a whole number from 1 to 1024",
+				arg);
+	*jobs = n;
+	return 0;
+}
+
+/* -1: usage() unless @err says what is wrong. */
+static int parse_args(int argc, char **argv, struct options *o,
+		      struct tl_err *err)
 {
 	int i;
 
@@ -90,6 +111,10 @@ static int parse_args(int argc, char **argv, struct options *o)
 			slot = &o->symbols;
 		else if (!strcmp(argv[i], "--callers-in") && i + 1 < argc)
 			tl_strlist_add(&o->callers_in, argv[++i]);
+		else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
+			if (parse_jobs(argv[++i], &o->jobs, err))
+				return -1;
+		}
 		else if (argv[i][0] == '-')
 			return -1;
 		else
@@ -169,9 +194,14 @@ static struct symbols syms_for(const struct symbols *all,
 
 /* A file of a module that a kallsyms copy lacks cannot be checked. */
 static int symbols_cover(const struct symbols *all, const struct file_flags *ff,
-			 struct tl_err *err)
+			 const char *relpath, struct tl_err *err)
 {
-	return ff->module ? syms_have_module(all, ff->modname ? ff->modname : "", err) : 0;
+	char why[sizeof(err->msg)];
+
+	if (!ff->module || !syms_have_module(all, ff->modname ? ff->modname : "", err))
+		return 0;
+	strcpy(why, err->msg);
+	return tl_fail(err, "%s: %s", relpath, why);
 }
 
 /*
@@ -233,10 +263,15 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
 	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
 	n = new_files(env, d, fp, &files, &paths);
-	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err) &&
-	    !parse_tu(files, n, ff->argv, ff->argc, env->src,
-		      !ends_with(fp->path, ".h") && changes_header(d), new, err))
-		ret = 0;
+	/* A failed parse_tu() leaves nothing to free. */
+	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err)) {
+		if (!parse_tu(files, n, ff->argv, ff->argc, env->src,
+			      !ends_with(fp->path, ".h") && changes_header(d),
+			      new, err))
+			ret = 0;
+		else
+			tu_free(old);
+	}
 	free(files);
 	tl_strlist_free(&paths);
 	sb_free(&abs);
@@ -283,6 +318,11 @@ struct run {
 	struct file_patch *unchanged;
 	/* init/main.c's flags, which headers and new files are parsed with */
 	struct file_flags generic_ff;
+	/* -j: files of d whose worker kept a parse, parsed again if needed */
+	size_t *unparsed;
+	size_t nunparsed;
+	bool progress;		/* several files, stderr a terminal */
+	size_t ndone;
 };
 
 /*
@@ -299,6 +339,20 @@ static void tool_error(struct verdict_table *t, const char *path,
 		why += n + 2;
 	verdict_tool_error(t, path, why);
 	err->msg[0] = '\0';
+}
+
+/*
+ * A file klp-ccp cannot check (of a module a kallsyms copy lacks, or one
+ * libclang fails on): in a run of several files it gets a TOOL ERROR row
+ * and the others keep theirs; a run of one file stops on it (exit 2).
+ */
+static int file_failed(const struct run *r, struct verdict_table *t,
+		       const char *path, struct tl_err *err)
+{
+	if (r->d.nfiles + r->o.callers_in.nr == 1)
+		return -1;
+	tool_error(t, path, err);
+	return 0;
 }
 
 static struct file_analysis analysis_of(struct run *r, struct source *src,
@@ -332,13 +386,49 @@ static void source_free(struct source *s)
 }
 
 /*
+ * @fp's flags and both of its versions parsed, in @s: 0. 1: @fp got a
+ * TOOL ERROR row in @t instead; -1: an error that ends the run.
+ */
+static int open_source(struct run *r, const struct file_patch *fp,
+		       struct verdict_table *t, struct source *s,
+		       struct tl_err *err)
+{
+	memset(s, 0, sizeof(*s));
+	s->fp = fp;
+	/* The tree's Makefile does not build a new file yet. */
+	if (ends_with(fp->path, ".h") || fp->change == FILE_CREATED) {
+		/* Kbuild asked once a run: a .c taken with its headers has many. */
+		if (!r->generic_ff.argc &&
+		    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err))
+			goto row;
+		flags_copy(&s->ff, &r->generic_ff);
+	} else if (flags_for_file(&r->env, fp->path, &s->ff, err)) {
+		goto row;
+	}
+	if (!symbols_cover(&r->syms, &s->ff, fp->path, err) &&
+	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))
+		return 0;
+	flags_free(&s->ff);
+	return file_failed(r, t, fp->path, err) ? -1 : 1;
+row:
+	tool_error(t, fp->path, err);
+	return 1;
+}
+
+static void keep_source(struct run *r, const struct source *s)
+{
+	tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
+	r->srcs[r->nsrc++] = *s;
+}
+
+/*
  * A --callers-in file, parsed with the diff's headers: kept as a source
  * if it gets rows (callers, or functions of it a changed local macro
  * changes), else dropped.
  */
 static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err)
 {
-	struct source *src;
+	struct source src;
 	struct symbols file_syms;
 	struct file_analysis fa;
 	size_t i, rows = r->table.n;
@@ -358,33 +448,20 @@ static int callers_file(struct run *r, struct file_patch *fp, struct tl_err *err
 		return -1;
 	fp->old_text = fp->new_text;
 	fp->old_len = fp->new_len;
-	tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
-	src = &r->srcs[r->nsrc];
-	memset(src, 0, sizeof(*src));
-	src->fp = fp;
-	if (flags_for_file(&r->env, fp->path, &src->ff, err)) {
-		tool_error(&r->table, fp->path, err);
-		return 0;
-	}
-	if (symbols_cover(&r->syms, &src->ff, err)) {
-		flags_free(&src->ff);
-		return -1;
-	}
-	if (parse_pair(&r->env, &r->d, fp, &src->ff, &src->old, &src->new, err)) {
-		flags_free(&src->ff);
-		return -1;
-	}
-	fa = analysis_of(r, src, &file_syms);
+	failed = open_source(r, fp, &r->table, &src, err);
+	if (failed)
+		return failed < 0 ? -1 : 0;
+	fa = analysis_of(r, &src, &file_syms);
 	/* It does not compile with the new header: its row says so. */
 	failed = verdict_source(&r->table, &fa, err);
 	if (failed)
 		tool_error(&r->table, fp->path, err);
 	else
-		source_callers(r, src);
+		source_callers(r, &src);
 	if (failed || r->table.n == rows)
-		source_free(src);
+		source_free(&src);
 	else
-		r->nsrc++;
+		keep_source(r, &src);
 	return 0;
 }
 
@@ -434,89 +511,172 @@ static void drop_unused_headers(struct run *r)
 	tl_strlist_free(&dropped);
 }
 
-static int analyse(struct run *r, struct tl_err *err)
+/*
+ * @fp's rows into @t. 1: @fp is a changed .c file that compiles, kept in
+ * @s for the callers, --targets and the patch; 0: nothing kept; -1: an
+ * error that ends the run.
+ */
+static int analyse_file(struct run *r, const struct file_patch *fp,
+			struct verdict_table *t, struct source *s,
+			struct tl_err *err)
+{
+	struct symbols file_syms;
+	struct file_analysis fa;
+	int ret;
+
+	if (is_framework_path(fp->path)) {
+		verdict_framework(t, fp->path);
+		return 0;
+	}
+	if (!strncmp(fp->path, "Documentation/", 14))
+		return 0;
+	if (fp->change == FILE_DELETED) {
+		verdict_deleted(t, fp->path);
+		return 0;
+	}
+	if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
+		verdict_not_c(t, fp->path);
+		return 0;
+	}
+	ret = open_source(r, fp, t, s, err);
+	if (ret)
+		return ret < 0 ? -1 : 0;
+	fa = analysis_of(r, s, &file_syms);
+	if (fp->change == FILE_CREATED) {
+		if (ends_with(fp->path, ".c"))
+			verdict_new_file(t, &fa);
+	} else if (ends_with(fp->path, ".h")) {
+		verdict_header(t, &fa, &r->hdr);
+	} else if (verdict_source(t, &fa, err)) {
+		/* The patched file does not compile: its row says so. */
+		tool_error(t, fp->path, err);
+	} else {
+		/* Kept: its functions, or what it adds, may go in the patch. */
+		return 1;
+	}
+	source_free(s);
+	return 0;
+}
+
+/* A changed .c file's rows are all its worker sends back (a header also fills r->hdr). */
+static bool worker_file(const struct file_patch *fp)
+{
+	return fp->change == FILE_CHANGED && ends_with(fp->path, ".c");
+}
+
+static int work_file(void *ctx, size_t i, struct verdict_table *t,
+		     struct tl_err *err)
+{
+	struct run *r = ctx;
+	struct source s;
+
+	return analyse_file(r, &r->d.files[i], t, &s, err);
+}
+
+/* File @i has its rows: a run of several files says so on a terminal. */
+static void say_done(void *ctx, size_t i)
+{
+	struct run *r = ctx;
+
+	if (r->progress)
+		fprintf(stderr, "klp-ccp: [%zu/%zu] %s\n", ++r->ndone, r->d.nfiles,
+			r->d.files[i].path);
+}
+
+/* Worker @res's rows for file @i, in order; its error ends the run. */
+static int take_result(struct run *r, size_t i, struct file_result *res,
+		       struct tl_err *err)
+{
+	if (res->error)
+		return tl_fail(err, "%s", res->error);
+	if (res->died)
+		verdict_tool_error(&r->table, r->d.files[i].path, res->died);
+	verdict_append(&r->table, &res->rows);
+	if (res->kept)
+		r->unparsed[r->nunparsed++] = i;
+	return 0;
+}
+
+/*
+ * -j: the parses of the changed .c files that workers kept, made again
+ * here for the patch: a parse is the cost that -j spreads, and a run of
+ * many files seldom has every row PATCHABLE.
+ */
+static int load_sources(struct run *r, struct tl_err *err)
 {
 	size_t i;
 
-	for (i = 0; i < r->d.nfiles; i++) {
-		const struct file_patch *fp = &r->d.files[i];
-		struct file_analysis fa = {
-			.relpath = fp->path, .syms = &r->syms,
-			.targets = &r->targets,
-		};
-		struct tu_model old, new;
-		struct file_flags ff;
-		struct symbols file_syms;
+	for (i = 0; i < r->nunparsed; i++) {
+		const struct file_patch *fp = &r->d.files[r->unparsed[i]];
+		struct verdict_table t = { 0 };
+		struct source s;
+		int ret = open_source(r, fp, &t, &s, err);
 
-		if (is_framework_path(fp->path)) {
-			verdict_framework(&r->table, fp->path);
-			continue;
-		}
-		if (!strncmp(fp->path, "Documentation/", 14))
-			continue;
-		if (fp->change == FILE_DELETED) {
-			verdict_deleted(&r->table, fp->path);
-			continue;
-		}
-		if (!ends_with(fp->path, ".c") && !ends_with(fp->path, ".h")) {
-			verdict_not_c(&r->table, fp->path);
-			continue;
-		}
-		/* The tree's Makefile does not build a new file yet. */
-		if (ends_with(fp->path, ".h") || fp->change == FILE_CREATED) {
-			/* Kbuild asked once a run: a .c taken with its headers has many. */
-			if (!r->generic_ff.argc &&
-			    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err)) {
-				tool_error(&r->table, fp->path, err);
-				continue;
-			}
-			flags_copy(&ff, &r->generic_ff);
-		} else if (flags_for_file(&r->env, fp->path, &ff, err)) {
-			tool_error(&r->table, fp->path, err);
-			continue;
-		}
-		if (symbols_cover(&r->syms, &ff, err)) {
-			flags_free(&ff);
+		if (ret > 0)
+			tl_fail(err, "%s: its worker parsed it, klp-ccp could not again: %s",
+				fp->path, t.rows[t.n - 1].reason);
+		verdict_free(&t);
+		if (ret)
 			return -1;
-		}
-		if (parse_pair(&r->env, &r->d, fp, &ff, &old, &new, err)) {
-			flags_free(&ff);
-			return -1;
-		}
-		fa.old = &old;
-		fa.new = &new;
-		fa.flags = &ff;
-		file_syms = syms_for(&r->syms, &ff);
-		fa.syms = &file_syms;
-		if (fp->change == FILE_CREATED) {
-			if (ends_with(fp->path, ".c"))
-				verdict_new_file(&r->table, &fa);
-		} else if (ends_with(fp->path, ".h")) {
-			verdict_header(&r->table, &fa, &r->hdr);
-		} else {
-			struct source *src;
-
-			/* The patched file does not compile: its row says so. */
-			if (verdict_source(&r->table, &fa, err)) {
-				tool_error(&r->table, fp->path, err);
-				tu_free(&old);
-				tu_free(&new);
-				flags_free(&ff);
-				continue;
-			}
-			/* Kept: its functions, or what it adds, may go in the patch. */
-			tl_grow(&r->srcs, &r->srccap, r->nsrc, sizeof(*r->srcs));
-			src = &r->srcs[r->nsrc++];
-			src->fp = fp;
-			src->old = old;
-			src->new = new;
-			src->ff = ff;
-			continue;
-		}
-		tu_free(&old);
-		tu_free(&new);
-		flags_free(&ff);
+		keep_source(r, &s);
 	}
+	r->nunparsed = 0;
+	return 0;
+}
+
+/*
+ * -j pays when a worker's parse may end with it: not when the callers of
+ * a changed header, --context-headers, --targets, --supersedes or
+ * --callers-in need every file's parse afterwards.
+ */
+static bool use_workers(const struct run *r)
+{
+	return r->o.jobs > 1 && !changes_header(&r->d) &&
+	       !r->o.context_headers && !r->targets.nr && !r->o.supersedes &&
+	       !r->o.callers_in.nr;
+}
+
+/*
+ * Each file's rows, in the diff's order. With -j the changed .c files go
+ * to workers first, then this process takes the others: it parses
+ * nothing until every worker is forked.
+ */
+static int analyse(struct run *r, struct tl_err *err)
+{
+	struct file_result *res = NULL;
+	size_t i, k = 0, nwork = 0;
+	size_t *work = xcalloc(r->d.nfiles + 1, sizeof(*work));
+	int ret = 0;
+
+	r->unparsed = xcalloc(r->d.nfiles + 1, sizeof(*r->unparsed));
+	r->progress = r->d.nfiles > 1 && isatty(STDERR_FILENO);
+	for (i = 0; use_workers(r) && i < r->d.nfiles; i++)
+		if (worker_file(&r->d.files[i]))
+			work[nwork++] = i;
+	res = xcalloc(nwork + 1, sizeof(*res));
+	if (nwork)
+		workers_run(r->o.jobs, work, nwork, work_file, say_done, r, res);
+	for (i = 0; i < r->d.nfiles && !ret; i++) {
+		struct source s;
+
+		if (k < nwork && work[k] == i) {
+			ret = take_result(r, i, &res[k++], err);
+			continue;
+		}
+		ret = analyse_file(r, &r->d.files[i], &r->table, &s, err);
+		if (ret > 0) {
+			keep_source(r, &s);
+			ret = 0;
+		}
+		if (!ret)
+			say_done(r, i);
+	}
+	for (i = 0; i < nwork; i++)
+		file_result_free(&res[i]);
+	free(res);
+	free(work);
+	if (ret)
+		return -1;
 	if (r->hdr.n && find_callers(r, err))
 		return -1;
 	if (r->o.context_headers)
@@ -605,6 +765,7 @@ static void cleanup(struct run *r)
 	for (i = 0; i < r->nsrc; i++)
 		source_free(&r->srcs[i]);
 	free(r->srcs);
+	free(r->unparsed);
 	for (i = 0; r->unchanged && i < r->o.callers_in.nr; i++) {
 		free(r->unchanged[i].path);
 		free(r->unchanged[i].new_text);	/* old_text is the same */
@@ -698,8 +859,13 @@ int main(int argc, char **argv)
 	int status = EXIT_USAGE;
 	enum verdict worst;
 
-	if (parse_args(argc, argv, &r.o))
-		return usage();
+	r.o.jobs = 1;
+	if (parse_args(argc, argv, &r.o, &err)) {
+		if (!err.msg[0])
+			return usage();
+		fprintf(stderr, "klp-ccp: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
 	if (setup(&r, &err) || parse_fixes(&r, &err))
 		goto out;
 	if (diff_apply(r.o.src, r.fixes, r.o.diffs.nr, is_framework_path,
@@ -721,7 +887,7 @@ int main(int argc, char **argv)
 	}
 	worst = verdict_worst(&r.table);
 	if (worst == V_PATCHABLE && verdict_has_target(&r.table) &&
-	    make_patch(&r, &patch, &copied, &err))
+	    (load_sources(&r, &err) || make_patch(&r, &patch, &copied, &err)))
 		goto out;
 	if (r.o.json)
 		report_json(&r.table, &copied, r.d.name, stdout);

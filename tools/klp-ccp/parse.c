@@ -871,6 +871,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	free(uf);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);
+		tu_free(m);
 		return tl_fail(err, "%s: libclang could not parse it (error %d)",
 				path, rc);
 	}

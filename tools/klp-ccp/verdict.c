@@ -784,6 +784,18 @@ void verdict_drop(struct verdict_table *t, size_t i)
 	t->n--;
 }
 
+void verdict_append(struct verdict_table *to, struct verdict_table *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++) {
+		tl_grow(&to->rows, &to->cap, to->n, sizeof(*to->rows));
+		to->rows[to->n++] = from->rows[i];
+	}
+	free(from->rows);
+	memset(from, 0, sizeof(*from));
+}
+
 void verdict_free(struct verdict_table *t)
 {
 	size_t i;

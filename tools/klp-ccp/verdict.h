@@ -66,6 +66,8 @@ enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);
 /* Remove row @i, keeping the others in order. */
 void verdict_drop(struct verdict_table *t, size_t i);
+/* Move @from's rows to the end of @to; @from is left empty. */
+void verdict_append(struct verdict_table *to, struct verdict_table *from);
 void verdict_free(struct verdict_table *t);
 
 #endif
