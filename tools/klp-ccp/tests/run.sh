@@ -864,5 +864,29 @@ ok=1
 	grep -q "mm/swap_state.c: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
 result $ok "inlined callee with a static local: exit 2 naming it, nothing written" "$tmp/out"
 
+# bench/stable-delta's header hunks: dst.h's hunk adds what route.h's
+# calls, though the file reaches dst.h first through sock.h.
+hd=$tmp/hdrdiff
+mkdir -p "$hd/old/include/net" "$hd/new/include/net" "$hd/old/net" "$hd/new/net"
+printf '#include <net/sock.h>\n#include <net/route.h>\nint f(void) { return rt_x(); }\n' > "$hd/old/net/a.c"
+printf '#include <net/sock.h>\n#include <net/route.h>\nint f(void) { return rt_x() + 1; }\n' > "$hd/new/net/a.c"
+for t in old new; do
+	printf '#include <net/dst.h>\n' > "$hd/$t/include/net/sock.h"
+done
+printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return 0; }\n' > "$hd/old/include/net/route.h"
+printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return dst_dev(); }\n' > "$hd/new/include/net/route.h"
+printf 'struct dst_entry;\n' > "$hd/old/include/net/dst.h"
+printf 'struct dst_entry;\nstatic inline int dst_dev(void) { return 0; }\n' > "$hd/new/include/net/dst.h"
+python3 - "$repo/bench/stable-delta/run" "$hd" > "$tmp/out" 2>&1 <<'PY'
+import sys
+from importlib.machinery import SourceFileLoader
+m = SourceFileLoader("bench", sys.argv[1]).load_module()
+old, new = sys.argv[2] + "/old", sys.argv[2] + "/new"
+print(m.header_diffs(old, new, "net/a.c", m.file_diff(old, new, "net/a.c")))
+PY
+ok=1
+grep -q "^+++ b/include/net/route.h" "$tmp/out" && grep -q "^+++ b/include/net/dst.h" "$tmp/out" && ok=0
+result $ok "bench header hunks: a hunk a kept one calls is kept, whichever includer came first" "$tmp/out"
+
 echo "1..$n"
 [ "$failed" = 0 ]
