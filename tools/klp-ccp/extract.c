@@ -46,8 +46,17 @@ struct extract_ctx {
 	struct local_file *files;
 	size_t nfiles, filecap;
 	struct copied_list *copied;
+	struct refusal *refused;
 	struct tl_err *err;
 };
+
+static void refuse(struct extract_ctx *x, const char *file, const char *name,
+		   unsigned int line)
+{
+	x->refused->name = xstrdup(name);
+	x->refused->file = xstrdup(file);
+	x->refused->line = line;
+}
 
 static const struct local_file *local_file(struct extract_ctx *x,
 					   const char *path)
@@ -293,13 +302,14 @@ static int note_copied_callee(struct extract_ctx *x, size_t src,
 		if (!kind) {
 			sb_free(&fresh);
 			sb_free(&one);
+			refuse(x, s->fp->path, d->name, d->line);
 			return tl_fail(x->err, "%s: %s calls %s, which the target kernel has %s%s: it must be copied into the patch, but its static local %s (line %u) would then be the copy's own, apart from the running kernel's state; patch it by hand (reach %s through a shim)",
 				       s->fp->path, caller->name, d->name,
 				       clone ? "only as " : "only inlined",
 				       clone ? clone : "", ls->name, ls->line,
 				       ls->name);
 		}
-		sb_printf(&one, "%s() %s", ls->macro, kind);
+		static_describe(&one, ls, kind);
 		if (!fresh.len || !strstr(fresh.s, one.s))
 			sb_printf(&fresh, "%s%s", fresh.len ? ", " : "", one.s);
 		one.len = 0;
@@ -359,9 +369,11 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	struct source *s = source_of(x, src);
 	struct item *it;
 
-	if (sym_count(&s->syms, r->name) == 0)
+	if (sym_count(&s->syms, r->name) == 0) {
+		refuse(x, s->fp->path, r->name, e->line);
 		return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
 				s->fp->path, e->name, r->name, s->syms.map_path);
+	}
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	it = &x->items[x->n];
 	memset(it, 0, sizeof(*it));
@@ -392,6 +404,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		struct entity *d;
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
+		bool other;
 
 		if (u == USE_COPY && d && !find_item(x, dsrc, d->name, d->kind) &&
 		    !is_new_def(x, dsrc, d) && missing_callee(source_of(x, dsrc), d) &&
@@ -419,15 +432,22 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		}
 		/*
 		 * An exported global of a local header that a copied macro or
-		 * a local header's inline spells: its declaration is copied,
-		 * for a direct reference.
+		 * a local header's inline spells, or that another module
+		 * exports (libahci's ahci_handle_port_intr, in ahci.h for
+		 * ahci.c: no shim of ahci's finds it): its declaration is
+		 * copied, for a direct reference modpost resolves.
 		 */
-		if (u == USE_SHIM && !r->spelled_in_main &&
+		other = sym_exported(&source_of(x, src)->syms, r->name) &&
+			sym_count(&source_of(x, src)->syms, r->name) == 0;
+		if (u == USE_SHIM && (!r->spelled_in_main || other) &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
 		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
-		    d->where == IN_LOCAL && !d->internal && !d->definition &&
-		    pull(x, src, d))
-			return -1;
+		    d->where == IN_LOCAL && !d->internal && !d->definition) {
+			if (pull(x, src, d))
+				return -1;
+			if (other)
+				continue;
+		}
 		/*
 		 * A name spelled inside a header's macro cannot be renamed;
 		 * if it is not exported, modpost says so when the patch is built.
@@ -584,7 +604,7 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 		break;
 	case USE_SHIM:
 		it = find_item(x, src, r->name, r->kind);
-		if (!it)
+		if (!it || it->e)	/* none, or its declaration copied */
 			sb_puts(out, r->name);
 		else if (it->call)
 			sb_printf(out, "static_call(%s)", it->cname);
@@ -1098,9 +1118,11 @@ void copied_free(struct copied_list *c)
 }
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct copied_list *callees, struct tl_err *err)
+		  struct copied_list *callees, struct refusal *refused,
+		  struct tl_err *err)
 {
-	struct extract_ctx x = { .in = in, .copied = callees, .err = err };
+	struct extract_ctx x = { .in = in, .copied = callees,
+				 .refused = refused, .err = err };
 	size_t i, k, ncopied = 0;
 	struct item *copied;
 	int ret = -1;

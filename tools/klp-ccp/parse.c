@@ -310,6 +310,14 @@ static const char *macro_at(struct parse_ctx *c, unsigned int off)
 	return NULL;
 }
 
+/* Read-only: const, or an array (of arrays) of const elements. */
+static bool is_const(CXType t)
+{
+	while (clang_getArrayElementType(t).kind != CXType_Invalid)
+		t = clang_getArrayElementType(t);
+	return clang_isConstQualifiedType(t);
+}
+
 static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 					  CXClientData data)
 {
@@ -350,6 +358,7 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		s->name = cx_take(clang_getCursorSpelling(cur));
 		s->line = line;
 		s->macro = mac ? xstrdup(mac) : NULL;
+		s->readonly = is_const(clang_getCursorType(cur));
 	}
 	return CXChildVisit_Recurse;
 }
@@ -424,6 +433,21 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 	e->internal = clang_getCursorLinkage(cur) == CXLinkage_Internal;
 	e->definition = clang_isCursorDefinition(cur);
 	range_tokens(c, r, e);
+	/*
+	 * A definition that starts with a macro has its extent's start
+	 * spelled in the macro's header, and libclang tokenizes no range
+	 * across files: "inline" is a macro in the kernel (compiler_types.h),
+	 * so "inline int f(...) {...}" of a .c would never compare as
+	 * changed. The text between where start and end are in the file is
+	 * the definition.
+	 */
+	if (!*e->code && e->end > e->start) {
+		free(e->code);
+		free(e->head);
+		range_tokens(c, clang_getRange(
+				clang_getLocationForOffset(c->tu, f, e->start),
+				clang_getLocationForOffset(c->tu, f, e->end)), e);
+	}
 	/* A tentative definition ("static int x;") defines the object too. */
 	if (kind == ENT_VAR && !head_has(e, "extern"))
 		e->definition = true;

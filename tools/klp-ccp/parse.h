@@ -33,6 +33,7 @@ struct local_static {
 	char *name;
 	unsigned int line;
 	char *macro;		/* the macro it came from, or NULL */
+	bool readonly;		/* const (an array: of const elements) */
 };
 
 struct entity {
