@@ -905,16 +905,25 @@ printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return 0; }\n' > "$
 printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return dst_dev(); }\n' > "$hd/new/include/net/route.h"
 printf 'struct dst_entry;\n' > "$hd/old/include/net/dst.h"
 printf 'struct dst_entry;\nstatic inline int dst_dev(void) { return 0; }\n' > "$hd/new/include/net/dst.h"
-python3 - "$repo/bench/stable-delta/run" "$hd" > "$tmp/out" 2>&1 <<'PY'
-import sys
-from importlib.machinery import SourceFileLoader
-m = SourceFileLoader("bench", sys.argv[1]).load_module()
-old, new = sys.argv[2] + "/old", sys.argv[2] + "/new"
-print(m.header_diffs(old, new, "net/a.c", m.file_diff(old, new, "net/a.c")))
-PY
+bench_py 'print(m.header_diffs(old, new, "net/a.c", m.file_diff(old, new, "net/a.c")))'
 ok=1
 grep -q "^+++ b/include/net/route.h" "$tmp/out" && grep -q "^+++ b/include/net/dst.h" "$tmp/out" && ok=0
 result $ok "bench header hunks: a hunk a kept one calls is kept, whichever includer came first" "$tmp/out"
+# ... and a function its local header's hunk declares anew for it comes
+# with the diff of the .c that defines it (ocfs2's nodemanager.c, tcp.c).
+printf 'int b_get(void);\n' > "$hd/old/net/b.h"
+printf 'int b_get(void);\nvoid b_new(int x);\n' > "$hd/new/net/b.h"
+printf '#include "b.h"\nint b_get(void) { return 0; }\n' > "$hd/old/net/b.c"
+printf '#include "b.h"\nint b_get(void) { return 0; }\nvoid b_new(int x)\n{\n}\n' > "$hd/new/net/b.c"
+printf '#include "b.h"\nvoid f(void) { b_get(); }\n' > "$hd/old/net/c.c"
+printf '#include "b.h"\nvoid f(void) { b_get(); b_new(1); }\n' > "$hd/new/net/c.c"
+bench_py 'fix = m.file_diff(old, new, "net/c.c")
+parts = {"net/c.c": fix}
+parts.update(m.split_diff(m.header_diffs(old, new, "net/c.c", fix)))
+print(list(parts), m.definers(old, new, "net/c.c", fix, parts))'
+ok=1
+grep -qx "\['net/c.c', 'net/b.h'\] \['net/b.c'\]" "$tmp/out" && ok=0
+result $ok "bench: the .c defining a function its header hunk adds comes with the file's diff" "$tmp/out"
 
 echo "1..$n"
 [ "$failed" = 0 ]
