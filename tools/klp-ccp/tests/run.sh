@@ -882,6 +882,20 @@ grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$
 	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
 result $ok "the other module's export is called directly, its declaration copied" "$f"
 
+# trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
+# static call's key and trampoline are not exported (modpost: undefined);
+# the tracepoint becomes a shim and the call a macro through it.
+callee_kallsyms "$tmp/ks-gss.txt"
+printf '0000000000000000 t gss_update_rslack\t[auth_rpcgss]\n0000000000000000 d __tracepoint_rpcgss_update_slack\t[auth_rpcgss]\n' >> "$tmp/ks-gss.txt"
+built trace-unexported kgr_ccp_trace \
+	"unexported tracepoint of a system trace header: extracted and built warning-free" \
+	--symbols "$tmp/ks-gss.txt"
+ok=1
+grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f" &&
+	grep -q "^#define trace_rpcgss_update_slack(...) do {" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
+result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
+
 bench_py()	# bench_py <python>: run with m, bench/stable-delta/run, and the trees old, new of $hd
 {
 	python3 - "$repo/bench/stable-delta/run" "$hd" "$1" > "$tmp/out" 2>&1 <<'PY'
