@@ -411,6 +411,16 @@ static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
 	return CXChildVisit_Continue;
 }
 
+/* Is @e's name written at its location in file @f? */
+static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
+{
+	size_t len, n = strlen(e->name);
+	const char *text = clang_getFileContents(c->tu, f, &len);
+
+	return text && e->name_off + n <= len &&
+	       !strncmp(text + e->name_off, e->name, n);
+}
+
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 				       enum ent_kind kind, char *name,
 				       enum ent_where where, CXSourceRange r)
@@ -439,9 +449,10 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 	 * across files: "inline" is a macro in the kernel (compiler_types.h),
 	 * so "inline int f(...) {...}" of a .c would never compare as
 	 * changed. The text between where start and end are in the file is
-	 * the definition.
+	 * the definition, if its name is spelled there (a macro's whole
+	 * definition, SYSCALL_DEFINE's wrappers, is not it).
 	 */
-	if (!*e->code && e->end > e->start) {
+	if (!*e->code && e->end > e->start && spelled_at(c, f, e)) {
 		free(e->code);
 		free(e->head);
 		range_tokens(c, clang_getRange(
