@@ -35,6 +35,7 @@ struct item {
 	/* a static local's shim: the local, and the ref made for it */
 	const struct local_static *local;
 	struct ref *own;
+	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -50,8 +51,19 @@ struct extract_ctx {
 	struct local_file *files;
 	size_t nfiles, filecap;
 	struct copied_list *copied;
+	struct refusal *refused;
 	struct tl_err *err;
+	struct ref **made;	/* references no parse gave: tracepoints' */
+	size_t nmade, madecap;
 };
+
+static void refuse(struct extract_ctx *x, const char *file, const char *name,
+		   unsigned int line)
+{
+	x->refused->name = xstrdup(name);
+	x->refused->file = xstrdup(file);
+	x->refused->line = line;
+}
 
 static const struct local_file *local_file(struct extract_ctx *x,
 					   const char *path)
@@ -281,13 +293,14 @@ static int note_copied_callee(struct extract_ctx *x, size_t src,
 		if (!kind) {
 			sb_free(&fresh);
 			sb_free(&one);
+			refuse(x, s->fp->path, d->name, d->line);
 			return tl_fail(x->err, "%s: %s calls %s, which the target kernel has %s%s: it must be copied into the patch, but its static local %s (line %u) would then be the copy's own, apart from the running kernel's state; patch it by hand (reach %s through a shim)",
 				       s->fp->path, caller->name, d->name,
 				       clone ? "only as " : "only inlined",
 				       clone ? clone : "", ls->name, ls->line,
 				       ls->name);
 		}
-		sb_printf(&one, "%s() %s", ls->macro, kind);
+		static_describe(&one, ls, kind);
 		if (!fresh.len || !strstr(fresh.s, one.s))
 			sb_printf(&fresh, "%s%s", fresh.len ? ", " : "", one.s);
 		one.len = 0;
@@ -348,9 +361,11 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	struct source *s = source_of(x, src);
 	struct item *it;
 
-	if (sym_count(&s->syms, r->name) == 0)
+	if (sym_count(&s->syms, r->name) == 0) {
+		refuse(x, s->fp->path, r->name, e->line);
 		return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
 				s->fp->path, e->name, r->name, s->syms.map_path);
+	}
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	it = &x->items[x->n];
 	memset(it, 0, sizeof(*it));
@@ -371,6 +386,43 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	return 0;
 }
 
+/*
+ * trace_foo() of a system header (include/trace/events/) is a static
+ * inline whose static call needs __SCK__tp_func_foo and its trampoline,
+ * which a module reaches only when EXPORT_TRACEPOINT_SYMBOL exports them:
+ * else the patch does not link (modpost: undefined). The tracepoint
+ * itself, __tracepoint_foo, is then a shim, and the patch's calls of
+ * trace_foo() a macro that does what the inline does through it: if
+ * the event is enabled, call its iterator (the probes) with preemption
+ * off.
+ */
+static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
+{
+	const struct symbols *syms = &source_of(x, src)->syms;
+	struct strbuf name = { 0 };
+	struct ref *m;
+	char *cname;
+
+	if (r->kind != ENT_FUNC || r->where != IN_SYSTEM || !r->internal ||
+	    strncmp(r->name, "trace_", 6))
+		return;
+	sb_printf(&name, "__tracepoint_%s", r->name + strlen("trace_"));
+	if (sym_count(syms, name.s) <= 0 || sym_exported(syms, name.s) ||
+	    find_item(x, src, name.s, ENT_VAR)) {
+		sb_free(&name);
+		return;
+	}
+	m = xcalloc(1, sizeof(*m));
+	*m = (struct ref){ .name = name.s, .kind = ENT_VAR, .where = IN_SYSTEM,
+			   .type = xstrdup("struct tracepoint") };
+	tl_grow(&x->made, &x->madecap, x->nmade, sizeof(*x->made));
+	x->made[x->nmade++] = m;
+	cname = shim_cname(x, src, m->name);
+	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+	x->items[x->n++] = (struct item){ .src = src, .shim = m, .cname = cname,
+					  .trace = xstrdup(r->name) };
+}
+
 static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	const struct tu_model *m = &source_of(x, src)->new;
@@ -381,7 +433,9 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		struct entity *d;
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
+		bool other;
 
+		trace_shim(x, src, r);
 		if (u == USE_COPY && d && !find_item(x, dsrc, d->name, d->kind) &&
 		    !is_new_def(x, dsrc, d) && missing_callee(source_of(x, dsrc), d) &&
 		    note_copied_callee(x, dsrc, e, d))
@@ -408,15 +462,22 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		}
 		/*
 		 * An exported global of a local header that a copied macro or
-		 * a local header's inline spells: its declaration is copied,
-		 * for a direct reference.
+		 * a local header's inline spells, or that another module
+		 * exports (libahci's ahci_handle_port_intr, in ahci.h for
+		 * ahci.c: no shim of ahci's finds it): its declaration is
+		 * copied, for a direct reference modpost resolves.
 		 */
-		if (u == USE_SHIM && !r->spelled_in_main &&
+		other = sym_exported(&source_of(x, src)->syms, r->name) &&
+			sym_count(&source_of(x, src)->syms, r->name) == 0;
+		if (u == USE_SHIM && (!r->spelled_in_main || other) &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
 		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
-		    d->where == IN_LOCAL && !d->internal && !d->definition &&
-		    pull(x, src, d))
-			return -1;
+		    d->where == IN_LOCAL && !d->internal && !d->definition) {
+			if (pull(x, src, d))
+				return -1;
+			if (other)
+				continue;
+		}
 		/*
 		 * A name spelled inside a header's macro cannot be renamed;
 		 * if it is not exported, modpost says so when the patch is built.
@@ -553,6 +614,31 @@ static size_t params_start(const char *t, size_t len)
  * attribute goes after the declarator, where GCC keeps it for the pointer
  * (and KGR_SYMBOL_TYPED finds the types the same).
  */
+/*
+ * The static call trampoline of a local trace header's event: its type,
+ * typeof (__traceiter_foo), is declared by the copied DEFINE_EVENT,
+ * which declares the shim extern too, through the #define of its name;
+ * defined after that, not static.
+ */
+static bool declared_later(const struct item *it)
+{
+	return it->alias && !strncmp(it->shim->type, "typeof", 6);
+}
+
+/* trace_foo(...) through the shim of __tracepoint_foo: see trace_shim(). */
+static void trace_macro(struct strbuf *out, const struct item *it)
+{
+	const char *tp = it->trace + strlen("trace_");
+
+	sb_printf(out, "#define %s(...) do {\t\t\t\t\t\t\\\n"
+		  "\tif (static_key_enabled(&%s->key)) {\t\t\t\t\\\n"
+		  "\t\tpreempt_disable_notrace();\t\t\t\t\\\n"
+		  "\t\t((typeof(&__traceiter_%s))%s->iterator)(NULL, ##__VA_ARGS__); \\\n"
+		  "\t\tpreempt_enable_notrace();\t\t\t\t\\\n"
+		  "\t}\t\t\t\t\t\t\t\\\n} while (0)\n",
+		  it->trace, it->cname, tp, it->cname);
+}
+
 static void shim_decl(struct strbuf *out, const struct item *it)
 {
 	const struct ref *r = it->shim;
@@ -625,7 +711,7 @@ static void emit_ref(struct extract_ctx *x, size_t src, const struct ref *r,
 		break;
 	case USE_SHIM:
 		it = find_item(x, src, r->name, r->kind);
-		if (!it)
+		if (!it || it->e)	/* none, or its declaration copied */
 			sb_puts(out, r->name);
 		else if (it->call)
 			sb_printf(out, "static_call(%s)", it->cname);
@@ -1190,9 +1276,11 @@ void copied_free(struct copied_list *c)
 }
 
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct copied_list *callees, struct tl_err *err)
+		  struct copied_list *callees, struct refusal *refused,
+		  struct tl_err *err)
 {
-	struct extract_ctx x = { .in = in, .copied = callees, .err = err };
+	struct extract_ctx x = { .in = in, .copied = callees,
+				 .refused = refused, .err = err };
 	size_t i, k, ncopied = 0;
 	struct item *copied;
 	int ret = -1;
@@ -1225,18 +1313,26 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 			emit_entity(&x, &copied[i], out);
 	emit_renamed_aliases(&x, copied, ncopied, out);
 	for (i = 0; i < x.n; i++)
-		if (!x.items[i].e)
+		if (!x.items[i].e && !declared_later(&x.items[i]))
 			shim_decl(out, &x.items[i]);
 	for (i = 0; i < x.n; i++)
 		if (x.items[i].alias)
 			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
 				  x.items[i].cname);
+	for (i = 0; i < x.n; i++)
+		if (x.items[i].trace)
+			trace_macro(out, &x.items[i]);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_VAR || copied[i].e->kind == ENT_FUNC)
 			emit_entity(&x, &copied[i], out);
 	free(copied);
+	/* the trace header (or its copied DEFINE_EVENT) declared these */
+	for (i = 0; i < x.n; i++)
+		if (!x.items[i].e && declared_later(&x.items[i]))
+			sb_printf(out, "%s *%s;\n", x.items[i].shim->type,
+				  x.items[i].cname);
 
 	sb_printf(out, "static struct kgr_patch patch = {\n\t.name = \"%s\",\n\t.owner = THIS_MODULE,\n",
 		  in->patch_name);
@@ -1261,6 +1357,7 @@ out:
 	}
 	for (i = 0; i < x.n; i++) {
 		free(x.items[i].cname);
+		free(x.items[i].trace);
 		syscall_sig_free(&x.items[i].sig);
 		if (x.items[i].own) {
 			free(x.items[i].own->name);
@@ -1268,6 +1365,12 @@ out:
 			free(x.items[i].own);
 		}
 	}
+	for (i = 0; i < x.nmade; i++) {
+		free(x.made[i]->name);
+		free(x.made[i]->type);
+		free(x.made[i]);
+	}
+	free(x.made);
 	free(x.files);
 	free(x.items);
 	return ret;

@@ -45,10 +45,22 @@ struct copied_list {
 	size_t n, cap;
 };
 
+/*
+ * A callee the patch cannot take: the target lacks it, or it keeps state
+ * in a static local that a copy would split from the running kernel's.
+ * extract_patch() fails with it filled, and it gets a NOT PATCHABLE row
+ * (the error's message its reason) instead of an exit 2 with none.
+ */
+struct refusal {
+	char *name, *file;	/* the callee; file relative to the tree */
+	unsigned int line;	/* of the callee, or of its caller if none */
+};
+
 /* The module a source is built into, NULL for vmlinux. */
 const char *source_module(const struct source *s);
 int extract_patch(const struct extract_in *in, struct strbuf *out,
-		  struct copied_list *callees, struct tl_err *err);
+		  struct copied_list *callees, struct refusal *refused,
+		  struct tl_err *err);
 void copied_free(struct copied_list *c);
 
 #endif

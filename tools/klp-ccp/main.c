@@ -329,15 +329,18 @@ struct run {
  * What defeated klp-ccp on one file becomes that file's row (without the
  * leading "<file>: ", the row names it); the other files still get theirs.
  */
+static const char *without_path(const char *msg, const char *path)
+{
+	size_t n = strlen(path);
+
+	return !strncmp(msg, path, n) && !strncmp(msg + n, ": ", 2) ?
+	       msg + n + 2 : msg;
+}
+
 static void tool_error(struct verdict_table *t, const char *path,
 		       struct tl_err *err)
 {
-	size_t n = strlen(path);
-	const char *why = err->msg;
-
-	if (!strncmp(why, path, n) && !strncmp(why + n, ": ", 2))
-		why += n + 2;
-	verdict_tool_error(t, path, why);
+	verdict_tool_error(t, path, without_path(err->msg, path));
 	err->msg[0] = '\0';
 }
 
@@ -800,11 +803,13 @@ static int parse_fixes(struct run *r, struct tl_err *err)
 
 /*
  * The patch's text, made before the report: an extraction error is an
- * input error with no rows, and the report names the callees it copied.
+ * input error with no rows, but a callee it refuses gets its NOT
+ * PATCHABLE row; the report names the callees it copied.
  */
 static int make_patch(struct run *r, struct strbuf *out,
 		      struct copied_list *copied, struct tl_err *err)
 {
+	struct refusal refused = { 0 };
 	char *name = patch_name(&r->o, &r->table);
 	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
 	struct extract_in in = {
@@ -824,7 +829,17 @@ static int make_patch(struct run *r, struct strbuf *out,
 	/* Local headers as the diff leaves them; the sources' own texts too. */
 	in.nfiles = new_files(&r->env, &r->d, r->srcs[0].fp, &files, &paths);
 	in.files = files;
-	ret = extract_patch(&in, out, copied, err);
+	ret = extract_patch(&in, out, copied, &refused, err);
+	if (ret && refused.name) {
+		verdict_refused(&r->table, refused.name, refused.file,
+				refused.line, without_path(err->msg, refused.file));
+		err->msg[0] = '\0';
+		out->len = 0;		/* nothing is written, nothing copied */
+		copied_free(copied);
+		ret = 0;
+	}
+	free(refused.name);
+	free(refused.file);
 	free(files);
 	tl_strlist_free(&paths);
 	free(name);
@@ -885,10 +900,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "klp-ccp: it supersedes %s: replaces all %zu functions that one does\n",
 				r.o.supersedes, nold);
 	}
-	worst = verdict_worst(&r.table);
-	if (worst == V_PATCHABLE && verdict_has_target(&r.table) &&
+	if (verdict_worst(&r.table) == V_PATCHABLE && verdict_has_target(&r.table) &&
 	    (load_sources(&r, &err) || make_patch(&r, &patch, &copied, &err)))
 		goto out;
+	worst = verdict_worst(&r.table);
 	if (r.o.json)
 		report_json(&r.table, &copied, r.d.name, stdout);
 	else

@@ -340,6 +340,14 @@ static void add_static_use(struct parse_ctx *c, CXCursor use, CXCursor d)
 	free(name);
 }
 
+/* Read-only: const, or an array (of arrays) of const elements. */
+static bool is_const(CXType t)
+{
+	while (clang_getArrayElementType(t).kind != CXType_Invalid)
+		t = clang_getArrayElementType(t);
+	return clang_isConstQualifiedType(t);
+}
+
 static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 					  CXClientData data)
 {
@@ -387,6 +395,7 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(cur)),
 					   NULL, NULL, NULL, &s->decl_off);
 		spelling_loc(loc, NULL, NULL, &s->name_off);
+		s->readonly = is_const(clang_getCursorType(cur));
 	}
 	return CXChildVisit_Recurse;
 }
@@ -439,6 +448,16 @@ static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
 	return CXChildVisit_Continue;
 }
 
+/* Is @e's name written at its location in file @f? */
+static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
+{
+	size_t len, n = strlen(e->name);
+	const char *text = clang_getFileContents(c->tu, f, &len);
+
+	return text && e->name_off + n <= len &&
+	       !strncmp(text + e->name_off, e->name, n);
+}
+
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 				       enum ent_kind kind, char *name,
 				       enum ent_where where, CXSourceRange r)
@@ -461,6 +480,22 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 	e->internal = clang_getCursorLinkage(cur) == CXLinkage_Internal;
 	e->definition = clang_isCursorDefinition(cur);
 	range_tokens(c, r, e);
+	/*
+	 * A definition that starts with a macro has its extent's start
+	 * spelled in the macro's header, and libclang tokenizes no range
+	 * across files: "inline" is a macro in the kernel (compiler_types.h),
+	 * so "inline int f(...) {...}" of a .c would never compare as
+	 * changed. The text between where start and end are in the file is
+	 * the definition, if its name is spelled there (a macro's whole
+	 * definition, SYSCALL_DEFINE's wrappers, is not it).
+	 */
+	if (!*e->code && e->end > e->start && spelled_at(c, f, e)) {
+		free(e->code);
+		free(e->head);
+		range_tokens(c, clang_getRange(
+				clang_getLocationForOffset(c->tu, f, e->start),
+				clang_getLocationForOffset(c->tu, f, e->end)), e);
+	}
 	/* A tentative definition ("static int x;") defines the object too. */
 	if (kind == ENT_VAR && !head_has(e, "extern"))
 		e->definition = true;

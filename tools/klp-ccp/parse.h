@@ -40,6 +40,7 @@ struct local_static {
 	unsigned int *uses;
 	size_t nuses, usecap;
 	bool used_unspelled;
+	bool readonly;		/* const (an array: of const elements) */
 };
 
 struct entity {

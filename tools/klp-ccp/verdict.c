@@ -127,6 +127,12 @@ void verdict_tool_error(struct verdict_table *t, const char *relpath,
 	add_row(t, "(file)", relpath, 0, V_TOOL_ERROR, "%s", why);
 }
 
+void verdict_refused(struct verdict_table *t, const char *name,
+		     const char *relpath, unsigned int line, const char *why)
+{
+	add_row(t, name, relpath, line, V_NOT_PATCHABLE, "%s", why);
+}
+
 /*
  * A new .c file is new code: the running kernel has none of it and nothing
  * there calls it. Only a patch module carrying it could run it, and the
@@ -287,6 +293,15 @@ static const char *changed_by_macro(struct tu_model *old, struct tu_model *new,
  * A static that a kernel macro hides in a function and whose loss nobody
  * notices: what it is, or NULL for state that matters.
  */
+void static_describe(struct strbuf *sb, const struct local_static *s,
+		     const char *kind)
+{
+	if (s->macro)
+		sb_printf(sb, "%s() %s", s->macro, kind);
+	else
+		sb_printf(sb, "%s %s", s->name, kind);
+}
+
 const char *hidden_static_kind(const struct local_static *s)
 {
 	static const struct {
@@ -304,14 +319,13 @@ const char *hidden_static_kind(const struct local_static *s)
 	};
 	size_t i;
 
-	if (!s->macro)
-		return NULL;	/* written by the author: state */
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (i = 0; s->macro && i < sizeof(known) / sizeof(known[0]); i++)
 		if (!strcmp(s->name, known[i].name) ||
 		    (is_unique_id(known[i].name) &&
 		     !strncmp(s->name, known[i].name, strlen(known[i].name))))
 			return known[i].kind;
-	return NULL;
+	/* a const table holds no state; the author's others are state */
+	return s->readonly ? "read-only copy" : NULL;
 }
 
 /* Equal names, __UNIQUE_ID_x<n> equal to __UNIQUE_ID_x<m>. */
@@ -356,7 +370,7 @@ static char *fresh_statics(const struct entity *f, const struct entity *old_f)
 		struct strbuf one = { 0 };
 
 		if (kind)
-			sb_printf(&one, "%s() %s", s->macro, kind);
+			static_describe(&one, s, kind);
 		else if (!old_static(old_f, s->name))
 			sb_printf(&one, "%s (new)", s->name);
 		if (one.s && !tl_strlist_has(&seen, one.s)) {

@@ -50,6 +50,9 @@ void verdict_reverted(struct verdict_table *t, const char *old_patch,
 		      unsigned int line, const char *name, const char *obj);
 void verdict_tool_error(struct verdict_table *t, const char *relpath,
 			const char *why);
+/* A callee the extraction could not take (struct refusal), and why. */
+void verdict_refused(struct verdict_table *t, const char *name,
+		     const char *relpath, unsigned int line, const char *why);
 void verdict_new_file(struct verdict_table *t, const struct file_analysis *fa);
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err);
@@ -59,8 +62,14 @@ void verdict_caller(struct verdict_table *t, const struct file_analysis *fa,
 		    const struct hdr_caller *c);
 void verdict_header_callers(struct verdict_table *t,
 			    const struct hdr_changes *hc);
-/* A kernel macro's static that may start fresh ("once-only flag"), or NULL. */
+/*
+ * A static local that may start fresh in a copy: a kernel macro's ("once-
+ * only flag") or a const one ("read-only copy"); NULL if it is state.
+ */
 const char *hidden_static_kind(const struct local_static *s);
+/* "pr_info_once() once-only flag", "sysids read-only copy" */
+void static_describe(struct strbuf *sb, const struct local_static *s,
+		     const char *kind);
 const char *verdict_name(enum verdict v);
 enum verdict verdict_worst(const struct verdict_table *t);
 bool verdict_has_target(const struct verdict_table *t);

@@ -108,6 +108,10 @@ expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouve
 	"Kbuild file included by an included one through \$(src) (nouveau's nvkm/engine/Kbuild)"
 expect kbuild-srctree-src 0 "^drivers/gpu/drm/amd/amdgpu/atom.c:1207: amdgpu_atom_execute_table_locked: PATCHABLE" \
 	"Makefile including through \$(srctree)/\$(src)/.. (amdgpu's ../display/Makefile)"
+expect const-static-local 0 "^drivers/ata/ahci.c:1113: ahci_sb600_enable_64bit: PATCHABLE: code changes; static locals start fresh in the patch: sysids read-only copy$" \
+	"a const static local (a DMI table) is no state: patchable"
+expect inline-nonstatic 0 "^security/selinux/avc.c:1136: avc_has_perm_noaudit: PATCHABLE: code changes" \
+	"non-static inline function of a .c (its extent starts in the inline macro): gets its row"
 expect kbuild-generated-header 0 "^security/selinux/avc.c:1187: avc_has_perm: PATCHABLE" \
 	"object depending on a generated header whose generator is not shipped (SELinux flask.h)"
 expect creates-existing 2 "fs/proc/cmdline.c: the diff creates it but the kernel tree .* already has it" \
@@ -288,8 +292,8 @@ fake_map "$tmp/System.map" put_filesystem
 KLP_CCP_SYSTEM_MAP=$tmp/System.map ccp static-fn-var -o "$tmp/sympos.c"
 rc=$?
 ok=1
-[ "$rc" = 2 ] && grep -q "uses put_filesystem, which does not exist in the target kernel" "$tmp/out" && ok=0
-result $ok "symbol missing from System.map: exit 2" "$tmp/out"
+[ "$rc" = 1 ] && grep -q ": put_filesystem: NOT PATCHABLE: .* uses put_filesystem, which does not exist in the target kernel" "$tmp/out" && ok=0
+result $ok "symbol missing from System.map: a NOT PATCHABLE row naming it" "$tmp/out"
 
 # --symbols: a copy of /proc/kallsyms from the target (zero addresses, as
 # a non-root reader sees them: the order is what counts), with modules.
@@ -322,9 +326,9 @@ fake_kallsyms "$tmp/kallsyms.txt" "" enabled
 ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-missing.c"
 rc=$?
 ok=1
-[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-missing.c" ] &&
-	grep -q "uses enabled, which does not exist in the target kernel (not in .*kallsyms.txt \[binfmt_misc\])" "$tmp/out" && ok=0
-result $ok "--symbols: a symbol the module lacks is an error naming it, exit 2" "$tmp/out"
+[ "$rc" = 1 ] && [ ! -e "$tmp/ksyms-missing.c" ] &&
+	grep -q "^fs/binfmt_misc.c:[0-9]*: enabled: NOT PATCHABLE: .* uses enabled, which does not exist in the target kernel (not in .*kallsyms.txt \[binfmt_misc\])" "$tmp/out" && ok=0
+result $ok "--symbols: a symbol the module lacks is a NOT PATCHABLE row naming it" "$tmp/out"
 
 # A kallsyms copy taken while binfmt_misc was not loaded: nothing could
 # check the module's symbols; in a run of one file, an input error.
@@ -886,9 +890,80 @@ callee_kallsyms "$tmp/ks-swap.txt" swap_cluster_readahead swp_swap_info
 ccp callee-static-local --symbols "$tmp/ks-swap.txt" -o "$tmp/callee-static.c"
 rc=$?
 ok=1
-[ "$rc" = 2 ] && [ ! -e "$tmp/callee-static.c" ] && ! grep -q "PATCHABLE" "$tmp/out" &&
-	grep -q "mm/swap_state.c: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
-result $ok "inlined callee with a static local: exit 2 naming it, nothing written" "$tmp/out"
+[ "$rc" = 1 ] && [ ! -e "$tmp/callee-static.c" ] &&
+	grep -q "^mm/swap_state.c:571: swapin_nr_pages: NOT PATCHABLE: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
+result $ok "inlined callee with a static local: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
+# A callee another module exports, declared in a local header (libahci's
+# ahci_handle_port_intr, in ahci.h for ahci.c): called directly, its
+# declaration copied; no shim of ahci's could find it.
+callee_kallsyms "$tmp/ks-ahci.txt"
+printf '0000000000000000 t ahci_mv_irq_handler\t[ahci]\n0000000000000000 T ahci_handle_port_intr\t[libahci]\n' >> "$tmp/ks-ahci.txt"
+built other-module-export kgr_ccp_othermod \
+	"callee exported by another module (ahci_handle_port_intr): extracted and built warning-free" \
+	--symbols "$tmp/ks-ahci.txt"
+ok=1
+grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$f" &&
+	grep -q "	rc = ahci_handle_port_intr(host, irq_masked & hpriv->port_map);" "$f" &&
+	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
+result $ok "the other module's export is called directly, its declaration copied" "$f"
+
+# trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
+# static call's key and trampoline are not exported (modpost: undefined);
+# the tracepoint becomes a shim and the call a macro through it.
+callee_kallsyms "$tmp/ks-gss.txt"
+printf '0000000000000000 t gss_update_rslack\t[auth_rpcgss]\n0000000000000000 d __tracepoint_rpcgss_update_slack\t[auth_rpcgss]\n' >> "$tmp/ks-gss.txt"
+built trace-unexported kgr_ccp_trace \
+	"unexported tracepoint of a system trace header: extracted and built warning-free" \
+	--symbols "$tmp/ks-gss.txt"
+ok=1
+grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f" &&
+	grep -q "^#define trace_rpcgss_update_slack(...) do {" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
+result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
+
+bench_py()	# bench_py <python>: run with m, bench/stable-delta/run, and the trees old, new of $hd
+{
+	python3 - "$repo/bench/stable-delta/run" "$hd" "$1" > "$tmp/out" 2>&1 <<'PY'
+import sys
+from importlib.machinery import SourceFileLoader
+m = SourceFileLoader("bench", sys.argv[1]).load_module()
+old, new = sys.argv[2] + "/old", sys.argv[2] + "/new"
+exec(sys.argv[3])
+PY
+}
+# bench/stable-delta's header hunks: dst.h's hunk adds what route.h's
+# calls, though the file reaches dst.h first through sock.h.
+hd=$tmp/hdrdiff
+mkdir -p "$hd/old/include/net" "$hd/new/include/net" "$hd/old/net" "$hd/new/net"
+printf '#include <net/sock.h>\n#include <net/route.h>\nint f(void) { return rt_x(); }\n' > "$hd/old/net/a.c"
+printf '#include <net/sock.h>\n#include <net/route.h>\nint f(void) { return rt_x() + 1; }\n' > "$hd/new/net/a.c"
+for t in old new; do
+	printf '#include <net/dst.h>\n' > "$hd/$t/include/net/sock.h"
+done
+printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return 0; }\n' > "$hd/old/include/net/route.h"
+printf '#include <net/dst.h>\nstatic inline int rt_x(void) { return dst_dev(); }\n' > "$hd/new/include/net/route.h"
+printf 'struct dst_entry;\n' > "$hd/old/include/net/dst.h"
+printf 'struct dst_entry;\nstatic inline int dst_dev(void) { return 0; }\n' > "$hd/new/include/net/dst.h"
+bench_py 'print(m.header_diffs(old, new, "net/a.c", m.file_diff(old, new, "net/a.c")))'
+ok=1
+grep -q "^+++ b/include/net/route.h" "$tmp/out" && grep -q "^+++ b/include/net/dst.h" "$tmp/out" && ok=0
+result $ok "bench header hunks: a hunk a kept one calls is kept, whichever includer came first" "$tmp/out"
+# ... and a function its local header's hunk declares anew for it comes
+# with the diff of the .c that defines it (ocfs2's nodemanager.c, tcp.c).
+printf 'int b_get(void);\n' > "$hd/old/net/b.h"
+printf 'int b_get(void);\nvoid b_new(int x);\n' > "$hd/new/net/b.h"
+printf '#include "b.h"\nint b_get(void) { return 0; }\n' > "$hd/old/net/b.c"
+printf '#include "b.h"\nint b_get(void) { return 0; }\nvoid b_new(int x)\n{\n}\n' > "$hd/new/net/b.c"
+printf '#include "b.h"\nvoid f(void) { b_get(); }\n' > "$hd/old/net/c.c"
+printf '#include "b.h"\nvoid f(void) { b_get(); b_new(1); }\n' > "$hd/new/net/c.c"
+bench_py 'fix = m.file_diff(old, new, "net/c.c")
+parts = {"net/c.c": fix}
+parts.update(m.split_diff(m.header_diffs(old, new, "net/c.c", fix)))
+print(list(parts), m.definers(old, new, "net/c.c", fix, parts))'
+ok=1
+grep -qx "\['net/c.c', 'net/b.h'\] \['net/b.c'\]" "$tmp/out" && ok=0
+result $ok "bench: the .c defining a function its header hunk adds comes with the file's diff" "$tmp/out"
 
 # Static locals of a changed function: the running kernel's, found in
 # kallsyms as <var>.<N>. kernel/audit.c's layout of the 6.1.0-53 kernel:
