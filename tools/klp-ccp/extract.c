@@ -11,6 +11,7 @@
  * source file: each item remembers the file (source) it comes from.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +387,72 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	return 0;
 }
 
+/* The identifier at @p (after blanks), as [*start, *end). */
+static const char *ident_at(const char *p, const char **start)
+{
+	while (isspace((unsigned char)*p))
+		p++;
+	*start = p;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	return p;
+}
+
+static bool ident_is(const char *s, const char *e, const char *name)
+{
+	return (size_t)(e - s) == strlen(name) && !strncmp(s, name, e - s);
+}
+
+/*
+ * Does a header of include/trace/events/ define event @event with a
+ * condition (TRACE_EVENT_CONDITION(event, ...), DEFINE_EVENT_CONDITION(
+ * class, event, ...), DECLARE_TRACE_CONDITION(event, ...))? The kernel's
+ * trace_<event>() tests it before the probes run, and their field
+ * assignments may rely on it (f2fs's "TP_CONDITION(page->mapping)"). An
+ * unreadable directory counts as yes: the caller then does not shim.
+ */
+static bool trace_event_has_condition(const char *src_root, const char *event)
+{
+	struct strbuf dir = { 0 };
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	sb_printf(&dir, "%s/include/trace/events", src_root);
+	d = opendir(dir.s);
+	found = !d;
+	while (d && !found && (de = readdir(d))) {
+		struct strbuf path = { 0 };
+		struct tl_err err = { 0 };
+		const char *p, *a, *ae, *b = NULL, *be = NULL;
+		char *text;
+		size_t len;
+
+		if (!strstr(de->d_name, ".h"))
+			continue;
+		sb_printf(&path, "%s/%s", dir.s, de->d_name);
+		if (read_file(path.s, &text, &len, &err)) {
+			sb_free(&path);
+			continue;
+		}
+		for (p = text; !found && (p = strstr(p, "_CONDITION(")); p++) {
+			ae = ident_at(p + strlen("_CONDITION("), &a);
+			for (p = ae; isspace((unsigned char)*p); p++)
+				;
+			if (*p == ',')
+				be = ident_at(p + 1, &b);
+			found = ident_is(a, ae, event) || (b && ident_is(b, be, event));
+			b = NULL;
+		}
+		free(text);
+		sb_free(&path);
+	}
+	if (d)
+		closedir(d);
+	sb_free(&dir);
+	return found;
+}
+
 /*
  * trace_foo() of a system header (include/trace/events/) is a static
  * inline whose static call needs __SCK__tp_func_foo and its trampoline,
@@ -393,12 +460,14 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
  * else the patch does not link (modpost: undefined). The tracepoint
  * itself, __tracepoint_foo, is then a shim, and the patch's calls of
  * trace_foo() a macro that does what the inline does through it: if
- * the event is enabled, call its iterator (the probes) with preemption
- * off.
+ * the event is enabled and this CPU online, call its iterator (the
+ * probes) with preemption off. Not for an event with a condition, which
+ * the macro cannot test: that call stays, and the patch does not link.
  */
 static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 {
 	const struct symbols *syms = &source_of(x, src)->syms;
+	const char *event = r->name + strlen("trace_");
 	struct strbuf name = { 0 };
 	struct ref *m;
 	char *cname;
@@ -406,9 +475,10 @@ static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	if (r->kind != ENT_FUNC || r->where != IN_SYSTEM || !r->internal ||
 	    strncmp(r->name, "trace_", 6))
 		return;
-	sb_printf(&name, "__tracepoint_%s", r->name + strlen("trace_"));
+	sb_printf(&name, "__tracepoint_%s", event);
 	if (sym_count(syms, name.s) <= 0 || sym_exported(syms, name.s) ||
-	    find_item(x, src, name.s, ENT_VAR)) {
+	    find_item(x, src, name.s, ENT_VAR) ||
+	    trace_event_has_condition(x->in->src_root, event)) {
 		sb_free(&name);
 		return;
 	}
@@ -631,7 +701,8 @@ static void trace_macro(struct strbuf *out, const struct item *it)
 	const char *tp = it->trace + strlen("trace_");
 
 	sb_printf(out, "#define %s(...) do {\t\t\t\t\t\t\\\n"
-		  "\tif (static_key_enabled(&%s->key)) {\t\t\t\t\\\n"
+		  "\tif (static_key_enabled(&%s->key) &&\t\t\t\t\\\n"
+		  "\t    cpu_online(raw_smp_processor_id())) {\t\t\t\\\n"
 		  "\t\tpreempt_disable_notrace();\t\t\t\t\\\n"
 		  "\t\t((typeof(&__traceiter_%s))%s->iterator)(NULL, ##__VA_ARGS__); \\\n"
 		  "\t\tpreempt_enable_notrace();\t\t\t\t\\\n"

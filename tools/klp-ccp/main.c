@@ -816,7 +816,7 @@ static int make_patch(struct run *r, struct strbuf *out,
 		.diff_name = r->d.name, .patch_name = name,
 		.replace_all = r->o.cumulative,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
-		.hdr = &r->hdr,
+		.hdr = &r->hdr, .src_root = r->o.src,
 		.ibt = ibt && !strcmp(ibt, "y"),
 	};
 	struct tl_strlist paths = { 0 };

@@ -922,6 +922,21 @@ grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f"
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
 result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
 
+# An event with a condition (f2fs: TP_CONDITION(page->mapping), which
+# its field assignments rely on): the macro could not test it, so the
+# tracepoint is no shim and trace_f2fs_submit_page_bio() stays a call.
+callee_kallsyms "$tmp/ks-f2fs.txt"
+for s in f2fs_submit_page_bio __tracepoint_f2fs_submit_page_bio f2fs_is_valid_blkaddr \
+	f2fs_handle_error __bio_alloc f2fs_set_bio_crypt_ctx __submit_bio __read_io_type; do
+	printf '0000000000000000 t %s\t[f2fs]\n' "$s"
+done >> "$tmp/ks-f2fs.txt"
+callee_patch trace-condition kgr_ccp_trace_cond "$tmp/ks-f2fs.txt"
+ok=1
+[ "$rc" = 0 ] && grep -q "^		trace_f2fs_submit_page_bio(page, fio);" "$f" &&
+	! grep -q "define trace_f2fs_submit_page_bio\|kgr___tracepoint_f2fs_submit_page_bio" "$f" &&
+	grep -q "cpu_online(raw_smp_processor_id())" "$tmp/kgr_ccp_trace/kgr_ccp_trace.c" && ok=0
+result $ok "an event with a TP_CONDITION is no tracepoint shim; the others' macro tests the CPU online" "$f"
+
 bench_py()	# bench_py <python>: run with m, bench/stable-delta/run, and the trees old, new of $hd
 {
 	python3 - "$repo/bench/stable-delta/run" "$hd" "$1" > "$tmp/out" 2>&1 <<'PY'
