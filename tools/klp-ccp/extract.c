@@ -409,7 +409,8 @@ static bool ident_is(const char *s, const char *e, const char *name)
  * class, event, ...), DECLARE_TRACE_CONDITION(event, ...))? The kernel's
  * trace_<event>() tests it before the probes run, and their field
  * assignments may rely on it (f2fs's "TP_CONDITION(page->mapping)"). An
- * unreadable directory counts as yes: the caller then does not shim.
+ * unreadable directory or header counts as yes: the caller then does not
+ * shim.
  */
 static bool trace_event_has_condition(const char *src_root, const char *event)
 {
@@ -432,8 +433,10 @@ static bool trace_event_has_condition(const char *src_root, const char *event)
 			continue;
 		sb_printf(&path, "%s/%s", dir.s, de->d_name);
 		if (read_file(path.s, &text, &len, &err)) {
+			/* cannot tell: no shim, as for the directory */
+			found = true;
 			sb_free(&path);
-			continue;
+			break;
 		}
 		for (p = text; !found && (p = strstr(p, "_CONDITION(")); p++) {
 			ae = ident_at(p + strlen("_CONDITION("), &a);
