@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ie.h"
+#include "lib/ksym.h"
 
 /* The fentry call may follow an endbr64 (4 bytes) under IBT. */
 #define FENTRY_MAX_OFFSET 8
@@ -220,33 +221,6 @@ static enum ie_clone clone_kind(const char *name)
 		return IE_CLONE_NONE;
 	}
 	return IE_CLONE_NONE;
-}
-
-/*
- * Would kallsyms list this symbol? vmlinux: symbols of allocated
- * sections. Modules (kernel/module/kallsyms.c is_core_symbol()): named
- * symbols of allocated sections other than .init ones, which are freed.
- */
-static bool kallsyms_visible(struct ie_elf *e, const GElf_Sym *sym,
-			     const char *name)
-{
-	Elf_Scn *scn;
-	GElf_Shdr sh;
-	const char *secname;
-	size_t shstrndx;
-
-	if (!*name || sym->st_shndx == SHN_UNDEF ||
-	    sym->st_shndx >= SHN_LORESERVE ||
-	    GELF_ST_TYPE(sym->st_info) == STT_SECTION ||
-	    GELF_ST_TYPE(sym->st_info) == STT_FILE)
-		return false;
-	scn = elf_getscn(e->elf, sym->st_shndx);
-	if (!scn || !gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
-		return false;
-	if (!relocatable(e) || elf_getshdrstrndx(e->elf, &shstrndx))
-		return true;
-	secname = elf_strptr(e->elf, shstrndx, sh.sh_name);
-	return !secname || strncmp(secname, ".init", 5);
 }
 
 static int cmp_named(const void *a, const void *b)
@@ -504,7 +478,7 @@ int ie_elf_symbols(struct ie_elf *e, struct ie_index *idx, struct tl_err *err)
 		if (!gelf_getsym(data, i, &s))
 			continue;
 		name = elf_strptr(e->elf, sh.sh_link, s.st_name);
-		if (!name || !kallsyms_visible(e, &s, name))
+		if (!name || !tl_ksym_listed(e->elf, &s, name))
 			continue;
 		if (!strcmp(name, "__start_mcount_loc"))
 			mcount_start = s.st_value;

@@ -10,48 +10,13 @@
 
 #include "config.h"
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-static int slurp_xz(const char *path, char **text, struct tl_err *err)
-{
-	struct strbuf cmd = { 0 }, out = { 0 };
-	char buf[65536];
-	size_t n;
-	FILE *p;
-
-	if (strchr(path, '\''))
-		return tl_fail(err, "%s: unsupported quote in path", path);
-	sb_printf(&cmd, "xz -dc '%s'", path);
-	p = popen(cmd.s, "r");
-	sb_free(&cmd);
-	if (!p)
-		return tl_fail(err, "%s: cannot run xz", path);
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		sb_add(&out, buf, n);
-	if (pclose(p) != 0 || !out.len) {
-		sb_free(&out);
-		return tl_fail(err, "%s: not a valid .xz file", path);
-	}
-	*text = out.s;
-	return 0;
-}
-
 int config_read(const char *path, struct kconfig *cfg, struct tl_err *err)
 {
 	char *text, *line, *next;
 	size_t len;
 
-	if (ends_with(path, ".xz")) {
-		if (slurp_xz(path, &text, err))
-			return -1;
-	} else if (read_file(path, &text, &len, err)) {
+	if (read_file_any(path, &text, &len, err))
 		return -1;
-	}
 	for (line = text; line && *line; line = next) {
 		char *eq;
 

@@ -6,6 +6,7 @@
  *         [--context-headers] --src <tree> --config <.config[.xz]> --symvers <Module.symvers>
  *         [-o <patch.c>] [--targets <inline-expand --list output>]
  *         [--symbols <System.map or /proc/kallsyms copy>]
+ *         [--modules <the target's /lib/modules/<version>>]
  *         [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...
  *
  * Several diffs apply in the order given, each on top of the ones before
@@ -37,6 +38,7 @@
 #include "parse.h"
 #include "report.h"
 #include "supersede.h"
+#include "modsyms.h"
 #include "symvers.h"
 #include "verdict.h"
 #include "worker.h"
@@ -44,6 +46,7 @@
 struct options {
 	bool check, json, cumulative, context_headers;
 	const char *src, *config, *symvers, *out, *targets, *symbols;
+	const char *modules;	/* the target's /lib/modules/<version> */
 	const char *supersedes;		/* the previous cumulative patch's source */
 	struct tl_strlist diffs;	/* the fixes, in the order they apply */
 	/* .c files the diff leaves alone, searched for a changed header's callers */
@@ -58,6 +61,7 @@ static int usage(void)
 	      "               --symvers <Module.symvers> [-o <patch.c>]\n"
 	      "               [--targets <inline-expand --list output>]\n"
 	      "               [--symbols <System.map or /proc/kallsyms copy>]\n"
+	      "               [--modules <the target's /lib/modules/<version>>]\n"
 	      "               [--callers-in <file.c>]... [-j <jobs>] <fix.diff>...\n",
 	      stderr);
 	return EXIT_USAGE;
@@ -109,6 +113,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 			slot = &o->targets;
 		else if (!strcmp(argv[i], "--symbols"))
 			slot = &o->symbols;
+		else if (!strcmp(argv[i], "--modules"))
+			slot = &o->modules;
 		else if (!strcmp(argv[i], "--callers-in") && i + 1 < argc)
 			tl_strlist_add(&o->callers_in, argv[++i]);
 		else if (!strcmp(argv[i], "-j") && i + 1 < argc) {
@@ -192,13 +198,42 @@ static struct symbols syms_for(const struct symbols *all,
 	return *all;
 }
 
-/* A file of a module that a kallsyms copy lacks cannot be checked. */
-static int symbols_cover(const struct symbols *all, const struct file_flags *ff,
-			 const char *relpath, struct tl_err *err)
+/*
+ * The symbols of @ff's module, from its .ko under @modules, unless a
+ * kallsyms copy has them already.
+ */
+static int module_symbols(struct symbols *all, const char *modules,
+			  const struct file_flags *ff, struct tl_err *err)
+{
+	const char *mod = ff->modname ? ff->modname : "";
+	struct tl_strlist names = { 0 };
+	char *path = NULL;
+	int ret;
+
+	if (!ff->module || !modules || syms_module_known(all, mod))
+		return 0;
+	ret = modsyms_path(modules, mod, &path, err);
+	if (!ret)
+		ret = modsyms_read(path, &names, err);
+	if (!ret)
+		symbols_add_module(all, path, mod, &names);
+	tl_strlist_free(&names);
+	free(path);
+	return ret;
+}
+
+/*
+ * A file of a module whose symbols nothing gives (a kallsyms copy without
+ * it, and no --modules) cannot be checked.
+ */
+static int symbols_cover(struct symbols *all, const char *modules,
+			 const struct file_flags *ff, const char *relpath,
+			 struct tl_err *err)
 {
 	char why[sizeof(err->msg)];
 
-	if (!ff->module || !syms_have_module(all, ff->modname ? ff->modname : "", err))
+	if (!module_symbols(all, modules, ff, err) &&
+	    (!ff->module || !syms_have_module(all, ff->modname ? ff->modname : "", err)))
 		return 0;
 	strcpy(why, err->msg);
 	return tl_fail(err, "%s: %s", relpath, why);
@@ -408,7 +443,7 @@ static int open_source(struct run *r, const struct file_patch *fp,
 	} else if (flags_for_file(&r->env, fp->path, &s->ff, err)) {
 		goto row;
 	}
-	if (!symbols_cover(&r->syms, &s->ff, fp->path, err) &&
+	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
 	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))
 		return 0;
 	flags_free(&s->ff);
@@ -725,6 +760,13 @@ static int setup(struct run *r, struct tl_err *err)
 	}
 	if (config_read(r->o.config, &r->cfg, err))
 		goto out;
+	p.len = 0;
+	sb_printf(&p, "%s/kernel", r->o.modules ? r->o.modules : "");
+	if (r->o.modules && (stat(p.s, &st) || !S_ISDIR(st.st_mode))) {
+		tl_fail(err, "--modules %s: no kernel/ directory: not a /lib/modules/<version> directory",
+			r->o.modules);
+		goto out;
+	}
 	map = r->o.symbols ? xstrdup(r->o.symbols) : system_map_path(build.s);
 	ret = symbols_load(r->o.symvers, map, r->o.symbols != NULL, &r->syms, err);
 	free(map);

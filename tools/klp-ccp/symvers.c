@@ -260,6 +260,24 @@ struct symbols syms_for_module(const struct symbols *s, const char *mod)
 	return v;
 }
 
+bool syms_module_known(const struct symbols *s, const char *mod)
+{
+	return find_mod(s, mod) != NULL;
+}
+
+void symbols_add_module(struct symbols *s, const char *path, const char *mod,
+			const struct tl_strlist *names)
+{
+	struct mod_symbols *m = get_mod(s, path, mod);
+	size_t i;
+
+	for (i = 0; i < names->nr; i++) {
+		tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
+		m->map[m->nmap++] = xstrdup(names->names[i]);
+		set_add(&m->in_map, names->names[i]);
+	}
+}
+
 /*
  * A kallsyms copy (it has [module] lines) without @mod's: the module was
  * not loaded when it was taken, and nothing would check its file's
@@ -270,7 +288,7 @@ int syms_have_module(const struct symbols *s, const char *mod,
 {
 	if (!s->nmods || find_mod(s, mod))
 		return 0;
-	return tl_fail(err, "%s has no [%s] lines: the module was not loaded when /proc/kallsyms was copied, so its symbols cannot be checked; load it on the target and copy again",
+	return tl_fail(err, "%s has no [%s] lines: the module was not loaded when /proc/kallsyms was copied, so its symbols cannot be checked; load it on the target and copy again, or give --modules <the target's /lib/modules/<version>>",
 		       s->map_path, mod);
 }
 

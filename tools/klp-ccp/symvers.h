@@ -50,6 +50,11 @@ int symbols_load(const char *symvers, const char *map, bool required,
 		 struct symbols *s, struct tl_err *err);
 /* @s as a file of module @mod sees it; map_path NULL if @mod is not in it. */
 struct symbols syms_for_module(const struct symbols *s, const char *mod);
+/* Whether @s has module @mod's symbols (a kallsyms copy, or its .ko). */
+bool syms_module_known(const struct symbols *s, const char *mod);
+/* Module @mod's symbols, in kallsyms order, read from @path. */
+void symbols_add_module(struct symbols *s, const char *path, const char *mod,
+			const struct tl_strlist *names);
 /* A kallsyms copy lacking module @mod is an error; System.map is not. */
 int syms_have_module(const struct symbols *s, const char *mod,
 		     struct tl_err *err);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -73,6 +74,55 @@ int read_file(const char *path, char **text, size_t *len, struct tl_err *err)
 		sb_add(&sb, "", 0);
 	*text = sb.s;
 	*len = sb.len;
+	return 0;
+}
+
+/* The decompressor of a file of that suffix: what distributions ship. */
+static const char *decompressor(const char *path)
+{
+	static const char *const map[][2] = {
+		{ ".xz", "xz" }, { ".zst", "zstd" }, { ".gz", "gzip" },
+	};
+	size_t i, n = strlen(path);
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		size_t k = strlen(map[i][0]);
+
+		if (n > k && !strcmp(path + n - k, map[i][0]))
+			return map[i][1];
+	}
+	return NULL;
+}
+
+int read_file_any(const char *path, char **text, size_t *len,
+		  struct tl_err *err)
+{
+	const char *tool = decompressor(path);
+	struct strbuf cmd = { 0 }, out = { 0 };
+	char buf[65536];
+	size_t n;
+	FILE *p;
+
+	if (!tool)
+		return read_file(path, text, len, err);
+	if (access(path, R_OK))
+		return tl_fail(err, "%s: %s", path, strerror(errno));
+	if (strchr(path, '\''))
+		return tl_fail(err, "%s: unsupported quote in path", path);
+	sb_printf(&cmd, "%s -dc '%s' 2>/dev/null", tool, path);
+	p = popen(cmd.s, "r");
+	sb_free(&cmd);
+	if (!p)
+		return tl_fail(err, "%s: cannot run %s", path, tool);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		sb_add(&out, buf, n);
+	if (pclose(p) != 0 || !out.len) {
+		sb_free(&out);
+		return tl_fail(err, "%s: not a valid %s file (or no %s installed)",
+			       path, strrchr(path, '.'), tool);
+	}
+	*text = out.s;
+	*len = out.len;
 	return 0;
 }
 

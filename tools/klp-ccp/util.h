@@ -29,6 +29,9 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 void sb_free(struct strbuf *sb);
 
 int read_file(const char *path, char **text, size_t *len, struct tl_err *err);
+/* read_file(), through xz, zstd or gzip for a .xz, .zst or .gz file. */
+int read_file_any(const char *path, char **text, size_t *len,
+		  struct tl_err *err);
 int write_file(const char *path, const char *text, size_t len,
 	       struct tl_err *err);
 

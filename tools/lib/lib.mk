@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tools/lib, included by each tool's Makefile after it sets:
-#   TL_USE       the parts it links: err json vec xalloc (vec needs xalloc)
+#   TL_USE       the parts it links: err json ksym vec xalloc (vec needs
+#                xalloc; ksym needs libelf)
 #   TL_PROG      its name, for the out-of-memory message
 #   TL_OOM_EXIT  the exit status of that message
 # Each tool builds its own copy of those objects (lib-<part>.o in its own

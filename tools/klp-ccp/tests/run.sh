@@ -351,6 +351,57 @@ ok=1
 	grep -q "^summary: 2 rows in 2 files: 1 PATCHABLE, 1 TOOL ERROR" "$tmp/out" && ok=0
 result $ok "--symbols: two files, one of a module the copy lacks: its TOOL ERROR row, the other's verdict, exit 3" "$tmp/out"
 
+# --modules: the symbols of a module the copy lacks, from its .ko in the
+# target's /lib/modules/<version> (here the installed image of $KHDR's
+# version, whose binfmt_misc has one "enabled").
+moddir=/lib/modules/${KHDR##*/linux-headers-}
+ccp module-static --symbols "$tmp/kallsyms-nomod.txt" --modules "$moddir" -o "$tmp/ksyms-ko.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 0)' "$tmp/ksyms-ko.c" &&
+	grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/ksyms-ko.c" && ok=0
+result $ok "--modules: a module the kallsyms copy lacks is read from its .ko" "$tmp/out"
+
+# A compressed .ko (as Debian's 6.12 ships them) that lacks the symbol.
+mkdir -p "$tmp/mods/kernel/fs"
+ko=$(find "$moddir/kernel/fs" -name 'binfmt_misc.ko*' | head -n 1)
+case $ko in
+*.xz) xz -dc "$ko" ;;
+*) cat "$ko" ;;
+esac > "$tmp/binfmt_misc.ko"
+objcopy --redefine-sym enabled=enabled_renamed "$tmp/binfmt_misc.ko" "$tmp/mods/kernel/fs/binfmt_misc.ko"
+xz "$tmp/mods/kernel/fs/binfmt_misc.ko"
+ccp module-static --symbols "$tmp/kallsyms-nomod.txt" --modules "$tmp/mods" -o "$tmp/ksyms-ko2.c"
+rc=$?
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$tmp/ksyms-ko2.c" ] &&
+	grep -q "enabled: NOT PATCHABLE: .* uses enabled, which does not exist in the target kernel (not in .*/mods/kernel/fs/binfmt_misc.ko.xz \[binfmt_misc\])" "$tmp/out" && ok=0
+result $ok "--modules: a symbol a compressed .ko lacks is a NOT PATCHABLE row naming the .ko" "$tmp/out"
+
+head -c 4096 "$tmp/binfmt_misc.ko" > "$tmp/mods/kernel/fs/binfmt_misc.ko"
+rm "$tmp/mods/kernel/fs/binfmt_misc.ko.xz"
+ccp module-static --symbols "$tmp/kallsyms-nomod.txt" --modules "$tmp/mods" -o "$tmp/ksyms-ko3.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-ko3.c" ] &&
+	grep -q "fs/binfmt_misc.c: .*/mods/kernel/fs/binfmt_misc.ko: truncated" "$tmp/out" && ok=0
+result $ok "--modules: a truncated .ko is an error naming it, exit 2" "$tmp/out"
+
+rm "$tmp/mods/kernel/fs/binfmt_misc.ko"
+ccp module-static --symbols "$tmp/kallsyms-nomod.txt" --modules "$tmp/mods" -o "$tmp/ksyms-ko4.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-ko4.c" ] &&
+	grep -q "module binfmt_misc: no binfmt_misc.ko under .*/mods/kernel" "$tmp/out" && ok=0
+result $ok "--modules: a module the target does not have is an error naming it, exit 2" "$tmp/out"
+
+ccp devinfo --modules "$tmp/nonexistent" -o "$tmp/ksyms-ko5.c"
+rc=$?
+ok=1
+[ "$rc" = 2 ] && [ ! -e "$tmp/ksyms-ko5.c" ] &&
+	grep -q -- "--modules .*/nonexistent: no kernel/ directory" "$tmp/out" && ok=0
+result $ok "--modules: a directory that is not /lib/modules/<version> is an error, exit 2" "$tmp/out"
+
 echo "ffffffffffffffff B The_real_System.map_is_in_the_linux-image-6.1-dbg_package" > "$tmp/stub.map"
 ccp devinfo --check --symbols "$tmp/stub.map"
 rc=$?
