@@ -216,6 +216,9 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 	case ENT_TYPE:
 	case ENT_MACRO:
 		d = tu_find(&s->new, r->name, r->kind, false);
+		/* a struct a typedef defines is copied as that typedef */
+		while (d && d->within)
+			d = tu_find(&s->new, d->within, ENT_TYPE, false);
 		*def = d;
 		return d && d->where != IN_SYSTEM ? USE_COPY : USE_KEEP;
 	case ENT_FUNC:
@@ -638,6 +641,23 @@ static int pull_locals(struct extract_ctx *x, size_t src, const struct entity *e
 	return 0;
 }
 
+/*
+ * What a struct a typedef defines uses is the typedef's: a macro its text
+ * expands (fc_port's "u8 iocb[IOCB_SIZE]") is the struct's reference.
+ */
+static int pull_within(struct extract_ctx *x, size_t src,
+		       const struct entity *e)
+{
+	struct tu_model *m = &source_of(x, src)->new;
+	size_t i;
+
+	for (i = 0; e->kind == ENT_TYPE && i < m->n; i++)
+		if (m->ents[i].within && !strcmp(m->ents[i].within, e->name) &&
+		    pull_refs(x, src, &m->ents[i]))
+			return -1;
+	return 0;
+}
+
 static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	struct item *it;
@@ -662,7 +682,7 @@ static int pull(struct extract_ctx *x, size_t src, struct entity *e)
 		return -1;
 	if (e->where == IN_MAIN && pull_locals(x, src, e))
 		return -1;
-	return pull_refs(x, src, e);
+	return pull_refs(x, src, e) ? -1 : pull_within(x, src, e);
 }
 
 /* Where "(ARGS)" starts in a function type "RET (ARGS)" of @len bytes. */
@@ -747,12 +767,11 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 	} else if (strchr(t, '(')) {
 		sb_printf(out, "static typeof(%s) *%s;\n", t, cn);
 	} else if (strchr(t, '[')) {
-		const char *b = strchr(t, '[');
-
-		while (b > t && b[-1] == ' ')
-			b--;
-		sb_printf(out, "static %.*s (*%s)%s;\n", (int)(b - t), t,
-			  cn, strchr(t, '['));
+		/*
+		 * Not "T (*p)[N]": a "(" after the type's tag calls a macro of
+		 * its name (ata_port_info() of libata.h, for ahci's table).
+		 */
+		sb_printf(out, "static typeof(%s) *%s;\n", t, cn);
 	} else {
 		sb_printf(out, "static %s%s*%s;\n", t,
 			  t[len - 1] == '*' ? "" : " ", cn);
@@ -1191,7 +1210,26 @@ static bool uses_kpatch_compat(const struct extract_ctx *x)
 	return false;
 }
 
-/* The header comment and the #include <...> lines of every source, once. */
+static void emit_entity(struct extract_ctx *x, const struct item *it,
+			struct strbuf *out);
+
+/*
+ * A macro its file defines above its first #include is one the headers
+ * may test as they are included (printk.h's "#ifndef pr_fmt"): the
+ * patch defines it above its own.
+ */
+static bool before_includes(const struct extract_ctx *x, const struct item *it)
+{
+	const struct entity *e = it->e;
+
+	return e && e->kind == ENT_MACRO && e->where == IN_MAIN &&
+	       e->start < source_of(x, it->src)->new.first_include;
+}
+
+/*
+ * The header comment, the macros of before_includes() and the
+ * #include <...> lines of every source, once.
+ */
 static void emit_head(struct extract_ctx *x, struct strbuf *out)
 {
 	const struct extract_in *in = x->in;
@@ -1209,7 +1247,11 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 		if (strcmp(fp->changed_by, in->diff_name))
 			sb_printf(out, " (%s)", fp->changed_by);
 	}
-	sb_puts(out, ".\n */\n#include <linux/module.h>\n#include <kgr/kgr.h>\n");
+	sb_puts(out, ".\n */\n");
+	for (i = 0; i < x->n; i++)
+		if (before_includes(x, &x->items[i]))
+			emit_entity(x, &x->items[i], out);
+	sb_puts(out, "#include <linux/module.h>\n#include <kgr/kgr.h>\n");
 	tl_strlist_add(&seen, "#include <linux/module.h>");
 	for (i = 0; i < in->nsrc; i++) {
 		const struct tu_model *m = &in->srcs[i].new;
@@ -1383,7 +1425,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	if (k)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
-		if (copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO)
+		if ((copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO) &&
+		    !before_includes(&x, &copied[i]))
 			emit_entity(&x, &copied[i], out);
 	emit_renamed_aliases(&x, copied, ncopied, out);
 	for (i = 0; i < x.n; i++)

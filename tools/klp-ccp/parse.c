@@ -8,6 +8,7 @@
  * extraction copy the author's code as written.
  */
 #include <clang-c/Index.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,13 @@
 #include "kpatch.h"
 #include "parse.h"
 #include "syscall.h"
+
+/* A macro of include/: its name and its definition as written. */
+struct sys_macro {
+	char *name;
+	const char *text;
+	size_t len;
+};
 
 /* State of one parse, passed through libclang's visitor callbacks. */
 struct parse_ctx {
@@ -40,6 +48,9 @@ struct parse_ctx {
 	size_t constcap;
 	/* functions a macro of the main file declares: syscall wrappers */
 	struct tl_strlist made_by_macro;
+	/* include/'s macro definitions, their text in clang's file buffers */
+	struct sys_macro *sysm;
+	size_t nsysm, sysmcap;
 };
 
 static char *cx_take(CXString s)
@@ -275,7 +286,7 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		    enum ent_kind kind)
 {
 	struct entity *e = c->cur;
-	CXCursor canon = clang_getCanonicalCursor(d);
+	CXCursor canon = clang_getCanonicalCursor(d), outer;
 	CXFile f, df;
 	unsigned int off, line;
 	struct ref *r;
@@ -297,6 +308,16 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		r->type = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
 		add_type_refs(c, use, clang_getCursorType(d));
 	}
+	/*
+	 * A type defined inside a struct (union nfsd4_op_u of struct
+	 * nfsd4_op) is no entity of its own: it is copied with that struct.
+	 */
+	if (kind != ENT_TYPE)
+		return;
+	outer = clang_getCursorLexicalParent(clang_Cursor_isNull(
+			clang_getCursorDefinition(d)) ? d : clang_getCursorDefinition(d));
+	if (is_type_decl(clang_getCursorKind(outer)))
+		add_ref(c, use, outer, ENT_TYPE);
 }
 
 static const char *macro_at(struct parse_ctx *c, unsigned int off)
@@ -669,6 +690,51 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	clang_visitChildren(cur, calls_visit, h);
 }
 
+/* A macro of include/, kept for system_macro_refs(). */
+static void add_sys_macro(struct parse_ctx *c, CXCursor cur, CXFile f)
+{
+	CXSourceRange r = clang_getCursorExtent(cur);
+	unsigned int start, end;
+	const char *text;
+	size_t len;
+
+	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	spelling_loc(clang_getRangeStart(r), NULL, NULL, &start);
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
+	if (!text || start >= end || end > len)
+		return;
+	tl_grow(&c->sysm, &c->sysmcap, c->nsysm, sizeof(*c->sysm));
+	c->sysm[c->nsysm++] = (struct sys_macro){
+		cx_take(clang_getCursorSpelling(cur)), text + start, end - start };
+}
+
+/*
+ * "typedef struct srb {...} srb_t;": the struct's definition is part of
+ * the typedef's, the entity just added; copying both would define it
+ * twice, so the struct's entity (added before) says it is within it.
+ */
+static void mark_within(struct parse_ctx *c, CXCursor td)
+{
+	struct tu_model *m = c->m;
+	struct entity *t = &m->ents[m->n - 1];
+	CXCursor tag = clang_getTypeDeclaration(
+		clang_getTypedefDeclUnderlyingType(td));
+	char *name = decl_name(tag);
+	size_t i;
+
+	for (i = m->n - 1; name && i-- > 0;) {
+		struct entity *e = &m->ents[i];
+
+		if (e->kind == ENT_TYPE && !strcmp(e->name, name) &&
+		    !strcmp(e->file, t->file) && e->start >= t->start &&
+		    e->end <= t->end) {
+			e->within = xstrdup(t->name);
+			break;
+		}
+	}
+	free(name);
+}
+
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 					 CXClientData data)
 {
@@ -702,6 +768,13 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
 		return CXChildVisit_Continue;
+	if (w == IN_SYSTEM && k == CXCursor_MacroDefinition) {
+		add_sys_macro(c, cur, f);
+		return CXChildVisit_Continue;
+	}
+	if (k == CXCursor_InclusionDirective && w == IN_MAIN &&
+	    off < c->m->first_include)
+		c->m->first_include = off;
 	if (k == CXCursor_InclusionDirective && w != IN_SYSTEM) {
 		add_include(c, cur, f);
 		return CXChildVisit_Continue;
@@ -722,6 +795,8 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		name = type_name(cur, false);
 		if (name)
 			add_entity(c, cur, ENT_TYPE, name, w);
+		if (name && k == CXCursor_TypedefDecl)
+			mark_within(c, cur);
 	}
 	return CXChildVisit_Continue;
 }
@@ -861,6 +936,224 @@ static void macro_refs(struct parse_ctx *c)
 	free(defs);
 }
 
+static int cmp_sys_macro(const void *a, const void *b)
+{
+	return strcmp(((const struct sys_macro *)a)->name,
+		      ((const struct sys_macro *)b)->name);
+}
+
+static bool ident_char(char ch)
+{
+	return ch == '_' || isalnum((unsigned char)ch);
+}
+
+static bool blank(char ch)
+{
+	return ch == '\\' || isspace((unsigned char)ch);
+}
+
+/*
+ * The next identifier of macro text @begin, from *@p to @end (NULL if
+ * none): its length in *@n, and whether ## pastes it to a neighbour.
+ * Strings, character constants, numbers and comments are skipped.
+ */
+static const char *next_ident(const char *begin, const char **p,
+			      const char *end, size_t *n, bool *pasted)
+{
+	const char *s = *p, *q;
+
+	while (s < end && (!ident_char(*s) || isdigit((unsigned char)*s))) {
+		if (*s == '"' || *s == '\'') {
+			char quote = *s++;
+
+			while (s < end && *s != quote)
+				s += *s == '\\' && s + 1 < end ? 2 : 1;
+		} else if (s + 1 < end && s[0] == '/' && s[1] == '*') {
+			for (s += 2; s + 1 < end && (s[0] != '*' || s[1] != '/'); s++)
+				;
+			s++;
+		} else if (isdigit((unsigned char)*s)) {
+			while (s + 1 < end && ident_char(s[1]))
+				s++;
+		}
+		s++;
+	}
+	if (s >= end)
+		return NULL;
+	for (q = s; q < end && ident_char(*q); q++)
+		;
+	*n = q - s;
+	*p = q;
+	while (q < end && blank(*q))
+		q++;
+	*pasted = q + 1 < end && q[0] == '#' && q[1] == '#';
+	for (q = s; q > begin && blank(q[-1]); q--)
+		;
+	*pasted |= q - begin >= 2 && q[-1] == '#' && q[-2] == '#';
+	return s;
+}
+
+/* The walk of system_macro_refs(): include/'s macros, sorted by name. */
+struct macro_walk {
+	struct sys_macro *v;
+	size_t n;
+	struct entity **defs;	/* the macros of the file and its local headers */
+	size_t ndefs;
+	unsigned char *state;	/* 0 not walked, 1 being walked, 2 done */
+	struct tl_strlist *reach;	/* the defs' names each one reaches */
+};
+
+/* The range [*@lo, return) of include/'s macros named @name. */
+static size_t sys_macros_named(const struct macro_walk *w, const char *name,
+			       size_t *lo)
+{
+	size_t a = 0, b = w->n;
+
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+
+		if (strcmp(w->v[mid].name, name) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	while (b < w->n && !strcmp(w->v[b].name, name))
+		b++;
+	return b;
+}
+
+static void reach_add(struct tl_strlist *l, const char *name)
+{
+	if (!tl_strlist_has(l, name))
+		tl_strlist_add(l, name);
+}
+
+static void walk_sys_macro(struct macro_walk *w, size_t i);
+
+/* What the macros named @name reach, added to @l. */
+static void walk_name(struct macro_walk *w, const char *name,
+		      struct tl_strlist *l)
+{
+	size_t k, j, lo, hi = sys_macros_named(w, name, &lo);
+
+	for (k = lo; k < hi; k++) {
+		walk_sys_macro(w, k);
+		for (j = 0; j < w->reach[k].nr; j++)
+			reach_add(l, w->reach[k].names[j]);
+	}
+}
+
+/*
+ * The file's macros that include/'s macro @i spells, directly or through
+ * the others it spells: a name, or a part of one that ## pastes
+ * (NFSDBG_##fac reaches NFSDBG_FACILITY).
+ */
+static void walk_sys_macro(struct macro_walk *w, size_t i)
+{
+	const char *text = w->v[i].text, *end = text + w->v[i].len;
+	const char *p = text + strlen(w->v[i].name), *id;
+	struct tl_strlist params = { 0 }, *l = &w->reach[i];
+	char name[128];
+	bool pasted;
+	size_t n, k;
+
+	if (w->state[i])
+		return;
+	w->state[i] = 1;
+	if (p < end && *p == '(') {
+		const char *close = memchr(p, ')', end - p);
+
+		while (close && (id = next_ident(text, &p, close, &n, &pasted)))
+			tl_strlist_addn(&params, id, n);
+		p = close ? close : end;
+	}
+	while ((id = next_ident(text, &p, end, &n, &pasted))) {
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, id, n);
+		name[n] = 0;
+		if (tl_strlist_has(&params, name))
+			continue;
+		if (ent_named(w->defs, w->ndefs, name))
+			reach_add(l, name);
+		for (k = 0; pasted && k < w->ndefs; k++) {
+			const char *d = w->defs[k]->name;
+			size_t dl = strlen(d);
+
+			if (dl > n && (!strncmp(d, name, n) ||
+				       !strcmp(d + dl - n, name)))
+				reach_add(l, d);
+		}
+		walk_name(w, name, l);
+	}
+	tl_strlist_free(&params);
+	w->state[i] = 2;
+}
+
+/*
+ * A macro of include/ may expand one the file defines: DMERR() of
+ * device-mapper.h prints DM_MSG_PREFIX, which dm-era-target.c defines.
+ * libclang reports only the outermost expansion, so the file's macros
+ * that the include/ macros an entity expands reach (through the others
+ * they spell) become its references: copying the entity copies them.
+ */
+static void system_macro_refs(struct parse_ctx *c)
+{
+	struct tu_model *m = c->m;
+	struct macro_walk w = { .v = c->sysm, .n = c->nsysm };
+	size_t i, k, j;
+
+	w.defs = xcalloc(m->n + 1, sizeof(*w.defs));
+	for (i = 0; i < m->n; i++)
+		if (m->ents[i].where != IN_SYSTEM && m->ents[i].kind == ENT_MACRO)
+			w.defs[w.ndefs++] = &m->ents[i];
+	if (!w.ndefs || !w.n) {
+		free(w.defs);
+		return;
+	}
+	qsort(w.defs, w.ndefs, sizeof(*w.defs), cmp_ent_name);
+	qsort(w.v, w.n, sizeof(*w.v), cmp_sys_macro);
+	w.state = xcalloc(w.n, 1);
+	w.reach = xcalloc(w.n, sizeof(*w.reach));
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i];
+		struct tl_strlist got = { 0 }, seeds = { 0 };
+		char *copy, *tok, *save = NULL;
+
+		if (e->where == IN_SYSTEM)
+			continue;
+		for (k = 0; k < e->nrefs; k++)
+			if (e->refs[k].kind == ENT_MACRO)
+				reach_add(&seeds, e->refs[k].name);
+		/* a macro's body is not expanded where it is defined */
+		copy = e->kind == ENT_MACRO ? xstrdup(e->code) : NULL;
+		for (tok = copy ? strtok_r(copy, " ", &save) : NULL; tok;
+		     tok = strtok_r(NULL, " ", &save))
+			reach_add(&seeds, tok);
+		free(copy);
+		for (k = 0; k < seeds.nr; k++)
+			walk_name(&w, seeds.names[k], &got);
+		for (k = 0; k < got.nr; k++) {
+			struct entity *d = ent_named(w.defs, w.ndefs, got.names[k]);
+
+			for (j = 0; j < e->nrefs; j++)
+				if (e->refs[j].kind == ENT_MACRO &&
+				    !strcmp(e->refs[j].name, d->name))
+					break;
+			if (j == e->nrefs && d != e)
+				new_ref(e, d->name, ENT_MACRO, d->where);
+		}
+		tl_strlist_free(&seeds);
+		tl_strlist_free(&got);
+	}
+	for (i = 0; i < w.n; i++)
+		tl_strlist_free(&w.reach[i]);
+	free(w.reach);
+	free(w.state);
+	free(w.defs);
+}
+
 static void collect_errors(struct parse_ctx *c)
 {
 	unsigned int i, n = clang_getNumDiagnostics(c->tu);
@@ -898,6 +1191,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	m->path = xstrdup(path);
 	m->text = files[0].text;
 	m->len = files[0].len;
+	m->first_include = m->len;
 	rc = clang_parseTranslationUnit2(idx, path, (const char *const *)argv, argc,
 					 uf, nfiles,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
@@ -922,6 +1216,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
 	attach_macro_uses(&c);
 	macro_refs(&c);
+	system_macro_refs(&c);
 	collect_errors(&c);
 	clang_disposeSourceRangeList(c.skipped);
 	for (i = 0; i < c.nexp; i++)
@@ -933,6 +1228,9 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	tl_strlist_free(&c.consts);
 	free(c.const_ent);
 	tl_strlist_free(&c.made_by_macro);
+	for (i = 0; i < c.nsysm; i++)
+		free(c.sysm[i].name);
+	free(c.sysm);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);
 	return 0;
@@ -984,6 +1282,7 @@ void tu_free(struct tu_model *m)
 		free(e->code);
 		free(e->head);
 		free(e->layout);
+		free(e->within);
 		free(e->type);
 	}
 	for (i = 0; i < m->nincludes; i++)

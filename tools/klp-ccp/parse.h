@@ -55,6 +55,8 @@ struct entity {
 	char *code;		/* active tokens, space separated */
 	char *head;		/* tokens before the body or initializer */
 	char *layout;		/* types: size and field offsets */
+	/* types: the typedef whose declaration defines this one, or NULL */
+	char *within;
 	char *type;		/* functions and variables: type spelling */
 	struct ref *refs;
 	size_t nrefs, refcap;
@@ -83,6 +85,8 @@ struct tu_model {
 	size_t len;
 	struct entity *ents;
 	size_t n, cap;
+	/* where the main file's first #include is (len if none) */
+	unsigned int first_include;
 	char **includes;	/* "#include <...>" lines of the main file */
 	size_t nincludes, inccap;
 	char **errors;		/* "file:line: message" of error diagnostics */

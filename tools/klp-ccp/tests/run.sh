@@ -532,8 +532,51 @@ built cumul-vm-dma kgr_ccp_dma \
 	"static variable of a type of its file, never spelled by the fix: extracted and built warning-free"
 ok=1
 grep -q "^struct dma_chan {" "$f" &&
-	grep -q "^static struct dma_chan (\*kgr_dma_chan_busy)\[8\];" "$f" && ok=0
+	grep -q "^static typeof(struct dma_chan\[8\]) \*kgr_dma_chan_busy;" "$f" && ok=0
 result $ok "the type of a shimmed variable (struct dma_chan of kernel/dma.c) is copied" "$f"
+
+# Macros and types the copied code reaches in ways a plain reference
+# walk misses (bench/stable-delta's build failures): each failed before.
+built system-macro-uses-file-macro kgr_ccp_sysmacro \
+	"DMERR() of device-mapper.h printing the file's DM_MSG_PREFIX (dm-era-target.c): extracted and built warning-free"
+ok=1
+grep -q '^#define DM_MSG_PREFIX "era"$' "$f" && ok=0
+result $ok "the file's macro an include/ macro expands is copied" "$f"
+built system-macro-pastes-file-macro kgr_ccp_syspaste \
+	"dprintk() reaching the file's NFSDBG_FACILITY through NFSDBG_##fac (fs/nfs/client.c): extracted and built warning-free"
+ok=1
+grep -q "^#define NFSDBG_FACILITY[[:space:]]*NFSDBG_CLIENT$" "$f" &&
+	[ "$(grep -c "^#define NFSDBG_" "$f")" = 1 ] && ok=0
+result $ok "the file's macro that an include/ macro's ## pastes is copied, alone" "$f"
+built file-macro-before-includes kgr_ccp_prfmt \
+	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
+ok=1
+a=$(grep -n "^#define pr_fmt(fmt) KBUILD_MODNAME" "$f" | cut -d: -f1)
+[ -n "$a" ] && [ "$a" -lt "$(grep -n "^#include <linux/module.h>$" "$f" | cut -d: -f1)" ] &&
+	[ "$(grep -c "define pr_fmt" "$f")" = 1 ] && ok=0
+result $ok "the file's macro defined above its #include lines is copied above the patch's" "$f"
+built struct-named-like-macro kgr_ccp_tagmacro \
+	"shimmed array of struct ata_port_info, also a macro of libata.h (ahci.c): extracted and built warning-free"
+ok=1
+grep -q "^static typeof(const struct ata_port_info\[[0-9]*\]) \*kgr_ahci_port_info;$" "$f" && ok=0
+result $ok "an array shim is declared through typeof: no \"(\" after the type's tag" "$f"
+built typedef-around-struct kgr_ccp_srb \
+	"struct srb defined by qla_def.h's \"typedef struct srb {...} srb_t\": extracted and built warning-free"
+ok=1
+[ "$(grep -c "^typedef struct srb {" "$f")" = 1 ] && ! grep -q "^struct srb {" "$f" && ok=0
+result $ok "a struct a typedef defines is copied once, as the typedef" "$f"
+built typedef-struct-macro kgr_ccp_tdmacro \
+	"typedef struct mraid_mmadp {...} sized by MAX_DMA_POOLS (megaraid_ioctl.h): extracted and built warning-free"
+ok=1
+[ "$(grep -c "^typedef struct mraid_mmadp {" "$f")" = 1 ] &&
+	grep -q "^#define MAX_DMA_POOLS[[:space:]]*5" "$f" && ok=0
+result $ok "what the struct of a typedef expands is copied with the typedef" "$f"
+built type-inside-type kgr_ccp_nested \
+	"union nfsd4_op_u defined inside struct nfsd4_op (xdr4.h): extracted and built warning-free"
+ok=1
+[ "$(grep -c "^struct nfsd4_op {" "$f")" = 1 ] && grep -q "^	union nfsd4_op_u {" "$f" &&
+	! grep -q "^union nfsd4_op_u {" "$f" && ok=0
+result $ok "a type defined inside a struct is copied with that struct, once" "$f"
 
 build_patch new-header-used kgr_ccp_newhdr
 result $? "macro of a header the diff creates: extracted and built warning-free" "$tmp/kgr_ccp_newhdr/build.log"
