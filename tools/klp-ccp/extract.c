@@ -37,6 +37,7 @@ struct item {
 	const struct local_static *local;
 	struct ref *own;
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
+	bool hdr;	/* a call shim a system header's declaration names */
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -499,6 +500,165 @@ static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 					  .trace = xstrdup(r->name) };
 }
 
+/* Has @name a call shim of hdr_call_shim()? */
+static bool hdr_item(const struct extract_ctx *x, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].hdr && !strcmp(x->items[i].shim->name, name))
+			return true;
+	return false;
+}
+
+/* Where @path lies in the tree @root, or @path outside it. */
+static const char *in_tree(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n && root[n - 1] == '/')
+		n--;
+	return !strncmp(path, root, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* A name the header may call as it is: no call shim. */
+static bool hdr_call_exempt(struct extract_ctx *x, size_t src, const char *name)
+{
+	const struct symbols *syms = &source_of(x, src)->syms;
+	struct entity *d = tu_find(&source_of(x, src)->new, name, ENT_FUNC, true);
+
+	/* static call keys and trampolines: the tracepoint shims' business */
+	if (!strncmp(name, "__builtin", 9) || !strncmp(name, "__SCT__", 7) ||
+	    !strncmp(name, "__SCK__", 7) || sym_exported(syms, name) ||
+	    is_patched(x, src, name, false) || is_new_def(x, src, d))
+		return true;
+	return hdr_item(x, name);
+}
+
+/*
+ * Function @name, which vmlinux does not export, called by a system
+ * header's static inline @via (NULL: a system macro's expansion in
+ * @user): the header's own code links to it (modpost: undefined). Its
+ * call shim's trampoline takes the name, #defined before the first
+ * #include so that the header declares and calls the trampoline: a direct
+ * call, which kgr points at the target, sealed by IBT or not.
+ *
+ * Only a function vmlinux has once: one the target lacks is not called
+ * there either, the header's call is dead code under its config (a
+ * sizeof() switch's __xchg_wrong_size(), an IS_ENABLED() branch), which
+ * the compiler drops; so without a symbols file nothing is shimmed. The
+ * file's own module's function, or a name vmlinux has twice, is refused.
+ */
+static int hdr_call_shim(struct extract_ctx *x, size_t src,
+			 const struct entity *user, const char *name,
+			 const struct hdr_inline *via)
+{
+	const struct source *s = source_of(x, src);
+	int n = sym_count(x->in->vmlinux, name);
+	bool in_mod = source_module(s) && sym_count(&s->syms, name) > 0;
+	struct strbuf how = { 0 };
+	struct ref *m;
+	char *cname;
+
+	if (n < 0 || (n == 0 && !in_mod) || hdr_call_exempt(x, src, name))
+		return 0;
+	if (n != 1) {
+		if (via)
+			sb_printf(&how, "calls %s, a static inline of %s,",
+				  via->name, in_tree(via->file, x->in->src_root));
+		else
+			sb_puts(&how, "expands a system header's macro,");
+		refuse(x, s->fp->path, name, user->line);
+		tl_fail(x->err, "%s: %s %s which calls %s: not exported, so the patch can reach it only through kallsyms, and %s (%s)",
+			s->fp->path, user->name, how.s, name,
+			n ? "vmlinux of the target kernel has more than one of that name" :
+			"it is a function of the module, not of vmlinux, which alone a call shim reaches",
+			x->in->vmlinux->map_path);
+		sb_free(&how);
+		return -1;
+	}
+	m = xcalloc(1, sizeof(*m));
+	*m = (struct ref){ .name = xstrdup(name), .kind = ENT_FUNC,
+			   .where = IN_SYSTEM };
+	tl_grow(&x->made, &x->madecap, x->nmade, sizeof(*x->made));
+	x->made[x->nmade++] = m;
+	cname = shim_cname(x, src, name);
+	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+	x->items[x->n++] = (struct item){ .src = src, .shim = m, .cname = cname,
+					  .call = true, .hdr = true };
+	return 0;
+}
+
+/* Is trace_foo() replaced by its tracepoint shim's macro? */
+static bool trace_shimmed(const struct extract_ctx *x, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].trace && !strcmp(x->items[i].trace, name))
+			return true;
+	return false;
+}
+
+/* The functions system static inline @name reaches, through others too. */
+static int walk_inline(struct extract_ctx *x, size_t src,
+		       const struct entity *user, const char *name,
+		       struct tl_strlist *seen)
+{
+	const struct tu_model *m = &source_of(x, src)->new;
+	size_t i, k;
+
+	if (tl_strlist_has(seen, name) || trace_shimmed(x, name))
+		return 0;
+	tl_strlist_add(seen, name);
+	for (i = 0; i < m->ninlines; i++) {
+		const struct hdr_inline *h = &m->inlines[i];
+
+		if (strcmp(h->name, name))
+			continue;
+		for (k = 0; k < h->globals.nr; k++)
+			if (hdr_call_shim(x, src, user, h->globals.names[k], h))
+				return -1;
+		for (k = 0; k < h->calls.nr; k++)
+			if (!tl_strlist_has(&h->globals, h->calls.names[k]) &&
+			    walk_inline(x, src, user, h->calls.names[k], seen))
+				return -1;
+	}
+	return 0;
+}
+
+/*
+ * The system headers' static inlines and macros the copied code uses are
+ * compiled in the patch, and what they call must link: a function vmlinux
+ * does not export gets a call shim the header's declaration names.
+ */
+static int pull_header_calls(struct extract_ctx *x)
+{
+	struct tl_strlist seen = { 0 };
+	size_t i, k, n = x->n;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		const struct entity *e = x->items[i].e;
+		size_t src = x->items[i].src;
+		const struct tu_model *m = &source_of(x, src)->new;
+
+		for (k = 0; e && k < e->nrefs && !ret; k++) {
+			const struct ref *r = &e->refs[k];
+
+			if (r->kind != ENT_FUNC || r->where != IN_SYSTEM)
+				continue;
+			if (r->internal)
+				ret = walk_inline(x, src, e, r->name, &seen);
+			else if (e->where == IN_MAIN && e->kind != ENT_MACRO &&
+				 !spelled_here(m, r))
+				ret = hdr_call_shim(x, src, e, r->name, NULL);
+		}
+	}
+	tl_strlist_free(&seen);
+	return ret;
+}
+
 static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	const struct tu_model *m = &source_of(x, src)->new;
@@ -737,9 +897,16 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 {
 	const struct ref *r = it->shim;
 	const char *t = r->type, *cn = it->cname;
-	const char *attr = strstr(t, " __attribute__((");
-	size_t len = strlen(t);
+	const char *attr;
+	size_t len;
 
+	/* the header's declaration is the trampoline's: see hdr_call_shim() */
+	if (it->hdr) {
+		sb_printf(out, "KGR_CALL_DECLARE(%s, %s);\n", cn, r->name);
+		return;
+	}
+	attr = strstr(t, " __attribute__((");
+	len = strlen(t);
 	if (r->kind == ENT_FUNC && attr)
 		len = attr - t;
 	if (it->call && r->where == IN_SYSTEM) {
@@ -1147,7 +1314,8 @@ static void mark_call_shims(struct extract_ctx *x)
 	for (i = 0; x->in->ibt && i < x->n; i++) {
 		struct item *it = &x->items[i];
 
-		if (it->e || it->alias || it->shim->kind != ENT_FUNC || obj_of(x, it->src) ||
+		if (it->e || it->alias || it->hdr || it->shim->kind != ENT_FUNC ||
+		    obj_of(x, it->src) ||
 		    it->sympos || strstr(it->shim->type, "noreturn") ||
 		    !strchr(it->shim->type, '('))
 			continue;
@@ -1210,6 +1378,27 @@ static bool uses_kpatch_compat(const struct extract_ctx *x)
 	return false;
 }
 
+/*
+ * Before the first #include: the names of hdr_call_shim()'s functions
+ * are their trampolines' (STATIC_CALL_TRAMP(), whose prefix no header
+ * included yet can spell).
+ */
+static void emit_hdr_call_names(struct extract_ctx *x, struct strbuf *out)
+{
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		if (!x->items[i].hdr)
+			continue;
+		if (first)
+			sb_puts(out, "/* Not exported, called by the system headers' inlines and macros. */\n");
+		first = false;
+		sb_printf(out, "#define %s __SCT__%s\n", x->items[i].shim->name,
+			  x->items[i].cname);
+	}
+}
+
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out);
 
@@ -1251,6 +1440,7 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 	for (i = 0; i < x->n; i++)
 		if (before_includes(x, &x->items[i]))
 			emit_entity(x, &x->items[i], out);
+	emit_hdr_call_names(x, out);
 	sb_puts(out, "#include <linux/module.h>\n#include <kgr/kgr.h>\n");
 	tl_strlist_add(&seen, "#include <linux/module.h>");
 	for (i = 0; i < in->nsrc; i++) {
@@ -1401,7 +1591,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	struct item *copied;
 	int ret = -1;
 
-	if (pull_targets(&x))
+	if (pull_targets(&x) || pull_header_calls(&x))
 		goto out;
 	mark_call_shims(&x);
 	emit_head(&x, out);
@@ -1433,7 +1623,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		if (!x.items[i].e && !declared_later(&x.items[i]))
 			shim_decl(out, &x.items[i]);
 	for (i = 0; i < x.n; i++)
-		if (x.items[i].alias)
+		if (x.items[i].alias && !hdr_item(&x, x.items[i].shim->name))
 			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
 				  x.items[i].cname);
 	for (i = 0; i < x.n; i++)

@@ -23,6 +23,7 @@ struct extract_in {
 	const struct unsaved *files;	/* the diff's new texts */
 	size_t nfiles;
 	const char *src_root;	/* the kernel tree (--src) */
+	const struct symbols *vmlinux;	/* the target's, as vmlinux sees them */
 	bool ibt;	/* target built with CONFIG_X86_KERNEL_IBT: call shims */
 	bool replace_all;	/* a cumulative patch: it supersedes all others */
 	/* changed header definitions: those the patched callers use are copied */

@@ -298,11 +298,15 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
 	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
 	n = new_files(env, d, fp, &files, &paths);
-	/* A failed parse_tu() leaves nothing to free. */
+	/*
+	 * A failed parse_tu() leaves nothing to free. The new version keeps
+	 * include/'s static inlines: a changed one's callers are found
+	 * through them, and the patch must link to what those the copied
+	 * code calls do (extract.c).
+	 */
 	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err)) {
 		if (!parse_tu(files, n, ff->argv, ff->argc, env->src,
-			      !ends_with(fp->path, ".h") && changes_header(d),
-			      new, err))
+			      !ends_with(fp->path, ".h"), new, err))
 			ret = 0;
 		else
 			tu_free(old);
@@ -858,7 +862,7 @@ static int make_patch(struct run *r, struct strbuf *out,
 		.diff_name = r->d.name, .patch_name = name,
 		.replace_all = r->o.cumulative,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
-		.hdr = &r->hdr, .src_root = r->o.src,
+		.hdr = &r->hdr, .src_root = r->o.src, .vmlinux = &r->syms,
 		.ibt = ibt && !strcmp(ibt, "y"),
 	};
 	struct tl_strlist paths = { 0 };

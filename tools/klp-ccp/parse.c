@@ -669,6 +669,9 @@ static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 	name = cx_take(clang_getCursorSpelling(d));
 	if (!tl_strlist_has(&h->calls, name))
 		tl_strlist_add(&h->calls, name);
+	if (clang_getCursorLinkage(d) != CXLinkage_Internal &&
+	    !tl_strlist_has(&h->globals, name))
+		tl_strlist_add(&h->globals, name);
 	free(name);
 	return CXChildVisit_Recurse;
 }
@@ -1297,6 +1300,7 @@ void tu_free(struct tu_model *m)
 		free(m->inlines[i].name);
 		free(m->inlines[i].file);
 		tl_strlist_free(&m->inlines[i].calls);
+		tl_strlist_free(&m->inlines[i].globals);
 	}
 	free(m->inlines);
 	free(m->ents);

@@ -70,13 +70,15 @@ struct entity {
 
 /*
  * A static inline function of a header under include/, kept only as the
- * functions it calls: what a changed header inline reaches callers through.
+ * functions it calls: what a changed header inline reaches callers through,
+ * and what a patch calling it must link to.
  */
 struct hdr_inline {
 	char *name;
 	char *file;		/* absolute path */
 	unsigned int start, end, line;
 	struct tl_strlist calls;
+	struct tl_strlist globals;	/* those of calls not static */
 };
 
 struct tu_model {

@@ -1031,6 +1031,35 @@ ok=1
 	grep -q "cpu_online(raw_smp_processor_id())" "$tmp/kgr_ccp_trace/kgr_ccp_trace.c" && ok=0
 result $ok "an event with a TP_CONDITION is no tracepoint shim; the others' macro tests the CPU online" "$f"
 
+# skb_unclone_keeptruesize() of include/linux/skbuff.h calls
+# __skb_unclone_keeptruesize, which vmlinux does not export (modpost:
+# undefined): the name is #defined, before the first #include, to its
+# call shim's trampoline, which the header then declares and calls. The
+# __compiletime_assert_N() that READ_ONCE() and the like declare, which
+# no kernel has (dead code), get none.
+tcp_syms="tcp_trim_head __pskb_trim_head tcp_set_skb_tso_segs"
+callee_kallsyms "$tmp/ks-tcp.txt" $tcp_syms __skb_unclone_keeptruesize
+built header-inline-unexported kgr_ccp_sysinl \
+	"a system inline calling an unexported function: extracted and built warning-free" \
+	--symbols "$tmp/ks-tcp.txt"
+ok=1
+grep -A1 "^#define __skb_unclone_keeptruesize __SCT__kgr___skb_unclone_keeptruesize$" "$f" |
+	grep -q "^#include <linux/module.h>" &&
+	grep -q "^KGR_CALL_DECLARE(kgr___skb_unclone_keeptruesize, __skb_unclone_keeptruesize);" "$f" &&
+	grep -q "KGR_SYMBOL_CALL(kgr___skb_unclone_keeptruesize, __skb_unclone_keeptruesize)," "$f" &&
+	[ "$(grep -c "__SCT__" "$f")" = 1 ] && ok=0
+result $ok "the inline's callee is a call shim whose trampoline the header declares; no other" "$f"
+KCONFIG=$tmp/config-ibt built header-inline-unexported kgr_ccp_sysinl_ibt \
+	"IBT target: the system inline's callee through the same call shim, built warning-free" \
+	--symbols "$tmp/ks-tcp.txt"
+# Two of that name in vmlinux: a NOT PATCHABLE row.
+callee_kallsyms "$tmp/ks-tcp2.txt" $tcp_syms __skb_unclone_keeptruesize __skb_unclone_keeptruesize
+callee_patch header-inline-unexported kgr_ccp_sysinl2 "$tmp/ks-tcp2.txt"
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$f" ] &&
+	grep -q "^net/ipv4/tcp_output.c:1671: __skb_unclone_keeptruesize: NOT PATCHABLE: tcp_trim_head calls skb_unclone_keeptruesize, a static inline of include/linux/skbuff.h, which calls __skb_unclone_keeptruesize: not exported, .*more than one of that name" "$tmp/out" && ok=0
+result $ok "an inline's callee vmlinux has twice: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
 bench_py()	# bench_py <python>: run with m, bench/stable-delta/run, and the trees old, new of $hd
 {
 	python3 - "$repo/bench/stable-delta/run" "$hd" "$1" > "$tmp/out" 2>&1 <<'PY'
