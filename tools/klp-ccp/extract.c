@@ -1162,6 +1162,31 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
  * headers where they were included): a struct of "a.h" may embed one of
  * "b.h", a local header may use a macro the file defines first.
  */
+static bool is_tag(const char *name)
+{
+	return !strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6);
+}
+
+/*
+ * The structs and unions of the tree that @e names but no header the
+ * patch includes declares, nor the patch copies: a local header's opaque
+ * "struct dm_block;". Declared ahead like the copied ones, or the first
+ * prototype naming one would declare a type of its own (prototype scope)
+ * and every other would clash with it.
+ */
+static void add_opaque_tags(const struct entity *e, struct tl_strlist *tags)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrefs; i++) {
+		const struct ref *r = &e->refs[i];
+
+		if (r->kind == ENT_TYPE && r->where != IN_SYSTEM &&
+		    is_tag(r->name) && !tl_strlist_has(tags, r->name))
+			tl_strlist_add(tags, r->name);
+	}
+}
+
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
@@ -1587,7 +1612,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 {
 	struct extract_ctx x = { .in = in, .copied = callees,
 				 .refused = refused, .err = err };
-	size_t i, k, ncopied = 0;
+	struct tl_strlist tags = { 0 };
+	size_t i, ncopied = 0;
 	struct item *copied;
 	int ret = -1;
 
@@ -1607,12 +1633,15 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	 * unions are declared ahead, as a header's "struct foo;" did: a
 	 * copied type may point to one copied after it.
 	 */
-	for (i = 0, k = 0; i < ncopied; i++)
-		if (copied[i].e->kind == ENT_TYPE &&
-		    (!strncmp(copied[i].e->name, "struct ", 7) ||
-		     !strncmp(copied[i].e->name, "union ", 6)))
-			sb_printf(out, "%s;\n", copied[i].e->name), k++;
-	if (k)
+	for (i = 0; i < ncopied; i++)
+		if (copied[i].e->kind == ENT_TYPE && is_tag(copied[i].e->name) &&
+		    !tl_strlist_has(&tags, copied[i].e->name))
+			tl_strlist_add(&tags, copied[i].e->name);
+	for (i = 0; i < ncopied; i++)
+		add_opaque_tags(copied[i].e, &tags);
+	for (i = 0; i < tags.nr; i++)
+		sb_printf(out, "%s;\n", tags.names[i]);
+	if (tags.nr)
 		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if ((copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO) &&
@@ -1658,6 +1687,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	emit_imports(&x, out);
 	ret = 0;
 out:
+	tl_strlist_free(&tags);
 	for (i = 0; i < x.nfiles; i++) {
 		free(x.files[i].path);
 		free(x.files[i].text);

@@ -485,6 +485,11 @@ result $ok "local header's struct copied, its #include dropped" "$tmp/kgr_ccp_pd
 
 # What a copied definition needs, copied with it (bench/stable-delta's
 # build failures): each of these failed to build before.
+built local-opaque-struct kgr_ccp_opaque \
+	"opaque struct of a local header in copied prototypes (dm-block-manager.h): extracted and built warning-free"
+ok=1
+grep -q "^struct dm_block;" "$f" && ok=0
+result $ok "the opaque struct dm_block is declared ahead" "$f"
 built local-header-macro kgr_ccp_lhmacro \
 	"struct of a local header sized by its macro (tda18250_priv.h): extracted and built warning-free"
 ok=1
