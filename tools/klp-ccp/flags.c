@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "flags.h"
+#include "probes.h"
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -289,8 +290,10 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 	int tries;
 
 	sb_printf(&marker, " -c -o %s/%s.o ", mkdir_path, base);
-	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' 2>&1", env->build,
-		  mkdir_path, base);
+	probes_env(env, mkdir_path, &sh);
+	/* stdin: what a probe reads is what it pipes in itself */
+	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' </dev/null 2>&1",
+		  env->build, mkdir_path, base);
 	/* A few prerequisites without rules at most, one per run of make. */
 	for (tries = 0; tries < 4; tries++) {
 		out.len = 0;

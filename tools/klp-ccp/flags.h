@@ -12,6 +12,8 @@ struct build_env {
 	const char *build;	/* headers package or build dir (Makefile, include/generated) */
 	const char *tmpdir;	/* scratch dir of this run, holds include/generated/autoconf.h */
 	const char *kgr_include;	/* kgr's include/: kgr/kpatch-compat.h, kpatch/ */
+	const char *probe_bin;	/* put ahead in make's PATH, or NULL (probes.h) */
+	const char *probe_cache;	/* where the probes' answers are kept */
 };
 
 struct file_flags {

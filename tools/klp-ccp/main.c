@@ -36,6 +36,7 @@
 #include "extract.h"
 #include "flags.h"
 #include "parse.h"
+#include "probes.h"
 #include "report.h"
 #include "supersede.h"
 #include "modsyms.h"
@@ -791,6 +792,8 @@ static int setup(struct run *r, struct tl_err *err)
 	mkdir(p.s, 0700);
 	sb_puts(&p, "/autoconf.h");
 	ret = config_write_autoconf(&r->cfg, p.s, err);
+	if (!ret)
+		ret = probes_setup(&r->env, err);
 out:
 	sb_free(&p);
 	return ret;
@@ -826,6 +829,7 @@ static void cleanup(struct run *r)
 	hdr_free(&r->hdr);
 	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
+	probes_free(&r->env);
 	verdict_free(&r->table);
 	for (i = 0; r->fixes && i < r->o.diffs.nr; i++)
 		diff_free(&r->fixes[i]);
