@@ -11,6 +11,7 @@
  * in the run's scratch dir, shared by the workers: a stable delta has
  * many files under the same parents.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,9 +286,32 @@ static bool has_word(const char *list, const char *w)
 	return found;
 }
 
+/* Has @text a line "#include @quoted", blanks allowed around "include"? */
+static bool includes(const char *text, const char *quoted)
+{
+	const char *p;
+
+	for (p = text; (p = strstr(p, quoted)); p++) {
+		const char *q = p;
+
+		while (q > text && isblank((unsigned char)q[-1]))
+			q--;
+		if (q - text < 7 || strncmp(q - 7, "include", 7))
+			continue;
+		q -= 7;
+		while (q > text && isblank((unsigned char)q[-1]))
+			q--;
+		if (q > text && q[-1] == '#' &&
+		    (q - 1 == text || q[-2] == '\n'))
+			return true;
+	}
+	return false;
+}
+
 /*
  * kernel/sched/rt.c is built as part of build_policy.c, which includes
- * it: a .c file of @dir that includes @file counts as building it.
+ * it ("# include", blank and all, for cpufreq_schedutil.c): a .c file of
+ * @dir that includes @file counts as building it.
  */
 static bool included_by_sibling(const struct build_env *env, const char *dir,
 				const char *file)
@@ -300,7 +324,7 @@ static bool included_by_sibling(const struct build_env *env, const char *dir,
 
 	sb_printf(&path, "%s/%s", env->src, dir);
 	dp = opendir(path.s);
-	sb_printf(&inc, "#include \"%s\"", file);
+	sb_printf(&inc, "\"%s\"", file);
 	while (dp && !found && (de = readdir(dp))) {
 		size_t nl = strlen(de->d_name), len;
 		char *text;
@@ -312,7 +336,7 @@ static bool included_by_sibling(const struct build_env *env, const char *dir,
 		sb_printf(&path, "%s/%s/%s", env->src, dir, de->d_name);
 		if (read_file(path.s, &text, &len, &ignored))
 			continue;
-		found = strstr(text, inc.s);
+		found = includes(text, inc.s);
 		free(text);
 	}
 	if (dp)
@@ -431,6 +455,42 @@ static char *not_built(const struct build_env *env, const struct kconfig *cfg,
 	return why.s;
 }
 
+/*
+ * The Makefile above @mkdir_rel that lists @file of @dir as an object of
+ * its own: mlx5's core/Makefile builds esw/bridge.o, while esw/Makefile
+ * only sets flags. NULL if none does (@ret < 0: Kbuild failed).
+ */
+static char *listed_above(const struct build_env *env, const char *mkdir_rel,
+			  const char *dir, const char *file, int *ret)
+{
+	char *up = xstrdup(mkdir_rel), *slash;
+	struct strbuf tok = { 0 };
+	struct lists p;
+
+	while (*up) {
+		slash = strrchr(up, '/');
+		up[slash ? slash - up : 0] = '\0';
+		*ret = dir_lists(env, up, &p);
+		if (*ret)
+			break;
+		free(up);
+		up = p.mkdir_rel;
+		p.mkdir_rel = NULL;
+		tok.len = 0;
+		sb_printf(&tok, "%s%s%.*s.o", dir + strlen(up) + !!*up,
+			  "/", (int)strcspn(file, "."), file);
+		if (has_word(p.objs, tok.s)) {
+			lists_free(&p);
+			sb_free(&tok);
+			return up;
+		}
+		lists_free(&p);
+	}
+	free(up);
+	sb_free(&tok);
+	return NULL;
+}
+
 int built_check(const struct build_env *env, const struct kconfig *cfg,
 		const char *relpath, char **why, struct tl_err *err)
 {
@@ -452,16 +512,21 @@ int built_check(const struct build_env *env, const struct kconfig *cfg,
 	sb_printf(&tok, "%s%s%.*s.o", sub, *sub ? "/" : "",
 		  (int)strcspn(file, "."), file);
 	if (!has_word(l.objs, tok.s)) {
-		ret = !included_by_sibling(env, dir, file);
-		if (ret)
-			*why = not_built(env, cfg, l.mkdir_rel, tok.s);
+		child = listed_above(env, l.mkdir_rel, dir, file, &ret);
+		if (!child && !ret) {
+			ret = !included_by_sibling(env, dir, file);
+			if (ret)
+				*why = not_built(env, cfg, l.mkdir_rel, tok.s);
+		}
 		lists_free(&l);
-		goto out;
+		if (!child)
+			goto out;
+	} else {
+		child = l.mkdir_rel;
+		l.mkdir_rel = NULL;
+		lists_free(&l);
 	}
 	/* Each directory up to the top must be listed by one above it. */
-	child = l.mkdir_rel;
-	l.mkdir_rel = NULL;
-	lists_free(&l);
 	while (*child && !ret) {
 		char *up = xstrdup(child), *first = NULL;
 		bool found = false;

@@ -119,6 +119,10 @@ also "^summary: 2 rows in 2 files: 1 NOT BUILT, 1 PATCHABLE$" \
 	"next to it, a part whose line is on (file_direct.o): still PATCHABLE"
 expect config-listed-above 0 "^summary: 1 row in 1 file: 1 NOT BUILT$" \
 	"directories listed from above their parent (drivers/: char/ipmi/; the top: lib/, arch/x86/lib/) are built"
+expect config-included-blank 0 "^kernel/sched/cpufreq_schedutil.c:74: sugov_should_update_freq: PATCHABLE" \
+	"file that a sibling includes as '# include \"cpufreq_schedutil.c\"' (build_policy.c): built"
+expect config-parent-lists 0 "^drivers/net/ethernet/mellanox/mlx5/core/esw/bridge.c:129: mlx5_esw_bridge_pkt_reformat_vlan_pop_supported: PATCHABLE" \
+	"object listed by a Makefile above its directory's own (mlx5 core/Makefile: esw/bridge.o): built"
 expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouveau_bo_pin: PATCHABLE" \
 	"Kbuild file included by an included one through \$(src) (nouveau's nvkm/engine/Kbuild)"
 expect kbuild-srctree-src 0 "^drivers/gpu/drm/amd/amdgpu/atom.c:1207: amdgpu_atom_execute_table_locked: PATCHABLE" \
