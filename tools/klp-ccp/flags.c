@@ -142,9 +142,9 @@ static char *redirect_includes(const char *text, size_t len, const char *src,
  * Makefile-less arch/x86/kvm/vmx). *@mkdir_rel is that Makefile's directory,
  * *@mkdir_abs its absolute path.
  */
-static int copy_makefile(const struct build_env *env, const char *dir,
-			 const char *scratch, char **mkdir_rel, char **mkdir_abs,
-			 struct tl_err *err)
+int copy_makefile(const struct build_env *env, const char *dir,
+		  const char *scratch, char **mkdir_rel, char **mkdir_abs,
+		  struct tl_err *err)
 {
 	static const char *const names[] = { "Kbuild", "Makefile" };
 	struct strbuf p = { 0 }, q = { 0 }, d = { 0 };
@@ -205,8 +205,8 @@ out:
  * nvkm/Kbuild includes nvkm/engine/Kbuild) and the sources of generated
  * files (tpm2key.asn1) are found there.
  */
-static int link_dir(const char *dir, const char *scratch, const char *own,
-		    struct tl_err *err)
+int link_dir(const char *dir, const char *scratch, const char *own,
+	     struct tl_err *err)
 {
 	DIR *dp = opendir(dir);
 	struct dirent *de;

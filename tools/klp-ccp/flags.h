@@ -24,6 +24,15 @@ struct file_flags {
 	char *modname;		/* KBUILD_MODNAME */
 };
 
+/*
+ * The Kbuild/Makefile that builds @dir/x.o into @scratch/Makefile, and
+ * links to the rest of its directory but @own (built.c evaluates it too).
+ */
+int copy_makefile(const struct build_env *env, const char *dir,
+		  const char *scratch, char **mkdir_rel, char **mkdir_abs,
+		  struct tl_err *err);
+int link_dir(const char *dir, const char *scratch, const char *own,
+	     struct tl_err *err);
 int flags_for_file(const struct build_env *env, const char *relpath,
 		   struct file_flags *ff, struct tl_err *err);
 /* @to gets its own copy of @from. */

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "built.h"
 #include "config.h"
 #include "context.h"
 #include "diff.h"
@@ -430,12 +431,16 @@ static void source_free(struct source *s)
 
 /*
  * @fp's flags and both of its versions parsed, in @s: 0. 1: @fp got a
- * TOOL ERROR row in @t instead; -1: an error that ends the run.
+ * TOOL ERROR or NOT BUILT row in @t instead; -1: an error that ends the
+ * run.
  */
 static int open_source(struct run *r, const struct file_patch *fp,
 		       struct verdict_table *t, struct source *s,
 		       struct tl_err *err)
 {
+	char *why;
+	int off;
+
 	memset(s, 0, sizeof(*s));
 	s->fp = fp;
 	/* The tree's Makefile does not build a new file yet. */
@@ -445,8 +450,17 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		    flags_for_file(&r->env, "init/main.c", &r->generic_ff, err))
 			goto row;
 		flags_copy(&s->ff, &r->generic_ff);
-	} else if (flags_for_file(&r->env, fp->path, &s->ff, err)) {
-		goto row;
+	} else {
+		off = built_check(&r->env, &r->cfg, fp->path, &why, err);
+		if (off < 0)
+			goto row;
+		if (off) {
+			verdict_not_built(t, fp->path, why);
+			free(why);
+			return 1;
+		}
+		if (flags_for_file(&r->env, fp->path, &s->ff, err))
+			goto row;
 	}
 	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
 	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))

@@ -16,6 +16,7 @@
 #include "verdict.h"
 
 static const char *const names[] = {
+	[V_NOT_BUILT] = "NOT BUILT",
 	[V_PATCHABLE] = "PATCHABLE",
 	[V_NEEDS_SHADOW] = "NEEDS SHADOW VARIABLE",
 	[V_NEEDS_HOOK] = "NEEDS HOOK",
@@ -96,6 +97,13 @@ void verdict_not_c(struct verdict_table *t, const char *relpath)
 static bool is_unique_id(const char *name)
 {
 	return !strncmp(name, "__UNIQUE_ID_", 12);
+}
+
+void verdict_not_built(struct verdict_table *t, const char *relpath,
+		       const char *why)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_BUILT,
+		"%s: the running kernel has no code of it, the fix does not apply to it", why);
 }
 
 void verdict_deleted(struct verdict_table *t, const char *relpath)

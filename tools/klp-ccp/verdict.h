@@ -10,9 +10,13 @@
 #include "parse.h"
 #include "symvers.h"
 
-/* Worst last; V_TOOL_ERROR: klp-ccp could not analyse a file at all. */
+/*
+ * Worst last; V_TOOL_ERROR: klp-ccp could not analyse a file at all.
+ * V_NOT_BUILT first: a fix to a file the config does not build needs
+ * nothing from the live patch, it must not make the rest look worse.
+ */
 enum verdict {
-	V_PATCHABLE, V_NEEDS_SHADOW, V_NEEDS_HOOK, V_NOT_PATCHABLE, V_TOOL_ERROR
+	V_NOT_BUILT, V_PATCHABLE, V_NEEDS_SHADOW, V_NEEDS_HOOK, V_NOT_PATCHABLE, V_TOOL_ERROR
 };
 
 struct row {
@@ -45,6 +49,8 @@ struct file_analysis {
 bool is_framework_path(const char *relpath);
 void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
+void verdict_not_built(struct verdict_table *t, const char *relpath,
+		       const char *why);
 void verdict_deleted(struct verdict_table *t, const char *relpath);
 void verdict_reverted(struct verdict_table *t, const char *old_patch,
 		      unsigned int line, const char *name, const char *obj);

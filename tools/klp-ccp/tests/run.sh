@@ -106,6 +106,25 @@ expect deleted-file 1 "fs/proc/cmdline.c:0: (file): NOT PATCHABLE: file deleted"
 	"deleted file: not patchable, naming the file"
 expect kvm-subdir 0 "arch/x86/kvm/vmx/vmx.c:326: vmentry_l1d_flush_parse: PATCHABLE" \
 	"file of a Makefile-less dir (kvm/vmx) whose parent includes virt/kvm/Makefile.kvm"
+# Single-file make compiles any file: Kbuild's lists say whether the
+# config builds it. A file it does not build gets a NOT BUILT row naming
+# the Makefile line, and does not make the diff look unpatchable.
+expect config-kcsan 0 "^kernel/kcsan/core.c:0: (file): NOT BUILT: not built by this config: kernel/Makefile: obj-\$(CONFIG_KCSAN) += kcsan/ (CONFIG_KCSAN is not set)" \
+	"file under a directory the config leaves out (kernel/kcsan/): NOT BUILT, exit 0"
+expect config-kernel 0 "^kernel/kcov.c:0: (file): NOT BUILT: not built by this config: kernel/Makefile: obj-\$(CONFIG_KCOV) += kcov.o (CONFIG_KCOV is not set)" \
+	"file whose own Makefile line is off (kcov.o): NOT BUILT"
+also "^summary: 2 rows in 2 files: 1 NOT BUILT, 1 PATCHABLE$" \
+	"next to it, a file whose line is on (profile.o): still PATCHABLE, and the summary counts both"
+expect config-composite 0 "^fs/squashfs/file_cache.c:0: (file): NOT BUILT: not built by this config: fs/squashfs/Makefile: squashfs-\$(CONFIG_SQUASHFS_FILE_CACHE) += file_cache.o (CONFIG_SQUASHFS_FILE_CACHE is not set): " \
+	"part of a module's composite object, its line off: NOT BUILT"
+also "^summary: 2 rows in 2 files: 1 NOT BUILT, 1 PATCHABLE$" \
+	"next to it, a part whose line is on (file_direct.o): still PATCHABLE"
+expect config-listed-above 0 "^summary: 1 row in 1 file: 1 NOT BUILT$" \
+	"directories listed from above their parent (drivers/: char/ipmi/; the top: lib/, arch/x86/lib/) are built"
+expect config-included-blank 0 "^kernel/sched/cpufreq_schedutil.c:74: sugov_should_update_freq: PATCHABLE" \
+	"file that a sibling includes as '# include \"cpufreq_schedutil.c\"' (build_policy.c): built"
+expect config-parent-lists 0 "^drivers/net/ethernet/mellanox/mlx5/core/esw/bridge.c:129: mlx5_esw_bridge_pkt_reformat_vlan_pop_supported: PATCHABLE" \
+	"object listed by a Makefile above its directory's own (mlx5 core/Makefile: esw/bridge.o): built"
 expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouveau_bo_pin: PATCHABLE" \
 	"Kbuild file included by an included one through \$(src) (nouveau's nvkm/engine/Kbuild)"
 expect kbuild-srctree-src 0 "^drivers/gpu/drm/amd/amdgpu/atom.c:1207: amdgpu_atom_execute_table_locked: PATCHABLE" \
@@ -139,7 +158,7 @@ ok=1
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["verdict"] == "NOT PATCHABLE" and d["files"] == 3
-assert d["summary"] == {"PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2, "TOOL ERROR": 0}
+assert d["summary"] == {"NOT BUILT": 0, "PATCHABLE": 1, "NEEDS SHADOW VARIABLE": 0, "NEEDS HOOK": 1, "NOT PATCHABLE": 2, "TOOL ERROR": 0}
 assert [(r["file"], r["name"], r["verdict"]) for r in d["rows"]][:2] == [
 	("fs/proc/devices.c", "devinfo_show", "PATCHABLE"),
 	("kernel/audit.c", "audit_log_lost", "NEEDS HOOK")]
@@ -1190,6 +1209,7 @@ jobs_same "$tmp/statics2.diff" 0 "-j 2: static locals through shims: the same ro
 	--symbols "$tmp/ks-statics2.txt"
 grep -q "KGR_SYMBOL(kgr_last_msg, last_msg.10)," "$tmp/j2/kgr_j.c"
 result $? "-j 2: the patch reaches the running kernel's static locals" "$tmp/j2/kgr_j.c"
+jobs_same config-composite 0 "-j 2: a NOT BUILT file next to a built one: the same as -j 1"
 jobs_same module-missing 3 "-j 2: a TOOL ERROR row among others: the same as -j 1" --symbols "$tmp/kallsyms-nomod.txt"
 
 for j in 0 abc -1; do
