@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Extraction: what copied code reaches beyond a plain reference walk.
+# Sourced by group.sh: lib.sh's helpers, a $tmp of its own.
+
+# Macros and types the copied code reaches in ways a plain reference
+# walk misses (bench/stable-delta's build failures): each failed before.
+built system-macro-uses-file-macro kgr_ccp_sysmacro \
+	"DMERR() of device-mapper.h printing the file's DM_MSG_PREFIX (dm-era-target.c): extracted and built warning-free"
+ok=1
+grep -q '^#define DM_MSG_PREFIX "era"$' "$f" && ok=0
+result $ok "the file's macro an include/ macro expands is copied" "$f"
+built system-macro-pastes-file-macro kgr_ccp_syspaste \
+	"dprintk() reaching the file's NFSDBG_FACILITY through NFSDBG_##fac (fs/nfs/client.c): extracted and built warning-free"
+ok=1
+grep -q "^#define NFSDBG_FACILITY[[:space:]]*NFSDBG_CLIENT$" "$f" &&
+	[ "$(grep -c "^#define NFSDBG_" "$f")" = 1 ] && ok=0
+result $ok "the file's macro that an include/ macro's ## pastes is copied, alone" "$f"
+built file-macro-before-includes kgr_ccp_prfmt \
+	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
+ok=1
+a=$(grep -n "^#define pr_fmt(fmt) KBUILD_MODNAME" "$f" | cut -d: -f1)
+[ -n "$a" ] && [ "$a" -lt "$(grep -n "^#include <linux/module.h>$" "$f" | cut -d: -f1)" ] &&
+	[ "$(grep -c "define pr_fmt" "$f")" = 1 ] && ok=0
+result $ok "the file's macro defined above its #include lines is copied above the patch's" "$f"
+built struct-named-like-macro kgr_ccp_tagmacro \
+	"shimmed array of struct ata_port_info, also a macro of libata.h (ahci.c): extracted and built warning-free"
+ok=1
+grep -q "^static typeof(const struct ata_port_info\[[0-9]*\]) \*kgr_ahci_port_info;$" "$f" && ok=0
+result $ok "an array shim is declared through typeof: no \"(\" after the type's tag" "$f"
+built typedef-around-struct kgr_ccp_srb \
+	"struct srb defined by qla_def.h's \"typedef struct srb {...} srb_t\": extracted and built warning-free"
+ok=1
+[ "$(grep -c "^typedef struct srb {" "$f")" = 1 ] && ! grep -q "^struct srb {" "$f" && ok=0
+result $ok "a struct a typedef defines is copied once, as the typedef" "$f"
+built typedef-struct-macro kgr_ccp_tdmacro \
+	"typedef struct mraid_mmadp {...} sized by MAX_DMA_POOLS (megaraid_ioctl.h): extracted and built warning-free"
+ok=1
+[ "$(grep -c "^typedef struct mraid_mmadp {" "$f")" = 1 ] &&
+	grep -q "^#define MAX_DMA_POOLS[[:space:]]*5" "$f" && ok=0
+result $ok "what the struct of a typedef expands is copied with the typedef" "$f"
+built type-inside-type kgr_ccp_nested \
+	"union nfsd4_op_u defined inside struct nfsd4_op (xdr4.h): extracted and built warning-free"
+ok=1
+[ "$(grep -c "^struct nfsd4_op {" "$f")" = 1 ] && grep -q "^	union nfsd4_op_u {" "$f" &&
+	! grep -q "^union nfsd4_op_u {" "$f" && ok=0
+result $ok "a type defined inside a struct is copied with that struct, once" "$f"
+
+build_patch new-header-used kgr_ccp_newhdr
+result $? "macro of a header the diff creates: extracted and built warning-free" "$tmp/kgr_ccp_newhdr/build.log"
+ok=1
+grep -q "^#define CMDLINE_END" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c" && ok=0
+result $ok "the new header's macro is copied from the diff" "$tmp/kgr_ccp_newhdr/kgr_ccp_newhdr.c"
+
+build_patch stateless-statics kgr_ccp_stateless
+result $? "hidden statics of kernel macros: extracted and built warning-free" "$tmp/kgr_ccp_stateless/build.log"
+
+build_patch new-global-function kgr_ccp_newfn
+result $? "new global function and variable: extracted and built warning-free" "$tmp/kgr_ccp_newfn/build.log"
+f=$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c
+ok=1
+grep -q "^static int kgr_cmdline_len(void)" "$f" &&
+	grep -q "^static unsigned long kgr_cmdline_shows;" "$f" &&
+	grep -q "if (kgr_cmdline_len())" "$f" && ! grep -q "KGR_SYMBOL.*cmdline_len" "$f" && ok=0
+result $ok "a global the fix adds is copied as static kgr_<name>, never a shim" "$f"
+
+build_patch noreturn-shim kgr_ccp_noreturn
+result $? "shim to a noreturn function (do_exit): extracted and built warning-free, objtool too" "$tmp/kgr_ccp_noreturn/build.log"
+ok=1
+grep -q "^static void (\*kgr_do_exit)(long) __attribute__((noreturn));" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c" && ok=0
+result $ok "noreturn shim is a valid pointer declaration" "$tmp/kgr_ccp_noreturn/kgr_ccp_noreturn.c"
+
+build_patch multi-file kgr_ccp_multi
+result $? "three files in one patch: extracted and built warning-free" "$tmp/kgr_ccp_multi/build.log"
+f=$tmp/kgr_ccp_multi/kgr_ccp_multi.c
+ok=1
+grep -q "KGR_SYMBOL(kgr_proc_single_open, proc_single_open)" "$f" &&
+	grep -q "KGR_SYMBOL(kgr_proc_single_open_generic, proc_single_open)" "$f" &&
+	grep -q "return kgr_proc_single_open(inode, file);" "$f" &&
+	grep -q "name, (\*kgr_proc_single_open_generic));" "$f" &&
+	[ "$(grep -c "KGR_PATCH(" "$f")" = 3 ] && ok=0
+result $ok "same-named statics of two files get distinct shims" "$f"
+
+build_patch new-global-elsewhere kgr_ccp_elsewhere
+result $? "new global function of another file of the diff: extracted and built" "$tmp/kgr_ccp_elsewhere/build.log"
+f=$tmp/kgr_ccp_elsewhere/kgr_ccp_elsewhere.c
+ok=1
+grep -q "^static bool kgr_pde_is_dir(const struct proc_dir_entry \*de)" "$f" &&
+	grep -q "bool dir = kgr_pde_is_dir(" "$f" && ! grep -q "KGR_SYMBOL.*pde_is_dir" "$f" && ok=0
+result $ok "it is copied from its file, never shimmed" "$f"
+
+build_patch new-global-printk kgr_ccp_cmdline
+result $? "new global + printk: extracted and built warning-free" "$tmp/kgr_ccp_cmdline/build.log"
+ok=1
+grep -q "^static int cmdline_reads;" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c" && ok=0
+result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c"
+

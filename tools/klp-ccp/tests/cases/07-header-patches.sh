@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Patches of the callers of changed header inlines and macros.
+# Sourced by group.sh: lib.sh's helpers, a $tmp of its own.
+
+# Header changes: the callers get the header's new definitions.
+built header-inline kgr_ccp_hdr "header inline's caller: extracted and built warning-free (W=1, sparse)"
+ok=1
+grep -q "^#define idr_get_cursor kgr_idr_get_cursor$" "$f" &&
+	grep -q "return READ_ONCE(idr->idr_next) & INT_MAX;" "$f" &&
+	grep -q "KGR_PATCH(loadavg_proc_show, kgr_loadavg_proc_show, true)" "$f" && ok=0
+result $ok "the header's new inline is copied for the patched caller" "$f"
+built header-inline-chain kgr_ccp_chain \
+	"inline -> inline -> caller: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/uptime.c
+ok=1
+grep -q "^#define ktime_get_boottime kgr_ktime_get_boottime$" "$f" &&
+	grep -q "^#define ktime_get_boottime_ts64 kgr_ktime_get_boottime_ts64$" "$f" &&
+	! grep -q "ktime_get_boottime_ns" "$f" && grep -q "fs/proc/uptime.c (--callers-in)" "$f" && ok=0
+result $ok "both inlines of the chain are copied, no other user of the changed one" "$f"
+built header-inline-other kgr_ccp_other_hdr \
+	"through another header's inline: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/uptime.c
+ok=1
+grep -q "^#define timens_add_boottime kgr_timens_add_boottime$" "$f" && ok=0
+result $ok "the other header's inline is copied too" "$f"
+built header-macro kgr_ccp_hdr_macro "header macro's caller: extracted and built warning-free (W=1, sparse)" \
+	--callers-in fs/proc/loadavg.c
+ok=1
+grep -q "^#undef LOAD_FRAC$" "$f" && grep -q "^#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) \* 100UL)$" "$f" && ok=0
+result $ok "the header's new macro is defined for the patched caller" "$f"

@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Static callees the target has under no symbol of their name.
+# Sourced by group.sh: lib.sh's helpers, a $tmp of its own.
+
+# Static callees the target has under no symbol of their name (GCC
+# inlined them, or kept only a clone with another ABI): with a kallsyms
+# copy they are copied into the patch instead of shimmed. The names are
+# the 6.1.0-57 kernel's.
+port_syms="ipv4_local_port_range ip_local_port_range_min ip_local_port_range_max"
+callee_kallsyms "$tmp/ks-inl.txt" $port_syms
+callee_patch inlined-callee kgr_ccp_inl "$tmp/ks-inl.txt"
+ok=1
+[ "$rc" = 0 ] &&
+	grep -q "^copied: net/ipv4/sysctl_net_ipv4.c:51: set_local_port_range: called by ipv4_local_port_range, inlined in the target; static locals start fresh in the copy: pr_err_ratelimited() rate limit" "$tmp/out" &&
+	grep -q "^static void set_local_port_range(struct net \*net, int range\[2\])" "$f" &&
+	grep -q "^			set_local_port_range(net, range);" "$f" &&
+	! grep -q "kgr_set_local_port_range" "$f" && ok=0
+result $ok "callee inlined in the target (set_local_port_range): copied, named with why" "$tmp/out"
+build_module kgr_ccp_inl
+result $? "patch with the inlined callee copied: built warning-free" "$tmp/kgr_ccp_inl/build.log"
+
+ccp inlined-callee --check --json --symbols "$tmp/ks-inl.txt"
+ok=1
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["copied"] == [{"file": "net/ipv4/sysctl_net_ipv4.c", "line": 51,
+	"name": "set_local_port_range", "caller": "ipv4_local_port_range",
+	"reason": "inlined in the target; static locals start fresh in the copy: pr_err_ratelimited() rate limit"}]
+' "$tmp/out" 2>> "$tmp/out" && ok=0
+result $ok "--json: copied callees with file, line, caller and why" "$tmp/out"
+
+callee_shim()	# callee_shim <test name> [args]: set_local_port_range stays a shim
+{
+	name=$1
+	shift
+	rm -f "$tmp/callee-shim.c"
+	ccp inlined-callee "$@" -o "$tmp/callee-shim.c"
+	rc=$?
+	ok=1
+	[ "$rc" = 0 ] && ! grep -q "^copied:" "$tmp/out" &&
+		grep -q "KGR_SYMBOL(kgr_set_local_port_range, set_local_port_range)" "$tmp/callee-shim.c" && ok=0
+	result $ok "$name" "$tmp/out"
+}
+callee_kallsyms "$tmp/ks-own.txt" $port_syms set_local_port_range
+callee_shim "callee present under its own name: still a shim, nothing copied" \
+	--symbols "$tmp/ks-own.txt"
+callee_shim "without a symbols file: the callee is a shim as before"
+
+callee_kallsyms "$tmp/ks-isra.txt" oom_adj_write __set_oom_adj.isra.0 \
+	oom_adj_mutex find_lock_task_mm process_shares_mm
+callee_patch isra-callee kgr_ccp_isra "$tmp/ks-isra.txt"
+ok=1
+[ "$rc" = 0 ] &&
+	grep -q "^copied: fs/proc/base.c:1101: __set_oom_adj: called by oom_adj_write, only as __set_oom_adj.isra.0 in the target; static locals start fresh in the copy: pr_warn_once() once-only flag" "$tmp/out" &&
+	grep -q "^static int __set_oom_adj(struct file \*file, int oom_adj, bool legacy)" "$f" &&
+	grep -q "mutex_lock(&(\*kgr_oom_adj_mutex));" "$f" && ok=0
+result $ok "callee only a .isra clone in the target (__set_oom_adj): copied, state through shims" "$tmp/out"
+# Two things the kernel's own fs/proc/base.c has too: sparse's context
+# warning (find_lock_task_mm() returns locked, unannotated), and a
+# tracepoint that modpost cannot resolve (the copy calls
+# trace_oom_score_adj_update(); a header's macro spells the names, so
+# they get no shim: "a patch file that does not build" in the docs).
+build_module kgr_ccp_isra
+ok=1
+[ -e "$tmp/kgr_ccp_isra/kgr_ccp_isra.ko" ] &&
+	! grep -v -e 'modpost: "_*kgr_[a-z_]*" .* undefined' \
+		-e 'modpost: "__\(tracepoint\|SCT__tp_func\|SCK__tp_func\)_oom_score_adj_update" .* undefined' \
+		-e "context imbalance in '__set_oom_adj' - unexpected unlock" \
+		"$tmp/kgr_ccp_isra/build.log" | grep -qi "warning\|error" && ok=0
+result $ok "patch with the .isra callee copied: built, W=1 and sparse clean but for the kernel's own" "$tmp/kgr_ccp_isra/build.log"
+
+callee_kallsyms "$tmp/ks-swap.txt" swap_cluster_readahead swp_swap_info
+ccp callee-static-local --symbols "$tmp/ks-swap.txt" -o "$tmp/callee-static.c"
+rc=$?
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$tmp/callee-static.c" ] &&
+	grep -q "^mm/swap_state.c:571: swapin_nr_pages: NOT PATCHABLE: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
+result $ok "inlined callee with a static local: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
+# A callee another module exports, declared in a local header (libahci's
+# ahci_handle_port_intr, in ahci.h for ahci.c): called directly, its
+# declaration copied; no shim of ahci's could find it.
+callee_kallsyms "$tmp/ks-ahci.txt"
+printf '0000000000000000 t ahci_mv_irq_handler\t[ahci]\n0000000000000000 T ahci_handle_port_intr\t[libahci]\n' >> "$tmp/ks-ahci.txt"
+built other-module-export kgr_ccp_othermod \
+	"callee exported by another module (ahci_handle_port_intr): extracted and built warning-free" \
+	--symbols "$tmp/ks-ahci.txt"
+ok=1
+grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$f" &&
+	grep -q "	rc = ahci_handle_port_intr(host, irq_masked & hpriv->port_map);" "$f" &&
+	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
+result $ok "the other module's export is called directly, its declaration copied" "$f"
+
+# trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
+# static call's key and trampoline are not exported (modpost: undefined);
+# the tracepoint becomes a shim and the call a macro through it.
+callee_kallsyms "$tmp/ks-gss.txt"
+printf '0000000000000000 t gss_update_rslack\t[auth_rpcgss]\n0000000000000000 d __tracepoint_rpcgss_update_slack\t[auth_rpcgss]\n' >> "$tmp/ks-gss.txt"
+built trace-unexported kgr_ccp_trace \
+	"unexported tracepoint of a system trace header: extracted and built warning-free" \
+	--symbols "$tmp/ks-gss.txt"
+ok=1
+grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f" &&
+	grep -q "^#define trace_rpcgss_update_slack(...) do {" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
+result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
+
+# An event with a condition (f2fs: TP_CONDITION(page->mapping), which
+# its field assignments rely on): the macro could not test it, so the
+# tracepoint is no shim and trace_f2fs_submit_page_bio() stays a call.
+callee_kallsyms "$tmp/ks-f2fs.txt"
+for s in f2fs_submit_page_bio __tracepoint_f2fs_submit_page_bio f2fs_is_valid_blkaddr \
+	f2fs_handle_error __bio_alloc f2fs_set_bio_crypt_ctx __submit_bio __read_io_type; do
+	printf '0000000000000000 t %s\t[f2fs]\n' "$s"
+done >> "$tmp/ks-f2fs.txt"
+callee_patch trace-condition kgr_ccp_trace_cond "$tmp/ks-f2fs.txt"
+ok=1
+[ "$rc" = 0 ] && grep -q "^		trace_f2fs_submit_page_bio(page, fio);" "$f" &&
+	! grep -q "define trace_f2fs_submit_page_bio\|kgr___tracepoint_f2fs_submit_page_bio" "$f" &&
+	grep -q "cpu_online(raw_smp_processor_id())" "$tmp/kgr_ccp_trace/kgr_ccp_trace.c" && ok=0
+result $ok "an event with a TP_CONDITION is no tracepoint shim; the others' macro tests the CPU online" "$f"
+
+# skb_unclone_keeptruesize() of include/linux/skbuff.h calls
+# __skb_unclone_keeptruesize, which vmlinux does not export (modpost:
+# undefined): the name is #defined, before the first #include, to its
+# call shim's trampoline, which the header then declares and calls. The
+# __compiletime_assert_N() that READ_ONCE() and the like declare, which
+# no kernel has (dead code), get none.
+tcp_syms="tcp_trim_head __pskb_trim_head tcp_set_skb_tso_segs"
+callee_kallsyms "$tmp/ks-tcp.txt" $tcp_syms __skb_unclone_keeptruesize
+built header-inline-unexported kgr_ccp_sysinl \
+	"a system inline calling an unexported function: extracted and built warning-free" \
+	--symbols "$tmp/ks-tcp.txt"
+ok=1
+grep -A1 "^#define __skb_unclone_keeptruesize __SCT__kgr___skb_unclone_keeptruesize$" "$f" |
+	grep -q "^#include <linux/module.h>" &&
+	grep -q "^KGR_CALL_DECLARE(kgr___skb_unclone_keeptruesize, __skb_unclone_keeptruesize);" "$f" &&
+	grep -q "KGR_SYMBOL_CALL(kgr___skb_unclone_keeptruesize, __skb_unclone_keeptruesize)," "$f" &&
+	[ "$(grep -c "__SCT__" "$f")" = 1 ] && ok=0
+result $ok "the inline's callee is a call shim whose trampoline the header declares; no other" "$f"
+ibt_config "$tmp/config-ibt"
+KCONFIG=$tmp/config-ibt built header-inline-unexported kgr_ccp_sysinl_ibt \
+	"IBT target: the system inline's callee through the same call shim, built warning-free" \
+	--symbols "$tmp/ks-tcp.txt"
+# Two of that name in vmlinux: a NOT PATCHABLE row.
+callee_kallsyms "$tmp/ks-tcp2.txt" $tcp_syms __skb_unclone_keeptruesize __skb_unclone_keeptruesize
+callee_patch header-inline-unexported kgr_ccp_sysinl2 "$tmp/ks-tcp2.txt"
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$f" ] &&
+	grep -q "^net/ipv4/tcp_output.c:1671: __skb_unclone_keeptruesize: NOT PATCHABLE: tcp_trim_head calls skb_unclone_keeptruesize, a static inline of include/linux/skbuff.h, which calls __skb_unclone_keeptruesize: not exported, .*more than one of that name" "$tmp/out" && ok=0
+result $ok "an inline's callee vmlinux has twice: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Kbuild's compiler probes answered from klp-ccp-probe's cache.
+# Sourced by group.sh: lib.sh's helpers, a $tmp of its own.
+
+# Kbuild's compiler probes: logged by shims ahead of the real gcc-<N> and
+# ld, the ones klp-ccp-probe finds. A run with a fresh cache starts them,
+# the same diff again starts none but GCOV's two (its object names its
+# scratch dir), and with the same output; a changed compiler asks again.
+mkdir "$tmp/shims"
+for p in gcc ld $(ls $(echo "$PATH" | tr : ' ') 2>/dev/null | grep -x 'gcc-[0-9]*' | sort -u); do
+	real=$(command -v "$p") || continue
+	printf '#!/bin/sh\necho "$0 $*" >> "%s/probes.log"\nexec "%s" "$@"\n' \
+		"$tmp" "$real" > "$tmp/shims/$p"
+	chmod +x "$tmp/shims/$p"
+done
+probed()	# probed <cache>: devinfo-issue; how many probes ran, not GCOV's
+{
+	: > "$tmp/probes.log"
+	PATH="$tmp/shims:$PATH" KLP_CCP_PROBE_CACHE=$1 ccp devinfo-issue --check --json
+	grep -vc -- -fprofile-arcs "$tmp/probes.log"
+}
+cold=$(probed "$tmp/pc")
+cp "$tmp/out" "$tmp/pc.out"
+warm=$(probed "$tmp/pc")
+cmp -s "$tmp/out" "$tmp/pc.out" && same=0 || same=1
+uncached=$(probed off)
+cmp -s "$tmp/out" "$tmp/pc.out" || same=1
+echo "# probes: $cold with a fresh cache, $warm with it filled, $uncached without it"
+ok=1
+# (fewer than without it: make -n asks gcc --version twice)
+[ "$cold" -gt 0 ] && [ "$warm" = 0 ] && [ "$uncached" -ge "$cold" ] &&
+	[ "$same" = 0 ] && ok=0
+result $ok "a second run of the same diff starts no cacheable compiler probe; same output" "$tmp/out"
+touch -d 2001-01-01 "$tmp/shims/"*
+again=$(probed "$tmp/pc")
+ok=1
+[ "$warm" = 0 ] && [ "$again" = "$cold" ] && cmp -s "$tmp/out" "$tmp/pc.out" && ok=0
+result $ok "the cache filled, a compiler with another mtime is probed again" "$tmp/out"
+
+# What a probe writes: an object in try-run's .tmp_<pid> is replayed for
+# another pid byte for byte without gcc; one that names the scratch dir
+# (-g records the cwd) cannot be, and gcc runs each time.
+m=$tmp/probe-m
+mkdir -p "$tmp/pbin" "$m/.tmp_11" "$m/.tmp_22" "$m/.tmp_33" "$m/.tmp_44"
+ln -s "$here/../klp-ccp-probe" "$tmp/pbin/gcc"
+probe()	# probe <pid> [gcc options]: one try-run's cc-option, cwd the scratch dir
+{
+	p=$1
+	shift
+	(cd "$m" && PATH="$tmp/pbin:$tmp/shims:$PATH" KLP_CCP_PROBE_BIN="$tmp/pbin" \
+		KLP_CCP_PROBE_CACHE="$tmp/pc" KLP_CCP_PROBE_MDIR="$m" \
+		gcc "$@" -c -x c /dev/null -o "$m/.tmp_$p/tmp" < /dev/null)
+}
+: > "$tmp/probes.log"
+ok=1
+probe 11 && probe 22 && cmp -s "$m/.tmp_11/tmp" "$m/.tmp_22/tmp" &&
+	[ "$(grep -c . "$tmp/probes.log")" = 1 ] && ok=0
+result $ok "a probe's object is replayed for another try-run, gcc run once" "$tmp/probes.log"
+: > "$tmp/probes.log"
+ok=1
+probe 33 -g && probe 44 -g && cmp -s "$m/.tmp_33/tmp" "$m/.tmp_44/tmp" &&
+	[ "$(grep -c . "$tmp/probes.log")" = 2 ] && ok=0
+result $ok "an object that names the scratch dir is not replayed: gcc runs each time" "$tmp/probes.log"
