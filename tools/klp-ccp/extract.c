@@ -1072,41 +1072,15 @@ static const struct item *next_local(const struct extract_ctx *x,
 	return found;
 }
 
-/* The text of @e with its references renamed, as it goes in the patch. */
-static void emit_entity(struct extract_ctx *x, const struct item *it,
-			struct strbuf *out)
+/* The text of @it's entity from @pos to @end, its references renamed. */
+static void emit_text(struct extract_ctx *x, const struct item *it,
+		      unsigned int pos, unsigned int end, struct strbuf *out)
 {
-	struct entity *e = it->e;
+	const struct entity *e = it->e;
 	const struct tu_model *m = &source_of(x, it->src)->new;
-	unsigned int pos = e->start, end = e->end;
 	bool rename = renamed(x, it->src, e);
 	size_t i;
 
-	if (e->kind == ENT_MACRO)
-		sb_puts(out, "#define ");
-	if (e->where == IN_LOCAL) {
-		/* Copied as is: names in a local header are not renamed. */
-		const struct local_file *f = local_file(x, e->file);
-
-		sb_add(out, f->text + e->start, e->end - e->start);
-		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
-			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
-		return;
-	}
-	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
-		emit_kpatch_callback(x, it, out);
-		return;
-	}
-	if ((rename || e->kind == ENT_VAR) && !e->internal)
-		sb_puts(out, "static ");
-	if (e->syscall) {	/* a plain function, then the wrappers below */
-		struct strbuf body = { 0 };
-
-		sb_printf(&body, "kgr_%s", e->name);
-		syscall_emit_body_head(out, &it->sig, body.s);
-		sb_free(&body);
-		pos = it->sig.body;
-	}
 	/* References in offset order, plus the definition's own name if renamed. */
 	for (;;) {
 		const struct ref *best = NULL;
@@ -1151,10 +1125,116 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		emit_ref(x, it->src, best, pos, out);
 	}
 	sb_add(out, m->text + pos, end - pos);
+}
+
+/* The text of @e with its references renamed, as it goes in the patch. */
+static void emit_entity(struct extract_ctx *x, const struct item *it,
+			struct strbuf *out)
+{
+	struct entity *e = it->e;
+	unsigned int pos = e->start;
+	bool rename = renamed(x, it->src, e);
+
+	if (e->kind == ENT_MACRO)
+		sb_puts(out, "#define ");
+	if (e->where == IN_LOCAL) {
+		/* Copied as is: names in a local header are not renamed. */
+		const struct local_file *f = local_file(x, e->file);
+
+		sb_add(out, f->text + e->start, e->end - e->start);
+		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
+			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
+		return;
+	}
+	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
+		emit_kpatch_callback(x, it, out);
+		return;
+	}
+	if ((rename || e->kind == ENT_VAR) && !e->internal)
+		sb_puts(out, "static ");
+	if (e->syscall) {	/* a plain function, then the wrappers below */
+		struct strbuf body = { 0 };
+
+		sb_printf(&body, "kgr_%s", e->name);
+		syscall_emit_body_head(out, &it->sig, body.s);
+		sb_free(&body);
+		pos = it->sig.body;
+	}
+	emit_text(x, it, pos, e->end, out);
 	/* Declarations' extents stop before their ';'. */
 	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 	if (e->syscall)
 		emit_syscall_wrappers(x, it, out);
+}
+
+/*
+ * Is the function of copied[@j] used by a copied definition emitted
+ * before it? Its file declared it ahead (fs/exec.c's
+ * bprm_creds_from_file, which begin_new_exec calls above it).
+ */
+static bool used_before(const struct item *copied, size_t j)
+{
+	const struct entity *f = copied[j].e;
+	size_t i, k;
+
+	for (i = 0; i < j; i++) {
+		const struct entity *e = copied[i].e;
+
+		if ((e->kind != ENT_FUNC && e->kind != ENT_VAR) ||
+		    (f->internal && copied[i].src != copied[j].src))
+			continue;
+		for (k = 0; k < e->nrefs; k++)
+			if (e->refs[k].kind == ENT_FUNC &&
+			    !strcmp(e->refs[k].name, f->name))
+				return true;
+	}
+	return false;
+}
+
+/* Where the body of function @e starts: its "{" outside parentheses. */
+static unsigned int body_start(const char *text, const struct entity *e)
+{
+	unsigned int i, depth = 0;
+
+	for (i = e->name_off; i < e->end; i++) {
+		if (text[i] == '(')
+			depth++;
+		else if (text[i] == ')' && depth)
+			depth--;
+		else if (text[i] == '{' && !depth)
+			return i;
+	}
+	return 0;
+}
+
+/* Declare ahead, as their files did, the functions used above their copy. */
+static void emit_ahead(struct extract_ctx *x, const struct item *copied,
+		       size_t ncopied, struct strbuf *out)
+{
+	bool any = false;
+	size_t j;
+
+	for (j = 0; j < ncopied; j++) {
+		const struct item *it = &copied[j];
+		const struct entity *e = it->e;
+		unsigned int body;
+
+		if (e->kind != ENT_FUNC || e->where != IN_MAIN || !e->definition ||
+		    e->syscall || !used_before(copied, j))
+			continue;
+		body = body_start(source_of(x, it->src)->new.text, e);
+		if (!body)
+			continue;
+		if (renamed(x, it->src, e) && !e->internal)
+			sb_puts(out, "static ");
+		emit_text(x, it, e->start, body, out);
+		while (out->len && isspace((unsigned char)out->s[out->len - 1]))
+			out->len--;
+		sb_puts(out, ";\n");
+		any = true;
+	}
+	if (any)
+		sb_puts(out, "\n");
 }
 
 /*
@@ -1441,6 +1521,56 @@ static bool before_includes(const struct extract_ctx *x, const struct item *it)
 }
 
 /*
+ * What the headers declare only outside modules but call from inlines
+ * a module build compiles too (asm/tlb.h's tlb_flush() calls
+ * flush_tlb_mm_range() of tlbflush.h's "#ifndef MODULE"): declared after
+ * linux/module.h, their structs ahead, before the headers that call them.
+ */
+static void emit_module_hidden(const struct extract_ctx *x, struct strbuf *out)
+{
+	struct tl_strlist names = { 0 }, tags = { 0 };
+	struct strbuf decls = { 0 };
+	size_t i, k;
+
+	for (i = 0; i < x->in->nsrc; i++) {
+		const struct tu_model *m = &x->in->srcs[i].new;
+
+		for (k = 0; k < m->module_hidden.nr; k++) {
+			const char *d = m->module_hidden_decls.names[k];
+			const char *p = d;
+
+			if (tl_strlist_has(&names, m->module_hidden.names[k]))
+				continue;
+			tl_strlist_add(&names, m->module_hidden.names[k]);
+			sb_printf(&decls, "%s\n", d);
+			while ((p = strstr(p, "struct "))) {
+				const char *t = p + 7;
+
+				while (isalnum((unsigned char)*t) || *t == '_')
+					t++;
+				if ((p == d || !isalnum((unsigned char)p[-1])) && t > p + 7) {
+					char *tag = xstrndup(p, t - p);
+
+					if (!tl_strlist_has(&tags, tag))
+						tl_strlist_add(&tags, tag);
+					free(tag);
+				}
+				p = t;
+			}
+		}
+	}
+	if (names.nr) {
+		sb_puts(out, "/* Declared by their headers for vmlinux only (#ifndef MODULE). */\n");
+		for (i = 0; i < tags.nr; i++)
+			sb_printf(out, "%s;\n", tags.names[i]);
+		sb_puts(out, decls.s);
+	}
+	sb_free(&decls);
+	tl_strlist_free(&names);
+	tl_strlist_free(&tags);
+}
+
+/*
  * The header comment, the macros of before_includes() and the
  * #include <...> lines of every source, once.
  */
@@ -1468,6 +1598,7 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 	emit_hdr_call_names(x, out);
 	sb_puts(out, "#include <linux/module.h>\n#include <kgr/kgr.h>\n");
 	tl_strlist_add(&seen, "#include <linux/module.h>");
+	emit_module_hidden(x, out);
 	for (i = 0; i < in->nsrc; i++) {
 		const struct tu_model *m = &in->srcs[i].new;
 
@@ -1660,6 +1791,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 			trace_macro(out, &x.items[i]);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
+	emit_ahead(&x, copied, ncopied, out);
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_VAR || copied[i].e->kind == ENT_FUNC)
 			emit_entity(&x, &copied[i], out);

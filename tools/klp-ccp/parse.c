@@ -243,6 +243,91 @@ static char *type_name(CXCursor d, bool as_ref)
 static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		    enum ent_kind kind);
 
+/* Does @p start with @w, a whole word? */
+static bool word_at(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	return !strncmp(p, w, n) && !isalnum((unsigned char)p[n]) && p[n] != '_';
+}
+
+/*
+ * Does a module build leave out offset @off of header @text: is it
+ * within "#ifndef MODULE" or "#if !defined(MODULE)", or the #else of
+ * "#ifdef MODULE"? The parse, a vmlinux build's, saw it.
+ */
+static bool module_hidden(const char *text, size_t len, unsigned int off)
+{
+	/* per open conditional: 1 if its current branch is out of modules */
+	unsigned char stack[64];
+	unsigned int depth = 0, i;
+	const char *p = text, *end = text + (off < len ? off : len);
+
+	/* few headers test MODULE: the others need no walk */
+	if (!memmem(text, len, "def MODULE", 10) &&
+	    !memmem(text, len, "defined(MODULE)", 15))
+		return false;
+	while (p < end) {
+		const char *q = p, *nl = memchr(p, '\n', end - p);
+
+		p = nl ? nl + 1 : end;
+		while (q < p && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q >= p || *q++ != '#')
+			continue;
+		while (q < p && (*q == ' ' || *q == '\t'))
+			q++;
+		if (!strncmp(q, "if", 2)) {
+			if (depth < sizeof(stack))
+				stack[depth] = word_at(q, "ifndef MODULE") ||
+					       !strncmp(q, "if !defined(MODULE)", 19) ? 1 :
+					       word_at(q, "ifdef MODULE") ? 2 : 0;
+			depth++;
+		} else if (!strncmp(q, "el", 2) && depth && depth <= sizeof(stack)) {
+			/* the other side of a MODULE test */
+			stack[depth - 1] = stack[depth - 1] == 2 ? 1 : 0;
+		} else if (!strncmp(q, "endif", 5) && depth) {
+			depth--;
+		}
+	}
+	for (i = 0; i < depth && i < sizeof(stack); i++)
+		if (stack[i] == 1)
+			return true;
+	return false;
+}
+
+/* Record @d, declared only outside modules, with its declaration's text. */
+static void note_module_hidden(struct parse_ctx *c, CXCursor d)
+{
+	CXSourceRange r = clang_getCursorExtent(d);
+	unsigned int start, end;
+	const char *text;
+	struct strbuf decl = { 0 };
+	char *name = cx_take(clang_getCursorSpelling(d));
+	size_t len;
+	CXFile f;
+
+	if (tl_strlist_has(&c->m->module_hidden, name)) {
+		free(name);
+		return;
+	}
+	spelling_loc(clang_getRangeStart(r), &f, NULL, &start);
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
+	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	if (text && start < end && end <= len && module_hidden(text, len, start)) {
+		sb_add(&decl, text + start, end - start);
+		/* not one a macro spells */
+		if (strstr(decl.s, name)) {
+			sb_puts(&decl, ";");
+			tl_strlist_add(&c->m->module_hidden, name);
+			tl_strlist_add(&c->m->module_hidden_decls, decl.s);
+		}
+		sb_free(&decl);
+	}
+	free(name);
+}
+
+
 /*
  * Refer to each named type that @t, the type of a function or variable the
  * code uses, is made of (through pointers, arrays, a function's result and
@@ -382,6 +467,9 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		switch (clang_getCursorKind(d)) {
 		case CXCursor_FunctionDecl:
 			add_ref(c, cur, d, ENT_FUNC);
+			if (clang_getCursorLinkage(d) != CXLinkage_Internal &&
+			    !clang_isCursorDefinition(d))
+				note_module_hidden(c, d);
 			break;
 		case CXCursor_VarDecl:
 			if (clang_getCursorLinkage(d) != CXLinkage_NoLinkage)
@@ -653,10 +741,17 @@ static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
 		tl_strlist_addn(list, arg, p - arg);
 }
 
+struct calls_ctx {
+	struct parse_ctx *c;
+	struct hdr_inline *h;
+	bool inline_hidden;	/* the inline itself is out of module builds */
+};
+
 static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 					   CXClientData data)
 {
-	struct hdr_inline *h = data;
+	struct calls_ctx *cc = data;
+	struct hdr_inline *h = cc->h;
 	CXCursor d;
 	char *name;
 
@@ -669,9 +764,12 @@ static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 	name = cx_take(clang_getCursorSpelling(d));
 	if (!tl_strlist_has(&h->calls, name))
 		tl_strlist_add(&h->calls, name);
-	if (clang_getCursorLinkage(d) != CXLinkage_Internal &&
-	    !tl_strlist_has(&h->globals, name))
-		tl_strlist_add(&h->globals, name);
+	if (clang_getCursorLinkage(d) != CXLinkage_Internal) {
+		if (!tl_strlist_has(&h->globals, name))
+			tl_strlist_add(&h->globals, name);
+		if (!cc->inline_hidden && !clang_isCursorDefinition(d))
+			note_module_hidden(cc->c, d);
+	}
 	free(name);
 	return CXChildVisit_Recurse;
 }
@@ -681,16 +779,20 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 {
 	struct tu_model *m = c->m;
 	CXSourceRange r = clang_getCursorExtent(cur);
-	struct hdr_inline *h;
+	struct calls_ctx cc = { .c = c };
+	const char *text;
+	size_t len;
 	CXFile f;
 
 	tl_grow(&m->inlines, &m->inlcap, m->ninlines, sizeof(*m->inlines));
-	h = &m->inlines[m->ninlines++];
-	h->name = cx_take(clang_getCursorSpelling(cur));
-	spelling_loc(clang_getRangeStart(r), &f, &h->line, &h->start);
-	h->file = cx_take(clang_getFileName(f));
-	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &h->end);
-	clang_visitChildren(cur, calls_visit, h);
+	cc.h = &m->inlines[m->ninlines++];
+	cc.h->name = cx_take(clang_getCursorSpelling(cur));
+	spelling_loc(clang_getRangeStart(r), &f, &cc.h->line, &cc.h->start);
+	cc.h->file = cx_take(clang_getFileName(f));
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &cc.h->end);
+	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	cc.inline_hidden = text && module_hidden(text, len, cc.h->start);
+	clang_visitChildren(cur, calls_visit, &cc);
 }
 
 /* A macro of include/, kept for system_macro_refs(). */
@@ -1296,6 +1398,8 @@ void tu_free(struct tu_model *m)
 	free(m->errors);
 	tl_strlist_free(&m->kpatch_ignored);
 	tl_strlist_free(&m->kpatch_forced);
+	tl_strlist_free(&m->module_hidden);
+	tl_strlist_free(&m->module_hidden_decls);
 	for (i = 0; i < m->ninlines; i++) {
 		free(m->inlines[i].name);
 		free(m->inlines[i].file);

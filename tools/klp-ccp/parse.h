@@ -98,6 +98,12 @@ struct tu_model {
 	/* include/'s static inlines, when the parse was asked for them */
 	struct hdr_inline *inlines;
 	size_t ninlines, inlcap;
+	/*
+	 * With them: the functions those inlines call that their headers
+	 * declare only outside modules ("#ifndef MODULE": asm/tlb.h's
+	 * tlb_flush() calls flush_tlb_mm_range()), and those declarations.
+	 */
+	struct tl_strlist module_hidden, module_hidden_decls;
 };
 
 /* A file's contents as the parse must see them instead of the disk's. */

@@ -94,3 +94,16 @@ ok=1
 grep -q "^static int cmdline_reads;" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c" && ok=0
 result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_ccp_cmdline.c"
 
+# What a header declares for vmlinux only ("#ifndef MODULE" of
+# asm/tlbflush.h) and the patch, a module, needs all the same:
+# asm/tlb.h's tlb_flush() calls flush_tlb_mm_range(), maccess.c calls
+# nmi_uaccess_okay(). Each failed to build before.
+built module-hidden-decl kgr_ccp_modhidden \
+	"declarations a header hides from modules (asm/tlbflush.h): extracted and built warning-free"
+ok=1
+decl=$(grep -n "^extern void flush_tlb_mm_range(struct mm_struct \*mm, unsigned long start,$" "$f" | cut -d: -f1)
+use=$(grep -n "^#include <asm/tlb.h>$" "$f" | cut -d: -f1)
+grep -q "^bool nmi_uaccess_okay(void);$" "$f" && grep -q "^struct mm_struct;$" "$f" &&
+	[ -n "$decl" ] && [ -n "$use" ] && [ "$decl" -lt "$use" ] &&
+	! grep -q "#ifndef MODULE" "$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c" && ok=0
+result $ok "they are declared ahead of the headers that use them; a patch without such uses declares none" "$f"

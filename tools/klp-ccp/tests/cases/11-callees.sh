@@ -78,6 +78,25 @@ ok=1
 	grep -q "^mm/swap_state.c:571: swapin_nr_pages: NOT PATCHABLE: swap_cluster_readahead calls swapin_nr_pages, which the target kernel has only inlined: .*static local prev_offset (line 573)" "$tmp/out" && ok=0
 result $ok "inlined callee with a static local: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
 
+# A copied callee its file declares ahead (kernel/acct.c's fill_ac,
+# which acct_pin_kill calls above its definition): so does the patch.
+callee_kallsyms "$tmp/ks-acct.txt" acct_pin_kill pin_remove
+callee_patch declared-ahead kgr_ccp_ahead "$tmp/ks-acct.txt"
+ok=1
+decl=$(grep -n "^static void fill_ac(struct bsd_acct_struct \*acct);$" "$f" | cut -d: -f1)
+use=$(grep -n "^	fill_ac(acct);$" "$f" | cut -d: -f1)
+[ "$rc" = 0 ] && [ -n "$decl" ] && [ -n "$use" ] && [ "$decl" -lt "$use" ] &&
+	[ "$(grep -c "^static void fill_ac(" "$f")" = 2 ] && ok=0
+result $ok "a copied callee used above its definition is declared ahead, once" "$f"
+# (acct.c's own: sparse's __rcu warnings of current->sighand)
+build_module kgr_ccp_ahead
+ok=1
+[ -e "$tmp/kgr_ccp_ahead/kgr_ccp_ahead.ko" ] &&
+	! grep -v -e 'modpost: "_*kgr_[a-z_]*" .* undefined' \
+		-e "incorrect type in argument 1 (different address spaces)" \
+		"$tmp/kgr_ccp_ahead/build.log" | grep -qi "warning\|error" && ok=0
+result $ok "patch with the callee declared ahead: built, W=1 and sparse clean but for the kernel's own" "$tmp/kgr_ccp_ahead/build.log"
+
 # A callee another module exports, declared in a local header (libahci's
 # ahci_handle_port_intr, in ahci.h for ahci.c): called directly, its
 # declaration copied; no shim of ahci's could find it.
