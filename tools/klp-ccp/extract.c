@@ -589,6 +589,55 @@ static int hdr_call_shim(struct extract_ctx *x, size_t src,
 	return 0;
 }
 
+/*
+ * Variable @name, which vmlinux does not export, read by system header
+ * inline @via: its shim is a pointer the name is #defined to before the
+ * first #include ("#define huge_zero_page (*kgr_huge_zero_page)"), so
+ * the header's "extern struct page *huge_zero_page;" declares the shim,
+ * which the patch then defines, and its inline reads through it. A shim
+ * the copied code has for it already becomes that one. Only a variable
+ * vmlinux has once, as for the call shims; a module's is refused.
+ */
+static int hdr_var_shim(struct extract_ctx *x, size_t src,
+			const struct entity *user, const char *name,
+			const struct hdr_inline *via)
+{
+	struct source *s = source_of(x, src);
+	int n = sym_count(x->in->vmlinux, name);
+	bool in_mod = source_module(s) && sym_count(&s->syms, name) > 0;
+	struct item *it = find_item(x, src, name, ENT_VAR);
+	struct ref *m;
+
+	if (n < 0 || (n == 0 && !in_mod) || (it && it->hdr) ||
+	    sym_exported(&s->syms, name) || is_new_def(x, src,
+			tu_find(&s->new, name, ENT_VAR, true)))
+		return 0;
+	if (n != 1) {
+		refuse(x, s->fp->path, name, user->line);
+		return tl_fail(x->err, "%s: %s calls %s, a static inline of %s, which reads %s: not exported, so the patch can reach it only through kallsyms, and %s (%s)",
+			       s->fp->path, user->name, via->name,
+			       in_tree(via->file, x->in->src_root), name,
+			       n ? "vmlinux of the target kernel has more than one of that name" :
+			       "it is a variable of the module, not of vmlinux, which alone the header's name can be pointed at",
+			       x->in->vmlinux->map_path);
+	}
+	if (it && !it->e) {
+		it->hdr = true;
+		return 0;
+	}
+	m = xcalloc(1, sizeof(*m));
+	*m = (struct ref){ .name = xstrdup(name), .kind = ENT_VAR,
+			   .where = IN_SYSTEM };
+	tl_grow(&x->made, &x->madecap, x->nmade, sizeof(*x->made));
+	x->made[x->nmade++] = m;
+	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+	x->items[x->n] = (struct item){ .src = src, .shim = m,
+					.cname = shim_cname(x, src, name),
+					.hdr = true };
+	x->n++;
+	return 0;
+}
+
 /* Is trace_foo() replaced by its tracepoint shim's macro? */
 static bool trace_shimmed(const struct extract_ctx *x, const char *name)
 {
@@ -618,6 +667,9 @@ static int walk_inline(struct extract_ctx *x, size_t src,
 			continue;
 		for (k = 0; k < h->globals.nr; k++)
 			if (hdr_call_shim(x, src, user, h->globals.names[k], h))
+				return -1;
+		for (k = 0; k < h->vars.nr; k++)
+			if (hdr_var_shim(x, src, user, h->vars.names[k], h))
 				return -1;
 		for (k = 0; k < h->calls.nr; k++)
 			if (!tl_strlist_has(&h->globals, h->calls.names[k]) &&
@@ -900,6 +952,11 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 	const char *attr;
 	size_t len;
 
+	/* the header declared it: see hdr_var_shim() */
+	if (it->hdr && r->kind == ENT_VAR) {
+		sb_printf(out, "typeof(%s) %s;\n", cn, cn);
+		return;
+	}
 	/* the header's declaration is the trampoline's: see hdr_call_shim() */
 	if (it->hdr) {
 		sb_printf(out, "KGR_CALL_DECLARE(%s, %s);\n", cn, r->name);
@@ -1497,10 +1554,14 @@ static void emit_hdr_call_names(struct extract_ctx *x, struct strbuf *out)
 		if (!x->items[i].hdr)
 			continue;
 		if (first)
-			sb_puts(out, "/* Not exported, called by the system headers' inlines and macros. */\n");
+			sb_puts(out, "/* Not exported, used by the system headers' inlines and macros. */\n");
 		first = false;
-		sb_printf(out, "#define %s __SCT__%s\n", x->items[i].shim->name,
-			  x->items[i].cname);
+		if (x->items[i].shim->kind == ENT_VAR)
+			sb_printf(out, "#define %s (*%s)\n", x->items[i].shim->name,
+				  x->items[i].cname);
+		else
+			sb_printf(out, "#define %s __SCT__%s\n",
+				  x->items[i].shim->name, x->items[i].cname);
 	}
 }
 

@@ -741,6 +741,31 @@ static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
 		tl_strlist_addn(list, arg, p - arg);
 }
 
+/*
+ * Is variable @d declared as "extern <type> <name>" in its header's
+ * text? Not one a macro declares (DECLARE_PER_CPU: a per-CPU variable
+ * is no plain object a pointer reaches).
+ */
+static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
+{
+	CXSourceRange r = clang_getCursorExtent(d);
+	unsigned int start, end;
+	const char *text, *p;
+	size_t len;
+	CXFile f;
+
+	spelling_loc(clang_getRangeStart(r), &f, NULL, &start);
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
+	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	if (!text || start >= end || end > len || strncmp(text + start, "extern ", 7))
+		return false;
+	for (p = text + start; (p = memmem(p, text + end - p, name, strlen(name))); p++)
+		if (!isalnum((unsigned char)p[-1]) && p[-1] != '_' &&
+		    !isalnum((unsigned char)p[strlen(name)]) && p[strlen(name)] != '_')
+			return !memmem(text + start, end - start, "percpu", 6);
+	return false;
+}
+
 struct calls_ctx {
 	struct parse_ctx *c;
 	struct hdr_inline *h;
@@ -759,6 +784,14 @@ static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 	if (clang_getCursorKind(cur) != CXCursor_DeclRefExpr)
 		return CXChildVisit_Recurse;
 	d = clang_getCursorReferenced(cur);
+	if (clang_getCursorKind(d) == CXCursor_VarDecl &&
+	    clang_getCursorLinkage(d) == CXLinkage_External) {
+		name = cx_take(clang_getCursorSpelling(d));
+		if (!tl_strlist_has(&h->vars, name) && plain_extern(cc->c, d, name))
+			tl_strlist_add(&h->vars, name);
+		free(name);
+		return CXChildVisit_Recurse;
+	}
 	if (clang_getCursorKind(d) != CXCursor_FunctionDecl)
 		return CXChildVisit_Recurse;
 	name = cx_take(clang_getCursorSpelling(d));
@@ -1405,6 +1438,7 @@ void tu_free(struct tu_model *m)
 		free(m->inlines[i].file);
 		tl_strlist_free(&m->inlines[i].calls);
 		tl_strlist_free(&m->inlines[i].globals);
+		tl_strlist_free(&m->inlines[i].vars);
 	}
 	free(m->inlines);
 	free(m->ents);

@@ -79,6 +79,8 @@ struct hdr_inline {
 	unsigned int start, end, line;
 	struct tl_strlist calls;
 	struct tl_strlist globals;	/* those of calls not static */
+	/* the global variables it reads, declared "extern" in plain text */
+	struct tl_strlist vars;
 };
 
 struct tu_model {

@@ -169,3 +169,25 @@ ok=1
 [ "$rc" = 1 ] && [ ! -e "$f" ] &&
 	grep -q "^net/ipv4/tcp_output.c:1671: __skb_unclone_keeptruesize: NOT PATCHABLE: tcp_trim_head calls skb_unclone_keeptruesize, a static inline of include/linux/skbuff.h, which calls __skb_unclone_keeptruesize: not exported, .*more than one of that name" "$tmp/out" && ok=0
 result $ok "an inline's callee vmlinux has twice: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
+# is_huge_zero_page() of include/linux/huge_mm.h reads huge_zero_page,
+# which vmlinux does not export (modpost: undefined): the name is
+# #defined, before the first #include, to a pointer shim the header's
+# extern declaration then declares and the patch defines.
+callee_kallsyms "$tmp/ks-hzp.txt" free_page_and_swap_cache free_swap_cache
+echo "0000000000000000 B huge_zero_page" >> "$tmp/ks-hzp.txt"
+built header-inline-var kgr_ccp_hdrvar \
+	"a system inline reading an unexported variable: extracted and built warning-free" \
+	--symbols "$tmp/ks-hzp.txt"
+ok=1
+grep -A1 "^#define huge_zero_page (\*kgr_huge_zero_page)$" "$f" | grep -q "^#include <linux/module.h>" &&
+	grep -q "^typeof(kgr_huge_zero_page) kgr_huge_zero_page;$" "$f" &&
+	grep -q "KGR_SYMBOL_TYPED(kgr_huge_zero_page, huge_zero_page)," "$f" && ok=0
+result $ok "the variable is a pointer shim the header's declaration names" "$f"
+# Two of that name in vmlinux: a NOT PATCHABLE row, nothing written.
+echo "0000000000000000 b huge_zero_page" >> "$tmp/ks-hzp.txt"
+callee_patch header-inline-var kgr_ccp_hdrvar2 "$tmp/ks-hzp.txt"
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$f" ] &&
+	grep -q "^mm/swap_state.c:295: huge_zero_page: NOT PATCHABLE: free_page_and_swap_cache calls is_huge_zero_page, a static inline of include/linux/huge_mm.h, which reads huge_zero_page: not exported, .*more than one of that name" "$tmp/out" && ok=0
+result $ok "a variable vmlinux has twice: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
