@@ -296,25 +296,35 @@ static bool module_hidden(const char *text, size_t len, unsigned int off)
 	return false;
 }
 
+/*
+ * The text of the file that declares @d, and where its declaration lies
+ * there (@start to @end); NULL if the extent is not one of that text.
+ */
+static const char *decl_text(struct parse_ctx *c, CXCursor d, size_t *len,
+			     unsigned int *start, unsigned int *end)
+{
+	CXSourceRange r = clang_getCursorExtent(d);
+	const char *text;
+	CXFile f;
+
+	spelling_loc(clang_getRangeStart(r), &f, NULL, start);
+	spelling_loc(clang_getRangeEnd(r), NULL, NULL, end);
+	text = f ? clang_getFileContents(c->tu, f, len) : NULL;
+	return text && *start < *end && *end <= *len ? text : NULL;
+}
+
 /* Record @d, declared only outside modules, with its declaration's text. */
 static void note_module_hidden(struct parse_ctx *c, CXCursor d)
 {
-	CXSourceRange r = clang_getCursorExtent(d);
+	char *name = cx_take(clang_getCursorSpelling(d));
+	struct strbuf decl = { 0 };
 	unsigned int start, end;
 	const char *text;
-	struct strbuf decl = { 0 };
-	char *name = cx_take(clang_getCursorSpelling(d));
 	size_t len;
-	CXFile f;
 
-	if (tl_strlist_has(&c->m->module_hidden, name)) {
-		free(name);
-		return;
-	}
-	spelling_loc(clang_getRangeStart(r), &f, NULL, &start);
-	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
-	if (text && start < end && end <= len && module_hidden(text, len, start)) {
+	text = tl_strlist_has(&c->m->module_hidden, name) ? NULL :
+	       decl_text(c, d, &len, &start, &end);
+	if (text && module_hidden(text, len, start)) {
 		sb_add(&decl, text + start, end - start);
 		/* not one a macro spells */
 		if (strstr(decl.s, name)) {
@@ -326,7 +336,6 @@ static void note_module_hidden(struct parse_ctx *c, CXCursor d)
 	}
 	free(name);
 }
-
 
 /*
  * Refer to each named type that @t, the type of a function or variable the
@@ -748,20 +757,15 @@ static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
  */
 static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 {
-	CXSourceRange r = clang_getCursorExtent(d);
 	unsigned int start, end;
 	const char *text, *p;
 	size_t len;
-	CXFile f;
 
-	spelling_loc(clang_getRangeStart(r), &f, NULL, &start);
-	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
-	if (!text || start >= end || end > len || strncmp(text + start, "extern ", 7))
+	text = decl_text(c, d, &len, &start, &end);
+	if (!text || strncmp(text + start, "extern ", 7))
 		return false;
 	for (p = text + start; (p = memmem(p, text + end - p, name, strlen(name))); p++)
-		if (!isalnum((unsigned char)p[-1]) && p[-1] != '_' &&
-		    !isalnum((unsigned char)p[strlen(name)]) && p[strlen(name)] != '_')
+		if (!isalnum((unsigned char)p[-1]) && p[-1] != '_' && word_at(p, name))
 			return !memmem(text + start, end - start, "percpu", 6);
 	return false;
 }
