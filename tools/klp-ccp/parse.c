@@ -753,7 +753,8 @@ static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
 /*
  * Is variable @d declared as "extern <type> <name>" in its header's
  * text? Not one a macro declares (DECLARE_PER_CPU: a per-CPU variable
- * is no plain object a pointer reaches).
+ * is no plain object a pointer reaches; a pointer to per-CPU data, or
+ * a struct percpu_rw_semaphore, is one).
  */
 static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 {
@@ -766,7 +767,7 @@ static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 		return false;
 	for (p = text + start; (p = memmem(p, text + end - p, name, strlen(name))); p++)
 		if (!isalnum((unsigned char)p[-1]) && p[-1] != '_' && word_at(p, name))
-			return !memmem(text + start, end - start, "percpu", 6);
+			return true;
 	return false;
 }
 
