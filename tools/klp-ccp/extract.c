@@ -1609,7 +1609,8 @@ static void emit_module_hidden(const struct extract_ctx *x, struct strbuf *out)
 
 				while (isalnum((unsigned char)*t) || *t == '_')
 					t++;
-				if ((p == d || !isalnum((unsigned char)p[-1])) && t > p + 7) {
+				if ((p == d || (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
+				    t > p + 7) {
 					char *tag = xstrndup(p, t - p);
 
 					if (!tl_strlist_has(&tags, tag))
