@@ -192,10 +192,11 @@ out:
  * compiler probes are most of the cost) evaluates the top Kbuild, and a
  * sub-make of Makefile.build per other directory, the way Kbuild
  * descends, runs from its recipe: "+" runs it under -n too, "-" goes on
- * past a Makefile Kbuild cannot read (a selftest's).
+ * past a Makefile Kbuild cannot read (a selftest's). @recipe's sub-makes
+ * run there too, and *@make_out gets the output; NULL if make did not run.
  */
 static int prefetch(const struct build_env *env, const char *dir,
-		    struct tl_err *err)
+		    const char *recipe, char **make_out, struct tl_err *err)
 {
 	struct pending *pd = NULL, top = { 0 };
 	struct strbuf more = { 0 }, sh = { 0 }, out = { 0 };
@@ -231,6 +232,7 @@ static int prefetch(const struct build_env *env, const char *dir,
 	for (i = 0; i < n; i++)
 		sb_printf(&more, "\t+-$(MAKE) $(build)=%s %s/klp-ccp-lists.o\n",
 			  pd[i].scratch, pd[i].scratch);
+	sb_puts(&more, recipe);
 	top.dir = xstrdup("");
 	ret = add_scratch(env, &top, more.s, err);
 	if (ret)
@@ -259,6 +261,8 @@ static int prefetch(const struct build_env *env, const char *dir,
 		free(objs);
 		free(dirs);
 	}
+	*make_out = out.s;
+	out.s = NULL;
 out:
 	for (i = 0; i < n; i++) {
 		free(pd[i].dir);
@@ -494,7 +498,8 @@ static char *listed_above(const struct build_env *env, const char *mkdir_rel,
 }
 
 int built_check(const struct build_env *env, const struct kconfig *cfg,
-		const char *relpath, char **why, struct tl_err *err)
+		const char *relpath, const char *recipe, char **make_out,
+		char **why, struct tl_err *err)
 {
 	const char *slash = strrchr(relpath, '/'), *file = slash ? slash + 1 : relpath;
 	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
@@ -505,7 +510,8 @@ int built_check(const struct build_env *env, const struct kconfig *cfg,
 	int ret;
 
 	*why = NULL;
-	ret = prefetch(env, dir, err);
+	*make_out = NULL;
+	ret = prefetch(env, dir, recipe, make_out, err);
 	if (ret || dir_lists(env, dir, &l))
 		goto out;
 	/* The object as its Makefile names it: "vmx/vmx.o" from arch/x86/kvm. */

@@ -9,9 +9,12 @@
 /*
  * 1: @cfg's Kbuild does not build @relpath (a .c file), *@why says which
  * Makefile line leaves it out; 0: it is built, or Kbuild could not tell
- * (the flags step then says why); -1 with @err set.
+ * (the flags step then says why); -1 with @err set. If Kbuild had to be
+ * asked, @recipe's lines (flags.h's kbuild_file_recipe()) ran in the same
+ * make -n, whose output *@make_out gets (the caller frees it); else NULL.
  */
 int built_check(const struct build_env *env, const struct kconfig *cfg,
-		const char *relpath, char **why, struct tl_err *err);
+		const char *relpath, const char *recipe, char **make_out,
+		char **why, struct tl_err *err);
 
 #endif

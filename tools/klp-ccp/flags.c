@@ -277,23 +277,41 @@ static bool add_empty_rule(const char *out, const char *mkdir_path)
 	return !fclose(f);
 }
 
-/* Run make -n and return the compile command for @base.o. */
-static int kbuild_command(const struct build_env *env, const char *mkdir_path,
-			  const char *base, const char *relpath, char **cmd,
+/* The command for @kf's object in make -n's @out: 0, or 1 if none. */
+static int command_in(const struct kbuild_file *kf, const char *out, char **cmd)
+{
+	struct strbuf marker = { 0 };
+	const char *hit, *start, *end;
+
+	sb_printf(&marker, " -c -o %s/%s.o ", kf->mkdir_path, kf->obj);
+	hit = out ? strstr(out, marker.s) : NULL;
+	sb_free(&marker);
+	if (!hit)
+		return 1;
+	/* The command is the ';'-separated segment holding the marker. */
+	start = hit;
+	while (start > out && start[-1] != ';' && start[-1] != '\n')
+		start--;
+	end = strpbrk(hit, ";\n");
+	*cmd = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
+	return 0;
+}
+
+/* Run make -n of its own and return the compile command for @kf's object. */
+static int kbuild_command(const struct build_env *env,
+			  const struct kbuild_file *kf, char **cmd,
 			  struct tl_err *err)
 {
-	struct strbuf sh = { 0 }, out = { 0 }, marker = { 0 };
+	struct strbuf sh = { 0 }, out = { 0 };
 	char buf[65536];
 	size_t n;
 	FILE *p;
-	char *hit = NULL, *start, *end;
-	int tries;
+	int tries, missing = 1;
 
-	sb_printf(&marker, " -c -o %s/%s.o ", mkdir_path, base);
-	probes_env(env, mkdir_path, &sh);
+	probes_env(env, kf->mkdir_path, &sh);
 	/* stdin: what a probe reads is what it pipes in itself */
 	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' </dev/null 2>&1",
-		  env->build, mkdir_path, base);
+		  env->build, kf->mkdir_path, kf->obj);
 	/* A few prerequisites without rules at most, one per run of make. */
 	for (tries = 0; tries < 4; tries++) {
 		out.len = 0;
@@ -303,28 +321,21 @@ static int kbuild_command(const struct build_env *env, const char *mkdir_path,
 		while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
 			sb_add(&out, buf, n);
 		pclose(p);
-		hit = out.s ? strstr(out.s, marker.s) : NULL;
-		if (hit || !add_empty_rule(out.s, mkdir_path))
+		missing = command_in(kf, out.s, cmd);
+		if (!missing || !add_empty_rule(out.s, kf->mkdir_path))
 			break;
 	}
 	sb_free(&sh);
-	sb_free(&marker);
 	if (!p) {
 		sb_free(&out);
 		return tl_fail(err, "cannot run make");
 	}
-	if (!hit) {
+	if (missing) {
 		tl_fail(err, "%s: Kbuild (make -C %s) printed no compile command for %s.o: %.300s",
-			relpath, env->build, base, make_error(out.s));
+			kf->relpath, env->build, kf->obj, make_error(out.s));
 		sb_free(&out);
 		return -1;
 	}
-	/* The command is the ';'-separated segment holding the marker. */
-	start = hit;
-	while (start > out.s && start[-1] != ';' && start[-1] != '\n')
-		start--;
-	end = strpbrk(hit, ";\n");
-	*cmd = xstrndup(start, end ? (size_t)(end - start) : strlen(start));
 	sb_free(&out);
 	return 0;
 }
@@ -335,24 +346,19 @@ static void add_arg(struct file_flags *ff, size_t *cap, const char *a)
 	ff->argv[ff->argc++] = xstrdup(a);
 }
 
-int flags_for_file(const struct build_env *env, const char *relpath,
-		   struct file_flags *ff, struct tl_err *err)
+int kbuild_file_new(const struct build_env *env, const char *relpath,
+		    struct kbuild_file *kf, struct tl_err *err)
 {
-	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, inc = { 0 };
-	struct strbuf srcdir = { 0 }, build_prefix = { 0 }, obj = { 0 };
-	struct strbuf srctree_src = { 0 };
+	struct strbuf mkdir_path = { 0 }, cfile = { 0 }, obj = { 0 };
 	const char *slash = strrchr(relpath, '/');
 	char *dir = xstrndup(relpath, slash ? (size_t)(slash - relpath) : 0);
 	const char *file = slash ? slash + 1 : relpath;
-	char *base = xstrndup(file, strcspn(file, "."));
-	char *cmd = NULL, *srctree = NULL, *mkdir_rel = NULL, *mkdir_abs = NULL;
-	char *own, **words;
+	char *mkdir_rel = NULL, *mkdir_abs = NULL, *own;
 	const char *sub;
-	struct tl_strlist wl = { 0 };
-	size_t nwords, i, cap = 0;
+	size_t i;
 	int ret = -1;
 
-	memset(ff, 0, sizeof(*ff));
+	memset(kf, 0, sizeof(*kf));
 	/* Its own: a link of one file's dir must not be written through by another's. */
 	sb_printf(&mkdir_path, "%s/kbuild.XXXXXX", env->tmpdir);
 	if (!mkdtemp(mkdir_path.s)) {
@@ -364,7 +370,8 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	/* The object as the Makefile names it: "vmx/vmx" from arch/x86/kvm. */
 	sub = dir + strlen(mkdir_rel);
 	sub += *sub == '/';
-	sb_printf(&obj, "%s%s%s", sub, *sub ? "/" : "", base);
+	sb_printf(&obj, "%s%s%.*s", sub, *sub ? "/" : "",
+		  (int)strcspn(file, "."), file);
 	own = *sub ? xstrndup(sub, strcspn(sub, "/")) : xstrdup(file);
 	ret = link_dir(mkdir_abs, mkdir_path.s, own, err);
 	free(own);
@@ -379,8 +386,54 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 			mkdir(cfile.s, 0700);
 			cfile.s[i] = '/';
 		}
-	if (write_file(cfile.s, "", 0, err) ||
-	    kbuild_command(env, mkdir_path.s, obj.s, relpath, &cmd, err))
+	if (write_file(cfile.s, "", 0, err))
+		goto out;
+	kf->relpath = xstrdup(relpath);
+	kf->mkdir_path = mkdir_path.s;
+	kf->mkdir_rel = mkdir_rel;
+	kf->obj = obj.s;
+	mkdir_path.s = obj.s = mkdir_rel = NULL;
+	ret = 0;
+out:
+	free(dir);
+	free(mkdir_rel);
+	free(mkdir_abs);
+	sb_free(&mkdir_path);
+	sb_free(&obj);
+	sb_free(&cfile);
+	return ret;
+}
+
+void kbuild_file_recipe(const struct kbuild_file *kf, struct strbuf *recipe)
+{
+	sb_printf(recipe, "\t+-$(MAKE) $(build)=%s %s/%s.o\n", kf->mkdir_path,
+		  kf->mkdir_path, kf->obj);
+}
+
+void kbuild_file_free(struct kbuild_file *kf)
+{
+	free(kf->relpath);
+	free(kf->mkdir_path);
+	free(kf->mkdir_rel);
+	free(kf->obj);
+	memset(kf, 0, sizeof(*kf));
+}
+
+int flags_for_kbuild_file(const struct build_env *env,
+			  const struct kbuild_file *kf, const char *make_out,
+			  struct file_flags *ff, struct tl_err *err)
+{
+	struct strbuf inc = { 0 }, srcdir = { 0 }, build_prefix = { 0 };
+	struct strbuf srctree_src = { 0 };
+	const char *relpath = kf->relpath, *mkdir_rel = kf->mkdir_rel;
+	char *cmd = NULL, *srctree = NULL, **words;
+	struct tl_strlist wl = { 0 };
+	size_t nwords, i, cap = 0;
+	int ret = -1;
+
+	memset(ff, 0, sizeof(*ff));
+	if (command_in(kf, make_out, &cmd) &&
+	    kbuild_command(env, kf, &cmd, err))
 		goto out;
 	shell_words(cmd, &wl);
 	words = wl.names;
@@ -398,7 +451,7 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 	}
 	sb_printf(&srcdir, "%s%s%s", env->src, *mkdir_rel ? "/" : "", mkdir_rel);
 	sb_printf(&build_prefix, "%s/", env->build);
-	sb_printf(&srctree_src, "%s/%s", srctree, mkdir_path.s);
+	sb_printf(&srctree_src, "%s/%s", srctree, kf->mkdir_path);
 	sb_printf(&inc, "-I%s/include", env->tmpdir);
 	add_arg(ff, &cap, inc.s);
 	for (i = 0; i < nwords; i++) {
@@ -426,11 +479,11 @@ int flags_for_file(const struct build_env *env, const char *relpath,
 			continue;
 		}
 		/* $(srctree)/$(src) of the scratch build is $(src): the tree's dir */
-		a0 = replace_all(w, srctree_src.s, mkdir_path.s);
+		a0 = replace_all(w, srctree_src.s, kf->mkdir_path);
 		a = replace_all(a0, srctree, env->src);
 		free(a0);
 		/* KBUILD_MODFILE wants the relative dir, -I the real one. */
-		b = replace_all(a, mkdir_path.s, starts_with(w, "-D") ? mkdir_rel : srcdir.s);
+		b = replace_all(a, kf->mkdir_path, starts_with(w, "-D") ? mkdir_rel : srcdir.s);
 		if (starts_with(b, "-I./")) {
 			c = xcalloc(strlen(b) + build_prefix.len + 1, 1);
 			sprintf(c, "-I%s%s", build_prefix.s, b + 4);
@@ -458,17 +511,24 @@ out:
 	tl_strlist_free(&wl);
 	free(cmd);
 	free(srctree);
-	free(dir);
-	free(base);
-	free(mkdir_rel);
-	free(mkdir_abs);
-	sb_free(&obj);
-	sb_free(&mkdir_path);
-	sb_free(&cfile);
 	sb_free(&inc);
 	sb_free(&srcdir);
 	sb_free(&srctree_src);
 	sb_free(&build_prefix);
+	return ret;
+}
+
+/* One file's flags with a make -n of its own (a created file's: init/main.c's). */
+int flags_for_file(const struct build_env *env, const char *relpath,
+		   struct file_flags *ff, struct tl_err *err)
+{
+	struct kbuild_file kf;
+	int ret;
+
+	memset(ff, 0, sizeof(*ff));
+	ret = kbuild_file_new(env, relpath, &kf, err) ||
+	      flags_for_kbuild_file(env, &kf, NULL, ff, err) ? -1 : 0;
+	kbuild_file_free(&kf);
 	return ret;
 }
 

@@ -33,6 +33,25 @@ int copy_makefile(const struct build_env *env, const char *dir,
 		  struct tl_err *err);
 int link_dir(const char *dir, const char *scratch, const char *own,
 	     struct tl_err *err);
+/*
+ * A file's scratch copy of the directory whose Makefile builds it, where
+ * make -n prints its compile command. Its recipe line, added to another
+ * make -n (built.c's), saves a make of its own.
+ */
+struct kbuild_file {
+	char *relpath;		/* the file in the tree */
+	char *mkdir_path;	/* the scratch copy */
+	char *mkdir_rel;	/* the Makefile's directory in the tree */
+	char *obj;		/* its object as that Makefile names it, no .o */
+};
+
+int kbuild_file_new(const struct build_env *env, const char *relpath,
+		    struct kbuild_file *kf, struct tl_err *err);
+void kbuild_file_recipe(const struct kbuild_file *kf, struct strbuf *recipe);
+void kbuild_file_free(struct kbuild_file *kf);
+int flags_for_kbuild_file(const struct build_env *env,
+			  const struct kbuild_file *kf, const char *make_out,
+			  struct file_flags *ff, struct tl_err *err);
 int flags_for_file(const struct build_env *env, const char *relpath,
 		   struct file_flags *ff, struct tl_err *err);
 /* @to gets its own copy of @from. */

@@ -438,7 +438,9 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		       struct verdict_table *t, struct source *s,
 		       struct tl_err *err)
 {
-	char *why;
+	struct strbuf recipe = { 0 };
+	struct kbuild_file kf;
+	char *why, *make_out;
 	int off;
 
 	memset(s, 0, sizeof(*s));
@@ -451,7 +453,18 @@ static int open_source(struct run *r, const struct file_patch *fp,
 			goto row;
 		flags_copy(&s->ff, &r->generic_ff);
 	} else {
-		off = built_check(&r->env, &r->cfg, fp->path, &why, err);
+		/* One make -n asks Kbuild both questions, unless it knows the first. */
+		if (kbuild_file_new(&r->env, fp->path, &kf, err))
+			goto row;
+		kbuild_file_recipe(&kf, &recipe);
+		off = built_check(&r->env, &r->cfg, fp->path, recipe.s,
+				  &make_out, &why, err);
+		sb_free(&recipe);
+		if (!off)
+			off = flags_for_kbuild_file(&r->env, &kf, make_out,
+						    &s->ff, err) ? -1 : 0;
+		kbuild_file_free(&kf);
+		free(make_out);
 		if (off < 0)
 			goto row;
 		if (off) {
@@ -459,8 +472,6 @@ static int open_source(struct run *r, const struct file_patch *fp,
 			free(why);
 			return 1;
 		}
-		if (flags_for_file(&r->env, fp->path, &s->ff, err))
-			goto row;
 	}
 	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
 	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))
