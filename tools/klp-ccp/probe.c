@@ -13,9 +13,14 @@
  * The same probe is: the same real program (path, size, mtime, inode), cwd,
  * argv, environment and stdin, with the scratch directory of the make
  * (KLP_CCP_PROBE_MDIR, a fresh one per file) and try-run's .tmp_<pid>
- * written as placeholders. What cannot be replayed exactly runs every
- * time: an object that names the scratch directory (-fprofile-arcs embeds
- * its path), any other file the probe leaves, a signal.
+ * written as placeholders. An object that names the directory it was
+ * written to (-fprofile-arcs embeds its path: the CFLAGS_GCOV probe of the
+ * top Makefile) is replayed with the new directory written over the old
+ * when both have the same length, as they do from one file to the next;
+ * so are the files the probe leaves beside it (-ftest-coverage's .gcno).
+ * What cannot be replayed exactly runs every time: such an object whose
+ * directory's length changed, output that names the scratch directory,
+ * a file the probe removes, a signal.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,7 +40,7 @@
 
 extern char **environ;
 
-static const char magic[] = "klp-ccp-probe 1\n";
+static const char magic[] = "klp-ccp-probe 2\n";
 
 /* What one run of a probe did. */
 struct result {
@@ -45,6 +50,8 @@ struct result {
 	struct strbuf err;
 	bool wrote;		/* the -o file exists afterwards */
 	struct strbuf obj;	/* its contents */
+	struct strbuf side;	/* files it left beside it: name, contents blobs */
+	struct strbuf odir;	/* their directory, where they name it; else "" */
 };
 
 /* @s with the scratch dir and try-run's pid as placeholders. */
@@ -120,6 +127,14 @@ static char *find_real(const char *name, struct stat *st)
 	}
 	sb_free(&sb);
 	return NULL;
+}
+
+/* The directory part of @o, without the last '/'. */
+static void dir_of(const char *o, struct strbuf *sb)
+{
+	const char *slash = strrchr(o, '/');
+
+	sb_add(sb, o, slash ? (size_t)(slash - o) : 0);
 }
 
 /* The last "-o X" or "-oX" of @argv. */
@@ -215,6 +230,7 @@ static bool lookup(const char *entry, const struct strbuf *key,
 	     !memcmp(k.s, key->s, k.len) && get_blob(&p, end, &hdr) &&
 	     hdr.len == sizeof(int) + 1 && get_blob(&p, end, &r->out) &&
 	     get_blob(&p, end, &r->err) && get_blob(&p, end, &r->obj) &&
+	     get_blob(&p, end, &r->side) && get_blob(&p, end, &r->odir) &&
 	     p == end;
 	if (ok) {
 		memcpy(&r->status, hdr.s, sizeof(int));
@@ -242,6 +258,8 @@ static void store(const char *cache, const char *entry,
 	put_blob(&sb, r->out.s, r->out.len);
 	put_blob(&sb, r->err.s, r->err.len);
 	put_blob(&sb, r->obj.s, r->obj.len);
+	put_blob(&sb, r->side.s, r->side.len);
+	put_blob(&sb, r->odir.s, r->odir.len);
 	sb_printf(&tmp, "%s/.new.XXXXXX", cache);
 	fd = mkstemp(tmp.s);
 	if (fd >= 0) {
@@ -278,6 +296,78 @@ static void listing(const char *file, struct strbuf *sb)
 		closedir(dp);
 	free(dir);
 	sb_free(&p);
+}
+
+/* Does a line of @text start with the @len bytes of @line? */
+static bool has_line(const char *text, const char *line, size_t len)
+{
+	const char *p, *nl;
+
+	for (p = text; *p; p = nl + 1) {
+		if (!strncmp(p, line, len))
+			return true;
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+	}
+	return false;
+}
+
+/*
+ * The files that appeared or changed beside @o between listings @before
+ * and @after (GCOV's second compile writes the first one's tmp.gcno again),
+ * into @r->side: false if one went.
+ */
+static bool side_files(const char *o, const char *before, const char *after,
+		       struct result *r)
+{
+	struct strbuf dir = { 0 }, path = { 0 };
+	const char *line, *nl;
+	struct tl_err err;
+	char *text;
+	size_t len;
+	bool ok = true;
+
+	dir_of(o, &dir);
+	for (line = before; ok && (nl = strchr(line, '\n')); line = nl + 1)
+		ok = has_line(after, line, strcspn(line, " ") + 1);
+	for (line = after; ok && (nl = strchr(line, '\n')); line = nl + 1) {
+		size_t name = strcspn(line, " ");
+
+		if (has_line(before, line, nl + 1 - line))
+			continue;
+		path.len = 0;
+		sb_printf(&path, "%s/%.*s", dir.s, (int)name, line);
+		ok = !read_file(path.s, &text, &len, &err);
+		if (ok) {
+			put_blob(&r->side, line, name);
+			put_blob(&r->side, text, len);
+			free(text);
+		}
+	}
+	sb_free(&dir);
+	sb_free(&path);
+	return ok;
+}
+
+/* Does @obj name @mdir only as part of @odir? */
+static bool names_only(const struct strbuf *obj, const struct strbuf *odir,
+		       const char *mdir)
+{
+	struct strbuf rest = { 0 };
+	const char *p = obj->s, *end = obj->s + obj->len, *q;
+	bool only;
+
+	sb_add(&rest, "", 0);
+	while (odir->len && (q = memmem(p, end - p, odir->s, odir->len))) {
+		sb_add(&rest, p, q - p);
+		sb_add(&rest, "/", 1);
+		p = q + odir->len;
+	}
+	sb_add(&rest, p, end - p);
+	only = !memmem(rest.s, rest.len, mdir, strlen(mdir));
+	sb_free(&rest);
+	return only;
 }
 
 /*
@@ -346,13 +436,18 @@ static bool run_real(const char *real, char **argv, const struct strbuf *in,
 		if (fd >= 0)
 			close(fd);
 		listing(o, &after);
-		keep = keep && before.len == after.len &&
-		       !memcmp(before.s, after.s, before.len);
+		keep = keep && side_files(o, before.s, after.s, r);
 	}
+	sb_add(&r->side, "", 0);
 	/* Output that names this file's scratch dir is not the next file's. */
 	keep = keep && !memmem(r->out.s, r->out.len, mdir, strlen(mdir)) &&
-	       !memmem(r->err.s, r->err.len, mdir, strlen(mdir)) &&
-	       !memmem(r->obj.s, r->obj.len, mdir, strlen(mdir));
+	       !memmem(r->err.s, r->err.len, mdir, strlen(mdir));
+	if (keep && (memmem(r->obj.s, r->obj.len, mdir, strlen(mdir)) ||
+		     memmem(r->side.s, r->side.len, mdir, strlen(mdir)))) {
+		dir_of(o, &r->odir);
+		keep = names_only(&r->obj, &r->odir, mdir) &&
+		       names_only(&r->side, &r->odir, mdir);
+	}
 	close(fout);
 	if (!one_out)
 		close(ferr);
@@ -364,16 +459,68 @@ static bool run_real(const char *real, char **argv, const struct strbuf *in,
 	return keep;
 }
 
+/* @path written with @len bytes of @s, @r->odir in them replaced by @now. */
+static int write_moved(const char *path, const char *s, size_t len,
+		       const struct result *r, const struct strbuf *now)
+{
+	struct strbuf text = { 0 };
+	char *p, *end;
+	int fd, ret = -1;
+
+	sb_add(&text, s, len);
+	for (p = text.s, end = text.s + text.len; r->odir.len &&
+	     (p = memmem(p, end - p, r->odir.s, r->odir.len)); p += now->len)
+		memcpy(p, now->s, now->len);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd >= 0)
+		ret = write_all(fd, text.s, text.len) | close(fd);
+	sb_free(&text);
+	return ret;
+}
+
+/* @r's object and the files beside it, where @o is now. */
+static int write_obj(const struct result *r, const char *o)
+{
+	struct strbuf now = { 0 }, name = { 0 }, text = { 0 }, path = { 0 };
+	const char *p = r->side.s, *end = r->side.s + r->side.len;
+	int ret;
+
+	dir_of(o, &now);
+	ret = write_moved(o, r->obj.s, r->obj.len, r, &now);
+	while (!ret && p < end) {
+		name.len = text.len = path.len = 0;
+		if (!get_blob(&p, end, &name) || !get_blob(&p, end, &text))
+			ret = -1;
+		sb_printf(&path, "%s/%.*s", now.s, (int)name.len, name.s);
+		ret = ret ? ret : write_moved(path.s, text.s, text.len, r, &now);
+	}
+	sb_free(&now);
+	sb_free(&name);
+	sb_free(&text);
+	sb_free(&path);
+	return ret;
+}
+
+/* The object of @r fits where @argv writes it: no directory, or as long. */
+static bool replayable(char **argv, const struct result *r)
+{
+	struct strbuf now = { 0 };
+	bool fits;
+
+	if (!r->odir.len)
+		return true;
+	dir_of(output_of(argv), &now);
+	fits = now.len == r->odir.len;
+	sb_free(&now);
+	return fits;
+}
+
 static int replay(char **argv, const struct result *r, bool one_out)
 {
 	const char *o = output_of(argv);
-	int fd;
 
-	if (r->wrote) {
-		fd = open(o, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		if (fd < 0 || write_all(fd, r->obj.s, r->obj.len) | close(fd))
-			return 127;
-	}
+	if (r->wrote && write_obj(r, o))
+		return 127;
 	write_all(1, r->out.s, r->out.len);
 	if (!one_out)
 		write_all(2, r->err.s, r->err.len);
@@ -434,7 +581,7 @@ int main(int argc, char **argv)
 		sb_add(&key, in.s, in.len);
 	sb_printf(&entry, "%s/%016llx", cache,
 		  (unsigned long long)fnv1a(key.s, key.len));
-	if (lookup(entry.s, &key, &r))
+	if (lookup(entry.s, &key, &r) && replayable(argv, &r))
 		return replay(argv, &r, one_out);
 	memset(&r, 0, sizeof(r));
 	keep = run_real(real, argv, &in, has_in, one_out, mdir, &r);

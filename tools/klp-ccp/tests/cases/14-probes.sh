@@ -4,8 +4,9 @@
 
 # Kbuild's compiler probes: logged by shims ahead of the real gcc-<N> and
 # ld, the ones klp-ccp-probe finds. A run with a fresh cache starts them,
-# the same diff again starts none but GCOV's two (its object names its
-# scratch dir), and with the same output; a changed compiler asks again.
+# the same diff again starts none, GCOV's two included (their objects
+# name their try-run directory), and with the same output; a changed
+# compiler asks again.
 mkdir "$tmp/shims"
 for p in gcc ld $(ls $(echo "$PATH" | tr : ' ') 2>/dev/null | grep -x 'gcc-[0-9]*' | sort -u); do
 	real=$(command -v "$p") || continue
@@ -13,11 +14,11 @@ for p in gcc ld $(ls $(echo "$PATH" | tr : ' ') 2>/dev/null | grep -x 'gcc-[0-9]
 		"$tmp" "$real" > "$tmp/shims/$p"
 	chmod +x "$tmp/shims/$p"
 done
-probed()	# probed <cache>: devinfo-issue; how many probes ran, not GCOV's
+probed()	# probed <cache>: devinfo-issue; how many probes ran
 {
 	: > "$tmp/probes.log"
 	PATH="$tmp/shims:$PATH" KLP_CCP_PROBE_CACHE=$1 ccp devinfo-issue --check --json
-	grep -vc -- -fprofile-arcs "$tmp/probes.log"
+	grep -c . "$tmp/probes.log"
 }
 cold=$(probed "$tmp/pc")
 cp "$tmp/out" "$tmp/pc.out"
@@ -41,7 +42,8 @@ result $ok "the cache filled, a compiler with another mtime is probed again" "$t
 # another pid byte for byte without gcc; one that names the scratch dir
 # (-g records the cwd) cannot be, and gcc runs each time.
 m=$tmp/probe-m
-mkdir -p "$tmp/pbin" "$m/.tmp_11" "$m/.tmp_22" "$m/.tmp_33" "$m/.tmp_44"
+mkdir -p "$tmp/pbin" "$m/.tmp_11" "$m/.tmp_22" "$m/.tmp_33" "$m/.tmp_44" \
+	"$m/.tmp_55" "$m/.tmp_66" "$m/.tmp_777"
 ln -s "$here/../klp-ccp-probe" "$tmp/pbin/gcc"
 probe()	# probe <pid> [gcc options]: one try-run's cc-option, cwd the scratch dir
 {
@@ -61,3 +63,24 @@ ok=1
 probe 33 -g && probe 44 -g && cmp -s "$m/.tmp_33/tmp" "$m/.tmp_44/tmp" &&
 	[ "$(grep -c . "$tmp/probes.log")" = 2 ] && ok=0
 result $ok "an object that names the scratch dir is not replayed: gcc runs each time" "$tmp/probes.log"
+
+# GCOV's probe: -fprofile-arcs writes the object's own path into it, and
+# -ftest-coverage a .gcno beside it. Both are replayed for a try-run
+# directory of the same length with the path written over; for one of
+# another length gcc runs again.
+gcov()	# gcov <pid>: the top Makefile's CFLAGS_GCOV probe, one compile of it
+{
+	echo 'long long x; void f(void){x++;}' | (cd "$tmp" &&
+		PATH="$tmp/pbin:$tmp/shims:$PATH" KLP_CCP_PROBE_BIN="$tmp/pbin" \
+		KLP_CCP_PROBE_CACHE="$tmp/pc" KLP_CCP_PROBE_MDIR="$m" \
+		gcc -w -fprofile-arcs -ftest-coverage -x c - -c -o "$m/.tmp_$1/tmp")
+}
+: > "$tmp/probes.log"
+ok=1
+gcov 55 && gcov 66 && grep -q "tmp_66/tmp.gcda" "$m/.tmp_66/tmp" &&
+	! grep -q "tmp_55" "$m/.tmp_66/tmp" &&
+	cmp -s "$m/.tmp_55/tmp.gcno" "$m/.tmp_66/tmp.gcno" &&
+	[ "$(grep -c . "$tmp/probes.log")" = 1 ] &&
+	gcov 777 && grep -q "tmp_777/tmp.gcda" "$m/.tmp_777/tmp" &&
+	[ "$(grep -c . "$tmp/probes.log")" = 2 ] && ok=0
+result $ok "GCOV's probe is replayed, its .gcno too, for a try-run dir as long, else gcc runs" "$tmp/probes.log"
