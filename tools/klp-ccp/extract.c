@@ -38,6 +38,8 @@ struct item {
 	struct ref *own;
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
 	bool hdr;	/* a call shim a system header's declaration names */
+	/* emitted ahead of #include line early - 1 of its source, if not 0 */
+	size_t early;
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -708,6 +710,81 @@ static int pull_header_calls(struct extract_ctx *x)
 		}
 	}
 	tl_strlist_free(&seen);
+	return ret;
+}
+
+/* Is @name ("slab_address", "struct slab") a word of @text? */
+static bool names_word(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = text; (p = strstr(p, name)); p++)
+		if ((p == text || (!isalnum((unsigned char)p[-1]) && p[-1] != '_')) &&
+		    !isalnum((unsigned char)p[n]) && p[n] != '_')
+			return true;
+	return false;
+}
+
+/* @it and what it uses go ahead of #include line @k of its source. */
+static void mark_early(struct extract_ctx *x, struct item *it, size_t k)
+{
+	size_t i;
+
+	if (it->early)
+		return;
+	it->early = k + 1;
+	for (i = 0; it->e && i < it->e->nrefs; i++) {
+		const struct ref *r = &it->e->refs[i];
+		struct item *dep = find_item(x, it->src, r->name, r->kind);
+
+		if (dep)
+			mark_early(x, dep, k);
+	}
+}
+
+/*
+ * A local header that includes a system header below its own definitions
+ * (mm/slab.h defines struct slab and slab_address(), then includes
+ * <linux/slub_def.h>, whose inlines use both): the definitions above the
+ * #include that the system header names are copied, whether the patched
+ * code uses them or not, and go ahead of its #include line in the patch
+ * with what they use, where the compiler saw them.
+ */
+static int pull_late_includes(struct extract_ctx *x)
+{
+	size_t src, k, i;
+	int ret = 0;
+
+	for (src = 0; src < x->in->nsrc && !ret; src++) {
+		struct tu_model *m = &x->in->srcs[src].new;
+
+		for (k = 0; k < m->nincludes && !ret; k++) {
+			const struct include_site *site = &m->sites[k];
+			struct tl_err ignored;
+			char *text;
+			size_t len;
+
+			if (!site->header || !strcmp(site->from, m->path) ||
+			    read_file(site->header, &text, &len, &ignored))
+				continue;
+			for (i = 0; i < m->n && !ret; i++) {
+				struct entity *e = &m->ents[i];
+				struct item *it;
+
+				if (e->where != IN_LOCAL || e->kind == ENT_VAR ||
+				    (e->kind == ENT_FUNC && !e->definition) ||
+				    strcmp(e->file, site->from) ||
+				    e->end > site->off || !names_word(text, e->name))
+					continue;
+				ret = pull(x, src, e);
+				it = ret ? NULL : find_item(x, src, e->name, e->kind);
+				if (it)
+					mark_early(x, it, k);
+			}
+			free(text);
+		}
+	}
 	return ret;
 }
 
@@ -1632,9 +1709,38 @@ static void emit_module_hidden(const struct extract_ctx *x, struct strbuf *out)
 	tl_strlist_free(&tags);
 }
 
+/* The items pull_late_includes() put ahead of #include line @k of @src. */
+static void emit_early(struct extract_ctx *x, size_t src, size_t k,
+		       struct strbuf *out)
+{
+	struct item *early = xcalloc(x->n + 1, sizeof(*early));
+	size_t i, n = 0;
+
+	for (i = 0; i < x->n; i++)
+		if (x->items[i].src == src && x->items[i].early == k + 1)
+			early[n++] = x->items[i];
+	qsort(early, n, sizeof(*early), cmp_items);
+	for (i = 0; i < n; i++)
+		if (early[i].e && early[i].e->kind == ENT_TYPE &&
+		    is_tag(early[i].e->name))
+			sb_printf(out, "%s;\n", early[i].e->name);
+	for (i = 0; i < n; i++)
+		if (early[i].e && (early[i].e->kind == ENT_TYPE ||
+				   early[i].e->kind == ENT_MACRO))
+			emit_entity(x, &early[i], out);
+	for (i = 0; i < n; i++)
+		if (!early[i].e)
+			shim_decl(out, &early[i]);
+	for (i = 0; i < n; i++)
+		if (early[i].e && early[i].e->kind == ENT_FUNC)
+			emit_entity(x, &early[i], out);
+	free(early);
+}
+
 /*
  * The header comment, the macros of before_includes() and the
- * #include <...> lines of every source, once.
+ * #include <...> lines of every source, once, each after what
+ * pull_late_includes() put ahead of it.
  */
 static void emit_head(struct extract_ctx *x, struct strbuf *out)
 {
@@ -1665,6 +1771,7 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 		const struct tu_model *m = &in->srcs[i].new;
 
 		for (k = 0; k < m->nincludes; k++) {
+			emit_early(x, i, k, out);
 			if (tl_strlist_has(&seen, m->includes[k]))
 				continue;
 			tl_strlist_add(&seen, m->includes[k]);
@@ -1810,7 +1917,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	struct item *copied;
 	int ret = -1;
 
-	if (pull_targets(&x) || pull_header_calls(&x))
+	if (pull_targets(&x) || pull_late_includes(&x) ||
+	    pull_header_calls(&x))
 		goto out;
 	mark_call_shims(&x);
 	emit_head(&x, out);
@@ -1818,7 +1926,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		goto out;
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)
-		if (x.items[i].e)
+		if (x.items[i].e && !x.items[i].early)
 			copied[ncopied++] = x.items[i];
 	qsort(copied, ncopied, sizeof(*copied), cmp_items);
 	/*
@@ -1842,7 +1950,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 			emit_entity(&x, &copied[i], out);
 	emit_renamed_aliases(&x, copied, ncopied, out);
 	for (i = 0; i < x.n; i++)
-		if (!x.items[i].e && !declared_later(&x.items[i]))
+		if (!x.items[i].e && !x.items[i].early &&
+		    !declared_later(&x.items[i]))
 			shim_decl(out, &x.items[i]);
 	for (i = 0; i < x.n; i++)
 		if (x.items[i].alias && !hdr_item(&x, x.items[i].shim->name))

@@ -481,6 +481,9 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 				note_module_hidden(c, d);
 			break;
 		case CXCursor_VarDecl:
+			/* asm/asm.h's current_stack_pointer is %rsp: no symbol */
+			if (clang_Cursor_getStorageClass(d) == CX_SC_Register)
+				break;
 			if (clang_getCursorLinkage(d) != CXLinkage_NoLinkage)
 				add_ref(c, cur, d, ENT_VAR);
 			else
@@ -725,6 +728,12 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 		return;		/* "local.h": not in the headers package */
 	}
 	tl_grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
+	m->sites = xrealloc(m->sites, m->inccap * sizeof(*m->sites));
+	m->sites[m->nincludes] = (struct include_site){
+		.from = cx_take(clang_getFileName(f)),
+		.off = (unsigned int)(p - text),
+		.header = inc ? cx_take(clang_getFileName(inc)) : NULL,
+	};
 	m->includes[m->nincludes++] = xstrndup(p, eol - p);
 }
 
@@ -1428,8 +1437,12 @@ void tu_free(struct tu_model *m)
 		free(e->within);
 		free(e->type);
 	}
-	for (i = 0; i < m->nincludes; i++)
+	for (i = 0; i < m->nincludes; i++) {
 		free(m->includes[i]);
+		free(m->sites[i].from);
+		free(m->sites[i].header);
+	}
+	free(m->sites);
 	for (i = 0; i < m->nerrors; i++)
 		free(m->errors[i]);
 	free(m->includes);

@@ -83,6 +83,13 @@ struct hdr_inline {
 	struct tl_strlist vars;
 };
 
+/* Where one of tu_model's #include lines is, and what it includes. */
+struct include_site {
+	char *from;		/* absolute path of the file that has the line */
+	unsigned int off;	/* the line's offset there */
+	char *header;		/* absolute path of the header, or NULL */
+};
+
 struct tu_model {
 	char *path;		/* absolute path of the main file */
 	const char *text;	/* its contents as parsed */
@@ -92,6 +99,7 @@ struct tu_model {
 	/* where the main file's first #include is (len if none) */
 	unsigned int first_include;
 	char **includes;	/* "#include <...>" lines of the main file */
+	struct include_site *sites;	/* where each of them is */
 	size_t nincludes, inccap;
 	char **errors;		/* "file:line: message" of error diagnostics */
 	size_t nerrors, errcap;

@@ -107,3 +107,22 @@ grep -q "^bool nmi_uaccess_okay(void);$" "$f" && grep -q "^struct mm_struct;$" "
 	[ -n "$decl" ] && [ -n "$use" ] && [ "$decl" -lt "$use" ] &&
 	! grep -q "#ifndef MODULE" "$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c" && ok=0
 result $ok "they are declared ahead of the headers that use them; a patch without such uses declares none" "$f"
+
+# A local header that includes a system header below its own definitions:
+# mm/slab.h defines struct slab and slab_address(), then includes
+# <linux/slub_def.h>, whose inlines use both. usercopy.c's patch (and
+# memcontrol.c's, of the stable delta) did not build: both go ahead of
+# that #include. check_stack_object() also reads current_stack_pointer,
+# asm/asm.h's global register variable: %rsp, not a symbol to shim.
+built late-include kgr_ccp_lateinc \
+	"a system header included below a local header's definitions: extracted and built warning-free"
+ok=1
+def=$(grep -n "^struct slab {$" "$f" | cut -d: -f1)
+fn=$(grep -n "^static inline void \*slab_address(const struct slab \*slab)$" "$f" | cut -d: -f1)
+inc=$(grep -n "^#include <linux/slub_def.h>$" "$f" | cut -d: -f1)
+[ -n "$def" ] && [ -n "$fn" ] && [ -n "$inc" ] && [ "$def" -lt "$inc" ] &&
+	[ "$fn" -lt "$inc" ] && [ "$(grep -c "^struct slab {$" "$f")" = 1 ] &&
+	grep -q "(void \*)current_stack_pointer < obj + len" "$f" &&
+	! grep -q "kgr_current_stack_pointer" "$f" &&
+	! grep -q "^struct slab {$" "$tmp/kgr_ccp_modhidden/kgr_ccp_modhidden.c" && ok=0
+result $ok "what the system header uses goes ahead of its #include, once; a register variable is no shim" "$f"
