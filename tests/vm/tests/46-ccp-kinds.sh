@@ -17,13 +17,18 @@
 #   in the patch: /proc/cmdline reads as before;
 # - stateful-static.diff: audit_log_lost's static locals last_msg and lock
 #   are the running kernel's, reached through shims to last_msg.<N> and
-#   lock.<N> of this kernel: the patch resolves them, loads and reverts.
+#   lock.<N> of this kernel: the patch resolves them, loads and reverts;
+# - late-include.diff: usercopy.c's check_stack_object, whose patch has
+#   mm/slab.h's struct slab and slab_address() ahead of <linux/slub_def.h>
+#   and reads %rsp as current_stack_pointer: it patches the function
+#   every copy to user space of a kernel stack object checks with, and
+#   uname (utsname copied from the stack) works through it.
 # timeout: 180
 . /tests/lib.sh
 
 [ "$(kver)" = 6.1 ] || skip "klp-ccp patches are generated for the 6.1 sources only"
 for p in kgr_ccp_kpatch_sys kgr_ccp_kpatch_force kgr_ccp_inlined \
-	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics; do
+	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics kgr_ccp_lateinc; do
 	[ -f "$KO/$p.ko" ] || fail "$p.ko missing: the symbols boot or klp-ccp generation failed (see the prebuild output)"
 done
 load_kgr
@@ -110,3 +115,14 @@ kgr_wait_transition $P
 ls -d "$KGR/$P/vmlinux/audit_log_lost,"* > /dev/null 2>&1 ||
 	fail "$P does not patch audit_log_lost"
 kgr_revert $P $P
+
+# mm/slab.h's definitions ahead of <linux/slub_def.h>
+P=kgr_ccp_lateinc
+uts=$(uname -a)
+load $P
+kgr_wait_transition $P
+ls -d "$KGR/$P/vmlinux/check_stack_object,"* > /dev/null 2>&1 ||
+	fail "$P does not patch check_stack_object: $(ls "$KGR/$P/vmlinux")"
+[ "$(uname -a)" = "$uts" ] || fail "uname -a through the patched check: $(uname -a)"
+kgr_revert $P $P
+[ "$(uname -a)" = "$uts" ] || fail "uname -a after the revert: $(uname -a)"
