@@ -59,6 +59,8 @@ struct extract_ctx {
 	struct tl_err *err;
 	struct ref **made;	/* references no parse gave: tracepoints' */
 	size_t nmade, madecap;
+	/* "file:start" of the local headers' text already emitted */
+	struct tl_strlist emitted;
 };
 
 static void refuse(struct extract_ctx *x, const char *file, const char *name,
@@ -743,13 +745,29 @@ static void mark_early(struct extract_ctx *x, struct item *it, size_t k)
 	}
 }
 
+/* Does the compiler see local entity @e before #include line @site? */
+static bool seen_before(const struct tu_model *m, const struct entity *e,
+			const struct include_site *site)
+{
+	size_t i;
+
+	if (strcmp(site->from, m->path))
+		return !strcmp(e->file, site->from) && e->end <= site->off;
+	for (i = 0; i < m->local_headers.nr; i++)
+		if (!strcmp(m->local_headers.names[i], e->file))
+			return m->local_main_off[i] < site->off;
+	return false;
+}
+
 /*
- * A local header that includes a system header below its own definitions
- * (mm/slab.h defines struct slab and slab_address(), then includes
- * <linux/slub_def.h>, whose inlines use both): the definitions above the
- * #include that the system header names are copied, whether the patched
- * code uses them or not, and go ahead of its #include line in the patch
- * with what they use, where the compiler saw them.
+ * A system header included below local definitions that it uses: a local
+ * header's own (mm/slab.h defines struct slab and slab_address(), then
+ * includes <linux/slub_def.h>, whose inlines use both), or the file's
+ * local headers' (fs/f2fs's files include "f2fs.h", then
+ * <trace/events/f2fs.h>, which uses its nid_t). The definitions seen
+ * before the #include that the system header names are copied, whether
+ * the patched code uses them or not, and go ahead of its #include line
+ * in the patch with what they use, where the compiler saw them.
  */
 static int pull_late_includes(struct extract_ctx *x)
 {
@@ -765,7 +783,7 @@ static int pull_late_includes(struct extract_ctx *x)
 			char *text;
 			size_t len;
 
-			if (!site->header || !strcmp(site->from, m->path) ||
+			if (!site->header ||
 			    read_file(site->header, &text, &len, &ignored))
 				continue;
 			for (i = 0; i < m->n && !ret; i++) {
@@ -774,8 +792,8 @@ static int pull_late_includes(struct extract_ctx *x)
 
 				if (e->where != IN_LOCAL || e->kind == ENT_VAR ||
 				    (e->kind == ENT_FUNC && !e->definition) ||
-				    strcmp(e->file, site->from) ||
-				    e->end > site->off || !names_word(text, e->name))
+				    !seen_before(m, e, site) ||
+				    !names_word(text, e->name))
 					continue;
 				ret = pull(x, src, e);
 				it = ret ? NULL : find_item(x, src, e->name, e->kind);
@@ -1269,17 +1287,28 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	unsigned int pos = e->start;
 	bool rename = renamed(x, it->src, e);
 
-	if (e->kind == ENT_MACRO)
-		sb_puts(out, "#define ");
 	if (e->where == IN_LOCAL) {
 		/* Copied as is: names in a local header are not renamed. */
 		const struct local_file *f = local_file(x, e->file);
+		struct strbuf at = { 0 };
 
+		/* once: EXT4_INODE_BIT_FNS(state, ...) makes three functions */
+		sb_printf(&at, "%s:%u", e->file, e->start);
+		if (tl_strlist_has(&x->emitted, at.s)) {
+			sb_free(&at);
+			return;
+		}
+		tl_strlist_add(&x->emitted, at.s);
+		sb_free(&at);
+		if (e->kind == ENT_MACRO)
+			sb_puts(out, "#define ");
 		sb_add(out, f->text + e->start, e->end - e->start);
 		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
 			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
 	}
+	if (e->kind == ENT_MACRO)
+		sb_puts(out, "#define ");
 	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
 		emit_kpatch_callback(x, it, out);
 		return;
@@ -1314,7 +1343,7 @@ static bool used_before(const struct item *copied, size_t j)
 	for (i = 0; i < j; i++) {
 		const struct entity *e = copied[i].e;
 
-		if ((e->kind != ENT_FUNC && e->kind != ENT_VAR) ||
+		if (!e || (e->kind != ENT_FUNC && e->kind != ENT_VAR) ||
 		    (f->internal && copied[i].src != copied[j].src))
 			continue;
 		for (k = 0; k < e->nrefs; k++)
@@ -1351,17 +1380,25 @@ static void emit_ahead(struct extract_ctx *x, const struct item *copied,
 	for (j = 0; j < ncopied; j++) {
 		const struct item *it = &copied[j];
 		const struct entity *e = it->e;
+		const char *text;
 		unsigned int body;
+		bool local;
 
-		if (e->kind != ENT_FUNC || e->where != IN_MAIN || !e->definition ||
-		    e->syscall || !used_before(copied, j))
+		if (!e || e->kind != ENT_FUNC || !e->definition || e->syscall ||
+		    !used_before(copied, j))
 			continue;
-		body = body_start(source_of(x, it->src)->new.text, e);
+		local = e->where == IN_LOCAL;
+		text = local ? local_file(x, e->file)->text :
+		       source_of(x, it->src)->new.text;
+		body = body_start(text, e);
 		if (!body)
 			continue;
-		if (renamed(x, it->src, e) && !e->internal)
+		if (local)	/* copied as is, as emit_entity() does */
+			sb_add(out, text + e->start, body - e->start);
+		else if (renamed(x, it->src, e) && !e->internal)
 			sb_puts(out, "static ");
-		emit_text(x, it, e->start, body, out);
+		if (!local)
+			emit_text(x, it, e->start, body, out);
 		while (out->len && isspace((unsigned char)out->s[out->len - 1]))
 			out->len--;
 		sb_puts(out, ";\n");
@@ -1732,6 +1769,11 @@ static void emit_early(struct extract_ctx *x, size_t src, size_t k,
 		if (!early[i].e)
 			shim_decl(out, &early[i]);
 	for (i = 0; i < n; i++)
+		if (early[i].alias && !hdr_item(x, early[i].shim->name))
+			sb_printf(out, "#define %s (*%s)\n", early[i].shim->name,
+				  early[i].cname);
+	emit_ahead(x, early, n, out);
+	for (i = 0; i < n; i++)
 		if (early[i].e && early[i].e->kind == ENT_FUNC)
 			emit_entity(x, &early[i], out);
 	free(early);
@@ -1954,7 +1996,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		    !declared_later(&x.items[i]))
 			shim_decl(out, &x.items[i]);
 	for (i = 0; i < x.n; i++)
-		if (x.items[i].alias && !hdr_item(&x, x.items[i].shim->name))
+		if (x.items[i].alias && !x.items[i].early &&
+		    !hdr_item(&x, x.items[i].shim->name))
 			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
 				  x.items[i].cname);
 	for (i = 0; i < x.n; i++)
@@ -1991,6 +2034,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	ret = 0;
 out:
 	tl_strlist_free(&tags);
+	tl_strlist_free(&x.emitted);
 	for (i = 0; i < x.nfiles; i++) {
 		free(x.files[i].path);
 		free(x.files[i].text);

@@ -496,6 +496,15 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 			if (is_type_decl(clang_getCursorKind(d)))
 				add_ref(c, cur, d, ENT_TYPE);
 		}
+	} else if (k == CXCursor_MemberRefExpr) {
+		/*
+		 * p->field needs p's struct complete: nfs_inc_server_stats()
+		 * reads server->io_stats->events, a struct nfs_iostats of a
+		 * local header that the system one only declares.
+		 */
+		d = clang_getCursorSemanticParent(clang_getCursorReferenced(cur));
+		if (is_type_decl(clang_getCursorKind(d)))
+			add_ref(c, cur, d, ENT_TYPE);
 	} else if (k == CXCursor_VarDecl &&
 		   clang_Cursor_getStorageClass(cur) == CX_SC_Static) {
 		struct entity *e = c->cur;
@@ -1323,6 +1332,34 @@ static void collect_errors(struct parse_ctx *c)
 	}
 }
 
+/*
+ * A local header, and where the main file's #include line that brought
+ * it in is: the last location of its inclusion stack.
+ */
+static void inclusion_visit(CXFile inc, CXSourceLocation *stack,
+			    unsigned int n, CXClientData data)
+{
+	struct parse_ctx *c = data;
+	struct tu_model *m = c->m;
+	unsigned int off;
+	CXFile f;
+	char *name;
+
+	if (!n || where_of(c, inc) != IN_LOCAL)
+		return;
+	spelling_loc(stack[n - 1], &f, NULL, &off);
+	if (!f || !clang_File_isEqual(f, c->main_file))
+		return;
+	name = cx_take(clang_getFileName(inc));
+	if (!tl_strlist_has(&m->local_headers, name)) {
+		tl_strlist_add(&m->local_headers, name);
+		m->local_main_off = xrealloc(m->local_main_off,
+					     m->local_headers.nr * sizeof(unsigned int));
+		m->local_main_off[m->local_headers.nr - 1] = off;
+	}
+	free(name);
+}
+
 int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
 	     bool header_inlines, struct tu_model *m, struct tl_err *err)
@@ -1366,6 +1403,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
 	c.expansions_only = false;
 	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
+	clang_getInclusions(c.tu, inclusion_visit, &c);
 	attach_macro_uses(&c);
 	macro_refs(&c);
 	system_macro_refs(&c);
@@ -1443,6 +1481,8 @@ void tu_free(struct tu_model *m)
 		free(m->sites[i].header);
 	}
 	free(m->sites);
+	tl_strlist_free(&m->local_headers);
+	free(m->local_main_off);
 	for (i = 0; i < m->nerrors; i++)
 		free(m->errors[i]);
 	free(m->includes);

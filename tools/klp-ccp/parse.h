@@ -101,6 +101,9 @@ struct tu_model {
 	char **includes;	/* "#include <...>" lines of the main file */
 	struct include_site *sites;	/* where each of them is */
 	size_t nincludes, inccap;
+	/* the local headers, and where the main file's #include of each is */
+	struct tl_strlist local_headers;
+	unsigned int *local_main_off;
 	char **errors;		/* "file:line: message" of error diagnostics */
 	size_t nerrors, errcap;
 	/* the functions named by KPATCH_IGNORE_FUNCTION / KPATCH_FORCE_UNSAFE */

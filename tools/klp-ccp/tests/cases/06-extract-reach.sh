@@ -126,3 +126,16 @@ inc=$(grep -n "^#include <linux/slub_def.h>$" "$f" | cut -d: -f1)
 	! grep -q "kgr_current_stack_pointer" "$f" &&
 	! grep -q "^struct slab {$" "$tmp/kgr_ccp_modhidden/kgr_ccp_modhidden.c" && ok=0
 result $ok "what the system header uses goes ahead of its #include, once; a register variable is no shim" "$f"
+
+# The same for the file's own #include: fs/ext4/fsync.c includes "ext4.h"
+# then <trace/events/ext4.h>, whose events take its ext4_group_t. And
+# EXT4_INODE_BIT_FNS(state, ...) of ext4.h makes three functions from one
+# line, which the patch has once (it had it twice: "redefinition").
+built late-include-main kgr_ccp_lateincm \
+	"a system header the file includes below its local headers: extracted and built warning-free"
+ok=1
+def=$(grep -n "^typedef unsigned int ext4_group_t;$" "$f" | cut -d: -f1)
+inc=$(grep -n "^#include <trace/events/ext4.h>$" "$f" | cut -d: -f1)
+[ -n "$def" ] && [ -n "$inc" ] && [ "$def" -lt "$inc" ] &&
+	[ "$(grep -c "^EXT4_INODE_BIT_FNS(state, flags, 32)$" "$f")" = 1 ] && ok=0
+result $ok "the local types the trace header uses go ahead of it; a macro making three functions is copied once" "$f"
