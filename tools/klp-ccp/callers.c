@@ -122,12 +122,12 @@ static struct hdr_def *add_def(struct hdr_changes *hc, const char *name,
 	return d;
 }
 
-void hdr_add_changed(struct hdr_changes *hc, const struct entity *e,
-		     const char *relpath)
+void hdr_add_def(struct hdr_changes *hc, const struct entity *e,
+		 const char *relpath, bool changed)
 {
 	struct hdr_def *d = add_def(hc, e->name, e->kind, e->file, relpath);
 
-	d->changed = true;
+	d->changed = changed;
 	d->line = e->line;
 	d->start = e->start;
 	d->end = e->end;

@@ -36,9 +36,9 @@ struct hdr_caller {
 	char *why;			/* for its row */
 };
 
-/* @e, a definition of header @relpath, changed by the diff. */
-void hdr_add_changed(struct hdr_changes *hc, const struct entity *e,
-		     const char *relpath);
+/* @e, a definition of header @relpath, changed by the diff or new. */
+void hdr_add_def(struct hdr_changes *hc, const struct entity *e,
+		 const char *relpath, bool changed);
 /* The other inlines and macros of header @m that use the changed ones. */
 void hdr_close_header(struct hdr_changes *hc, struct tu_model *m,
 		      const char *relpath);

@@ -688,12 +688,22 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
 		if (e->where != IN_MAIN)
 			continue;
 		o = tu_find(old, e->name, e->kind, e->kind == ENT_FUNC && e->definition);
+		/*
+		 * A new static inline or macro is free, but what uses it needs
+		 * it: the patch's #include has the old header (the fix's new
+		 * ip_tunnel_limit_headroom(), which ip_tunnel_adj_headroom()
+		 * and ip6_tunnel.c now call).
+		 */
+		if (!o && (e->kind == ENT_MACRO ||
+			   (e->kind == ENT_FUNC && e->definition && e->internal &&
+			    is_inline(e))))
+			hdr_add_def(hc, e, file, false);
 		if (!o || !strcmp(o->code, e->code))
 			continue;
 		switch (e->kind) {
 		case ENT_FUNC:
 			if (e->definition && e->internal && is_inline(e))
-				hdr_add_changed(hc, e, file);
+				hdr_add_def(hc, e, file, true);
 			else if (e->definition)
 				add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,
 					"non-static function defined in a header is compiled into every user; patch its callers instead (tools/inline-expand lists them)");
@@ -709,7 +719,7 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
 			break;
 		case ENT_MACRO:
-			hdr_add_changed(hc, e, file);
+			hdr_add_def(hc, e, file, true);
 			break;
 		case ENT_VAR:
 			add_row(t, e->name, file, e->line, V_NOT_PATCHABLE,

@@ -28,3 +28,17 @@ built header-macro kgr_ccp_hdr_macro "header macro's caller: extracted and built
 ok=1
 grep -q "^#undef LOAD_FRAC$" "$f" && grep -q "^#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) \* 100UL)$" "$f" && ok=0
 result $ok "the header's new macro is defined for the patched caller" "$f"
+
+# A new static inline the fix adds to a header, which the changed one
+# calls: the patch's #include has the old header, so it is copied too,
+# ahead of its user; it gets no row of its own (new code is free).
+built header-new-inline kgr_ccp_hdr_new \
+	"a header's new inline, called by its changed one: extracted and built warning-free"
+ok=1
+new=$(grep -n "^static inline unsigned int idr_cursor_clamp(unsigned int cursor)$" "$f" | cut -d: -f1)
+use=$(grep -n "return idr_cursor_clamp(READ_ONCE(idr->idr_next));" "$f" | cut -d: -f1)
+ccp header-new-inline --check
+[ -n "$new" ] && [ -n "$use" ] && [ "$new" -lt "$use" ] &&
+	grep -q "^#define idr_cursor_clamp kgr_idr_cursor_clamp$" "$f" &&
+	! grep -q "idr_cursor_clamp:" "$tmp/out" && ok=0
+result $ok "the new inline is copied ahead of the changed one that calls it, with no row" "$f"
