@@ -80,11 +80,14 @@ static const struct local_file *local_file(struct extract_ctx *x,
 	for (i = 0; i < x->nfiles; i++)
 		if (!strcmp(x->files[i].path, path))
 			return &x->files[i];
+	/*
+	 * A header the diff adds or changes is read as the diff leaves it,
+	 * however the includer spelled its path (sfh1_1/../amd_sfh_common.h).
+	 */
 	tl_grow(&x->files, &x->filecap, x->nfiles, sizeof(*x->files));
 	f = &x->files[x->nfiles];
-	/* A header the diff adds or changes is read as the diff leaves it. */
 	for (i = 0; i < x->in->nfiles; i++)
-		if (!strcmp(x->in->files[i].path, path))
+		if (same_path(x->in->files[i].path, path))
 			break;
 	if (i < x->in->nfiles) {
 		f->text = xstrndup(x->in->files[i].text, x->in->files[i].len);

@@ -139,3 +139,44 @@ int write_file(const char *path, const char *text, size_t len,
 		return tl_fail(err, "%s: write error", path);
 	return 0;
 }
+
+/* @p with "//", "/./" and "dir/../" resolved, as text: no symlinks read. */
+static char *path_lexical(const char *p)
+{
+	size_t len = strlen(p), n = 0, depth = 0, l;
+	size_t *starts = xcalloc(len + 1, sizeof(*starts));
+	char *out = xcalloc(len + 2, 1);
+	const char *seg, *end;
+
+	for (seg = p; *seg; seg = *end ? end + 1 : end) {
+		end = seg + strcspn(seg, "/");
+		l = end - seg;
+		if (!l || (l == 1 && *seg == '.'))
+			continue;
+		if (l == 2 && !strncmp(seg, "..", 2) && depth &&
+		    strcmp(out + starts[depth - 1], "..")) {
+			n = starts[--depth];
+			n -= n > 0;	/* the '/' before it */
+			out[n] = '\0';
+			continue;
+		}
+		if (n || *p == '/')
+			out[n++] = '/';
+		starts[depth++] = n;
+		memcpy(out + n, seg, l);
+		n += l;
+		out[n] = '\0';
+	}
+	free(starts);
+	return out;
+}
+
+bool same_path(const char *a, const char *b)
+{
+	char *x = path_lexical(a), *y = path_lexical(b);
+	bool same = !strcmp(x, y);
+
+	free(x);
+	free(y);
+	return same;
+}

@@ -7,6 +7,7 @@
 #define KLP_CCP_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lib/err.h"
@@ -34,5 +35,7 @@ int read_file_any(const char *path, char **text, size_t *len,
 		  struct tl_err *err);
 int write_file(const char *path, const char *text, size_t len,
 	       struct tl_err *err);
+/* Do @a and @b name one file, "d/../" and "./" resolved in the text? */
+bool same_path(const char *a, const char *b);
 
 #endif

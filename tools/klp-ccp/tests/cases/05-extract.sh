@@ -100,3 +100,14 @@ ok=1
 grep -q "^struct dma_chan {" "$f" &&
 	grep -q "^static typeof(struct dma_chan\[8\]) \*kgr_dma_chan_busy;" "$f" && ok=0
 result $ok "the type of a shimmed variable (struct dma_chan of kernel/dma.c) is copied" "$f"
+
+# A local header the diff changes, which another local header includes
+# as "../amd_sfh_common.h" from sfh1_1/: clang names it by that path, and
+# its definitions are copied from the diff's text all the same (they were
+# read from the old file at the new text's offsets: "#define ))").
+built local-header-dotdot kgr_ccp_dotdot \
+	"a changed local header reached through a ../ path: extracted and built warning-free"
+ok=1
+grep -q "^#define AMD_SFH_DISCOVERY_REG		AMD_P2C_MSG(1)$" "$f" &&
+	! grep -q "^#define [^A-Za-z_]" "$f" && ok=0
+result $ok "its macros are copied whole from the diff's text" "$f"
