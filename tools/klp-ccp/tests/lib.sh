@@ -35,6 +35,13 @@ expect()	# expect <diff> <exit status> <pattern> <name>
 	result $ok "$4" "$tmp/out"
 }
 
+ahead()	# ahead <pattern a> <pattern b>: $f has a line matching a before one matching b
+{
+	ah_a=$(grep -n -- "$1" "$f" | head -n 1 | cut -d: -f1)
+	ah_b=$(grep -n -- "$2" "$f" | head -n 1 | cut -d: -f1)
+	[ -n "$ah_a" ] && [ -n "$ah_b" ] && [ "$ah_a" -lt "$ah_b" ]
+}
+
 also()	# also <pattern> <name>: the last run's output has <pattern> too
 {
 	ok=1

@@ -101,10 +101,9 @@ result $ok "new global variable lives in the patch" "$tmp/kgr_ccp_cmdline/kgr_cc
 built module-hidden-decl kgr_ccp_modhidden \
 	"declarations a header hides from modules (asm/tlbflush.h): extracted and built warning-free"
 ok=1
-decl=$(grep -n "^extern void flush_tlb_mm_range(struct mm_struct \*mm, unsigned long start,$" "$f" | cut -d: -f1)
-use=$(grep -n "^#include <asm/tlb.h>$" "$f" | cut -d: -f1)
 grep -q "^bool nmi_uaccess_okay(void);$" "$f" && grep -q "^struct mm_struct;$" "$f" &&
-	[ -n "$decl" ] && [ -n "$use" ] && [ "$decl" -lt "$use" ] &&
+	ahead "^extern void flush_tlb_mm_range(struct mm_struct \*mm, unsigned long start,$" \
+		"^#include <asm/tlb.h>$" &&
 	! grep -q "#ifndef MODULE" "$tmp/kgr_ccp_newfn/kgr_ccp_newfn.c" && ok=0
 result $ok "they are declared ahead of the headers that use them; a patch without such uses declares none" "$f"
 
@@ -117,11 +116,10 @@ result $ok "they are declared ahead of the headers that use them; a patch withou
 built late-include kgr_ccp_lateinc \
 	"a system header included below a local header's definitions: extracted and built warning-free"
 ok=1
-def=$(grep -n "^struct slab {$" "$f" | cut -d: -f1)
-fn=$(grep -n "^static inline void \*slab_address(const struct slab \*slab)$" "$f" | cut -d: -f1)
-inc=$(grep -n "^#include <linux/slub_def.h>$" "$f" | cut -d: -f1)
-[ -n "$def" ] && [ -n "$fn" ] && [ -n "$inc" ] && [ "$def" -lt "$inc" ] &&
-	[ "$fn" -lt "$inc" ] && [ "$(grep -c "^struct slab {$" "$f")" = 1 ] &&
+ahead "^struct slab {$" "^#include <linux/slub_def.h>$" &&
+	ahead "^static inline void \*slab_address(const struct slab \*slab)$" \
+		"^#include <linux/slub_def.h>$" &&
+	[ "$(grep -c "^struct slab {$" "$f")" = 1 ] &&
 	grep -q "(void \*)current_stack_pointer < obj + len" "$f" &&
 	! grep -q "kgr_current_stack_pointer" "$f" &&
 	! grep -q "^struct slab {$" "$tmp/kgr_ccp_modhidden/kgr_ccp_modhidden.c" && ok=0
@@ -134,8 +132,6 @@ result $ok "what the system header uses goes ahead of its #include, once; a regi
 built late-include-main kgr_ccp_lateincm \
 	"a system header the file includes below its local headers: extracted and built warning-free"
 ok=1
-def=$(grep -n "^typedef unsigned int ext4_group_t;$" "$f" | cut -d: -f1)
-inc=$(grep -n "^#include <trace/events/ext4.h>$" "$f" | cut -d: -f1)
-[ -n "$def" ] && [ -n "$inc" ] && [ "$def" -lt "$inc" ] &&
+ahead "^typedef unsigned int ext4_group_t;$" "^#include <trace/events/ext4.h>$" &&
 	[ "$(grep -c "^EXT4_INODE_BIT_FNS(state, flags, 32)$" "$f")" = 1 ] && ok=0
 result $ok "the local types the trace header uses go ahead of it; a macro making three functions is copied once" "$f"

@@ -35,10 +35,9 @@ result $ok "the header's new macro is defined for the patched caller" "$f"
 built header-new-inline kgr_ccp_hdr_new \
 	"a header's new inline, called by its changed one: extracted and built warning-free"
 ok=1
-new=$(grep -n "^static inline unsigned int idr_cursor_clamp(unsigned int cursor)$" "$f" | cut -d: -f1)
-use=$(grep -n "return idr_cursor_clamp(READ_ONCE(idr->idr_next));" "$f" | cut -d: -f1)
 ccp header-new-inline --check
-[ -n "$new" ] && [ -n "$use" ] && [ "$new" -lt "$use" ] &&
+ahead "^static inline unsigned int idr_cursor_clamp(unsigned int cursor)$" \
+	"return idr_cursor_clamp(READ_ONCE(idr->idr_next));" &&
 	grep -q "^#define idr_cursor_clamp kgr_idr_cursor_clamp$" "$f" &&
 	! grep -q "idr_cursor_clamp:" "$tmp/out" && ok=0
 result $ok "the new inline is copied ahead of the changed one that calls it, with no row" "$f"

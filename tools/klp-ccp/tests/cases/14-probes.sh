@@ -84,3 +84,26 @@ gcov 55 && gcov 66 && grep -q "tmp_66/tmp.gcda" "$m/.tmp_66/tmp" &&
 	gcov 777 && grep -q "tmp_777/tmp.gcda" "$m/.tmp_777/tmp" &&
 	[ "$(grep -c . "$tmp/probes.log")" = 2 ] && ok=0
 result $ok "GCOV's probe is replayed, its .gcno too, for a try-run dir as long, else gcc runs" "$tmp/probes.log"
+
+# Kbuild asked once a file: the lists of its directories and its compile
+# command come out of one top-level make -n (a Makefile.build sub-make
+# joins it for the flags); a second file of the same directory, whose
+# lists are cached by then, runs one of its own for its command.
+mkdir "$tmp/mshim"
+printf '#!/bin/sh\necho "$*" >> "%s/make.log"\nexec "%s" "$@"\n' \
+	"$tmp" "$(command -v make)" > "$tmp/mshim/make"
+chmod +x "$tmp/mshim/make"
+: > "$tmp/make.log"
+PATH="$tmp/mshim:$PATH" ccp devinfo-issue --check
+rc=$?
+top=$(grep -c -- " -C " "$tmp/make.log")
+ok=1
+[ "$rc" = 0 ] && grep -q "devinfo_show: PATCHABLE" "$tmp/out" && [ "$top" = 1 ] && ok=0
+result $ok "one top-level make -n gives a file's lists and flags ($top)" "$tmp/make.log"
+: > "$tmp/make.log"
+PATH="$tmp/mshim:$PATH" ccp multi-file --check
+top=$(grep -c -- " -C " "$tmp/make.log")
+files=$(grep -c "^+++ " "$here/diffs/multi-file.diff")
+ok=1
+[ "$files" -gt 1 ] && [ "$top" -gt 1 ] && [ "$top" -le "$files" ] && ok=0
+result $ok "$files files of one directory: $top top-level make -n, not two a file" "$tmp/make.log"
