@@ -37,6 +37,7 @@ struct item {
 	const struct local_static *local;
 	struct ref *own;
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
+	char *trace_type;	/* and its type, if no header declares __traceiter_foo */
 	bool hdr;	/* a call shim a system header's declaration names */
 	/* emitted ahead of #include line early - 1 of its source, if not 0 */
 	size_t early;
@@ -415,7 +416,8 @@ static bool ident_is(const char *s, const char *e, const char *name)
 }
 
 /*
- * Does a header of include/trace/events/ define event @event with a
+ * Does a header of directory @dir (include/trace/events/, or a local
+ * trace header's own) define event @event with a
  * condition (TRACE_EVENT_CONDITION(event, ...), DEFINE_EVENT_CONDITION(
  * class, event, ...), DECLARE_TRACE_CONDITION(event, ...))? The kernel's
  * trace_<event>() tests it before the probes run, and their field
@@ -423,15 +425,13 @@ static bool ident_is(const char *s, const char *e, const char *name)
  * unreadable directory or header counts as yes: the caller then does not
  * shim.
  */
-static bool trace_event_has_condition(const char *src_root, const char *event)
+static bool trace_event_has_condition(const char *dir, const char *event)
 {
-	struct strbuf dir = { 0 };
 	struct dirent *de;
 	bool found = false;
 	DIR *d;
 
-	sb_printf(&dir, "%s/include/trace/events", src_root);
-	d = opendir(dir.s);
+	d = opendir(dir);
 	found = !d;
 	while (d && !found && (de = readdir(d))) {
 		struct strbuf path = { 0 };
@@ -442,7 +442,7 @@ static bool trace_event_has_condition(const char *src_root, const char *event)
 
 		if (!strstr(de->d_name, ".h"))
 			continue;
-		sb_printf(&path, "%s/%s", dir.s, de->d_name);
+		sb_printf(&path, "%s/%s", dir, de->d_name);
 		if (read_file(path.s, &text, &len, &err)) {
 			/* cannot tell: no shim, as for the directory */
 			found = true;
@@ -463,7 +463,6 @@ static bool trace_event_has_condition(const char *src_root, const char *event)
 	}
 	if (d)
 		closedir(d);
-	sb_free(&dir);
 	return found;
 }
 
@@ -477,24 +476,49 @@ static bool trace_event_has_condition(const char *src_root, const char *event)
  * the event is enabled and this CPU online, call its iterator (the
  * probes) with preemption off. Not for an event with a condition, which
  * the macro cannot test: that call stays, and the patch does not link.
+ *
+ * A local trace header's event ("trace.h" of cfg80211, nfstrace.h) is
+ * the same, and its DEFINE_EVENT is not copied: its static call's
+ * __ADDRESSABLE(key) cannot take a shim's name, and its class and
+ * helper macros would all have to come along. The macro then casts the
+ * iterator from trace_foo()'s own type. True if @r's calls go through
+ * the macro.
  */
-static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
+static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 {
 	const struct symbols *syms = &source_of(x, src)->syms;
 	const char *event = r->name + strlen("trace_");
-	struct strbuf name = { 0 };
+	struct strbuf name = { 0 }, dir = { 0 };
+	const struct entity *d;
+	struct item *it;
 	struct ref *m;
 	char *cname;
+	bool cond;
 
-	if (r->kind != ENT_FUNC || r->where != IN_SYSTEM || !r->internal ||
-	    strncmp(r->name, "trace_", 6))
-		return;
+	if (r->kind != ENT_FUNC || !r->internal || strncmp(r->name, "trace_", 6))
+		return false;
+	if (r->where == IN_SYSTEM) {
+		sb_printf(&dir, "%s/include/trace/events", x->in->src_root);
+	} else if (r->where == IN_LOCAL && r->type &&
+		   (d = tu_find(&source_of(x, src)->new, r->name, ENT_FUNC, true)) &&
+		   d->where == IN_LOCAL && strrchr(d->file, '/')) {
+		sb_printf(&dir, "%.*s", (int)(strrchr(d->file, '/') - d->file),
+			  d->file);
+	} else {
+		return false;
+	}
 	sb_printf(&name, "__tracepoint_%s", event);
-	if (sym_count(syms, name.s) <= 0 || sym_exported(syms, name.s) ||
-	    find_item(x, src, name.s, ENT_VAR) ||
-	    trace_event_has_condition(x->in->src_root, event)) {
+	it = find_item(x, src, name.s, ENT_VAR);
+	if (it || sym_count(syms, name.s) <= 0 || sym_exported(syms, name.s)) {
 		sb_free(&name);
-		return;
+		sb_free(&dir);
+		return it && it->trace;
+	}
+	cond = trace_event_has_condition(dir.s, event);
+	sb_free(&dir);
+	if (cond) {
+		sb_free(&name);
+		return false;
 	}
 	m = xcalloc(1, sizeof(*m));
 	*m = (struct ref){ .name = name.s, .kind = ENT_VAR, .where = IN_SYSTEM,
@@ -504,7 +528,10 @@ static void trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	cname = shim_cname(x, src, m->name);
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	x->items[x->n++] = (struct item){ .src = src, .shim = m, .cname = cname,
-					  .trace = xstrdup(r->name) };
+					  .trace = xstrdup(r->name),
+					  .trace_type = r->where == IN_LOCAL ?
+						xstrdup(r->type) : NULL };
+	return true;
 }
 
 /* Has @name a call shim of hdr_call_shim()? */
@@ -763,6 +790,16 @@ static bool seen_before(const struct tu_model *m, const struct entity *e,
 }
 
 /*
+ * <trace/define_trace.h>, which a trace header includes last, defines its
+ * events only under CREATE_TRACE_POINTS, which the patch never defines:
+ * the events are the running kernel's. Not included, nothing goes ahead.
+ */
+static bool defines_events(const char *include)
+{
+	return !strcmp(include, "#include <trace/define_trace.h>");
+}
+
+/*
  * A system header included below local definitions that it uses: a local
  * header's own (mm/slab.h defines struct slab and slab_address(), then
  * includes <linux/slub_def.h>, whose inlines use both), or the file's
@@ -786,7 +823,7 @@ static int pull_late_includes(struct extract_ctx *x)
 			char *text;
 			size_t len;
 
-			if (!site->header ||
+			if (!site->header || defines_events(m->includes[k]) ||
 			    read_file(site->header, &text, &len, &ignored))
 				continue;
 			for (i = 0; i < m->n && !ret; i++) {
@@ -821,7 +858,8 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		enum use u = use_of(x, src, r, &d, &dsrc);
 		bool other;
 
-		trace_shim(x, src, r);
+		if (trace_shim(x, src, r) && r->where == IN_LOCAL)
+			continue;
 		if (u == USE_COPY && d && !find_item(x, dsrc, d->name, d->kind) &&
 		    !is_new_def(x, dsrc, d) && missing_callee(source_of(x, dsrc), d) &&
 		    note_copied_callee(x, dsrc, e, d))
@@ -1028,19 +1066,39 @@ static bool declared_later(const struct item *it)
 	return it->alias && !strncmp(it->shim->type, "typeof", 6);
 }
 
-/* trace_foo(...) through the shim of __tracepoint_foo: see trace_shim(). */
+/*
+ * trace_foo(...) through the shim of __tracepoint_foo: see trace_shim().
+ * The iterator is "int __traceiter_foo(void *__data, ARGS)", ARGS those of
+ * trace_foo().
+ */
 static void trace_macro(struct strbuf *out, const struct item *it)
 {
 	const char *tp = it->trace + strlen("trace_");
+	const char *t = it->trace_type;
+	struct strbuf fn = { 0 };
 
+	if (t) {
+		const char *attr = strstr(t, " __attribute__((");
+		size_t len = attr ? (size_t)(attr - t) : strlen(t);
+		size_t i = params_start(t, len);
+
+		if (len - i == strlen("(void)") && !strncmp(t + i, "(void)", len - i))
+			sb_puts(&fn, "int (*)(void *)");
+		else
+			sb_printf(&fn, "int (*)(void *, %.*s", (int)(len - i - 1),
+				  t + i + 1);
+	} else {
+		sb_printf(&fn, "typeof(&__traceiter_%s)", tp);
+	}
 	sb_printf(out, "#define %s(...) do {\t\t\t\t\t\t\\\n"
 		  "\tif (static_key_enabled(&%s->key) &&\t\t\t\t\\\n"
 		  "\t    cpu_online(raw_smp_processor_id())) {\t\t\t\\\n"
 		  "\t\tpreempt_disable_notrace();\t\t\t\t\\\n"
-		  "\t\t((typeof(&__traceiter_%s))%s->iterator)(NULL, ##__VA_ARGS__); \\\n"
+		  "\t\t((%s)%s->iterator)(NULL, ##__VA_ARGS__); \\\n"
 		  "\t\tpreempt_enable_notrace();\t\t\t\t\\\n"
 		  "\t}\t\t\t\t\t\t\t\\\n} while (0)\n",
-		  it->trace, it->cname, tp, it->cname);
+		  it->trace, it->cname, fn.s, it->cname);
+	sb_free(&fn);
 }
 
 static void shim_decl(struct strbuf *out, const struct item *it)
@@ -1817,7 +1875,8 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 
 		for (k = 0; k < m->nincludes; k++) {
 			emit_early(x, i, k, out);
-			if (tl_strlist_has(&seen, m->includes[k]))
+			if (tl_strlist_has(&seen, m->includes[k]) ||
+			    defines_events(m->includes[k]))
 				continue;
 			tl_strlist_add(&seen, m->includes[k]);
 			sb_printf(out, "%s\n", m->includes[k]);
@@ -2045,6 +2104,7 @@ out:
 	for (i = 0; i < x.n; i++) {
 		free(x.items[i].cname);
 		free(x.items[i].trace);
+		free(x.items[i].trace_type);
 		syscall_sig_free(&x.items[i].sig);
 		if (x.items[i].own) {
 			free(x.items[i].own->name);

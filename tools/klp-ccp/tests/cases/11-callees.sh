@@ -125,6 +125,25 @@ grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f"
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
 result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
 
+# A local trace header's events (nfstrace.h's DEFINE_NFS_INODE_EVENT, a
+# local macro over DEFINE_EVENT): not exported, so the same macro through
+# the tracepoint's shim, the iterator cast from trace_foo()'s own type;
+# nothing of the trace header is copied, nor <trace/define_trace.h>.
+callee_kallsyms "$tmp/ks-nfs.txt"
+for s in nfs_clear_invalid_mapping nfs_invalidate_mapping nfs_wait_bit_killable \
+	__tracepoint_nfs_invalidate_mapping_enter __tracepoint_nfs_invalidate_mapping_exit; do
+	printf '0000000000000000 t %s\t[nfs]\n' "$s"
+done >> "$tmp/ks-nfs.txt"
+built trace-local kgr_ccp_trace_local \
+	"unexported tracepoints of a local trace header: extracted and built warning-free" \
+	--symbols "$tmp/ks-nfs.txt"
+ok=1
+grep -q "^#define trace_nfs_invalidate_mapping_exit(...) do {" "$f" &&
+	grep -q "((int (\*)(void \*, const struct inode \*, int))kgr___tracepoint_nfs_invalidate_mapping_exit->iterator)(NULL, ##__VA_ARGS__);" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_nfs_invalidate_mapping_enter, __tracepoint_nfs_invalidate_mapping_enter, "nfs", 0)' "$f" &&
+	! grep -q "DEFINE_NFS_INODE_EVENT\|TRACE_SYSTEM\|define_trace.h\|__SCT__\|__SCK__" "$f" && ok=0
+result $ok "the events are macros through their tracepoints' shims; no trace header text" "$f"
+
 # An event with a condition (f2fs: TP_CONDITION(page->mapping), which
 # its field assignments rely on): the macro could not test it, so the
 # tracepoint is no shim and trace_f2fs_submit_page_bio() stays a call.
