@@ -42,6 +42,9 @@ struct parse_ctx {
 	char **exp_name;
 	CXFile *exp_file;
 	size_t nexp, expcap;
+	/* identifiers among those expansions' arguments: X-macro callbacks */
+	struct macro_arg *args;
+	size_t nargs, argcap;
 	/* enum constants of the local files: name and index of their enum */
 	struct tl_strlist consts;
 	size_t *const_ent;
@@ -51,6 +54,13 @@ struct parse_ctx {
 	/* include/'s macro definitions, their text in clang's file buffers */
 	struct sys_macro *sysm;
 	size_t nsysm, sysmcap;
+};
+
+/* An identifier passed to a macro: I915_PARAMS_FOR_EACH(MEMBER). */
+struct macro_arg {
+	unsigned int off;
+	char *name;
+	CXFile file;
 };
 
 static char *cx_take(CXString s)
@@ -746,6 +756,35 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 	m->includes[m->nincludes++] = xstrndup(p, eol - p);
 }
 
+/*
+ * An #include inside a definition fills it (syscall.c's bpf_map_types[]
+ * from <linux/bpf_types.h>, under BPF_MAP_TYPE's definition of the
+ * moment): the definition's text has it, the patch's head must not.
+ */
+static void drop_nested_includes(struct tu_model *m)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < m->nincludes; i++) {
+		const struct include_site *s = &m->sites[i];
+		bool nested = false;
+
+		for (k = 0; k < m->n && !nested; k++)
+			nested = m->ents[k].where != IN_SYSTEM &&
+				 s->off > m->ents[k].start && s->off < m->ents[k].end &&
+				 !strcmp(m->ents[k].file, s->from);
+		if (nested) {
+			free(m->includes[i]);
+			free(m->sites[i].from);
+			free(m->sites[i].header);
+			continue;
+		}
+		m->includes[n] = m->includes[i];
+		m->sites[n++] = m->sites[i];
+	}
+	m->nincludes = n;
+}
+
 /* KPATCH_IGNORE_FUNCTION(fn) and friends: the list gets "fn". */
 static void add_kpatch_mark(struct parse_ctx *c, const char *macro,
 			    unsigned int off, unsigned int end)
@@ -896,6 +935,33 @@ static void mark_within(struct parse_ctx *c, CXCursor td)
 	free(name);
 }
 
+/*
+ * The identifiers an expansion passes as arguments: a local macro named
+ * there (a list macro's callback, defined just before and #undef'd after
+ * the struct it fills) is expanded inside, where libclang reports no
+ * expansion, and is as much a reference. attach_macro_uses() keeps the
+ * local macros among them.
+ */
+static void add_macro_args(struct parse_ctx *c, CXSourceRange r)
+{
+	CXToken *toks;
+	unsigned int n, i;
+
+	clang_tokenize(c->tu, r, &toks, &n);
+	for (i = 1; i < n; i++) {
+		struct macro_arg *a;
+
+		if (clang_getTokenKind(toks[i]) != CXToken_Identifier)
+			continue;
+		tl_grow(&c->args, &c->argcap, c->nargs, sizeof(*c->args));
+		a = &c->args[c->nargs++];
+		a->name = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
+		spelling_loc(clang_getTokenLocation(c->tu, toks[i]), &a->file,
+			     NULL, &a->off);
+	}
+	clang_disposeTokens(c->tu, toks, n);
+}
+
 static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 					 CXClientData data)
 {
@@ -925,6 +991,7 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 		if (w == IN_MAIN)
 			add_kpatch_mark(c, c->exp_name[c->nexp], off, end + 1);
 		c->nexp++;
+		add_macro_args(c, r);
 		return CXChildVisit_Continue;
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
@@ -980,6 +1047,49 @@ static struct ref *new_ref(struct entity *e, const char *name,
  * count as its references: a copied struct of "local.h" needs the macro
  * that sizes its array as much as a copied function does.
  */
+/*
+ * The entity of the main file or a local header that @off of @f lies in,
+ * the first not named @name.
+ */
+static struct entity *entity_at(struct tu_model *m, const CXFile *files,
+				CXFile f, unsigned int off, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < m->n; k++) {
+		struct entity *e = &m->ents[k];
+
+		if (e->where != IN_SYSTEM && off >= e->start && off < e->end &&
+		    strcmp(e->name, name) && clang_File_isEqual(files[k], f))
+			return e;
+	}
+	return NULL;
+}
+
+static bool local_macro(struct tu_model *m, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < m->n; k++)
+		if (m->ents[k].kind == ENT_MACRO && m->ents[k].where != IN_SYSTEM &&
+		    !strcmp(m->ents[k].name, name))
+			return true;
+	return false;
+}
+
+static void attach_macro_use(struct entity *e, const char *name,
+			     unsigned int off)
+{
+	struct ref *r;
+
+	if (!e)
+		return;
+	/* fixed up by the caller's lookups */
+	r = new_ref(e, name, ENT_MACRO, IN_SYSTEM);
+	r->spelled_in_main = e->where == IN_MAIN;
+	r->off = off;
+}
+
 static void attach_macro_uses(struct parse_ctx *c)
 {
 	struct tu_model *m = c->m;
@@ -989,22 +1099,15 @@ static void attach_macro_uses(struct parse_ctx *c)
 	for (k = 0; k < m->n; k++)
 		if (m->ents[k].where != IN_SYSTEM)
 			files[k] = clang_getFile(c->tu, m->ents[k].file);
-	for (i = 0; i < c->nexp; i++) {
-		for (k = 0; k < m->n; k++) {
-			struct entity *e = &m->ents[k];
-			struct ref *r;
-
-			if (e->where == IN_SYSTEM || c->exp_off[i] < e->start ||
-			    c->exp_off[i] >= e->end || !strcmp(e->name, c->exp_name[i]) ||
-			    !clang_File_isEqual(files[k], c->exp_file[i]))
-				continue;
-			/* fixed up by the caller's lookups */
-			r = new_ref(e, c->exp_name[i], ENT_MACRO, IN_SYSTEM);
-			r->spelled_in_main = e->where == IN_MAIN;
-			r->off = c->exp_off[i];
-			break;
-		}
-	}
+	for (i = 0; i < c->nexp; i++)
+		attach_macro_use(entity_at(m, files, c->exp_file[i], c->exp_off[i],
+					   c->exp_name[i]),
+				 c->exp_name[i], c->exp_off[i]);
+	for (i = 0; i < c->nargs; i++)
+		if (local_macro(m, c->args[i].name))
+			attach_macro_use(entity_at(m, files, c->args[i].file,
+						   c->args[i].off, c->args[i].name),
+					 c->args[i].name, c->args[i].off);
 	free(files);
 }
 
@@ -1404,6 +1507,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	c.expansions_only = false;
 	clang_visitChildren(clang_getTranslationUnitCursor(c.tu), top_visit, &c);
 	clang_getInclusions(c.tu, inclusion_visit, &c);
+	drop_nested_includes(m);
 	attach_macro_uses(&c);
 	macro_refs(&c);
 	system_macro_refs(&c);
@@ -1415,6 +1519,9 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	free(c.exp_end);
 	free(c.exp_name);
 	free(c.exp_file);
+	for (i = 0; i < c.nargs; i++)
+		free(c.args[i].name);
+	free(c.args);
 	tl_strlist_free(&c.consts);
 	free(c.const_ent);
 	tl_strlist_free(&c.made_by_macro);

@@ -135,3 +135,30 @@ ok=1
 ahead "^typedef unsigned int ext4_group_t;$" "^#include <trace/events/ext4.h>$" &&
 	[ "$(grep -c "^EXT4_INODE_BIT_FNS(state, flags, 32)$" "$f")" = 1 ] && ok=0
 result $ok "the local types the trace header uses go ahead of it; a macro making three functions is copied once" "$f"
+
+# A local list macro's callback: i915_params.h defines MEMBER, fills
+# struct i915_params with I915_PARAMS_FOR_EACH(MEMBER), then #undefs it.
+# libclang reports the list's expansion only; MEMBER, an argument, is
+# as much a use. id_forced() (inlined in the target, so copied) reads
+# i915_modparams.force_probe: the struct did not build without it.
+callee_kallsyms "$tmp/ks-i915.txt"
+for s in i915_pci_probe device_id_in_list i915_modparams i915_pci_resource_valid \
+	intel_modeset_probe_defer i915_driver_probe i915_pci_remove; do
+	printf '0000000000000000 t %s\t[i915]\n' "$s"
+done >> "$tmp/ks-i915.txt"
+built xmacro-callback kgr_ccp_xmacro \
+	"a local macro passed to a list macro: extracted and built warning-free" \
+	--symbols "$tmp/ks-i915.txt"
+ok=1
+ahead "^#define MEMBER(T, member, ...) T member;$" "^	I915_PARAMS_FOR_EACH(MEMBER);$" && ok=0
+result $ok "the callback macro is copied ahead of the struct it fills" "$f"
+
+# An #include inside a definition: kernel/bpf/syscall.c fills its
+# bpf_*_types[] arrays from <linux/bpf_types.h>, under the BPF_*_TYPE
+# macros of the moment. At the top of the patch, outside any array, the
+# header did not compile.
+built nested-include kgr_ccp_nestinc \
+	"a file that includes a header inside its definitions: extracted and built warning-free"
+ok=1
+grep -q "^#include <linux/bpf.h>$" "$f" && ! grep -q "bpf_types.h" "$f" && ok=0
+result $ok "a header included inside a definition is not included at the top" "$f"
