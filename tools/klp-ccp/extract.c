@@ -631,10 +631,13 @@ static int hdr_call_shim(struct extract_ctx *x, size_t src,
  * which the patch then defines, and its inline reads through it. A shim
  * the copied code has for it already becomes that one. Only a variable
  * vmlinux has once, as for the call shims; a module's is refused.
+ * A static key (@key_type, clang's type of it) may be declared in the
+ * inline's body: its shim is defined with that type, and the patch's
+ * branches read the keys (see emit_key_reads()).
  */
 static int hdr_var_shim(struct extract_ctx *x, size_t src,
 			const struct entity *user, const char *name,
-			const struct hdr_inline *via)
+			const struct hdr_inline *via, const char *key_type)
 {
 	struct source *s = source_of(x, src);
 	int n = sym_count(x->in->vmlinux, name);
@@ -661,7 +664,8 @@ static int hdr_var_shim(struct extract_ctx *x, size_t src,
 	}
 	m = xcalloc(1, sizeof(*m));
 	*m = (struct ref){ .name = xstrdup(name), .kind = ENT_VAR,
-			   .where = IN_SYSTEM };
+			   .where = IN_SYSTEM,
+			   .type = key_type ? xstrdup(key_type) : NULL };
 	tl_grow(&x->made, &x->madecap, x->nmade, sizeof(*x->made));
 	x->made[x->nmade++] = m;
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
@@ -703,7 +707,11 @@ static int walk_inline(struct extract_ctx *x, size_t src,
 			if (hdr_call_shim(x, src, user, h->globals.names[k], h))
 				return -1;
 		for (k = 0; k < h->vars.nr; k++)
-			if (hdr_var_shim(x, src, user, h->vars.names[k], h))
+			if (hdr_var_shim(x, src, user, h->vars.names[k], h, NULL))
+				return -1;
+		for (k = 0; k < h->keys.nr; k++)
+			if (hdr_var_shim(x, src, user, h->keys.names[k], h,
+					 h->key_types.names[k]))
 				return -1;
 		for (k = 0; k < h->calls.nr; k++)
 			if (!tl_strlist_has(&h->globals, h->calls.names[k]) &&
@@ -1109,6 +1117,17 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 	size_t len;
 
 	/* the header declared it: see hdr_var_shim() */
+	if (it->hdr && r->kind == ENT_VAR && r->type) {
+		const char *dim = strchr(r->type, '[');
+		int base = dim ? (int)(dim - r->type) : (int)strlen(r->type);
+
+		while (base && r->type[base - 1] == ' ')
+			base--;
+		sb_printf(out, "extern %.*s (*%s)%s;\n%.*s (*%s)%s;\n", base,
+			  r->type, cn, dim ? dim : "", base, r->type, cn,
+			  dim ? dim : "");
+		return;
+	}
 	if (it->hdr && r->kind == ENT_VAR) {
 		sb_printf(out, "typeof(%s) %s;\n", cn, cn);
 		return;
@@ -1740,6 +1759,33 @@ static void emit_hdr_call_names(struct extract_ctx *x, struct strbuf *out)
 	}
 }
 
+/*
+ * A static key the patch reaches through a shim has no address at link
+ * time, which a static branch's jump entry needs ("i" constraint): the
+ * patch's static_branch_likely/unlikely() then read the key's count, as
+ * a kernel without CONFIG_JUMP_LABEL does; before any header's inline
+ * uses them. The running kernel's own branches are not touched.
+ */
+static void emit_key_reads(struct extract_ctx *x, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < x->n; i++) {
+		const struct ref *r = x->items[i].shim;
+
+		if (!x->items[i].e && r->kind == ENT_VAR && r->type &&
+		    !strncmp(r->type, "struct static_key_", 18))
+			break;
+	}
+	if (i == x->n)
+		return;
+	sb_puts(out, "/* Static keys reached through shims: the branches read them. */\n"
+		"#include <linux/jump_label.h>\n"
+		"#undef static_branch_likely\n#undef static_branch_unlikely\n"
+		"#define static_branch_likely(x) likely_notrace(static_key_enabled(&(x)->key))\n"
+		"#define static_branch_unlikely(x) unlikely_notrace(static_key_enabled(&(x)->key))\n");
+}
+
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out);
 
@@ -1867,6 +1913,7 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 		if (before_includes(x, &x->items[i]))
 			emit_entity(x, &x->items[i], out);
 	emit_hdr_call_names(x, out);
+	emit_key_reads(x, out);
 	sb_puts(out, "#include <linux/module.h>\n#include <kgr/kgr.h>\n");
 	tl_strlist_add(&seen, "#include <linux/module.h>");
 	emit_module_hidden(x, out);

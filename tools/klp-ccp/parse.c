@@ -828,6 +828,23 @@ static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 	return false;
 }
 
+/*
+ * A static key that DECLARE_STATIC_KEY_TRUE/FALSE() declares, an array of
+ * them too (mm_inline.h's lru_gen_enabled() tests lru_gen_caps[], which
+ * it declares inside its body): kept with its type, for a shim.
+ */
+static void add_static_key(struct hdr_inline *h, CXCursor d, const char *name)
+{
+	char *type = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
+
+	if (!strncmp(type, "struct static_key_true", 22) ||
+	    !strncmp(type, "struct static_key_false", 23)) {
+		tl_strlist_add(&h->keys, name);
+		tl_strlist_add(&h->key_types, type);
+	}
+	free(type);
+}
+
 struct calls_ctx {
 	struct parse_ctx *c;
 	struct hdr_inline *h;
@@ -851,6 +868,8 @@ static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 		name = cx_take(clang_getCursorSpelling(d));
 		if (!tl_strlist_has(&h->vars, name) && plain_extern(cc->c, d, name))
 			tl_strlist_add(&h->vars, name);
+		else if (!tl_strlist_has(&h->keys, name))
+			add_static_key(h, d, name);
 		free(name);
 		return CXChildVisit_Recurse;
 	}
@@ -1604,6 +1623,8 @@ void tu_free(struct tu_model *m)
 		tl_strlist_free(&m->inlines[i].calls);
 		tl_strlist_free(&m->inlines[i].globals);
 		tl_strlist_free(&m->inlines[i].vars);
+		tl_strlist_free(&m->inlines[i].keys);
+		tl_strlist_free(&m->inlines[i].key_types);
 	}
 	free(m->inlines);
 	free(m->ents);

@@ -81,6 +81,8 @@ struct hdr_inline {
 	struct tl_strlist globals;	/* those of calls not static */
 	/* the global variables it reads, declared "extern" in plain text */
 	struct tl_strlist vars;
+	/* the static keys it tests, a macro declares; and clang's types */
+	struct tl_strlist keys, key_types;
 };
 
 /* Where one of tu_model's #include lines is, and what it includes. */

@@ -324,6 +324,8 @@ const char *hidden_static_kind(const struct local_static *s)
 		{ "_entry_ptr", "printk index entry" },
 		{ "_rs", "rate limit" },		/* *_ratelimited */
 		{ "__UNIQUE_ID_ddebug", "dynamic debug descriptor" },	/* pr_debug */
+		/* __ADDRESSABLE() of static_call(): a pointer in .discard */
+		{ "__UNIQUE_ID___addressable_", "address marker" },
 	};
 	size_t i;
 

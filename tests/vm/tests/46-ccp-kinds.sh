@@ -23,12 +23,17 @@
 #   and reads %rsp as current_stack_pointer: it patches the function
 #   every copy to user space of a kernel stack object checks with, and
 #   uname (utsname copied from the stack) works through it.
+# - static-key-inline.diff: swap.c's lru_deactivate_fn calls
+#   lru_gen_enabled() of mm_inline.h, which tests the static key
+#   lru_gen_caps[] that vmlinux does not export: the patch reads it
+#   through a shim that resolves in this kernel, loads and reverts.
 # timeout: 180
 . /tests/lib.sh
 
 [ "$(kver)" = 6.1 ] || skip "klp-ccp patches are generated for the 6.1 sources only"
 for p in kgr_ccp_kpatch_sys kgr_ccp_kpatch_force kgr_ccp_inlined \
-	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics kgr_ccp_lateinc; do
+	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics kgr_ccp_lateinc \
+	 kgr_ccp_statkey; do
 	[ -f "$KO/$p.ko" ] || fail "$p.ko missing: the symbols boot or klp-ccp generation failed (see the prebuild output)"
 done
 load_kgr
@@ -126,3 +131,11 @@ ls -d "$KGR/$P/vmlinux/check_stack_object,"* > /dev/null 2>&1 ||
 [ "$(uname -a)" = "$uts" ] || fail "uname -a through the patched check: $(uname -a)"
 kgr_revert $P $P
 [ "$(uname -a)" = "$uts" ] || fail "uname -a after the revert: $(uname -a)"
+
+# mm_inline.h's static key lru_gen_caps[], not exported, through a shim
+P=kgr_ccp_statkey
+load $P
+kgr_wait_transition $P
+ls -d "$KGR/$P/vmlinux/lru_deactivate_fn,"* > /dev/null 2>&1 ||
+	fail "$P does not patch lru_deactivate_fn: $(ls "$KGR/$P/vmlinux")"
+kgr_revert $P $P

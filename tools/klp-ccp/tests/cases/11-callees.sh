@@ -203,6 +203,25 @@ grep -A1 "^#define huge_zero_page (\*kgr_huge_zero_page)$" "$f" | grep -q "^#inc
 	grep -q "^typeof(kgr_huge_zero_page) kgr_huge_zero_page;$" "$f" &&
 	grep -q "KGR_SYMBOL_TYPED(kgr_huge_zero_page, huge_zero_page)," "$f" && ok=0
 result $ok "the variable is a pointer shim the header's declaration names" "$f"
+# lru_gen_enabled() of include/linux/mm_inline.h tests the static key
+# lru_gen_caps[], which it declares in its body (DECLARE_STATIC_KEY_*)
+# and vmlinux does not export: a pointer shim of the key's type, and the
+# patch's static branches read the keys (a jump entry needs the key's
+# address at link time). It failed modpost before (vmscan.c of the
+# stable delta).
+callee_kallsyms "$tmp/ks-lru.txt" lru_deactivate_fn __count_memcg_events
+printf '0000000000000000 D lru_gen_caps\n0000000000000000 T __mod_lruvec_state\n0000000000000000 T mem_cgroup_update_lru_size\n' >> "$tmp/ks-lru.txt"
+built static-key-inline kgr_ccp_statkey \
+	"a system inline testing an unexported static key: extracted and built warning-free" \
+	--symbols "$tmp/ks-lru.txt"
+ok=1
+ahead "^#define lru_gen_caps (\*kgr_lru_gen_caps)$" "^#include <linux/module.h>$" &&
+	ahead "^#define static_branch_likely(x) likely_notrace(static_key_enabled(&(x)->key))$" \
+		"^#include <linux/module.h>$" &&
+	grep -q "^struct static_key_false (\*kgr_lru_gen_caps)\[3\];$" "$f" &&
+	grep -q "KGR_SYMBOL_TYPED(kgr_lru_gen_caps, lru_gen_caps)," "$f" &&
+	! grep -q "static_branch_likely" "$tmp/kgr_ccp_hdrvar/kgr_ccp_hdrvar.c" && ok=0
+result $ok "the key is a shim of its type, the branches read it; a patch without such keys keeps its branches" "$f"
 # Two of that name in vmlinux: a NOT PATCHABLE row, nothing written.
 echo "0000000000000000 b huge_zero_page" >> "$tmp/ks-hzp.txt"
 callee_patch header-inline-var kgr_ccp_hdrvar2 "$tmp/ks-hzp.txt"
