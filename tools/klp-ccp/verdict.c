@@ -187,7 +187,7 @@ static char *callers_of(struct tu_model *m, const char *name)
 		    strcmp(e->name, name) && refs_name(e, name, ENT_FUNC))
 			sb_printf(&sb, "%s%s", sb.len ? ", " : "", e->name);
 	}
-	return sb.s ? sb.s : xstrdup("(none in this file)");
+	return sb.s;
 }
 
 /*
@@ -438,6 +438,52 @@ static char *syscall_targets(struct verdict_table *t,
 	return sb.s;
 }
 
+/* Has @name of @file a row already? */
+static bool has_row(const struct verdict_table *t, const char *name,
+		    const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (!strcmp(t->rows[i].name, name) && !strcmp(t->rows[i].file, file))
+			return true;
+	return false;
+}
+
+static void judge_function(struct verdict_table *t,
+			   const struct file_analysis *fa, struct entity *f,
+			   struct entity *old_f, const char *why);
+
+/*
+ * Changed @f exists only inlined: its callers are patched instead, each
+ * judged as a changed function whose copy has the new code (a caller
+ * inlined too, in turn through its own). @f's row comes first, so that
+ * a call cycle ends. __init and __exit callers ran already: none of
+ * their code is left to patch.
+ */
+static void judge_callers(struct verdict_table *t,
+			  const struct file_analysis *fa, struct entity *f,
+			  const char *callers, const char *how)
+{
+	char *copy = xstrdup(callers), *tok, *save = NULL;
+	struct strbuf why = { 0 };
+
+	add_row(t, f->name, fa->relpath, f->line, V_PATCHABLE,
+		    "exists only inlined (%s): patched through its callers %s",
+		    how, callers);
+	sb_printf(&why, "inlines changed %s", f->name);
+	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		struct entity *c = tu_find(fa->new, tok, ENT_FUNC, true);
+
+		if (!c || has_row(t, tok, fa->relpath) || head_has(c, "__init") ||
+		    head_has(c, "__exit"))
+			continue;
+		judge_function(t, fa, c, tu_find(fa->old, tok, ENT_FUNC, true), why.s);
+	}
+	sb_free(&why);
+	free(copy);
+}
+
 static void judge_function(struct verdict_table *t,
 			   const struct file_analysis *fa, struct entity *f,
 			   struct entity *old_f, const char *why)
@@ -460,7 +506,7 @@ static void judge_function(struct verdict_table *t,
 		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
 			"%s: ftrace cannot redirect it; patch its callers instead: %s",
 			fa->flags->traced ? "notrace" : "file built without -pg (CFLAGS_REMOVE/ccflags-remove)",
-			callers);
+			callers ? callers : "(none in this file)");
 		free(callers);
 		return;
 	}
@@ -470,17 +516,20 @@ static void judge_function(struct verdict_table *t,
 			return;
 	} else if (f->internal && (is_inline(f) || sym_count(fa->syms, f->name) == 0)) {
 		callers = callers_of(fa->new, f->name);
-		if (all_in(callers, fa->targets)) {
+		if (callers && all_in(callers, fa->targets)) {
 			add_row(t, f->name, file, f->line, V_PATCHABLE,
 				"exists only inlined: copied into its patched callers %s",
 				callers);
 			free(callers);
 			return;
 		}
-		add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
-			"exists only inlined (%s): patch its callers instead: %s",
-			is_inline(f) ? "declared inline" : "no symbol in System.map",
-			callers);
+		if (callers)
+			judge_callers(t, fa, f, callers, is_inline(f) ?
+				      "declared inline" : "no symbol in System.map");
+		else
+			add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,
+				"exists only inlined (%s), and nothing in this file calls it",
+				is_inline(f) ? "declared inline" : "no symbol in System.map");
 		free(callers);
 		return;
 	}
@@ -652,6 +701,8 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			o = tu_find(old, e->name, ENT_FUNC, true);
 			if (!o)
 				break;	/* new helper: copied with its callers */
+			if (has_row(t, e->name, file))
+				break;	/* judged as an inlined function's caller */
 			mac = changed_by_macro(old, new, e);
 			if (tl_strlist_has(&new->kpatch_ignored, e->name) &&
 			    (strcmp(o->code, e->code) || mac))

@@ -27,13 +27,16 @@
 #   lru_gen_enabled() of mm_inline.h, which tests the static key
 #   lru_gen_caps[] that vmlinux does not export: the patch reads it
 #   through a shim that resolves in this kernel, loads and reverts.
+# - inlined-changed.diff: exthdrs.c's ipv6_srh_rcv, which this kernel has
+#   only inlined into ipv6_rthdr_rcv: the patch replaces ipv6_rthdr_rcv,
+#   resolves its shims in this kernel, loads and reverts.
 # timeout: 180
 . /tests/lib.sh
 
 [ "$(kver)" = 6.1 ] || skip "klp-ccp patches are generated for the 6.1 sources only"
 for p in kgr_ccp_kpatch_sys kgr_ccp_kpatch_force kgr_ccp_inlined \
 	 kgr_ccp_multi kgr_ccp_newfn kgr_ccp_statics kgr_ccp_lateinc \
-	 kgr_ccp_statkey; do
+	 kgr_ccp_statkey kgr_ccp_inlchg; do
 	[ -f "$KO/$p.ko" ] || fail "$p.ko missing: the symbols boot or klp-ccp generation failed (see the prebuild output)"
 done
 load_kgr
@@ -132,10 +135,17 @@ ls -d "$KGR/$P/vmlinux/check_stack_object,"* > /dev/null 2>&1 ||
 kgr_revert $P $P
 [ "$(uname -a)" = "$uts" ] || fail "uname -a after the revert: $(uname -a)"
 
+# applies_reverts <patch> <function of vmlinux it patches>
+applies_reverts()
+{
+	load "$1"
+	kgr_wait_transition "$1"
+	ls -d "$KGR/$1/vmlinux/$2,"* > /dev/null 2>&1 ||
+		fail "$1 does not patch $2: $(ls "$KGR/$1/vmlinux")"
+	kgr_revert "$1" "$1"
+}
+
 # mm_inline.h's static key lru_gen_caps[], not exported, through a shim
-P=kgr_ccp_statkey
-load $P
-kgr_wait_transition $P
-ls -d "$KGR/$P/vmlinux/lru_deactivate_fn,"* > /dev/null 2>&1 ||
-	fail "$P does not patch lru_deactivate_fn: $(ls "$KGR/$P/vmlinux")"
-kgr_revert $P $P
+applies_reverts kgr_ccp_statkey lru_deactivate_fn
+# a change of a function only inlined, patched through its caller
+applies_reverts kgr_ccp_inlchg ipv6_rthdr_rcv

@@ -65,9 +65,10 @@ if [ -n "${KSYMS:-}" ]; then
 	ccp kgr_ccp_statics stateful-static --symbols "$KSYMS"
 	ccp kgr_ccp_lateinc late-include --symbols "$KSYMS"
 	ccp kgr_ccp_statkey static-key-inline --symbols "$KSYMS"
+	ccp kgr_ccp_inlchg inlined-changed --symbols "$KSYMS"
 	kinds="kgr_ccp_kpatch_sys.o kgr_ccp_kpatch_force.o kgr_ccp_inlined.o"
 	kinds="$kinds kgr_ccp_multi.o kgr_ccp_newfn.o kgr_ccp_statics.o"
-	kinds="$kinds kgr_ccp_lateinc.o kgr_ccp_statkey.o"
+	kinds="$kinds kgr_ccp_lateinc.o kgr_ccp_statkey.o kgr_ccp_inlchg.o"
 fi
 cat > "$out/Kbuild" <<EOK
 # SPDX-License-Identifier: GPL-2.0-or-later

@@ -33,8 +33,10 @@ expect exported-prototype 1 "seq_puts: NOT PATCHABLE: exported prototype" \
 	"exported prototype change is not patchable"
 expect notrace 1 "core_kernel_text: NOT PATCHABLE: notrace.*callers instead: kernel_text_address" \
 	"notrace target is refused, naming its callers"
-expect inline-only 1 "softirq_handle_end: NOT PATCHABLE: exists only inlined.*handle_softirqs" \
-	"inline-only target is refused, naming its callers"
+expect inline-only 0 "softirq_handle_end: PATCHABLE: exists only inlined (declared inline): patched through its callers handle_softirqs" \
+	"inline-only target is patched through its callers"
+also "handle_softirqs: PATCHABLE: inlines changed softirq_handle_end" \
+	"its caller is a patched function of its own row"
 expect no-pg-file 1 "irq_work_queue: NOT PATCHABLE: file built without -pg" \
 	"function of a file built without ftrace is refused"
 expect framework 1 "NOT PATCHABLE: change to the live patching framework" \

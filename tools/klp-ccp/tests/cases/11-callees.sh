@@ -97,6 +97,24 @@ ok=1
 		"$tmp/kgr_ccp_ahead/build.log" | grep -qi "warning\|error" && ok=0
 result $ok "patch with the callee declared ahead: built, W=1 and sparse clean but for the kernel's own" "$tmp/kgr_ccp_ahead/build.log"
 
+# A changed function the target has only inlined (exthdrs.c's
+# ipv6_srh_rcv, in ipv6_rthdr_rcv): its caller is patched instead, its
+# own row, a copy with the new code inlined; the stable delta's fixes of
+# such functions were NOT PATCHABLE rows naming the callers.
+callee_kallsyms "$tmp/ks-ic.txt" ipv6_rthdr_rcv ip6_route_input ipv6_rpl_srh_size \
+	ipv6_rpl_srh_decompress ipv6_chk_rpl_srh_loop ipv6_rpl_srh_compress ipv6_chk_home_addr
+echo "0000000000000000 T icmpv6_param_prob_reason" >> "$tmp/ks-ic.txt"
+built inlined-changed kgr_ccp_inlchg \
+	"a changed function only inlined: patched through its caller, built warning-free" \
+	--symbols "$tmp/ks-ic.txt"
+ok=1
+grep -q "^net/ipv6/exthdrs.c:376: ipv6_srh_rcv: PATCHABLE: exists only inlined (no symbol in System.map): patched through its callers ipv6_rthdr_rcv$" "$tmp/out" &&
+	grep -q "^net/ipv6/exthdrs.c:678: ipv6_rthdr_rcv: PATCHABLE: inlines changed ipv6_srh_rcv$" "$tmp/out" &&
+	grep -q "KGR_PATCH(ipv6_rthdr_rcv, kgr_ipv6_rthdr_rcv, true)," "$f" &&
+	ahead "^	prefetch(addr);$" "^static int kgr_ipv6_rthdr_rcv(struct sk_buff \*skb)$" &&
+	! grep -q "KGR_PATCH(ipv6_srh_rcv" "$f" && ok=0
+result $ok "the caller is the patched function, the new code copied into the patch" "$f"
+
 # A callee another module exports, declared in a local header (libahci's
 # ahci_handle_port_intr, in ahci.h for ahci.c): called directly, its
 # declaration copied; no shim of ahci's could find it.
