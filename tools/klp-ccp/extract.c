@@ -38,6 +38,7 @@ struct item {
 	struct ref *own;
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
 	char *trace_type;	/* and its type, if no header declares __traceiter_foo */
+	bool percpu;		/* a shim of a per-CPU variable */
 	bool hdr;	/* a call shim a system header's declaration names */
 	/* emitted ahead of #include line early - 1 of its source, if not 0 */
 	size_t early;
@@ -368,6 +369,17 @@ static char *shim_cname(struct extract_ctx *x, size_t src, const char *name)
 	return sb.s;
 }
 
+/*
+ * Is variable @name per-CPU (DEFINE_PER_CPU* or DECLARE_PER_CPU*)? Its
+ * shim points into the per-CPU area: __percpu, for sparse.
+ */
+static bool is_percpu(struct tu_model *m, const char *name)
+{
+	const struct entity *d = tu_find(m, name, ENT_VAR, false);
+
+	return d && d->head && strstr(d->head, "_PER_CPU");
+}
+
 static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 		    const struct ref *r)
 {
@@ -385,6 +397,7 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	it->src = src;
 	it->shim = r;
 	it->cname = shim_cname(x, src, r->name);
+	it->percpu = r->kind == ENT_VAR && is_percpu(&s->new, r->name);
 	x->n++;
 	if (r->internal) {
 		char **names;
@@ -1163,17 +1176,17 @@ static void shim_decl(struct strbuf *out, const struct item *it)
 		if (strstr(t + len, "noreturn"))
 			sb_printf(out, "#define %s(...) ({ ((%.*s(*)%.*s)%s)(__VA_ARGS__); unreachable(); })\n",
 				  cn, (int)i, t, (int)(len - i), t + i, cn);
-	} else if (strchr(t, '(')) {
-		sb_printf(out, "static typeof(%s) *%s;\n", t, cn);
-	} else if (strchr(t, '[')) {
+	} else if (strchr(t, '(') || strchr(t, '[')) {
 		/*
 		 * Not "T (*p)[N]": a "(" after the type's tag calls a macro of
 		 * its name (ata_port_info() of libata.h, for ahci's table).
 		 */
-		sb_printf(out, "static typeof(%s) *%s;\n", t, cn);
+		sb_printf(out, "static typeof(%s)%s *%s;\n", t,
+			  it->percpu ? " __percpu" : "", cn);
 	} else {
-		sb_printf(out, "static %s%s*%s;\n", t,
-			  t[len - 1] == '*' ? "" : " ", cn);
+		sb_printf(out, "static %s%s%s*%s;\n", t,
+			  t[len - 1] == '*' ? "" : " ",
+			  it->percpu ? "__percpu " : "", cn);
 	}
 }
 

@@ -240,6 +240,18 @@ ahead "^#define lru_gen_caps (\*kgr_lru_gen_caps)$" "^#include <linux/module.h>$
 	grep -q "KGR_SYMBOL_TYPED(kgr_lru_gen_caps, lru_gen_caps)," "$f" &&
 	! grep -q "static_branch_likely" "$tmp/kgr_ccp_hdrvar/kgr_ccp_hdrvar.c" && ok=0
 result $ok "the key is a shim of its type, the branches read it; a patch without such keys keeps its branches" "$f"
+# swap.c's cpu_fbatches, a static per-CPU variable, through a shim: the
+# pointer is __percpu, or sparse finds local_lock() and this_cpu_ptr()
+# given a plain one (different address spaces).
+callee_kallsyms "$tmp/ks-pcpu.txt" folio_add_lru cpu_fbatches folio_batch_add_and_move lru_add_fn
+echo "0000000000000000 D lru_gen_caps" >> "$tmp/ks-pcpu.txt"
+built percpu-shim kgr_ccp_pcpu \
+	"a per-CPU variable's shim: extracted and built warning-free (W=1, sparse)" \
+	--symbols "$tmp/ks-pcpu.txt"
+ok=1
+grep -q "^static typeof(typeof(struct cpu_fbatches)) __percpu \*kgr_cpu_fbatches;$" "$f" && ok=0
+result $ok "the per-CPU shim is a __percpu pointer" "$f"
+
 # Two of that name in vmlinux: a NOT PATCHABLE row, nothing written.
 echo "0000000000000000 b huge_zero_page" >> "$tmp/ks-hzp.txt"
 callee_patch header-inline-var kgr_ccp_hdrvar2 "$tmp/ks-hzp.txt"
