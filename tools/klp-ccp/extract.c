@@ -37,7 +37,7 @@ struct item {
 	const struct local_static *local;
 	struct ref *own;
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
-	char *trace_type;	/* and its type, if no header declares __traceiter_foo */
+	char *trace_type;	/* and its type: "void (ARGS)" */
 	bool percpu;		/* a shim of a per-CPU variable */
 	bool hdr;	/* a call shim a system header's declaration names */
 	/* emitted ahead of #include line early - 1 of its source, if not 0 */
@@ -484,18 +484,17 @@ static bool trace_event_has_condition(const char *dir, const char *event)
  * inline whose static call needs __SCK__tp_func_foo and its trampoline,
  * which a module reaches only when EXPORT_TRACEPOINT_SYMBOL exports them:
  * else the patch does not link (modpost: undefined). The tracepoint
- * itself, __tracepoint_foo, is then a shim, and the patch's calls of
- * trace_foo() a macro that does what the inline does through it: if
+ * itself, __tracepoint_foo, is then a shim, and trace_foo is #defined to
+ * a function of the patch that does what the inline does through it: if
  * the event is enabled and this CPU online, call its iterator (the
  * probes) with preemption off. Not for an event with a condition, which
- * the macro cannot test: that call stays, and the patch does not link.
+ * it cannot test: that call stays, and the patch does not link.
  *
  * A local trace header's event ("trace.h" of cfg80211, nfstrace.h) is
  * the same, and its DEFINE_EVENT is not copied: its static call's
  * __ADDRESSABLE(key) cannot take a shim's name, and its class and
- * helper macros would all have to come along. The macro then casts the
- * iterator from trace_foo()'s own type. True if @r's calls go through
- * the macro.
+ * helper macros would all have to come along. True if @r goes through
+ * the patch's function.
  */
 static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 {
@@ -508,11 +507,12 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	char *cname;
 	bool cond;
 
-	if (r->kind != ENT_FUNC || !r->internal || strncmp(r->name, "trace_", 6))
+	if (r->kind != ENT_FUNC || !r->internal || !r->type ||
+	    strncmp(r->name, "trace_", 6))
 		return false;
 	if (r->where == IN_SYSTEM) {
 		sb_printf(&dir, "%s/include/trace/events", x->in->src_root);
-	} else if (r->where == IN_LOCAL && r->type &&
+	} else if (r->where == IN_LOCAL &&
 		   (d = tu_find(&source_of(x, src)->new, r->name, ENT_FUNC, true)) &&
 		   d->where == IN_LOCAL && strrchr(d->file, '/')) {
 		sb_printf(&dir, "%.*s", (int)(strrchr(d->file, '/') - d->file),
@@ -542,8 +542,7 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
 	x->items[x->n++] = (struct item){ .src = src, .shim = m, .cname = cname,
 					  .trace = xstrdup(r->name),
-					  .trace_type = r->where == IN_LOCAL ?
-						xstrdup(r->type) : NULL };
+					  .trace_type = xstrdup(r->type) };
 	return true;
 }
 
@@ -689,7 +688,7 @@ static int hdr_var_shim(struct extract_ctx *x, size_t src,
 	return 0;
 }
 
-/* Is trace_foo() replaced by its tracepoint shim's macro? */
+/* Is trace_foo() replaced by the function through its tracepoint shim? */
 static bool trace_shimmed(const struct extract_ctx *x, const char *name)
 {
 	size_t i;
@@ -1088,38 +1087,52 @@ static bool declared_later(const struct item *it)
 }
 
 /*
- * trace_foo(...) through the shim of __tracepoint_foo: see trace_shim().
- * The iterator is "int __traceiter_foo(void *__data, ARGS)", ARGS those of
- * trace_foo().
+ * trace_foo() through the shim of __tracepoint_foo: see trace_shim(). A
+ * function, kgr_trace_foo(), that trace_foo is #defined to, for every
+ * use: a call, a pointer to it (xhci_dbg_trace(xhci,
+ * trace_xhci_dbg_cancel_urb, ...)), a name a macro puts in parentheses
+ * (ice's "(trace_ice_##name)(args)"). The iterator is "int
+ * __traceiter_foo(void *__data, ARGS)", ARGS those of trace_foo().
  */
-static void trace_macro(struct strbuf *out, const struct item *it)
+static void trace_function(struct strbuf *out, const struct item *it)
 {
-	const char *tp = it->trace + strlen("trace_");
 	const char *t = it->trace_type;
-	struct strbuf fn = { 0 };
+	const char *attr = strstr(t, " __attribute__((");
+	size_t len = attr ? (size_t)(attr - t) : strlen(t);
+	size_t i = params_start(t, len), p, n = 0;
+	struct strbuf params = { 0 }, types = { 0 }, args = { 0 };
+	int depth = 0;
 
-	if (t) {
-		const char *attr = strstr(t, " __attribute__((");
-		size_t len = attr ? (size_t)(attr - t) : strlen(t);
-		size_t i = params_start(t, len);
-
-		if (len - i == strlen("(void)") && !strncmp(t + i, "(void)", len - i))
-			sb_puts(&fn, "int (*)(void *)");
+	/* split "(T0, T1)" at its top-level commas: "typeof(T0) a0, ..." */
+	for (p = i + 1; p < len - 1; p = i + 1) {
+		for (i = p; i < len - 1 && (depth || t[i] != ','); i++)
+			depth += t[i] == '(' ? 1 : t[i] == ')' ? -1 : 0;
+		while (t[p] == ' ')
+			p++;
+		if (i - p == 4 && !strncmp(t + p, "void", 4) && !n && i == len - 1)
+			break;
+		/* "void (*)(int)" and "int [4]" name no parameter after them */
+		if (memchr(t + p, '(', i - p) || memchr(t + p, '[', i - p))
+			sb_printf(&params, "%stypeof(%.*s) a%zu", n ? ", " : "",
+				  (int)(i - p), t + p, n);
 		else
-			sb_printf(&fn, "int (*)(void *, %.*s", (int)(len - i - 1),
-				  t + i + 1);
-	} else {
-		sb_printf(&fn, "typeof(&__traceiter_%s)", tp);
+			sb_printf(&params, "%s%.*s%sa%zu", n ? ", " : "", (int)(i - p),
+				  t + p, t[i - 1] == '*' ? "" : " ", n);
+		sb_printf(&types, ", %.*s", (int)(i - p), t + p);
+		sb_printf(&args, ", a%zu", n++);
 	}
-	sb_printf(out, "#define %s(...) do {\t\t\t\t\t\t\\\n"
-		  "\tif (static_key_enabled(&%s->key) &&\t\t\t\t\\\n"
-		  "\t    cpu_online(raw_smp_processor_id())) {\t\t\t\\\n"
-		  "\t\tpreempt_disable_notrace();\t\t\t\t\\\n"
-		  "\t\t((%s)%s->iterator)(NULL, ##__VA_ARGS__); \\\n"
-		  "\t\tpreempt_enable_notrace();\t\t\t\t\\\n"
-		  "\t}\t\t\t\t\t\t\t\\\n} while (0)\n",
-		  it->trace, it->cname, fn.s, it->cname);
-	sb_free(&fn);
+	sb_printf(out, "static inline void kgr_%s(%s)\n{\n"
+		  "\tif (static_key_enabled(&%s->key) &&\n"
+		  "\t    cpu_online(raw_smp_processor_id())) {\n"
+		  "\t\tpreempt_disable_notrace();\n"
+		  "\t\t((int (*)(void *%s))%s->iterator)(NULL%s);\n"
+		  "\t\tpreempt_enable_notrace();\n\t}\n}\n#define %s kgr_%s\n",
+		  it->trace, params.s ? params.s : "void", it->cname,
+		  types.s ? types.s : "", it->cname, args.s ? args.s : "",
+		  it->trace, it->trace);
+	sb_free(&params);
+	sb_free(&types);
+	sb_free(&args);
 }
 
 static void shim_decl(struct strbuf *out, const struct item *it)
@@ -2124,7 +2137,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 				  x.items[i].cname);
 	for (i = 0; i < x.n; i++)
 		if (x.items[i].trace)
-			trace_macro(out, &x.items[i]);
+			trace_function(out, &x.items[i]);
 	if (x.n > ncopied)
 		sb_puts(out, "\n");
 	emit_ahead(&x, copied, ncopied, out);

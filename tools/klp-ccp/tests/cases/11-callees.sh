@@ -131,7 +131,8 @@ result $ok "the other module's export is called directly, its declaration copied
 
 # trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
 # static call's key and trampoline are not exported (modpost: undefined);
-# the tracepoint becomes a shim and the call a macro through it.
+# the tracepoint becomes a shim, and trace_rpcgss_update_slack a
+# function through it.
 callee_kallsyms "$tmp/ks-gss.txt"
 printf '0000000000000000 t gss_update_rslack\t[auth_rpcgss]\n0000000000000000 d __tracepoint_rpcgss_update_slack\t[auth_rpcgss]\n' >> "$tmp/ks-gss.txt"
 built trace-unexported kgr_ccp_trace \
@@ -139,14 +140,15 @@ built trace-unexported kgr_ccp_trace \
 	--symbols "$tmp/ks-gss.txt"
 ok=1
 grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f" &&
-	grep -q "^#define trace_rpcgss_update_slack(...) do {" "$f" &&
+	grep -q "^#define trace_rpcgss_update_slack kgr_trace_rpcgss_update_slack$" "$f" &&
+	grep -q "^static inline void kgr_trace_rpcgss_update_slack(const struct rpc_task \*a0, const struct rpc_auth \*a1)$" "$f" &&
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
-result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a macro through it" "$f"
+result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a function through it" "$f"
 
 # A local trace header's events (nfstrace.h's DEFINE_NFS_INODE_EVENT, a
-# local macro over DEFINE_EVENT): not exported, so the same macro through
-# the tracepoint's shim, the iterator cast from trace_foo()'s own type;
-# nothing of the trace header is copied, nor <trace/define_trace.h>.
+# local macro over DEFINE_EVENT): not exported, so the same function
+# through the tracepoint's shim, the iterator cast from trace_foo()'s own
+# type; nothing of the trace header is copied, nor <trace/define_trace.h>.
 callee_kallsyms "$tmp/ks-nfs.txt"
 for s in nfs_clear_invalid_mapping nfs_invalidate_mapping nfs_wait_bit_killable \
 	__tracepoint_nfs_invalidate_mapping_enter __tracepoint_nfs_invalidate_mapping_exit; do
@@ -156,11 +158,29 @@ built trace-local kgr_ccp_trace_local \
 	"unexported tracepoints of a local trace header: extracted and built warning-free" \
 	--symbols "$tmp/ks-nfs.txt"
 ok=1
-grep -q "^#define trace_nfs_invalidate_mapping_exit(...) do {" "$f" &&
-	grep -q "((int (\*)(void \*, const struct inode \*, int))kgr___tracepoint_nfs_invalidate_mapping_exit->iterator)(NULL, ##__VA_ARGS__);" "$f" &&
+grep -q "^#define trace_nfs_invalidate_mapping_exit kgr_trace_nfs_invalidate_mapping_exit$" "$f" &&
+	grep -q "((int (\*)(void \*, const struct inode \*, int))kgr___tracepoint_nfs_invalidate_mapping_exit->iterator)(NULL, a0, a1);" "$f" &&
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_nfs_invalidate_mapping_enter, __tracepoint_nfs_invalidate_mapping_enter, "nfs", 0)' "$f" &&
 	! grep -q "DEFINE_NFS_INODE_EVENT\|TRACE_SYSTEM\|define_trace.h\|__SCT__\|__SCK__" "$f" && ok=0
-result $ok "the events are macros through their tracepoints' shims; no trace header text" "$f"
+result $ok "the events are functions through their tracepoints' shims; no trace header text" "$f"
+
+# trace_xhci_dbg_cancel_urb of xhci-trace.h is no call: xhci_dbg_trace()
+# takes it as a function pointer (ice's trace macro puts its name in
+# parentheses). trace_foo names a function, so these build too.
+callee_kallsyms "$tmp/ks-xhci.txt"
+for s in xhci_move_dequeue_past_td __tracepoint_xhci_dbg_cancel_urb \
+	xhci_triad_to_transfer_ring xhci_trb_virt_to_dma xhci_alloc_command \
+	xhci_ring_expansion xhci_free_command xhci_ring_cmd_db queue_command \
+	xhci_get_hw_deq next_trb; do
+	printf '0000000000000000 t %s\t[xhci_hcd]\n' "$s"
+done >> "$tmp/ks-xhci.txt"
+built trace-pointer kgr_ccp_trace_ptr \
+	"a local event passed as a function pointer: extracted and built warning-free" \
+	--symbols "$tmp/ks-xhci.txt"
+ok=1
+ahead "^#define trace_xhci_dbg_cancel_urb kgr_trace_xhci_dbg_cancel_urb$" \
+	"^	xhci_dbg_trace(xhci, trace_xhci_dbg_cancel_urb,$" && ok=0
+result $ok "the pointer is the function through the tracepoint's shim" "$f"
 
 # An event with a condition (f2fs: TP_CONDITION(page->mapping), which
 # its field assignments rely on): the macro could not test it, so the
