@@ -493,10 +493,14 @@ static bool trace_event_has_condition(const char *dir, const char *event)
  * A local trace header's event ("trace.h" of cfg80211, nfstrace.h) is
  * the same, and its DEFINE_EVENT is not copied: its static call's
  * __ADDRESSABLE(key) cannot take a shim's name, and its class and
- * helper macros would all have to come along. True if @r goes through
- * the patch's function.
+ * helper macros would all have to come along.
+ *
+ * An unexported event with a condition cannot be fired as the kernel
+ * does, nor called: @user is refused. 1 if @r goes through the patch's
+ * function, 0 if it stays as it is, -1 refused.
  */
-static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
+static int trace_shim(struct extract_ctx *x, size_t src,
+		      const struct entity *user, const struct ref *r)
 {
 	const struct symbols *syms = &source_of(x, src)->syms;
 	const char *event = r->name + strlen("trace_");
@@ -509,7 +513,7 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 
 	if (r->kind != ENT_FUNC || !r->internal || !r->type ||
 	    strncmp(r->name, "trace_", 6))
-		return false;
+		return 0;
 	if (r->where == IN_SYSTEM) {
 		sb_printf(&dir, "%s/include/trace/events", x->in->src_root);
 	} else if (r->where == IN_LOCAL &&
@@ -518,7 +522,7 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 		sb_printf(&dir, "%.*s", (int)(strrchr(d->file, '/') - d->file),
 			  d->file);
 	} else {
-		return false;
+		return 0;
 	}
 	sb_printf(&name, "__tracepoint_%s", event);
 	it = find_item(x, src, name.s, ENT_VAR);
@@ -530,8 +534,11 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	cond = trace_event_has_condition(dir.s, event);
 	sb_free(&dir);
 	if (cond) {
+		refuse(x, source_of(x, src)->fp->path, r->name, user->line);
+		tl_fail(x->err, "%s: %s calls %s, whose event has a condition (TP_CONDITION) that a module cannot test, and whose tracepoint %s is not exported: a module can neither call it nor fire the event as the kernel does",
+			source_of(x, src)->fp->path, user->name, r->name, name.s);
 		sb_free(&name);
-		return false;
+		return -1;
 	}
 	m = xcalloc(1, sizeof(*m));
 	*m = (struct ref){ .name = name.s, .kind = ENT_VAR, .where = IN_SYSTEM,
@@ -543,7 +550,7 @@ static bool trace_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	x->items[x->n++] = (struct item){ .src = src, .shim = m, .cname = cname,
 					  .trace = xstrdup(r->name),
 					  .trace_type = xstrdup(r->type) };
-	return true;
+	return 1;
 }
 
 /* Has @name a call shim of hdr_call_shim()? */
@@ -877,8 +884,11 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
 		bool other;
+		int traced = trace_shim(x, src, e, r);
 
-		if (trace_shim(x, src, r) && r->where == IN_LOCAL)
+		if (traced < 0)
+			return -1;
+		if (traced && r->where == IN_LOCAL)
 			continue;
 		if (u == USE_COPY && d && !find_item(x, dsrc, d->name, d->kind) &&
 		    !is_new_def(x, dsrc, d) && missing_callee(source_of(x, dsrc), d) &&
