@@ -1103,6 +1103,8 @@ static bool declared_later(const struct item *it)
  * trace_xhci_dbg_cancel_urb, ...)), a name a macro puts in parentheses
  * (ice's "(trace_ice_##name)(args)"). The iterator is "int
  * __traceiter_foo(void *__data, ARGS)", ARGS those of trace_foo().
+ * trace_foo_enabled() reads the tracepoint's key through the shim too
+ * (blk-iocost's TRACE_IOCG_PATH() calls it).
  */
 static void trace_function(struct strbuf *out, const struct item *it)
 {
@@ -1140,6 +1142,10 @@ static void trace_function(struct strbuf *out, const struct item *it)
 		  it->trace, params.s ? params.s : "void", it->cname,
 		  types.s ? types.s : "", it->cname, args.s ? args.s : "",
 		  it->trace, it->trace);
+	sb_printf(out, "static inline bool kgr_%s_enabled(void)\n{\n"
+		  "\treturn static_key_enabled(&%s->key);\n}\n"
+		  "#define %s_enabled kgr_%s_enabled\n",
+		  it->trace, it->cname, it->trace, it->trace);
 	sb_free(&params);
 	sb_free(&types);
 	sb_free(&args);

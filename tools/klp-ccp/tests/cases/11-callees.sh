@@ -142,6 +142,7 @@ ok=1
 grep -q "^static struct tracepoint \*kgr___tracepoint_rpcgss_update_slack;" "$f" &&
 	grep -q "^#define trace_rpcgss_update_slack kgr_trace_rpcgss_update_slack$" "$f" &&
 	grep -q "^static inline void kgr_trace_rpcgss_update_slack(const struct rpc_task \*a0, const struct rpc_auth \*a1)$" "$f" &&
+	grep -q "^#define trace_rpcgss_update_slack_enabled kgr_trace_rpcgss_update_slack_enabled$" "$f" &&
 	grep -q 'KGR_SYMBOL_OBJPOS(kgr___tracepoint_rpcgss_update_slack, __tracepoint_rpcgss_update_slack, "auth_rpcgss", 0)' "$f" && ok=0
 result $ok "the tracepoint is a shim, trace_rpcgss_update_slack() a function through it" "$f"
 
