@@ -15,17 +15,6 @@
 # allow-taint: K
 . /tests/lib.sh
 
-# 0 once patch $1's transition reads 0, within 30 s.
-settled()
-{
-	_t=300
-	while [ "$(cat "$KGR/$1/transition" 2>/dev/null)" != 0 ]; do
-		_t=$((_t - 1))
-		[ "$_t" -gt 0 ] || return 1
-		sleep 0.1
-	done
-}
-
 load_kgr
 dmesg -c > /dev/null
 for ko in "$KO"/kgr_sd*.ko; do
@@ -50,9 +39,9 @@ for ko in "$KO"/kgr_sd*.ko; do
 	fi
 	if insmod "$ko" 2>/tmp/err; then
 		load=ok
-		if settled "$p"; then trans=ok; else trans=fail; fi
+		if kgr_settled "$p"; then trans=ok; else trans=fail; fi
 		rev=fail
-		if echo 0 > "$KGR/$p/enabled" && settled "$p" && rmmod "$p"; then
+		if echo 0 > "$KGR/$p/enabled" && kgr_settled "$p" && rmmod "$p"; then
 			rev=ok
 		fi
 	fi

@@ -57,6 +57,17 @@ kgr_wait_transition()
 	done
 }
 
+# 0 once patch $1's transition reads 0, within 30 s; 1 if it does not.
+kgr_settled()
+{
+	_t=300
+	while [ "$(cat "$KGR/$1/transition" 2>/dev/null)" != 0 ]; do
+		_t=$((_t - 1))
+		[ "$_t" -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
 # Wait until kgr.ko's background work on the direct path is done (it
 # moves addresses to and from it and detaches the direct calls of
 # addresses that went) and, unless the path is switched off, every
