@@ -10,6 +10,8 @@
 #                                   and task count (also part of make bench)
 #   make bench-stable-delta         klp-ccp end to end on a Debian stable
 #                                   delta (6.1.187-1 -> 6.1.190-1)
+#   make bench-stable-delta-quality 14 of its fixes: old behaviour, fixed
+#                                   with the patch applied, old again
 #   make cocci                      semantic checks of the patches (Coccinelle)
 #   make docs                       Documentation/ as HTML, API reference from kernel-doc
 #   make install [PREFIX=/usr/local] [DESTDIR=]  kgrctl and its manual page
@@ -21,7 +23,7 @@ KDIR ?= $(word 1,$(KDIR_FOUND))
 KDIR_WHY := $(if $(filter command line environment,$(origin KDIR)),given,$(word 2,$(KDIR_FOUND)))
 TOOLS := $(patsubst %/Makefile,%,$(wildcard tools/*/Makefile))
 
-.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench bench-scale bench-stable-delta soak deb fleet-test clean
+.PHONY: all modules tools install deps check demo kunit vm lint cocci docs bench bench-scale bench-stable-delta bench-stable-delta-quality soak deb fleet-test clean
 
 all: modules tools
 
@@ -85,6 +87,11 @@ bench-scale: deps
 # build/stable-delta (STABLE_DELTA_CACHE=), bench/stable-delta/run.
 bench-stable-delta: deps tools
 	@bench/stable-delta/run
+
+# The same cache; the fixes of bench/stable-delta/fixes/ in the 6.1.0-53
+# guest (Documentation/klp-ccp.rst, "Quality: what a fix's patch changes").
+bench-stable-delta-quality: deps tools
+	@bench/stable-delta/quality
 
 # The consistency torture, 20 boots per kernel and TCG mode (hours).
 soak: deps
