@@ -199,6 +199,7 @@ static void kgr_unregister(struct kgr_patch *patch)
 	mutex_lock(&kgr_mutex);
 	list_del(&patch->list);
 	patch->registered = false;
+	kgr_direct_del_entries(patch);
 	mutex_unlock(&kgr_mutex);
 	kgr_sysfs_del_patch(patch);
 	kgr_objects_free(patch);
@@ -242,6 +243,7 @@ int __kgr_patch_kernel(struct kgr_patch *patch, struct module *owner)
 		mutex_unlock(&kgr_mutex);
 		return ret;
 	}
+	kgr_direct_add_entries(patch);
 	list_add_tail(&patch->list, &kgr_patches);
 	mutex_unlock(&kgr_mutex);
 
@@ -278,6 +280,7 @@ void kgr_patch_remove(struct kgr_patch *patch)
 	}
 	list_del(&patch->list);
 	patch->registered = false;
+	kgr_direct_del_entries(patch);
 	mutex_unlock(&kgr_mutex);
 	kgr_sysfs_del_patch(patch);
 	kgr_objects_free(patch);

@@ -3,16 +3,18 @@
  * direct.c - the direct path: a patched call without the ftrace handler
  *
  * Once no task needs a choice of its own for a function, the fentry call
- * of the old function can go straight to a stub of kgr.ko (ftrace's
- * direct calls) that drops the return address into the old function and
- * jumps to the new one; the new function returns to the original caller.
- * The stub's jump is the tail call of a static call, so that pointing it
- * at a function is one text poke of a direct jmp (static_call_update()),
- * with no indirect branch and no retpoline on the way.
+ * of the old function can go straight to a stub (ftrace's direct calls)
+ * that drops the return address into the old function and jumps to the
+ * new one; the new function returns to the original caller. The stubs
+ * are those of include/kgr/entry.h: the patch module's own, next to its
+ * new functions, or else one of kgr.ko's pool. A stub's jump never
+ * changes while a fentry call leads to it; switching an address moves
+ * its direct call to another stub (ftrace's modify), or to
+ * kgr_direct_pass while kgr's handler decides.
  *
- * This file is the mechanism: a pool of stubs, one static call each, and
- * an ftrace direct ops per address. When an address goes direct is
- * redirect.c's call. kgr_mutex serializes every caller.
+ * This file is the mechanism: the stubs, and an ftrace direct ops per
+ * address. When an address goes direct is redirect.c's call. kgr_mutex
+ * serializes every caller.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,13 +24,9 @@
 #include <linux/sched.h>
 #include <linux/static_call.h>
 #include <linux/version.h>
-#include <asm/ibt.h>
-#include <asm/unwind_hints.h>
+#include <linux/rcupdate.h>
 #include "internal.h"
 #include "direct_slots.h"
-
-/* The type of a slot's target: only ever jumped to, never called. */
-void kgr_direct_target(void);
 
 #define KGR_DIRECT_KEY(n) DEFINE_STATIC_CALL_NULL(kgr_direct_slot_##n, \
 						  kgr_direct_target);
@@ -44,43 +42,23 @@ static void * const kgr_direct_tramps[] = {
 	KGR_DIRECT_SLOTS(KGR_DIRECT_TRAMP_ADDR)
 };
 
-/*
- * The stubs, one asm statement each, in a section of their own. A stub is
- * entered by the fentry call (or by ftrace's "return" into a direct
- * trampoline) with the return address into the old function on top of
- * the stack, or there the ip kgr's handler chose. It pops that into r11,
- * scratch at a function's entry (ftrace's own trampoline does not keep
- * it), and the stack is that of the new function's entry, which the
- * unwind hint tells objtool. ENDBR only because C takes their addresses.
- */
-#define KGR_DIRECT_STUB_SIZE	16
+/* kgr.ko's pool of stubs (include/kgr/entry.h), for any patch module. */
 #define KGR_DIRECT_STUB(n)						\
-	asm(".pushsection .text.kgr_direct, \"ax\"\n"			\
-	    ".p2align 4\n"						\
-	    "kgr_direct_stub_" #n ":\n"				\
-	    ASM_ENDBR							\
-	    "pop %r11\n"						\
-	    UNWIND_HINT_FUNC "\n"					\
-	    "jmp " STATIC_CALL_TRAMP_STR(kgr_direct_slot_##n) "\n"	\
-	    ".type kgr_direct_stub_" #n ", @function\n"		\
-	    ".size kgr_direct_stub_" #n ", . - kgr_direct_stub_" #n "\n" \
-	    ".popsection\n");
+	KGR_STUB(".text.kgr_direct", kgr_direct_stub_##n, kgr_direct_slot_##n);
 KGR_DIRECT_SLOTS(KGR_DIRECT_STUB)
 
 /*
- * A slot's target while kgr's handler decides (a transition runs on the
- * address): "return" to the ip the stub popped, as ftrace's trampoline
- * would have. A ret needs no ENDBR at its target; it costs this path a
- * return stack entry (and, under call depth tracking, a count), which
- * only matters while a transition runs.
+ * The direct call's target while kgr's handler decides (a transition runs
+ * on the address), or once nobody does (the address went): "return" to
+ * the ip on the stack, the one the handler chose or the old function's,
+ * as ftrace's trampoline would have. A ret needs no ENDBR at its target;
+ * it costs this path a return stack entry (and, under call depth
+ * tracking, a count), which only matters while a transition runs.
  */
-void kgr_direct_pass(void);
 asm(".pushsection .text, \"ax\"\n"
 	".p2align 4\n"
 	"kgr_direct_pass:\n"
 	ASM_ENDBR
-	"push %r11\n"
-	UNWIND_HINT_FUNC "\n"
 	ASM_RET
 	".type kgr_direct_pass, @function\n"
 	".size kgr_direct_pass, . - kgr_direct_pass\n"
@@ -95,16 +73,28 @@ static const char * const kgr_direct_stubs[] = {
 static unsigned long kgr_direct_pool_start, kgr_direct_pool_end;
 static unsigned long kgr_direct_pass_start;
 
-/* Slots in use. kgr_mutex. */
+/*
+ * Slots in use; of those, the retired ones: no fentry call leads to them
+ * any more, but a task may still be inside, about to jump to the target
+ * it found there. kgr_mutex.
+ */
 static DECLARE_BITMAP(kgr_direct_used, KGR_DIRECT_NR_SLOTS);
+static DECLARE_BITMAP(kgr_direct_retired, KGR_DIRECT_NR_SLOTS);
+
+/*
+ * The entry pools of registered patches: added to and removed from under
+ * kgr_mutex, read by kgr_direct_stub() under RCU-sched (the stack checks
+ * of current run from the syscall tracepoints and an IPI).
+ */
+static LIST_HEAD(kgr_entry_pools);
 
 /* The stubs are laid out as expected: else the direct path stays off. */
 static bool kgr_direct_usable;
 
 /*
  * The task registering an IPMODIFY ops of kgr beside a direct ops of kgr,
- * or NULL. Written under kgr_mutex, read by kgr_direct_ops_func() under
- * ftrace's direct_mutex.
+ * or switching a direct ops between stubs, or NULL. Written under
+ * kgr_mutex, read by kgr_direct_ops_func() under ftrace's direct_mutex.
  */
 static struct task_struct *kgr_direct_sharer;
 
@@ -121,13 +111,13 @@ int kgr_direct_init(void)
 	for (slot = 0; slot < KGR_DIRECT_NR_SLOTS; slot++) {
 		addr = (unsigned long)kgr_direct_stubs[slot];
 		start = min(start, addr);
-		end = max(end, addr + KGR_DIRECT_STUB_SIZE);
+		end = max(end, addr + KGR_STUB_SIZE);
 	}
 	kgr_direct_usable = end - start ==
-			    KGR_DIRECT_NR_SLOTS * KGR_DIRECT_STUB_SIZE;
+			    KGR_DIRECT_NR_SLOTS * KGR_STUB_SIZE;
 	if (!kgr_direct_usable) {
 		pr_warn("direct path off: its stubs span %lu bytes, not %d\n",
-			end - start, KGR_DIRECT_NR_SLOTS * KGR_DIRECT_STUB_SIZE);
+			end - start, KGR_DIRECT_NR_SLOTS * KGR_STUB_SIZE);
 		return 0;
 	}
 	kgr_direct_pool_start = start;
@@ -135,10 +125,83 @@ int kgr_direct_init(void)
 	return 0;
 }
 
+/* @pool's stubs follow each other, stubs[0] first: one range to check. */
+static bool kgr_entry_pool_sound(const struct kgr_entry_pool *pool)
+{
+	unsigned long first = (unsigned long)pool->stubs[0];
+	unsigned int i;
+
+	for (i = 1; i < pool->nr; i++)
+		if ((unsigned long)pool->stubs[i] != first + i * KGR_STUB_SIZE)
+			return false;
+	return pool->nr;
+}
+
+/*
+ * Give @patch's functions the stubs of its module's pool, in table order.
+ * A stub's jump is set when its function first goes direct: setting it
+ * here would cost every patch a text poke per stub, used or not.
+ * Without a usable pool the functions take stubs of kgr.ko's.
+ */
+void kgr_direct_add_entries(struct kgr_patch *patch)
+{
+	struct kgr_entry_pool *pool = patch->entries;
+	struct kgr_patch_fun *fun;
+	unsigned int i = 0;
+
+	lockdep_assert_held(&kgr_mutex);
+	kgr_for_each_fun(patch, fun)
+		fun->entry = NULL;
+	if (!pool)
+		return;
+	if (!kgr_direct_usable || !kgr_entry_pool_sound(pool)) {
+		if (kgr_direct_usable)
+			pr_warn("%s: its module's entry stubs are not in one run: kgr.ko's are used\n",
+				patch->name);
+		patch->entries = NULL;
+		return;
+	}
+	kgr_for_each_fun(patch, fun) {
+		if (i >= pool->nr)
+			break;
+		if (fun->new_fun)
+			fun->entry = pool->stubs[i++];
+	}
+	list_add_rcu(&pool->node, &kgr_entry_pools);
+}
+
+/*
+ * Once the patch is unregistered: its module is about to go, and no task
+ * is in its stubs (each was a blocker of the revert's transition).
+ */
+void kgr_direct_del_entries(struct kgr_patch *patch)
+{
+	lockdep_assert_held(&kgr_mutex);
+	if (!patch->entries)
+		return;
+	list_del_rcu(&patch->entries->node);
+	patch->entries = NULL;
+	synchronize_rcu();
+}
+
 bool notrace kgr_direct_stub(unsigned long addr)
 {
-	return (addr >= kgr_direct_pool_start && addr < kgr_direct_pool_end) ||
-	       addr - kgr_direct_pass_start < KGR_DIRECT_STUB_SIZE;
+	const struct kgr_entry_pool *pool;
+	bool hit = false;
+
+	if ((addr >= kgr_direct_pool_start && addr < kgr_direct_pool_end) ||
+	    addr - kgr_direct_pass_start < KGR_STUB_SIZE)
+		return true;
+	rcu_read_lock_sched_notrace();
+	list_for_each_entry_rcu(pool, &kgr_entry_pools, node) {
+		if (addr - (unsigned long)pool->stubs[0] <
+		    pool->nr * KGR_STUB_SIZE) {
+			hit = true;
+			break;
+		}
+	}
+	rcu_read_unlock_sched_notrace();
+	return hit;
 }
 
 /*
@@ -199,66 +262,67 @@ static int kgr_unregister_direct(struct ftrace_ops *ops, unsigned long addr)
 }
 #endif
 
-static unsigned long kgr_direct_stub_addr(int slot)
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+static int kgr_modify_direct(struct ftrace_ops *ops, unsigned long addr)
 {
-	return (unsigned long)kgr_direct_stubs[slot];
+	return modify_ftrace_direct(ops, addr);
 }
-
-static void kgr_direct_set_slot(int slot, void *target)
+#else
+static int kgr_modify_direct(struct ftrace_ops *ops, unsigned long addr)
 {
-	__static_call_update(kgr_direct_keys[slot], kgr_direct_tramps[slot],
-			     target);
+	return modify_ftrace_direct_multi(ops, addr);
 }
+#endif
 
-int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
-		      void *target)
+/*
+ * Where the fentry call must go to reach @fun's new function (NULL: pass
+ * on): its entry stub, its jump set if this is its first use (setting it
+ * again to the same function changes nothing), else a free stub of
+ * kgr.ko's pool aimed at it (*@slot); 0 when none is free.
+ */
+static unsigned long kgr_direct_stub_for(const struct kgr_patch_fun *fun,
+					 int *slot)
 {
-	int slot, ret;
+	const struct kgr_entry_pool *pool;
+	unsigned int i;
 
-	lockdep_assert_held(&kgr_mutex);
-	if (!kgr_direct_usable)
-		return -EOPNOTSUPP;
-	slot = find_first_zero_bit(kgr_direct_used, KGR_DIRECT_NR_SLOTS);
-	if (slot >= KGR_DIRECT_NR_SLOTS)
-		return -ENOSPC;
-	/* The slot first: ftrace may call the stub as soon as it is set. */
-	kgr_direct_set_slot(slot, target);
-	memset(&direct->ops, 0, sizeof(direct->ops));
-	direct->ops.ops_func = kgr_direct_ops_func;
-	ret = ftrace_set_filter_ip(&direct->ops, ip, 0, 0);
-	if (ret)
-		goto err;
-	WRITE_ONCE(kgr_direct_sharer, current);
-	ret = kgr_register_direct(&direct->ops, kgr_direct_stub_addr(slot));
-	WRITE_ONCE(kgr_direct_sharer, NULL);
-	if (ret) {
-		ftrace_free_filter(&direct->ops);
-		goto err;
+	*slot = -1;
+	if (!fun)
+		return kgr_direct_pass_start;
+	if (fun->entry) {
+		pool = fun->patch->entries;
+		i = ((unsigned long)fun->entry -
+		     (unsigned long)pool->stubs[0]) / KGR_STUB_SIZE;
+		__static_call_update(pool->keys[i], pool->tramps[i],
+				     fun->new_fun);
+		return (unsigned long)fun->entry;
 	}
-	__set_bit(slot, kgr_direct_used);
-	direct->slot = slot;
-	direct->attached = true;
-	kgr_direct_retarget(direct, target);
-	return 0;
-err:
-	kgr_direct_set_slot(slot, NULL);
-	return ret;
+	*slot = find_first_zero_bit(kgr_direct_used, KGR_DIRECT_NR_SLOTS);
+	if (*slot >= KGR_DIRECT_NR_SLOTS) {
+		*slot = -1;
+		return 0;
+	}
+	__static_call_update(kgr_direct_keys[*slot], kgr_direct_tramps[*slot],
+			     fun->new_fun);
+	__set_bit(*slot, kgr_direct_used);
+	return (unsigned long)kgr_direct_stubs[*slot];
+}
+
+/* Never reached: its slot is free again at once. */
+static void kgr_direct_unused(int slot)
+{
+	if (slot >= 0)
+		__clear_bit(slot, kgr_direct_used);
 }
 
 /*
- * Unregistering a direct ops waits, as for any ops of a module, until no
- * task can be inside the stub or on its way to it (tasks RCU): the slot
- * can then be used again at once.
+ * ftrace no longer calls @slot, but a task may be inside: the slot is
+ * freed by kgr_direct_reap() or the next detach, after Tasks RCU.
  */
-void kgr_direct_detach(struct kgr_direct *direct)
+static void kgr_direct_retire(int slot)
 {
-	lockdep_assert_held(&kgr_mutex);
-	WARN_ON(kgr_unregister_direct(&direct->ops,
-				      kgr_direct_stub_addr(direct->slot)));
-	kgr_direct_set_slot(direct->slot, NULL);
-	__clear_bit(direct->slot, kgr_direct_used);
-	direct->target = NULL;
-	direct->attached = false;
+	if (slot >= 0)
+		__set_bit(slot, kgr_direct_retired);
 }
 
 /*
@@ -270,16 +334,121 @@ void kgr_direct_detach(struct kgr_direct *direct)
  * ftrace reads this one only to refuse the sysctl, and leaves the flags
  * alone until unregistering.
  */
-void kgr_direct_retarget(struct kgr_direct *direct, void *target)
+static void kgr_direct_set(struct kgr_direct *direct, unsigned long stub,
+			   int slot, void *target)
 {
-	lockdep_assert_held(&kgr_mutex);
-	kgr_direct_set_slot(direct->slot, target ?: kgr_direct_pass);
+	direct->stub = stub;
+	direct->slot = slot;
 	/* Read by kgr_direct_ops_func() under ftrace's direct_mutex. */
 	WRITE_ONCE(direct->target, target);
 	if (target)
 		direct->ops.flags |= FTRACE_OPS_FL_PERMANENT;
 	else
 		direct->ops.flags &= ~FTRACE_OPS_FL_PERMANENT;
+}
+
+int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
+		      const struct kgr_patch_fun *fun)
+{
+	unsigned long stub;
+	int slot, ret;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (!kgr_direct_usable)
+		return -EOPNOTSUPP;
+	/* The stub first: ftrace may call it as soon as it is registered. */
+	stub = kgr_direct_stub_for(fun, &slot);
+	if (!stub)
+		return -ENOSPC;
+	memset(&direct->ops, 0, sizeof(direct->ops));
+	direct->ops.ops_func = kgr_direct_ops_func;
+	ret = ftrace_set_filter_ip(&direct->ops, ip, 0, 0);
+	if (ret)
+		goto err;
+	WRITE_ONCE(kgr_direct_sharer, current);
+	ret = kgr_register_direct(&direct->ops, stub);
+	WRITE_ONCE(kgr_direct_sharer, NULL);
+	if (ret) {
+		ftrace_free_filter(&direct->ops);
+		goto err;
+	}
+	direct->attached = true;
+	kgr_direct_set(direct, stub, slot, fun ? fun->new_fun : NULL);
+	return 0;
+err:
+	kgr_direct_unused(slot);
+	return ret;
+}
+
+/*
+ * Unregistering a direct ops waits, as for any ops of a module, until no
+ * task can be inside the stub or on its way to it (Tasks RCU): its slot,
+ * and those retired before, can then be used again at once.
+ */
+void kgr_direct_detach(struct kgr_direct *direct)
+{
+	lockdep_assert_held(&kgr_mutex);
+	WARN_ON(kgr_unregister_direct(&direct->ops, direct->stub));
+	kgr_direct_retire(direct->slot);
+	bitmap_andnot(kgr_direct_used, kgr_direct_used, kgr_direct_retired,
+		      KGR_DIRECT_NR_SLOTS);
+	bitmap_zero(kgr_direct_retired, KGR_DIRECT_NR_SLOTS);
+	direct->target = NULL;
+	direct->attached = false;
+}
+
+/*
+ * A new stub for the fentry call, by ftrace's modify (which sends the
+ * calls through its list function meanwhile, each to the old stub or the
+ * new one): the old stub's jump is left alone, so that a task inside it
+ * goes where it went when the task entered. kgr's handler may be
+ * registered beside: it must send every task where both stubs do, or be
+ * the one deciding (a passing stub).
+ */
+int kgr_direct_retarget(struct kgr_direct *direct,
+			const struct kgr_patch_fun *fun)
+{
+	void *target = fun ? fun->new_fun : NULL;
+	unsigned long stub;
+	int slot, ret;
+
+	lockdep_assert_held(&kgr_mutex);
+	if (target == direct->target &&
+	    (!fun || !fun->entry || (unsigned long)fun->entry == direct->stub))
+		return 0;
+	stub = kgr_direct_stub_for(fun, &slot);
+	if (!stub)
+		return -ENOSPC;
+	WRITE_ONCE(kgr_direct_sharer, current);
+	ret = kgr_modify_direct(&direct->ops, stub);
+	WRITE_ONCE(kgr_direct_sharer, NULL);
+	if (ret) {
+		kgr_direct_unused(slot);
+		return ret;
+	}
+	kgr_direct_retire(direct->slot);
+	kgr_direct_set(direct, stub, slot, target);
+	return 0;
+}
+
+/*
+ * Free the retired slots once no task can be inside them: a task
+ * preempted in a stub holds up Tasks RCU. False when there were none.
+ */
+bool kgr_direct_reap(void)
+{
+	DECLARE_BITMAP(reaped, KGR_DIRECT_NR_SLOTS);
+
+	lockdep_assert_held(&kgr_mutex);
+	if (bitmap_empty(kgr_direct_retired, KGR_DIRECT_NR_SLOTS))
+		return false;
+	bitmap_copy(reaped, kgr_direct_retired, KGR_DIRECT_NR_SLOTS);
+	synchronize_rcu_tasks();
+	bitmap_andnot(kgr_direct_used, kgr_direct_used, reaped,
+		      KGR_DIRECT_NR_SLOTS);
+	bitmap_andnot(kgr_direct_retired, kgr_direct_retired, reaped,
+		      KGR_DIRECT_NR_SLOTS);
+	return true;
 }
 
 int kgr_direct_register_beside(struct ftrace_ops *fops)

@@ -268,9 +268,14 @@ unsigned long kgr_symbol_size(unsigned long addr);
 
 /* ---- direct.c: the direct path's stubs and ftrace direct ops ---- */
 
-/* An address's direct call: its ftrace ops, stub slot and target. */
+/*
+ * An address's direct call: its ftrace ops, the stub it calls (a patch
+ * module's entry stub, one of kgr.ko's pool: @slot, else -1, or
+ * kgr_direct_pass) and where that stub jumps.
+ */
 struct kgr_direct {
 	struct ftrace_ops ops;
+	unsigned long stub;
 	int slot;
 	bool attached;
 	void *target;			/* NULL: passing on the handler's ip */
@@ -278,22 +283,34 @@ struct kgr_direct {
 
 int kgr_direct_init(void);
 
+/* Give @patch's functions their entry stubs, if its module has some. */
+void kgr_direct_add_entries(struct kgr_patch *patch);
+
+/* Forget @patch's entry stubs: its module is about to go. */
+void kgr_direct_del_entries(struct kgr_patch *patch);
+
 /*
- * Send the fentry call at @ip to a stub that jumps to @target. kgr's own
- * handler may be registered on @ip: it must send every task to @target
- * too. -ENOSPC when every stub is in use; ftrace's errors. kgr_mutex.
+ * Send the fentry call at @ip to a stub that jumps to @fun's new function:
+ * its entry stub, or one of kgr.ko's. kgr's own handler may be registered
+ * on @ip: it must send every task there too. -ENOSPC when every stub of
+ * kgr.ko's is in use; ftrace's errors. kgr_mutex.
  */
 int kgr_direct_attach(struct kgr_direct *direct, unsigned long ip,
-		      void *target);
+		      const struct kgr_patch_fun *fun);
 
 /* Remove the direct call; returns once no task can be in its stub. */
 void kgr_direct_detach(struct kgr_direct *direct);
 
 /*
- * Point the stub at another function, or (NULL) on to wherever kgr's
- * handler, registered beside, sent the task. kgr_mutex.
+ * Send the direct call to a stub that jumps to @fun's new function, or
+ * (NULL) on to wherever kgr's handler, registered beside, sent the task.
+ * On error nothing changed. kgr_mutex.
  */
-void kgr_direct_retarget(struct kgr_direct *direct, void *target);
+int kgr_direct_retarget(struct kgr_direct *direct,
+			const struct kgr_patch_fun *fun);
+
+/* Free kgr.ko's stubs that no call leads to any more, after Tasks RCU. */
+bool kgr_direct_reap(void);
 
 /* register_ftrace_function() of kgr's handler beside its direct call. */
 int kgr_direct_register_beside(struct ftrace_ops *fops);

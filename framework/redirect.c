@@ -367,6 +367,8 @@ static void kgr_log_refusal(struct kgr_ops **batch, unsigned int n, int ret)
  * Put the addresses pushed since the last commit into kgr_fops's filter,
  * in one batch; on an error none is, and the caller pops them.
  */
+static int kgr_ops_leave_direct(struct kgr_ops *ops);
+
 int kgr_redirect_commit(void)
 {
 	struct kgr_ops **batch;
@@ -374,7 +376,7 @@ int kgr_redirect_commit(void)
 	unsigned int n = 0, i;
 	struct kgr_ops *ops;
 	bool foreign = false;
-	int ret = -ENOMEM;
+	int ret = -ENOMEM, stay = 0;
 
 	lockdep_assert_held(&kgr_mutex);
 	list_for_each_entry(ops, &kgr_ops_list, node)
@@ -418,13 +420,14 @@ out:
 		if (ret)
 			continue;
 		ops->in_filter = true;
-		/* Leaving the direct path: the handler decides from now on. */
-		if (ops->direct.target) {
-			kgr_direct_retarget(&ops->direct, NULL);
-			WRITE_ONCE(kgr_ops_top(ops)->direct, false);
-		}
+		/*
+		 * Leaving the direct path: the handler decides from now on.
+		 * An address that cannot leave sends every task to its top
+		 * both ways, which the caller's abort keeps true.
+		 */
+		stay = kgr_ops_leave_direct(ops) ?: stay;
 	}
-	return ret;
+	return ret ?: stay;
 }
 
 /* A gone kgr_ops of fentry site @loc, to take back. */
@@ -493,7 +496,12 @@ static int kgr_ops_leave_direct(struct kgr_ops *ops)
 			return ret;
 		ops->in_filter = true;
 	}
-	kgr_direct_retarget(&ops->direct, NULL);
+	ret = kgr_direct_retarget(&ops->direct, NULL);
+	if (ret) {
+		pr_err("cannot leave the direct path at %pS: %d\n",
+		       (void *)ops->old_addr, ret);
+		return ret;
+	}
 	WRITE_ONCE(kgr_ops_top(ops)->direct, false);
 	return 0;
 }
@@ -521,9 +529,9 @@ static void kgr_ops_go_direct(struct kgr_ops *ops, struct kgr_patch_fun *top)
 	int ret = 0;
 
 	if (ops->direct.attached)
-		kgr_direct_retarget(&ops->direct, top->new_fun);
+		ret = kgr_direct_retarget(&ops->direct, top);
 	else
-		ret = kgr_direct_attach(&ops->direct, ops->loc, top->new_fun);
+		ret = kgr_direct_attach(&ops->direct, ops->loc, top);
 	if (ret) {
 		pr_debug("%s: '%s' stays on the handler path: %d\n",
 			 top->patch->name, top->name, ret);
@@ -576,6 +584,8 @@ static bool kgr_direct_step(void)
 {
 	struct kgr_ops *ops;
 
+	if (kgr_direct_reap())
+		return true;
 	list_for_each_entry(ops, &kgr_ops_gone, node) {
 		if (!kgr_direct_due(ops, true))
 			continue;
@@ -756,8 +766,10 @@ static void kgr_direct_follow_top(struct kgr_ops *ops)
 	top = kgr_ops_top(ops);
 	if (WARN_ON(!top->new_fun))
 		return;
-	if (top->new_fun != ops->direct.target)
-		kgr_direct_retarget(&ops->direct, top->new_fun);
+	if (WARN(kgr_direct_retarget(&ops->direct, top),
+		 "kgr: the direct call at %pS still goes to a popped function\n",
+		 (void *)ops->old_addr))
+		return;
 	WRITE_ONCE(top->direct, true);
 }
 
@@ -780,7 +792,9 @@ void kgr_redirect_del(struct kgr_patch_fun *fun)
 	hash_del_rcu(&ops->hnode);
 	/* And so does the stub, passing on the ip the handler left alone. */
 	if (ops->direct.target)
-		kgr_direct_retarget(&ops->direct, NULL);
+		WARN(kgr_direct_retarget(&ops->direct, NULL),
+		     "kgr: the direct call at %pS still goes to a popped function\n",
+		     (void *)ops->old_addr);
 	list_del_rcu(&fun->stack_node);
 	list_move(&ops->node, &kgr_ops_gone);
 	if (ops->direct.attached)

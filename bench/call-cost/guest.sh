@@ -37,7 +37,7 @@ insmod $KO/kgr_bench_klp.ko || fail "klp patch refused"
 klp_wait kgr_bench_klp
 # kgr.ko takes the direct path in the background after the transition.
 t=100
-until grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions; do
+until grep -q "direct-->kgr_entry_stub_" /sys/kernel/tracing/enabled_functions; do
 	t=$((t - 1))
 	[ "$t" -gt 0 ] || fail "kgr's patch is not on the direct path"
 	sleep 0.1
@@ -45,7 +45,7 @@ done
 measure direct
 echo 0 > /sys/module/kgr/parameters/direct
 t=100
-while grep -q "direct-->kgr_direct_stub_" /sys/kernel/tracing/enabled_functions; do
+while grep -q "direct-->kgr_entry_stub_" /sys/kernel/tracing/enabled_functions; do
 	t=$((t - 1))
 	[ "$t" -gt 0 ] || fail "kgr's patch is still on the direct path"
 	sleep 0.1

@@ -25,6 +25,7 @@
  */
 #include <linux/capability.h>
 #include <linux/user_namespace.h>
+#include <kgr/entry.h>
 
 struct module;
 struct kgr_patch;
@@ -77,6 +78,7 @@ struct kgr_patch_fun {
 	struct kgr_ops *ops;
 	struct list_head stack_node;
 	bool direct;
+	void *entry;
 	struct kobject kobj;
 	bool kobj_added;
 };
@@ -168,6 +170,7 @@ struct kgr_patch {
 	struct list_head objects;
 	struct kgr_patch_fun *nops;
 	unsigned int nr_nops;
+	struct kgr_entry_pool *entries;
 
 	struct kgr_patch_fun patches[];
 };
@@ -353,12 +356,17 @@ void kgr_patch_remove(struct kgr_patch *patch);
  *
  * Expands to a module init that applies @__patch with kgr_patch_kernel()
  * and a module exit that unregisters it with kgr_patch_remove(), the
- * whole of what most patch modules do besides their table. A module that
- * must do more writes the two functions itself.
+ * whole of what most patch modules do besides their table. It also gives
+ * the module the entry stubs of kgr's direct path (&struct kgr_entry_pool),
+ * which make a patched call cheaper once its transition finished. A module
+ * that must do more writes the two functions itself, and its functions
+ * take stubs of kgr.ko's pool instead.
  */
 #define module_kgr_patch(__patch)					\
+KGR_DEFINE_ENTRY_POOL(__patch##_entries);				\
 static int __init __patch##_init(void)					\
 {									\
+	(__patch).entries = &__patch##_entries;				\
 	return kgr_patch_kernel(&(__patch));				\
 }									\
 module_init(__patch##_init);						\

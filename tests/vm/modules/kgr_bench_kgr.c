@@ -16,18 +16,7 @@ static struct kgr_patch patch = {
 		     KGR_PATCH_END }
 };
 
-static int __init kgr_bench_kgr_init(void)
-{
-	return kgr_patch_kernel(&patch);
-}
-
-static void __exit kgr_bench_kgr_exit(void)
-{
-	kgr_patch_remove(&patch);
-}
-
-module_init(kgr_bench_kgr_init);
-module_exit(kgr_bench_kgr_exit);
+module_kgr_patch(patch);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kgr bench: kgr patch of kgr_bench_kgr()");

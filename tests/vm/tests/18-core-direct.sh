@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The direct path: once a transition finishes, the fentry call of the old
-# function goes straight to a stub of kgr.ko (ftrace's enabled_functions
-# shows the direct call, the function's sysfs "direct" reads 1). The
+# function goes straight to a stub, the patch module's own or (for a
+# module with an init of its own) one of kgr.ko's (ftrace's
+# enabled_functions shows the direct call, the function's sysfs "direct"
+# reads 1). The
 # switch turns it off and on; a stacked patch and a revert go back to the
 # handler first and come back direct to the new top; a kprobe shares the
 # site and fires, and so does the function tracer; an IPMODIFY kprobe is
@@ -43,7 +45,9 @@ expect_direct()
 		done
 		return
 	fi
-	expect_contains "$_ef" "direct-->kgr_direct_stub_"
+	# The patch module's own stub (module_kgr_patch()), next to its code.
+	expect_contains "$_ef" "direct-->kgr_entry_stub_"
+	expect_contains "$_ef" "[$1]"
 	[ "$(cat $KGR/$1/$FUN/direct)" = 1 ] ||
 		fail "$1's $FUN/direct is not 1: $_ef"
 }
@@ -105,7 +109,7 @@ insmod $KO/kgr_test_kprobe.ko has_post_handler=n ||
 h=$(cat $HITS)
 expect_cmdline " kgr_stack2"
 [ "$(cat $HITS)" -gt "$h" ] || fail "the kprobe did not fire"
-expect_contains "$(ef_line)" "direct-->kgr_direct_stub_"
+expect_contains "$(ef_line)" "direct-->kgr_entry_stub_"
 rmmod kgr_test_kprobe || fail "rmmod kgr_test_kprobe"
 expect_direct kgr_sample_stack2
 
@@ -116,10 +120,24 @@ echo function > $TR/current_tracer || fail "no function tracer"
 echo > $TR/trace
 expect_cmdline " kgr_stack2"
 expect_contains "$(cat $TR/trace)" "cmdline_proc_show"
-expect_contains "$(ef_line)" "direct-->kgr_direct_stub_"
+expect_contains "$(ef_line)" "direct-->kgr_entry_stub_"
 echo nop > $TR/current_tracer
 echo > $TR/set_ftrace_filter
 expect_direct kgr_sample_stack2
+
+# A patch module with an init of its own has no stubs: its function
+# takes one of kgr.ko's pool.
+load kgr_sample_capable
+kgr_wait_transition sample_kgraft_patch
+t=100
+until awk '/^capable /{p=1; next} p && /^\t/{print; next} {p=0}' $EF |
+	grep -q "direct-->kgr_direct_stub_"; do
+	t=$((t - 1))
+	[ "$t" -gt 0 ] ||
+		fail "capable() not direct through kgr.ko's pool: $(grep -A3 '^capable ' $EF)"
+	sleep 0.1
+done
+kgr_revert sample_kgraft_patch kgr_sample_capable
 
 # rmmod order: kgr.ko and an applied patch's module stay.
 rmmod kgr 2>/dev/null && fail "kgr.ko was removed under an applied patch"
