@@ -2175,10 +2175,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	emit_symbols(&x, out);
 	if (emit_patches(&x, out))
 		goto out;
-	sb_puts(out, "};\n\n"
-		"static int __init kgr_patcher_init(void)\n{\n\treturn kgr_patch_kernel(&patch);\n}\n\n"
-		"static void __exit kgr_patcher_exit(void)\n{\n\tkgr_patch_remove(&patch);\n}\n\n"
-		"module_init(kgr_patcher_init);\nmodule_exit(kgr_patcher_exit);\n");
+	/* module_kgr_patch(): the module's own stubs for the direct path */
+	sb_puts(out, "};\n\nmodule_kgr_patch(patch);\n\n");
 	sb_printf(out, "MODULE_DESCRIPTION(\"kgr live patch %s\");\nMODULE_LICENSE(\"GPL\");\n",
 		  in->patch_name);
 	emit_imports(&x, out);
