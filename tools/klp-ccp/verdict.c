@@ -174,19 +174,22 @@ static bool refs_name(const struct entity *e, const char *name,
 	return false;
 }
 
+/* Is @e a function of the main file that calls @name? */
+static bool calls(const struct entity *e, const char *name)
+{
+	return e->kind == ENT_FUNC && e->definition && e->where == IN_MAIN &&
+	       strcmp(e->name, name) && refs_name(e, name, ENT_FUNC);
+}
+
 /* The functions of @m that call @name, as "a, b". */
 static char *callers_of(struct tu_model *m, const char *name)
 {
 	struct strbuf sb = { 0 };
 	size_t i;
 
-	for (i = 0; i < m->n; i++) {
-		struct entity *e = &m->ents[i];
-
-		if (e->kind == ENT_FUNC && e->definition && e->where == IN_MAIN &&
-		    strcmp(e->name, name) && refs_name(e, name, ENT_FUNC))
-			sb_printf(&sb, "%s%s", sb.len ? ", " : "", e->name);
-	}
+	for (i = 0; i < m->n; i++)
+		if (calls(&m->ents[i], name))
+			sb_printf(&sb, "%s%s", sb.len ? ", " : "", m->ents[i].name);
 	return sb.s;
 }
 
@@ -438,16 +441,22 @@ static char *syscall_targets(struct verdict_table *t,
 	return sb.s;
 }
 
-/* Has @name of @file a row already? */
-static bool has_row(const struct verdict_table *t, const char *name,
-		    const char *file)
+/* The row of @name of @file, NULL if it has none yet. */
+static const struct row *find_row(const struct verdict_table *t,
+				  const char *name, const char *file)
 {
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
 		if (!strcmp(t->rows[i].name, name) && !strcmp(t->rows[i].file, file))
-			return true;
-	return false;
+			return &t->rows[i];
+	return NULL;
+}
+
+static bool has_row(const struct verdict_table *t, const char *name,
+		    const char *file)
+{
+	return find_row(t, name, file) != NULL;
 }
 
 static void judge_function(struct verdict_table *t,
@@ -458,30 +467,65 @@ static void judge_function(struct verdict_table *t,
  * Changed @f exists only inlined: its callers are patched instead, each
  * judged as a changed function whose copy has the new code (a caller
  * inlined too, in turn through its own). @f's row comes first, so that
- * a call cycle ends. __init and __exit callers ran already: none of
- * their code is left to patch.
+ * a call cycle ends, and gets its verdict once the callers are judged.
+ * __init and __exit callers ran already, and a caller whose own row is
+ * NOT PATCHABLE is not redirected: the row names them as left out, and
+ * with no caller left nothing would carry the new code.
  */
 static void judge_callers(struct verdict_table *t,
 			  const struct file_analysis *fa, struct entity *f,
-			  const char *callers, const char *how)
+			  const char *how)
 {
-	char *copy = xstrdup(callers), *tok, *save = NULL;
-	struct strbuf why = { 0 };
+	size_t at = t->n, i;
+	struct strbuf why = { 0 }, through = { 0 }, left_out = { 0 };
+	struct strbuf reason = { 0 };
+	struct row *r;
 
 	add_row(t, f->name, fa->relpath, f->line, V_PATCHABLE,
-		    "exists only inlined (%s): patched through its callers %s",
-		    how, callers);
+		"exists only inlined (%s)", how);
 	sb_printf(&why, "inlines changed %s", f->name);
-	for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		struct entity *c = tu_find(fa->new, tok, ENT_FUNC, true);
+	for (i = 0; i < fa->new->n; i++) {
+		struct entity *c = &fa->new->ents[i];
+		const struct row *cr;
+		const char *left = NULL;
 
-		if (!c || has_row(t, tok, fa->relpath) || head_has(c, "__init") ||
-		    head_has(c, "__exit"))
+		if (!calls(c, f->name))
 			continue;
-		judge_function(t, fa, c, tu_find(fa->old, tok, ENT_FUNC, true), why.s);
+		if (head_has(c, "__init"))
+			left = "__init";
+		else if (head_has(c, "__exit"))
+			left = "__exit";
+		else {
+			if (!has_row(t, c->name, fa->relpath))
+				judge_function(t, fa, c, tu_find(fa->old, c->name, ENT_FUNC, true),
+					       why.s);
+			cr = find_row(t, c->name, fa->relpath);
+			if (cr && cr->v == V_NOT_PATCHABLE)
+				left = "NOT PATCHABLE";
+		}
+		if (left)
+			sb_printf(&left_out, "%s%s, %s", left_out.len ? "; " : "",
+				  c->name, left);
+		else
+			sb_printf(&through, "%s%s", through.len ? ", " : "", c->name);
 	}
+	/* judging the callers grew t->rows: @f's row is found again */
+	r = &t->rows[at];
+	free(r->reason);
+	if (through.len) {
+		sb_printf(&reason, "exists only inlined (%s): patched through its callers %s",
+			  how, through.s);
+		if (left_out.len)
+			sb_printf(&reason, " (left out: %s)", left_out.s);
+	} else {
+		r->v = V_NOT_PATCHABLE;
+		sb_printf(&reason, "exists only inlined (%s), and none of its callers is left to patch it through (left out: %s): __init and __exit code already ran, a NOT PATCHABLE caller is not redirected",
+			  how, left_out.s);
+	}
+	r->reason = reason.s;
 	sb_free(&why);
-	free(copy);
+	sb_free(&through);
+	sb_free(&left_out);
 }
 
 static void judge_function(struct verdict_table *t,
@@ -524,7 +568,7 @@ static void judge_function(struct verdict_table *t,
 			return;
 		}
 		if (callers)
-			judge_callers(t, fa, f, callers, is_inline(f) ?
+			judge_callers(t, fa, f, is_inline(f) ?
 				      "declared inline" : "no symbol in System.map");
 		else
 			add_row(t, f->name, file, f->line, V_NOT_PATCHABLE,

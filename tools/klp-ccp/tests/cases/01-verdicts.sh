@@ -37,6 +37,12 @@ expect inline-only 0 "softirq_handle_end: PATCHABLE: exists only inlined (declar
 	"inline-only target is patched through its callers"
 also "handle_softirqs: PATCHABLE: inlines changed softirq_handle_end" \
 	"its caller is a patched function of its own row"
+expect inline-only-init 1 "^kernel/signal.c:4713: siginfo_buildtime_checks: NOT PATCHABLE: exists only inlined (declared inline), and none of its callers is left to patch it through (left out: signals_init, __init)" \
+	"inline-only function whose only caller is __init: nothing left to patch it through"
+expect inline-only-some-init 0 "^mm/slab_common.c:691: size_index_elem: PATCHABLE: exists only inlined (declared inline): patched through its callers kmalloc_slab (left out: setup_kmalloc_cache_index_table, __init)$" \
+	"inline-only function with an __init caller and another: the row names only the patched one, and the left-out one"
+also "^mm/slab_common.c:700: kmalloc_slab: PATCHABLE: inlines changed size_index_elem$" \
+	"its non-__init caller is patched"
 expect no-pg-file 1 "irq_work_queue: NOT PATCHABLE: file built without -pg" \
 	"function of a file built without ftrace is refused"
 expect framework 1 "NOT PATCHABLE: change to the live patching framework" \
