@@ -1401,6 +1401,19 @@ static void emit_text(struct extract_ctx *x, const struct item *it,
 	sb_add(out, m->text + pos, end - pos);
 }
 
+/*
+ * A macro's "#define ", after an #undef when it replaces one of include/
+ * (its header had the #undef, outside the macro's text).
+ */
+static void emit_define(struct strbuf *out, const struct entity *e)
+{
+	if (e->kind != ENT_MACRO)
+		return;
+	if (e->redefines_system)
+		sb_printf(out, "#undef %s\n", e->name);
+	sb_puts(out, "#define ");
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -1422,15 +1435,13 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		}
 		tl_strlist_add(&x->emitted, at.s);
 		sb_free(&at);
-		if (e->kind == ENT_MACRO)
-			sb_puts(out, "#define ");
+		emit_define(out, e);
 		sb_add(out, f->text + e->start, e->end - e->start);
 		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
 			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
 	}
-	if (e->kind == ENT_MACRO)
-		sb_puts(out, "#define ");
+	emit_define(out, e);
 	if (e->kind == ENT_VAR && kpatch_callback(e->name)) {
 		emit_kpatch_callback(x, it, out);
 		return;

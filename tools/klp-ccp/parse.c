@@ -17,11 +17,12 @@
 #include "parse.h"
 #include "syscall.h"
 
-/* A macro of include/: its name and its definition as written. */
-struct sys_macro {
+/* A macro definition: its name and its text as written. */
+struct macro_text {
 	char *name;
 	const char *text;
 	size_t len;
+	bool system;		/* of include/ */
 };
 
 /* State of one parse, passed through libclang's visitor callbacks. */
@@ -51,9 +52,9 @@ struct parse_ctx {
 	size_t constcap;
 	/* functions a macro of the main file declares: syscall wrappers */
 	struct tl_strlist made_by_macro;
-	/* include/'s macro definitions, their text in clang's file buffers */
-	struct sys_macro *sysm;
-	size_t nsysm, sysmcap;
+	/* every macro definition, its text in clang's file buffers */
+	struct macro_text *macros;
+	size_t nmacros, macrocap;
 };
 
 /* An identifier passed to a macro: I915_PARAMS_FOR_EACH(MEMBER). */
@@ -909,8 +910,9 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	clang_visitChildren(cur, calls_visit, &cc);
 }
 
-/* A macro of include/, kept for system_macro_refs(). */
-static void add_sys_macro(struct parse_ctx *c, CXCursor cur, CXFile f)
+/* A macro definition, kept for system_macro_refs(). */
+static void add_macro_text(struct parse_ctx *c, CXCursor cur, CXFile f,
+			   enum ent_where w)
 {
 	CXSourceRange r = clang_getCursorExtent(cur);
 	unsigned int start, end;
@@ -922,9 +924,10 @@ static void add_sys_macro(struct parse_ctx *c, CXCursor cur, CXFile f)
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
 	if (!text || start >= end || end > len)
 		return;
-	tl_grow(&c->sysm, &c->sysmcap, c->nsysm, sizeof(*c->sysm));
-	c->sysm[c->nsysm++] = (struct sys_macro){
-		cx_take(clang_getCursorSpelling(cur)), text + start, end - start };
+	tl_grow(&c->macros, &c->macrocap, c->nmacros, sizeof(*c->macros));
+	c->macros[c->nmacros++] = (struct macro_text){
+		cx_take(clang_getCursorSpelling(cur)), text + start, end - start,
+		w == IN_SYSTEM };
 }
 
 /*
@@ -1015,10 +1018,11 @@ static enum CXChildVisitResult top_visit(CXCursor cur, CXCursor parent,
 	}
 	if (c->expansions_only || k == CXCursor_MacroExpansion)
 		return CXChildVisit_Continue;
-	if (w == IN_SYSTEM && k == CXCursor_MacroDefinition) {
-		add_sys_macro(c, cur, f);
+	/* a local macro may paste a name too: all are walked */
+	if (k == CXCursor_MacroDefinition)
+		add_macro_text(c, cur, f, w);
+	if (w == IN_SYSTEM && k == CXCursor_MacroDefinition)
 		return CXChildVisit_Continue;
-	}
 	if (k == CXCursor_InclusionDirective && w == IN_MAIN &&
 	    off < c->m->first_include)
 		c->m->first_include = off;
@@ -1219,10 +1223,10 @@ static void macro_refs(struct parse_ctx *c)
 	free(defs);
 }
 
-static int cmp_sys_macro(const void *a, const void *b)
+static int cmp_macro_text(const void *a, const void *b)
 {
-	return strcmp(((const struct sys_macro *)a)->name,
-		      ((const struct sys_macro *)b)->name);
+	return strcmp(((const struct macro_text *)a)->name,
+		      ((const struct macro_text *)b)->name);
 }
 
 static bool ident_char(char ch)
@@ -1276,9 +1280,9 @@ static const char *next_ident(const char *begin, const char **p,
 	return s;
 }
 
-/* The walk of system_macro_refs(): include/'s macros, sorted by name. */
+/* The walk of system_macro_refs(): all macros, sorted by name. */
 struct macro_walk {
-	struct sys_macro *v;
+	struct macro_text *v;
 	size_t n;
 	struct entity **defs;	/* the macros of the file and its local headers */
 	size_t ndefs;
@@ -1286,8 +1290,8 @@ struct macro_walk {
 	struct tl_strlist *reach;	/* the defs' names each one reaches */
 };
 
-/* The range [*@lo, return) of include/'s macros named @name. */
-static size_t sys_macros_named(const struct macro_walk *w, const char *name,
+/* The range [*@lo, return) of the macros named @name. */
+static size_t macros_named(const struct macro_walk *w, const char *name,
 			       size_t *lo)
 {
 	size_t a = 0, b = w->n;
@@ -1312,27 +1316,42 @@ static void reach_add(struct tl_strlist *l, const char *name)
 		tl_strlist_add(l, name);
 }
 
-static void walk_sys_macro(struct macro_walk *w, size_t i);
+static void walk_macro(struct macro_walk *w, size_t i);
 
 /* What the macros named @name reach, added to @l. */
 static void walk_name(struct macro_walk *w, const char *name,
 		      struct tl_strlist *l)
 {
-	size_t k, j, lo, hi = sys_macros_named(w, name, &lo);
+	size_t k, j, lo, hi = macros_named(w, name, &lo);
 
 	for (k = lo; k < hi; k++) {
-		walk_sys_macro(w, k);
+		walk_macro(w, k);
 		for (j = 0; j < w->reach[k].nr; j++)
 			reach_add(l, w->reach[k].names[j]);
 	}
 }
 
 /*
- * The file's macros that include/'s macro @i spells, directly or through
- * the others it spells: a name, or a part of one that ## pastes
- * (NFSDBG_##fac reaches NFSDBG_FACILITY).
+ * Does a part that ## pastes look like a macro's name? btrfs_set_##name
+ * of BTRFS_SETGET_FUNCS names a function: matching it against the file's
+ * macros would copy every btrfs_ macro.
  */
-static void walk_sys_macro(struct macro_walk *w, size_t i)
+static bool spelled_like_macro(const char *part)
+{
+	for (; *part; part++)
+		if (islower((unsigned char)*part))
+			return false;
+	return true;
+}
+
+/*
+ * The file's macros that macro @i spells, directly or through the others
+ * it spells: a name, or a part of one that ## pastes and is spelled like
+ * a macro (NFSDBG_##fac reaches NFSDBG_FACILITY). @i may be the file's own or a local header's:
+ * nfsd.h's ifdebug, which sunrpc's dprintk() expands, pastes
+ * NFSDDBG_##flag, and nfs4state.c defines NFSDDBG_FACILITY.
+ */
+static void walk_macro(struct macro_walk *w, size_t i)
 {
 	const char *text = w->v[i].text, *end = text + w->v[i].len;
 	const char *p = text + strlen(w->v[i].name), *id;
@@ -1360,7 +1379,7 @@ static void walk_sys_macro(struct macro_walk *w, size_t i)
 			continue;
 		if (ent_named(w->defs, w->ndefs, name))
 			reach_add(l, name);
-		for (k = 0; pasted && k < w->ndefs; k++) {
+		for (k = 0; pasted && spelled_like_macro(name) && k < w->ndefs; k++) {
 			const char *d = w->defs[k]->name;
 			size_t dl = strlen(d);
 
@@ -1378,13 +1397,14 @@ static void walk_sys_macro(struct macro_walk *w, size_t i)
  * A macro of include/ may expand one the file defines: DMERR() of
  * device-mapper.h prints DM_MSG_PREFIX, which dm-era-target.c defines.
  * libclang reports only the outermost expansion, so the file's macros
- * that the include/ macros an entity expands reach (through the others
- * they spell) become its references: copying the entity copies them.
+ * that the macros an entity expands reach (through the others they
+ * spell, of include/ or local) become its references: copying the
+ * entity copies them.
  */
 static void system_macro_refs(struct parse_ctx *c)
 {
 	struct tu_model *m = c->m;
-	struct macro_walk w = { .v = c->sysm, .n = c->nsysm };
+	struct macro_walk w = { .v = c->macros, .n = c->nmacros };
 	size_t i, k, j;
 
 	w.defs = xcalloc(m->n + 1, sizeof(*w.defs));
@@ -1396,7 +1416,13 @@ static void system_macro_refs(struct parse_ctx *c)
 		return;
 	}
 	qsort(w.defs, w.ndefs, sizeof(*w.defs), cmp_ent_name);
-	qsort(w.v, w.n, sizeof(*w.v), cmp_sys_macro);
+	qsort(w.v, w.n, sizeof(*w.v), cmp_macro_text);
+	for (i = 0; i < w.ndefs; i++) {
+		size_t lo, hi = macros_named(&w, w.defs[i]->name, &lo);
+
+		for (k = lo; k < hi; k++)
+			w.defs[i]->redefines_system |= w.v[k].system;
+	}
 	w.state = xcalloc(w.n, 1);
 	w.reach = xcalloc(w.n, sizeof(*w.reach));
 	for (i = 0; i < m->n; i++) {
@@ -1544,9 +1570,9 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	tl_strlist_free(&c.consts);
 	free(c.const_ent);
 	tl_strlist_free(&c.made_by_macro);
-	for (i = 0; i < c.nsysm; i++)
-		free(c.sysm[i].name);
-	free(c.sysm);
+	for (i = 0; i < c.nmacros; i++)
+		free(c.macros[i].name);
+	free(c.macros);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);
 	return 0;

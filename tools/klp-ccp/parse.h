@@ -52,6 +52,8 @@ struct entity {
 	unsigned int name_off;	/* where the name is spelled */
 	bool definition;	/* functions: has a body */
 	bool internal;		/* static */
+	/* macros: include/ defines one of the name too (nfsd.h's ifdebug) */
+	bool redefines_system;
 	char *code;		/* active tokens, space separated */
 	char *head;		/* tokens before the body or initializer */
 	char *layout;		/* types: size and field offsets */

@@ -15,6 +15,14 @@ ok=1
 grep -q "^#define NFSDBG_FACILITY[[:space:]]*NFSDBG_CLIENT$" "$f" &&
 	[ "$(grep -c "^#define NFSDBG_" "$f")" = 1 ] && ok=0
 result $ok "the file's macro that an include/ macro's ## pastes is copied, alone" "$f"
+built local-macro-pastes-file-macro kgr_ccp_localpaste \
+	"dprintk() reaching lockd.c's NFSDDBG_FACILITY through nfsd.h's ifdebug, NFSDDBG_##flag: extracted and built warning-free"
+ok=1
+grep -q "^#define NFSDDBG_FACILITY[[:space:]]*NFSDDBG_LOCKD$" "$f" && ok=0
+result $ok "the file's macro that a local header's macro's ## pastes is copied" "$f"
+ok=1
+ahead "^#undef ifdebug$" "^#define ifdebug(flag)" && ok=0
+result $ok "a local macro that replaces one of include/ is #undef'd first, as its header did" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
