@@ -42,6 +42,8 @@ struct item {
 	bool hdr;	/* a call shim a system header's declaration names */
 	/* emitted ahead of #include line early - 1 of its source, if not 0 */
 	size_t early;
+	/* copied for the compiler only: see pull_expansion_siblings() */
+	bool unused;
 };
 
 /* A local header ("internal.h") read to copy definitions from. */
@@ -63,6 +65,9 @@ struct extract_ctx {
 	size_t nmade, madecap;
 	/* "file:start" of the local headers' text already emitted */
 	struct tl_strlist emitted;
+	/* what only the unused functions of a copied expansion call */
+	struct tl_strlist declared;
+	struct strbuf decls;
 };
 
 static void refuse(struct extract_ctx *x, const char *file, const char *name,
@@ -1075,6 +1080,86 @@ static size_t params_start(const char *t, size_t len)
 			break;
 	}
 	return i;
+}
+
+/* "RET NAME(ARGS);" for function reference @r, in x->decls. */
+static void declare_function(struct extract_ctx *x, const struct ref *r)
+{
+	const char *t = r->type, *attr = strstr(t, " __attribute__((");
+	size_t len = attr ? (size_t)(attr - t) : strlen(t);
+	size_t i = params_start(t, len);
+
+	sb_printf(&x->decls, "%.*s%s%.*s;\n", (int)i, t, r->name,
+		  (int)(len - i), t + i);
+	tl_strlist_add(&x->declared, r->name);
+}
+
+/*
+ * The references of @e, a function the patch copies but never calls,
+ * resolved for the compiler only: types and macros are pulled, a static
+ * inline of a local header is copied unused in turn, and any other
+ * function of the file or a local header gets a plain declaration,
+ * never a shim: GCC drops an unused static inline, so nothing calls it.
+ */
+static int pull_unused_refs(struct extract_ctx *x, size_t src,
+			    const struct entity *e)
+{
+	size_t j;
+
+	for (j = 0; j < e->nrefs; j++) {
+		const struct ref *r = &e->refs[j];
+		struct entity *d;
+		size_t dsrc;
+		enum use u = use_of(x, src, r, &d, &dsrc);
+
+		if (u == USE_COPY && d && d->kind == ENT_FUNC && d->where == IN_LOCAL) {
+			if (find_item(x, dsrc, d->name, d->kind))
+				continue;
+			tl_grow(&x->items, &x->cap, x->n, sizeof(*x->items));
+			x->items[x->n++] = (struct item){ .src = dsrc, .e = d,
+							  .unused = true };
+		} else if (u == USE_COPY && d) {
+			if (pull(x, dsrc, d))
+				return -1;
+		} else if (u == USE_SHIM && r->kind == ENT_FUNC && r->type &&
+			   r->where != IN_SYSTEM && !find_item(x, src, r->name, r->kind) &&
+			   !tl_strlist_has(&x->declared, r->name)) {
+			declare_function(x, r);
+		}
+	}
+	return 0;
+}
+
+/*
+ * One macro expansion of a local header may define several functions
+ * (BTRFS_SETGET_FUNCS: btrfs_foo, btrfs_set_foo, btrfs_token_foo...),
+ * and its text is copied once, whole: the functions of it the patch
+ * does not use must compile too, as must the unused copies they need.
+ */
+static int pull_expansion_siblings(struct extract_ctx *x)
+{
+	size_t i, k;
+
+	for (i = 0; i < x->n; i++) {
+		const struct entity *e = x->items[i].e;
+		size_t src = x->items[i].src;
+		struct tu_model *m = &source_of(x, src)->new;
+
+		if (x->items[i].unused && pull_unused_refs(x, src, e))
+			return -1;
+		if (!e || e->where != IN_LOCAL)
+			continue;
+		for (k = 0; k < m->n; k++) {
+			const struct entity *sib = &m->ents[k];
+
+			if (sib != e && sib->where == IN_LOCAL && sib->start == e->start &&
+			    !strcmp(sib->file, e->file) &&
+			    !find_item(x, src, sib->name, sib->kind) &&
+			    pull_unused_refs(x, src, sib))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -2122,7 +2207,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	int ret = -1;
 
 	if (pull_targets(&x) || pull_late_includes(&x) ||
-	    pull_header_calls(&x))
+	    pull_header_calls(&x) || pull_expansion_siblings(&x))
 		goto out;
 	mark_call_shims(&x);
 	emit_head(&x, out);
@@ -2153,6 +2238,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		    !before_includes(&x, &copied[i]))
 			emit_entity(&x, &copied[i], out);
 	emit_renamed_aliases(&x, copied, ncopied, out);
+	if (x.decls.len)
+		sb_puts(out, x.decls.s);
 	for (i = 0; i < x.n; i++)
 		if (!x.items[i].e && !x.items[i].early &&
 		    !declared_later(&x.items[i]))
@@ -2195,6 +2282,8 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 out:
 	tl_strlist_free(&tags);
 	tl_strlist_free(&x.emitted);
+	tl_strlist_free(&x.declared);
+	sb_free(&x.decls);
 	for (i = 0; i < x.nfiles; i++) {
 		free(x.files[i].path);
 		free(x.files[i].text);

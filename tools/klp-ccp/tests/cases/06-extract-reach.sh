@@ -23,6 +23,12 @@ result $ok "the file's macro that a local header's macro's ## pastes is copied" 
 ok=1
 ahead "^#undef ifdebug$" "^#define ifdebug(flag)" && ok=0
 result $ok "a local macro that replaces one of include/ is #undef'd first, as its header did" "$f"
+built local-macro-functions kgr_ccp_setget \
+	"btrfs_dev_extent_chunk_objectid(), one of four functions a BTRFS_SETGET_FUNCS() of ctree.h defines (tree-checker.c): extracted and built warning-free"
+ok=1
+grep -q "^void btrfs_set_64(const struct extent_buffer \*, void \*, unsigned long, u64);$" "$f" &&
+	! grep -q "kgr_btrfs_set_64" "$f" && ok=0
+result $ok "what only the expansion's unused functions call is declared, not shimmed" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
