@@ -1499,6 +1499,29 @@ static void emit_define(struct strbuf *out, const struct entity *e)
 	sb_puts(out, "#define ");
 }
 
+/*
+ * The type @it's function defines in passing, copied on its own ("static
+ * __always_inline struct sgt_iter {...} __sgt_iter(...)" of i915's
+ * i915_scatterlist.h): the function's text names it by its tag instead,
+ * or the patch defines it twice. NULL if none.
+ */
+static const struct entity *type_within(struct extract_ctx *x,
+					const struct item *it)
+{
+	const struct entity *e = it->e;
+	const struct tu_model *m = &source_of(x, it->src)->new;
+	size_t i;
+
+	for (i = 0; e->kind == ENT_FUNC && i < m->n; i++) {
+		const struct entity *t = &m->ents[i];
+
+		if (t->kind == ENT_TYPE && t->start >= e->start && t->end <= e->end &&
+		    !strcmp(t->file, e->file) && find_item(x, it->src, t->name, ENT_TYPE))
+			return t;
+	}
+	return NULL;
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -1506,6 +1529,7 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	struct entity *e = it->e;
 	unsigned int pos = e->start;
 	bool rename = renamed(x, it->src, e);
+	const struct entity *type = type_within(x, it);
 
 	if (e->where == IN_LOCAL) {
 		/* Copied as is: names in a local header are not renamed. */
@@ -1521,7 +1545,12 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		tl_strlist_add(&x->emitted, at.s);
 		sb_free(&at);
 		emit_define(out, e);
-		sb_add(out, f->text + e->start, e->end - e->start);
+		if (type) {
+			sb_add(out, f->text + pos, type->start - pos);
+			sb_puts(out, type->name);
+			pos = type->end;
+		}
+		sb_add(out, f->text + pos, e->end - pos);
 		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
 			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
@@ -1540,6 +1569,11 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		syscall_emit_body_head(out, &it->sig, body.s);
 		sb_free(&body);
 		pos = it->sig.body;
+	}
+	if (type && type->start >= pos) {
+		emit_text(x, it, pos, type->start, out);
+		sb_puts(out, type->name);
+		pos = type->end;
 	}
 	emit_text(x, it, pos, e->end, out);
 	/* Declarations' extents stop before their ';'. */

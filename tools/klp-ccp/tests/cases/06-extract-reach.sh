@@ -29,6 +29,12 @@ ok=1
 grep -q "^void btrfs_set_64(const struct extent_buffer \*, void \*, unsigned long, u64);$" "$f" &&
 	! grep -q "kgr_btrfs_set_64" "$f" && ok=0
 result $ok "what only the expansion's unused functions call is declared, not shimmed" "$f"
+built function-defines-struct kgr_ccp_sgtiter \
+	"for_each_sgt_page() calling __sgt_iter(), whose return type defines struct sgt_iter (i915_gem_shmem.c): extracted and built warning-free"
+ok=1
+[ "$(grep -c "struct sgt_iter {" "$f")" = 1 ] &&
+	grep -q "^static __always_inline struct sgt_iter __sgt_iter(struct scatterlist \*sgl, bool dma) {$" "$f" && ok=0
+result $ok "the struct is defined once, as a type of its own; the function names it by its tag" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
