@@ -212,10 +212,8 @@ static struct entity *new_elsewhere(struct extract_ctx *x, size_t src,
 static bool written_in_header(struct extract_ctx *x, const struct entity *d)
 {
 	const struct local_file *f = local_file(x, d->file);
-	size_t n = strlen(d->name);
 
-	return f && d->name_off + n <= f->len &&
-	       !strncmp(f->text + d->name_off, d->name, n);
+	return f && ident_written_at(f->text, f->len, d->name_off, d->name);
 }
 
 /* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
@@ -347,10 +345,7 @@ static int note_copied_callee(struct extract_ctx *x, size_t src,
 /* Is @r's identifier really in the main file's text (not in a macro body)? */
 static bool spelled_here(const struct tu_model *m, const struct ref *r)
 {
-	size_t n = strlen(r->name);
-
-	return r->spelled_in_main && r->off + n <= m->len &&
-	       !strncmp(m->text + r->off, r->name, n);
+	return r->spelled_in_main && ident_written_at(m->text, m->len, r->off, r->name);
 }
 
 /* A C name no other item has: kgr_<name>, else kgr_<name>_<file stem>. */
@@ -1178,7 +1173,9 @@ static int pull_expansion_siblings(struct extract_ctx *x)
  */
 static bool declared_later(const struct item *it)
 {
-	return it->alias && !strncmp(it->shim->type, "typeof", 6);
+	/* not a per-CPU variable's "typeof(struct foo)" */
+	return it->alias && !strncmp(it->shim->type, "typeof", 6) &&
+	       strstr(it->shim->type, "__traceiter_");
 }
 
 /*
@@ -1475,7 +1472,7 @@ static void emit_text(struct extract_ctx *x, const struct item *it,
 			continue;
 		}
 		pos = best_off + strlen(best->name);
-		if (strncmp(m->text + best_off, best->name, strlen(best->name))) {
+		if (!ident_written_at(m->text, m->len, best_off, best->name)) {
 			pos = best_off;		/* spelled differently: leave it */
 			sb_add(out, m->text + pos, 1);
 			pos++;

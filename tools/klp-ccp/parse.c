@@ -592,11 +592,10 @@ static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
 /* Is @e's name written at its location in file @f? */
 static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
 {
-	size_t len, n = strlen(e->name);
+	size_t len;
 	const char *text = clang_getFileContents(c->tu, f, &len);
 
-	return text && e->name_off + n <= len &&
-	       !strncmp(text + e->name_off, e->name, n);
+	return text && ident_written_at(text, len, e->name_off, e->name);
 }
 
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,

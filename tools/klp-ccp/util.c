@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* klp-ccp: buffer and file helpers. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -179,4 +180,15 @@ bool same_path(const char *a, const char *b)
 	free(x);
 	free(y);
 	return same;
+}
+
+bool ident_written_at(const char *text, size_t len, size_t off, const char *name)
+{
+	size_t n = strlen(name);
+	char next;
+
+	if (off + n > len || strncmp(text + off, name, n))
+		return false;
+	next = off + n < len ? text[off + n] : 0;
+	return !(next == '_' || isalnum((unsigned char)next));
 }

@@ -37,5 +37,10 @@ int write_file(const char *path, const char *text, size_t len,
 	       struct tl_err *err);
 /* Do @a and @b name one file, "d/../" and "./" resolved in the text? */
 bool same_path(const char *a, const char *b);
+/*
+ * Is identifier @name written whole at @off of @text (@len bytes)? Not
+ * when it only starts a longer one: rds_ib_stats in rds_ib_stats_inc.
+ */
+bool ident_written_at(const char *text, size_t len, size_t off, const char *name);
 
 #endif

@@ -35,6 +35,13 @@ ok=1
 [ "$(grep -c "struct sgt_iter {" "$f")" = 1 ] &&
 	grep -q "^static __always_inline struct sgt_iter __sgt_iter(struct scatterlist \*sgl, bool dma) {$" "$f" && ok=0
 result $ok "the struct is defined once, as a type of its own; the function names it by its tag" "$f"
+built macro-named-like-var kgr_ccp_rdsib \
+	"rds_ib_stats_inc() of ib.h, whose name starts with the per-CPU rds_ib_stats it spells (ib_frmr.c): extracted and built warning-free"
+ok=1
+grep -q "^		rds_ib_stats_inc(s_ib_rdma_mr_1m_used);$" "$f" &&
+	ahead "^static typeof(typeof(struct rds_ib_statistics)) __percpu \*kgr_rds_ib_stats;$" \
+		"rds_ib_stats_inc(s_ib_rdma_mr_1m_used)" && ok=0
+result $ok "a variable is renamed only where its whole name is written; its per-CPU shim is declared ahead" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
