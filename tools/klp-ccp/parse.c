@@ -598,6 +598,45 @@ static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
 	return text && ident_written_at(text, len, e->name_off, e->name);
 }
 
+static bool ident_char(char ch)
+{
+	return ch == '_' || isalnum((unsigned char)ch);
+}
+
+/*
+ * A declaration a macro spells ends, for libclang, at its last token
+ * from the macro's arguments: "DECLARE_PER_CPU_SHARED_ALIGNED(struct
+ * rds_statistics, rds_stats" of rds.h. When @e's text starts with such
+ * a call, it is made to end after the parenthesis that closes it.
+ */
+static void close_macro_call(struct parse_ctx *c, CXFile f, struct entity *e)
+{
+	size_t len, i = e->start;
+	const char *text = clang_getFileContents(c->tu, f, &len);
+	int depth = 0;
+
+	if (!text || e->end > len || e->start >= e->end)
+		return;
+	while (i < e->end && ident_char(text[i]))
+		i++;
+	if (i == e->start || i == e->end || text[i] != '(')
+		return;
+	for (; i < len; i++) {
+		if (text[i] == '"' || text[i] == '\'') {
+			char quote = text[i];
+
+			for (i++; i < len && text[i] != quote; i++)
+				i += text[i] == '\\';
+		} else if (text[i] == '(') {
+			depth++;
+		} else if (text[i] == ')' && --depth == 0) {
+			if (i >= e->end)
+				e->end = i + 1;
+			return;
+		}
+	}
+}
+
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 				       enum ent_kind kind, char *name,
 				       enum ent_where where, CXSourceRange r)
@@ -616,6 +655,8 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 	e->file = cx_take(clang_getFileName(f));
 	e->line = line;
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &e->end);
+	if (kind != ENT_MACRO)
+		close_macro_call(c, f, e);
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &e->name_off);
 	e->internal = clang_getCursorLinkage(cur) == CXLinkage_Internal;
 	e->definition = clang_isCursorDefinition(cur);
@@ -636,8 +677,12 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 				clang_getLocationForOffset(c->tu, f, e->start),
 				clang_getLocationForOffset(c->tu, f, e->end)), e);
 	}
-	/* A tentative definition ("static int x;") defines the object too. */
-	if (kind == ENT_VAR && !head_has(e, "extern"))
+	/*
+	 * A tentative definition ("static int x;") defines the object too;
+	 * an extern a macro spells (DECLARE_PER_CPU) does not.
+	 */
+	if (kind == ENT_VAR && !head_has(e, "extern") &&
+	    clang_Cursor_getStorageClass(cur) != CX_SC_Extern)
 		e->definition = true;
 	if (kind == ENT_TYPE) {
 		struct strbuf sb = { 0 };
@@ -1226,11 +1271,6 @@ static int cmp_macro_text(const void *a, const void *b)
 {
 	return strcmp(((const struct macro_text *)a)->name,
 		      ((const struct macro_text *)b)->name);
-}
-
-static bool ident_char(char ch)
-{
-	return ch == '_' || isalnum((unsigned char)ch);
 }
 
 static bool blank(char ch)

@@ -42,6 +42,11 @@ grep -q "^		rds_ib_stats_inc(s_ib_rdma_mr_1m_used);$" "$f" &&
 	ahead "^static typeof(typeof(struct rds_ib_statistics)) __percpu \*kgr_rds_ib_stats;$" \
 		"rds_ib_stats_inc(s_ib_rdma_mr_1m_used)" && ok=0
 result $ok "a variable is renamed only where its whole name is written; its per-CPU shim is declared ahead" "$f"
+built macro-named-like-var-exported kgr_ccp_rdsstats \
+	"rds_stats_inc() of rds.h, spelling the exported per-CPU rds_stats (cong.c): extracted and built warning-free"
+ok=1
+grep -q "^DECLARE_PER_CPU_SHARED_ALIGNED(struct rds_statistics, rds_stats);$" "$f" && ok=0
+result $ok "the declaration DECLARE_PER_CPU_SHARED_ALIGNED() makes is copied whole, up to its \")\"" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
