@@ -410,8 +410,20 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 	r->spelled_in_main = f && clang_File_isEqual(f, c->main_file);
 	r->off = off;
 	if (kind == ENT_FUNC || kind == ENT_VAR) {
-		r->type = cx_take(clang_getTypeSpelling(clang_getCursorType(d)));
-		add_type_refs(c, use, clang_getCursorType(d));
+		CXType type = clang_getCursorType(d);
+
+		r->type = cx_take(clang_getTypeSpelling(type));
+		/*
+		 * EXPORT_SYMBOL(x) declares x again as "typeof(x)", which
+		 * names nothing once the declarations are left behind: the
+		 * first declaration spells the type (net/rds's rds_wq).
+		 */
+		if (!strncmp(r->type, "typeof", 6)) {
+			type = clang_getCursorType(canon);
+			free(r->type);
+			r->type = cx_take(clang_getTypeSpelling(type));
+		}
+		add_type_refs(c, use, type);
 	}
 	/*
 	 * A type defined inside a struct (union nfsd4_op_u of struct

@@ -47,6 +47,11 @@ built macro-named-like-var-exported kgr_ccp_rdsstats \
 ok=1
 grep -q "^DECLARE_PER_CPU_SHARED_ALIGNED(struct rds_statistics, rds_stats);$" "$f" && ok=0
 result $ok "the declaration DECLARE_PER_CPU_SHARED_ALIGNED() makes is copied whole, up to its \")\"" "$f"
+built exported-var-of-file kgr_ccp_rdswq \
+	"rds_wq, a global of threads.c that EXPORT_SYMBOL_GPL() declares again as typeof(rds_wq): extracted and built warning-free"
+ok=1
+grep -q "^static struct workqueue_struct \*\*kgr_rds_wq;$" "$f" && ok=0
+result $ok "its shim has the type of its first declaration, not typeof(rds_wq)" "$f"
 built file-macro-before-includes kgr_ccp_prfmt \
 	"pr_err() of audit.c, whose pr_fmt printk.h tests when included: extracted and built warning-free"
 ok=1
