@@ -1508,6 +1508,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
 					 CXTranslationUnit_KeepGoing,
 					 &c.tu);
+	time_phase("parse: libclang");
 	free(uf);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);

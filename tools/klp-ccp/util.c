@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -179,4 +180,22 @@ bool same_path(const char *a, const char *b)
 	free(x);
 	free(y);
 	return same;
+}
+
+void time_phase(const char *what)
+{
+	static int on = -1;
+	static struct timespec last;
+	struct timespec now;
+
+	if (on < 0) {
+		on = getenv("KLP_CCP_TIMES") != NULL;
+		clock_gettime(CLOCK_MONOTONIC, &last);
+	}
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "klp-ccp: time %.3f %s\n", (now.tv_sec - last.tv_sec) +
+		(now.tv_nsec - last.tv_nsec) / 1e9, what);
+	last = now;
 }

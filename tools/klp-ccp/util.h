@@ -37,5 +37,10 @@ int write_file(const char *path, const char *text, size_t len,
 	       struct tl_err *err);
 /* Do @a and @b name one file, "d/../" and "./" resolved in the text? */
 bool same_path(const char *a, const char *b);
+/*
+ * KLP_CCP_TIMES set: "klp-ccp: time <seconds> <what>" on stderr, the
+ * wall time since the previous call (or the first), for profiling.
+ */
+void time_phase(const char *what);
 
 #endif
