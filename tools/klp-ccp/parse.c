@@ -9,6 +9,7 @@
  */
 #include <clang-c/Index.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,15 @@ struct parse_ctx {
 	/* include/'s macro definitions, their text in clang's file buffers */
 	struct sys_macro *sysm;
 	size_t nsysm, sysmcap;
+	/* file_text()'s answers, hashed by file; ntexts a power of two */
+	struct file_text *texts;
+	size_t ntexts, texts_used;
+};
+
+struct file_text {
+	CXFile file;
+	const char *text;
+	size_t len;
 };
 
 /* An identifier passed to a macro: I915_PARAMS_FOR_EACH(MEMBER). */
@@ -69,6 +79,48 @@ static char *cx_take(CXString s)
 
 	clang_disposeString(s);
 	return r;
+}
+
+static struct file_text *text_slot(struct file_text *tab, size_t n,
+				   CXFile f)
+{
+	size_t i = ((uintptr_t)f >> 4) & (n - 1);
+
+	while (tab[i].file && tab[i].file != f)
+		i = (i + 1) & (n - 1);
+	return &tab[i];
+}
+
+/*
+ * clang_getFileContents(), asked once a file: libclang finds the file by
+ * a linear search of every source location entry of the parse, one per
+ * macro expansion too, which made that search most of a parse's time
+ * when asked for each macro and inline of include/.
+ */
+static const char *file_text(struct parse_ctx *c, CXFile f, size_t *len)
+{
+	struct file_text *t;
+	size_t k;
+
+	if (2 * (c->texts_used + 1) > c->ntexts) {
+		struct file_text *old = c->texts;
+		size_t n = c->ntexts;
+
+		c->ntexts = n ? 2 * n : 256;
+		c->texts = xcalloc(c->ntexts, sizeof(*c->texts));
+		for (k = 0; k < n; k++)
+			if (old[k].file)
+				*text_slot(c->texts, c->ntexts, old[k].file) = old[k];
+		free(old);
+	}
+	t = text_slot(c->texts, c->ntexts, f);
+	if (!t->file) {
+		t->file = f;
+		t->text = clang_getFileContents(c->tu, f, &t->len);
+		c->texts_used++;
+	}
+	*len = t->len;
+	return t->text;
 }
 
 static bool str_starts(const char *s, const char *p)
@@ -319,7 +371,7 @@ static const char *decl_text(struct parse_ctx *c, CXCursor d, size_t *len,
 
 	spelling_loc(clang_getRangeStart(r), &f, NULL, start);
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, end);
-	text = f ? clang_getFileContents(c->tu, f, len) : NULL;
+	text = f ? file_text(c, f, len) : NULL;
 	return text && *start < *end && *end <= *len ? text : NULL;
 }
 
@@ -592,7 +644,7 @@ static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
 static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
 {
 	size_t len, n = strlen(e->name);
-	const char *text = clang_getFileContents(c->tu, f, &len);
+	const char *text = file_text(c, f, &len);
 
 	return text && e->name_off + n <= len &&
 	       !strncmp(text + e->name_off, e->name, n);
@@ -726,7 +778,7 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 
 	if (inc && where_of(c, inc) != IN_SYSTEM)
 		return;
-	text = clang_getFileContents(c->tu, f, &len);
+	text = file_text(c, f, &len);
 	if (!text)
 		return;
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
@@ -904,7 +956,7 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	spelling_loc(clang_getRangeStart(r), &f, &cc.h->line, &cc.h->start);
 	cc.h->file = cx_take(clang_getFileName(f));
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &cc.h->end);
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	text = f ? file_text(c, f, &len) : NULL;
 	cc.inline_hidden = text && module_hidden(text, len, cc.h->start);
 	clang_visitChildren(cur, calls_visit, &cc);
 }
@@ -917,7 +969,7 @@ static void add_sys_macro(struct parse_ctx *c, CXCursor cur, CXFile f)
 	const char *text;
 	size_t len;
 
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	text = f ? file_text(c, f, &len) : NULL;
 	spelling_loc(clang_getRangeStart(r), NULL, NULL, &start);
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
 	if (!text || start >= end || end > len)
@@ -1548,6 +1600,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	for (i = 0; i < c.nsysm; i++)
 		free(c.sysm[i].name);
 	free(c.sysm);
+	free(c.texts);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);
 	return 0;
