@@ -162,7 +162,7 @@ static struct mod_symbols *get_mod(struct symbols *s, const char *path,
 static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 {
 	char *text, *line, *next;
-	size_t len, cap = 0;
+	size_t len, cap = 0, last = 0;
 
 	if (read_file(path, &text, &len, err))
 		return -1;
@@ -181,7 +181,12 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 			continue;
 		if (n == 2 && mod[0] == '[' && mod[strlen(mod) - 1] == ']') {
 			mod[strlen(mod) - 1] = '\0';
-			m = get_mod(s, path, mod + 1);
+			/* A module's lines are together: its name is looked up once. */
+			if (last < s->nmods && !strcmp(s->mods[last].name, mod + 1))
+				m = &s->mods[last];
+			else
+				m = get_mod(s, path, mod + 1);
+			last = m - s->mods;
 			tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
 			m->map[m->nmap++] = xstrdup(name);
 			set_add(&m->in_map, name);
