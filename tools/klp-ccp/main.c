@@ -774,8 +774,8 @@ static int analyse(struct run *r, struct tl_err *err)
 
 static int setup(struct run *r, struct tl_err *err)
 {
-	static char tmpl[] = "/tmp/klp-ccp.XXXXXX";
-	struct strbuf p = { 0 }, build = { 0 };
+	const char *tmp = getenv("TMPDIR");
+	struct strbuf p = { 0 }, build = { 0 }, tmpl = { 0 };
 	struct stat st;
 	char *map, *sym = xstrdup(r->o.symvers);
 	int ret = -1;
@@ -814,13 +814,16 @@ static int setup(struct run *r, struct tl_err *err)
 	ret = -1;
 	if (r->o.targets && read_targets(r->o.targets, &r->targets, err))
 		goto out;
-	if (!mkdtemp(tmpl)) {
+	/* Kbuild's scratch copies (links to a directory's files): $TMPDIR may be a tmpfs */
+	sb_printf(&tmpl, "%s/klp-ccp.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	if (!mkdtemp(tmpl.s)) {
 		tl_fail(err, "cannot create a temporary directory");
+		sb_free(&tmpl);
 		goto out;
 	}
-	r->env.tmpdir = tmpl;
+	r->env.tmpdir = tmpl.s;
 	p.len = 0;
-	sb_printf(&p, "%s/include", tmpl);
+	sb_printf(&p, "%s/include", tmpl.s);
 	mkdir(p.s, 0700);
 	sb_puts(&p, "/generated");
 	mkdir(p.s, 0700);
@@ -848,6 +851,7 @@ static void cleanup(struct run *r)
 	if (r->env.tmpdir &&
 	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
+	free((char *)r->env.tmpdir);
 	for (i = 0; i < r->nsrc; i++)
 		source_free(&r->srcs[i]);
 	free(r->srcs);
