@@ -307,12 +307,14 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	 * code calls do (extract.c).
 	 */
 	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err)) {
+		time_phase("parse: old model");
 		if (!parse_tu(files, n, ff->argv, ff->argc, env->src,
 			      !ends_with(fp->path, ".h"), new, err))
 			ret = 0;
 		else
 			tu_free(old);
 	}
+	time_phase("parse: new model");
 	free(files);
 	tl_strlist_free(&paths);
 	sb_free(&abs);
@@ -459,12 +461,14 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		kbuild_file_recipe(&kf, &recipe);
 		off = built_check(&r->env, &r->cfg, fp->path, recipe.s,
 				  &make_out, &why, err);
+		time_phase("kbuild: make -n");
 		sb_free(&recipe);
 		if (!off)
 			off = flags_for_kbuild_file(&r->env, &kf, make_out,
 						    &s->ff, err) ? -1 : 0;
 		kbuild_file_free(&kf);
 		free(make_out);
+		time_phase("kbuild: flags");
 		if (off < 0)
 			goto row;
 		if (off) {
@@ -617,8 +621,10 @@ static int analyse_file(struct run *r, const struct file_patch *fp,
 		verdict_header(t, &fa, &r->hdr);
 	} else if (verdict_source(t, &fa, err)) {
 		/* The patched file does not compile: its row says so. */
+		time_phase("verdict");
 		tool_error(t, fp->path, err);
 	} else {
+		time_phase("verdict");
 		/* Kept: its functions, or what it adds, may go in the patch. */
 		return 1;
 	}
@@ -745,10 +751,13 @@ static int analyse(struct run *r, struct tl_err *err)
 	free(work);
 	if (ret)
 		return -1;
+	time_phase("analyse: files");
 	if (r->hdr.n && find_callers(r, err))
 		return -1;
+	time_phase("analyse: callers");
 	if (r->o.context_headers)
 		drop_unused_headers(r);
+	time_phase("analyse: context headers");
 	for (i = 0; i < r->targets.nr; i++) {
 		size_t k;
 
@@ -765,8 +774,8 @@ static int analyse(struct run *r, struct tl_err *err)
 
 static int setup(struct run *r, struct tl_err *err)
 {
-	static char tmpl[] = "/tmp/klp-ccp.XXXXXX";
-	struct strbuf p = { 0 }, build = { 0 };
+	const char *tmp = getenv("TMPDIR");
+	struct strbuf p = { 0 }, build = { 0 }, tmpl = { 0 };
 	struct stat st;
 	char *map, *sym = xstrdup(r->o.symvers);
 	int ret = -1;
@@ -805,13 +814,16 @@ static int setup(struct run *r, struct tl_err *err)
 	ret = -1;
 	if (r->o.targets && read_targets(r->o.targets, &r->targets, err))
 		goto out;
-	if (!mkdtemp(tmpl)) {
+	/* Kbuild's scratch copies (links to a directory's files): $TMPDIR may be a tmpfs */
+	sb_printf(&tmpl, "%s/klp-ccp.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	if (!mkdtemp(tmpl.s)) {
 		tl_fail(err, "cannot create a temporary directory");
+		sb_free(&tmpl);
 		goto out;
 	}
-	r->env.tmpdir = tmpl;
+	r->env.tmpdir = tmpl.s;
 	p.len = 0;
-	sb_printf(&p, "%s/include", tmpl);
+	sb_printf(&p, "%s/include", tmpl.s);
 	mkdir(p.s, 0700);
 	sb_puts(&p, "/generated");
 	mkdir(p.s, 0700);
@@ -839,6 +851,7 @@ static void cleanup(struct run *r)
 	if (r->env.tmpdir &&
 	    nftw(r->env.tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "klp-ccp: could not remove %s: %m\n", r->env.tmpdir);
+	free((char *)r->env.tmpdir);
 	for (i = 0; i < r->nsrc; i++)
 		source_free(&r->srcs[i]);
 	free(r->srcs);
@@ -950,6 +963,7 @@ int main(int argc, char **argv)
 	enum verdict worst;
 
 	r.o.jobs = 1;
+	time_phase("start");
 	if (parse_args(argc, argv, &r.o, &err)) {
 		if (!err.msg[0])
 			return usage();
@@ -958,6 +972,7 @@ int main(int argc, char **argv)
 	}
 	if (setup(&r, &err) || parse_fixes(&r, &err))
 		goto out;
+	time_phase("setup: config, symbols, probes, diffs");
 	if (diff_apply(r.o.src, r.fixes, r.o.diffs.nr, is_framework_path,
 		       &r.d, &err) ||
 	    analyse(&r, &err))
@@ -978,6 +993,7 @@ int main(int argc, char **argv)
 	if (verdict_worst(&r.table) == V_PATCHABLE && verdict_has_target(&r.table) &&
 	    (load_sources(&r, &err) || make_patch(&r, &patch, &copied, &err)))
 		goto out;
+	time_phase("extract (and -j's parses again)");
 	worst = verdict_worst(&r.table);
 	if (r.o.json)
 		report_json(&r.table, &copied, r.d.name, stdout);
@@ -994,10 +1010,12 @@ int main(int argc, char **argv)
 	if (write_patch(&r, &patch, &err))
 		status = EXIT_USAGE;
 out:
+	time_phase("report, write");
 	if (err.msg[0])
 		fprintf(stderr, "klp-ccp: %s\n", err.msg);
 	sb_free(&patch);
 	copied_free(&copied);
 	cleanup(&r);
+	time_phase("cleanup");
 	return status;
 }

@@ -9,6 +9,7 @@
  */
 #include <clang-c/Index.h>
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,15 @@ struct parse_ctx {
 	/* every macro definition, its text in clang's file buffers */
 	struct macro_text *macros;
 	size_t nmacros, macrocap;
+	/* file_text()'s answers, hashed by file; ntexts a power of two */
+	struct file_text *texts;
+	size_t ntexts, texts_used;
+};
+
+struct file_text {
+	CXFile file;
+	const char *text;
+	size_t len;
 };
 
 /* An identifier passed to a macro: I915_PARAMS_FOR_EACH(MEMBER). */
@@ -70,6 +80,48 @@ static char *cx_take(CXString s)
 
 	clang_disposeString(s);
 	return r;
+}
+
+static struct file_text *text_slot(struct file_text *tab, size_t n,
+				   CXFile f)
+{
+	size_t i = ((uintptr_t)f >> 4) & (n - 1);
+
+	while (tab[i].file && tab[i].file != f)
+		i = (i + 1) & (n - 1);
+	return &tab[i];
+}
+
+/*
+ * clang_getFileContents(), asked once a file: libclang finds the file by
+ * a linear search of every source location entry of the parse, one per
+ * macro expansion too, which made that search most of a parse's time
+ * when asked for each macro and inline of include/.
+ */
+static const char *file_text(struct parse_ctx *c, CXFile f, size_t *len)
+{
+	struct file_text *t;
+	size_t k;
+
+	if (2 * (c->texts_used + 1) > c->ntexts) {
+		struct file_text *old = c->texts;
+		size_t n = c->ntexts;
+
+		c->ntexts = n ? 2 * n : 256;
+		c->texts = xcalloc(c->ntexts, sizeof(*c->texts));
+		for (k = 0; k < n; k++)
+			if (old[k].file)
+				*text_slot(c->texts, c->ntexts, old[k].file) = old[k];
+		free(old);
+	}
+	t = text_slot(c->texts, c->ntexts, f);
+	if (!t->file) {
+		t->file = f;
+		t->text = clang_getFileContents(c->tu, f, &t->len);
+		c->texts_used++;
+	}
+	*len = t->len;
+	return t->text;
 }
 
 static bool str_starts(const char *s, const char *p)
@@ -320,7 +372,7 @@ static const char *decl_text(struct parse_ctx *c, CXCursor d, size_t *len,
 
 	spelling_loc(clang_getRangeStart(r), &f, NULL, start);
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, end);
-	text = f ? clang_getFileContents(c->tu, f, len) : NULL;
+	text = f ? file_text(c, f, len) : NULL;
 	return text && *start < *end && *end <= *len ? text : NULL;
 }
 
@@ -605,7 +657,7 @@ static enum CXChildVisitResult const_visit(CXCursor cur, CXCursor parent,
 static bool spelled_at(struct parse_ctx *c, CXFile f, const struct entity *e)
 {
 	size_t len;
-	const char *text = clang_getFileContents(c->tu, f, &len);
+	const char *text = file_text(c, f, &len);
 
 	return text && ident_written_at(text, len, e->name_off, e->name);
 }
@@ -624,7 +676,7 @@ static bool ident_char(char ch)
 static void close_macro_call(struct parse_ctx *c, CXFile f, struct entity *e)
 {
 	size_t len, i = e->start;
-	const char *text = clang_getFileContents(c->tu, f, &len);
+	const char *text = file_text(c, f, &len);
 	int depth = 0;
 
 	if (!text || e->end > len || e->start >= e->end)
@@ -783,7 +835,7 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 
 	if (inc && where_of(c, inc) != IN_SYSTEM)
 		return;
-	text = clang_getFileContents(c->tu, f, &len);
+	text = file_text(c, f, &len);
 	if (!text)
 		return;
 	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
@@ -961,7 +1013,7 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	spelling_loc(clang_getRangeStart(r), &f, &cc.h->line, &cc.h->start);
 	cc.h->file = cx_take(clang_getFileName(f));
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &cc.h->end);
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	text = f ? file_text(c, f, &len) : NULL;
 	cc.inline_hidden = text && module_hidden(text, len, cc.h->start);
 	clang_visitChildren(cur, calls_visit, &cc);
 }
@@ -975,7 +1027,7 @@ static void add_macro_text(struct parse_ctx *c, CXCursor cur, CXFile f,
 	const char *text;
 	size_t len;
 
-	text = f ? clang_getFileContents(c->tu, f, &len) : NULL;
+	text = f ? file_text(c, f, &len) : NULL;
 	spelling_loc(clang_getRangeStart(r), NULL, NULL, &start);
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &end);
 	if (!text || start >= end || end > len)
@@ -1585,6 +1637,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 					 CXTranslationUnit_DetailedPreprocessingRecord |
 					 CXTranslationUnit_KeepGoing,
 					 &c.tu);
+	time_phase("parse: libclang");
 	free(uf);
 	if (rc != CXError_Success) {
 		clang_disposeIndex(idx);
@@ -1624,6 +1677,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	for (i = 0; i < c.nmacros; i++)
 		free(c.macros[i].name);
 	free(c.macros);
+	free(c.texts);
 	clang_disposeTranslationUnit(c.tu);
 	clang_disposeIndex(idx);
 	return 0;

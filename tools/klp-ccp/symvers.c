@@ -12,6 +12,7 @@
  * loaded modules: each module's symbols are counted on their own, in the
  * order kallsyms lists them (the module's symbol table, as kgr walks it).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,41 @@ static struct mod_symbols *get_mod(struct symbols *s, const char *path,
 }
 
 /*
+ * sscanf(@line, "%*s %*s %511s %511s", @name, @mod) without sscanf's cost
+ * for each of a kallsyms copy's 360000 lines: the third and fourth words,
+ * and how many of them there are (0 for none).
+ */
+static int map_words(const char *line, char *name, char *mod)
+{
+	const char *w[4], *p = line;
+	size_t len[4];
+	int n;
+
+	for (n = 0; n < 4; n++) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		w[n] = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		len[n] = p - w[n];
+	}
+	/* a word longer than %511s takes: sscanf's own split */
+	if ((n > 2 && len[2] > 511) || (n > 3 && len[3] > 511))
+		return sscanf(line, "%*s %*s %511s %511s", name, mod);
+	if (n > 2) {
+		memcpy(name, w[2], len[2]);
+		name[len[2]] = '\0';
+	}
+	if (n > 3) {
+		memcpy(mod, w[3], len[3]);
+		mod[len[3]] = '\0';
+	}
+	return n > 2 ? n - 2 : 0;
+}
+
+/*
  * A System.map or kallsyms copy: "address type name [module]" lines.
  * Debian ships a stub System.map (one line). Fewer than 1000 vmlinux
  * symbols: not a real one.
@@ -162,7 +198,7 @@ static struct mod_symbols *get_mod(struct symbols *s, const char *path,
 static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 {
 	char *text, *line, *next;
-	size_t len, cap = 0;
+	size_t len, cap = 0, last = 0;
 
 	if (read_file(path, &text, &len, err))
 		return -1;
@@ -176,12 +212,17 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 			*next++ = '\0';
 		else
 			next = line + strlen(line);
-		n = sscanf(line, "%*s %*s %511s %511s", name, mod);
+		n = map_words(line, name, mod);
 		if (n < 1)
 			continue;
 		if (n == 2 && mod[0] == '[' && mod[strlen(mod) - 1] == ']') {
 			mod[strlen(mod) - 1] = '\0';
-			m = get_mod(s, path, mod + 1);
+			/* A module's lines are together: its name is looked up once. */
+			if (last < s->nmods && !strcmp(s->mods[last].name, mod + 1))
+				m = &s->mods[last];
+			else
+				m = get_mod(s, path, mod + 1);
+			last = m - s->mods;
 			tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
 			m->map[m->nmap++] = xstrdup(name);
 			set_add(&m->in_map, name);

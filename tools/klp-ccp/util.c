@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -191,4 +192,22 @@ bool ident_written_at(const char *text, size_t len, size_t off, const char *name
 		return false;
 	next = off + n < len ? text[off + n] : 0;
 	return !(next == '_' || isalnum((unsigned char)next));
+}
+
+void time_phase(const char *what)
+{
+	static int on = -1;
+	static struct timespec last;
+	struct timespec now;
+
+	if (on < 0) {
+		on = getenv("KLP_CCP_TIMES") != NULL;
+		clock_gettime(CLOCK_MONOTONIC, &last);
+	}
+	if (!on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "klp-ccp: time %.3f %s\n", (now.tv_sec - last.tv_sec) +
+		(now.tv_nsec - last.tv_nsec) / 1e9, what);
+	last = now;
 }

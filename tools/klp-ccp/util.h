@@ -43,4 +43,10 @@ bool same_path(const char *a, const char *b);
  */
 bool ident_written_at(const char *text, size_t len, size_t off, const char *name);
 
+/*
+ * KLP_CCP_TIMES set: "klp-ccp: time <seconds> <what>" on stderr, the
+ * wall time since the previous call (or the first), for profiling.
+ */
+void time_phase(const char *what);
+
 #endif
