@@ -28,8 +28,7 @@
 #include "internal.h"
 #include "direct_slots.h"
 
-#define KGR_DIRECT_KEY(n) DEFINE_STATIC_CALL_NULL(kgr_direct_slot_##n, \
-						  kgr_direct_target);
+#define KGR_DIRECT_KEY(n) KGR_STUB_CALL(kgr_direct_slot_##n);
 KGR_DIRECT_SLOTS(KGR_DIRECT_KEY)
 
 #define KGR_DIRECT_KEY_ADDR(n) &STATIC_CALL_KEY(kgr_direct_slot_##n),

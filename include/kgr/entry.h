@@ -35,6 +35,26 @@ void kgr_direct_target(void);
 #define KGR_STUB_SIZE	16
 
 /*
+ * A stub's static call. Its key starts aimed at its own trampoline, which
+ * is what the stub's jmp already reads: the module loader's static call
+ * setup then finds every site as it should be and pokes none (a text poke
+ * and its IPIs per stub and per patch module otherwise; the key of
+ * DEFINE_STATIC_CALL_NULL() turns each jmp into a ret). The trampoline is
+ * never run: no call reaches a stub before kgr set its key.
+ */
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+#define KGR_STUB_CALL(slot)						\
+	DECLARE_STATIC_CALL(slot, kgr_direct_target);			\
+	struct static_call_key STATIC_CALL_KEY(slot) = {		\
+		.func = STATIC_CALL_TRAMP_ADDR(slot),			\
+		.type = 1,						\
+	};								\
+	ARCH_DEFINE_STATIC_CALL_NULL_TRAMP(slot)
+#else
+#define KGR_STUB_CALL(slot) DEFINE_STATIC_CALL_NULL(slot, kgr_direct_target)
+#endif
+
+/*
  * One stub named @stub in @section, jumping through static call @slot.
  * The unwind hint tells objtool the stack is that of a function's entry
  * after the pop. ENDBR only because C takes the stub's address.
@@ -77,8 +97,7 @@ struct kgr_entry_pool {
 	struct list_head node;
 };
 
-#define KGR_ENTRY_KEY(n)						\
-	DEFINE_STATIC_CALL_NULL(kgr_entry_slot_##n, kgr_direct_target);
+#define KGR_ENTRY_KEY(n) KGR_STUB_CALL(kgr_entry_slot_##n);
 #define KGR_ENTRY_STUB(n)						\
 	KGR_STUB(".text.kgr_entry", kgr_entry_stub_##n, kgr_entry_slot_##n);
 #define KGR_ENTRY_DECL(n) void kgr_entry_stub_##n(void);
