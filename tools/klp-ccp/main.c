@@ -345,6 +345,7 @@ static char *patch_name(const struct options *o, const struct verdict_table *t)
 
 struct run {
 	struct options o;
+	char *real_src;		/* --src, its links resolved */
 	struct build_env env;
 	struct kconfig cfg;
 	struct symbols syms;
@@ -782,8 +783,18 @@ static int setup(struct run *r, struct tl_err *err)
 
 	sb_puts(&build, dirname(sym));
 	free(sym);
-	r->env.src = r->o.src;
 	r->env.build = build.s;
+	/*
+	 * libclang names the tree's files by their real path: a --src through
+	 * a symbolic link would make every file of it look foreign.
+	 */
+	r->real_src = realpath(r->o.src, NULL);
+	if (!r->real_src) {
+		tl_fail(err, "%s: %m", r->o.src);
+		goto out;
+	}
+	r->o.src = r->real_src;
+	r->env.src = r->o.src;
 	r->env.kgr_include = KLP_CCP_KGR_INCLUDE;
 	sb_printf(&p, "%s/Makefile", r->o.src);
 	if (stat(p.s, &st)) {
@@ -867,6 +878,7 @@ static void cleanup(struct run *r)
 	hdr_free(&r->hdr);
 	tl_strlist_free(&r->targets);
 	free((char *)r->env.build);
+	free(r->real_src);
 	probes_free(&r->env);
 	verdict_free(&r->table);
 	for (i = 0; r->fixes && i < r->o.diffs.nr; i++)

@@ -34,6 +34,28 @@ ok=1
 [ "$rc" = 3 ] && [ ! -e "$tmp/tool-error.c" ] && ok=0
 result $ok "tool error: no patch file written" "$tmp/out"
 
+# --src through a symbolic link: the same patch as through the real path
+# (amdgpu's -I$(srctree)/$(src) headers are found by their real path).
+ln -sfn "$KSRC" "$tmp/src-link"
+mkdir -p "$tmp/real" "$tmp/link"
+ccp kbuild-srctree-src -o "$tmp/real/p.c"
+"$tool" --src "$tmp/src-link" --config "$KCONFIG" --symvers "$KHDR/Module.symvers" \
+	-o "$tmp/link/p.c" "$here/diffs/kbuild-srctree-src.diff" > "$tmp/out" 2>&1
+rc=$?
+ok=1
+[ "$rc" = 0 ] && [ -s "$tmp/real/p.c" ] && cmp -s "$tmp/real/p.c" "$tmp/link/p.c" && ok=0
+[ "$ok" = 0 ] || diff "$tmp/real/p.c" "$tmp/link/p.c" | head -20 >> "$tmp/out"
+result $ok "--src through a symbolic link: the same patch" "$tmp/out"
+
+# A --src that does not exist: exit 2, named, nothing written.
+"$tool" --src "$tmp/no-such-tree" --config "$KCONFIG" --symvers "$KHDR/Module.symvers" \
+	-o "$tmp/none.c" "$here/diffs/devinfo.diff" > "$tmp/out" 2>&1
+rc=$?
+ok=1
+[ "$rc" = 2 ] && grep -q "no-such-tree: No such file or directory" "$tmp/out" &&
+	[ ! -e "$tmp/none.c" ] && ok=0
+result $ok "missing --src: exit 2 naming it, nothing written" "$tmp/out"
+
 # --targets naming a function the file lacks is an input error.
 echo "no_such_target" > "$tmp/targets"
 ccp devinfo --check --targets "$tmp/targets"
