@@ -27,6 +27,7 @@
 #include <linux/rcupdate.h>
 #include "internal.h"
 #include "direct_slots.h"
+#include "fault.h"
 
 #define KGR_DIRECT_KEY(n) KGR_STUB_CALL(kgr_direct_slot_##n);
 KGR_DIRECT_SLOTS(KGR_DIRECT_KEY)
@@ -127,13 +128,15 @@ int kgr_direct_init(void)
 /* @pool's stubs follow each other, stubs[0] first: one range to check. */
 static bool kgr_entry_pool_sound(const struct kgr_entry_pool *pool)
 {
-	unsigned long first = (unsigned long)pool->stubs[0];
 	unsigned int i;
 
+	if (!pool->nr)
+		return false;
 	for (i = 1; i < pool->nr; i++)
-		if ((unsigned long)pool->stubs[i] != first + i * KGR_STUB_SIZE)
+		if ((unsigned long)pool->stubs[i] !=
+		    (unsigned long)pool->stubs[0] + i * KGR_STUB_SIZE)
 			return false;
-	return pool->nr;
+	return true;
 }
 
 /*
@@ -419,7 +422,10 @@ int kgr_direct_retarget(struct kgr_direct *direct,
 	if (!stub)
 		return -ENOSPC;
 	WRITE_ONCE(kgr_direct_sharer, current);
-	ret = kgr_modify_direct(&direct->ops, stub);
+	/* Leaving is a step of an apply or revert: the tests fail it. */
+	ret = fun ? kgr_modify_direct(&direct->ops, stub) :
+		    kgr_fallible("modify_ftrace_direct", -ENOMEM,
+				 kgr_modify_direct(&direct->ops, stub));
 	WRITE_ONCE(kgr_direct_sharer, NULL);
 	if (ret) {
 		kgr_direct_unused(slot);

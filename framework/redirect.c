@@ -365,7 +365,10 @@ static void kgr_log_refusal(struct kgr_ops **batch, unsigned int n, int ret)
 
 /*
  * Put the addresses pushed since the last commit into kgr_fops's filter,
- * in one batch; on an error none is, and the caller pops them.
+ * in one batch; on an error none is, and the caller pops them. Those on
+ * the direct path then leave it; if one cannot, its handler and its stub
+ * both still send every task to its top, and the error makes the caller
+ * pop what it pushed.
  */
 static int kgr_ops_leave_direct(struct kgr_ops *ops);
 
@@ -569,8 +572,9 @@ static bool kgr_direct_due(struct kgr_ops *ops, bool gone)
 {
 	if (gone)
 		return ops->direct.attached && !ops->in_filter;
+	/* In the filter beside a target: a leave that failed, to undo. */
 	if (kgr_direct_candidate(ops))
-		return !ops->direct.target;
+		return !ops->direct.target || ops->in_filter;
 	return !kgr_direct_on && ops->direct.attached && !ops->direct_refused;
 }
 
