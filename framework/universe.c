@@ -36,6 +36,28 @@ static LLIST_HEAD(kgr_ended);
 /* Entries of exited tasks handed over by kgr_free_dead(), freed likewise. */
 static LLIST_HEAD(kgr_dead_tasks);
 
+/* A zeroed entry: from @u's pool while it lasts, in any context. */
+static struct kgr_task *kgr_task_alloc(struct kgr_universe *u, gfp_t gfp)
+{
+	unsigned int i;
+
+	if (atomic_read(&u->pool_used) < u->pool_nr) {
+		i = atomic_inc_return(&u->pool_used) - 1;
+		if (i < u->pool_nr) {
+			u->pool[i].pooled = true;
+			return &u->pool[i];
+		}
+	}
+	return kzalloc(sizeof(struct kgr_task), gfp);
+}
+
+/* Free an entry no reader can see; a pooled one goes with its pool. */
+static void kgr_task_free(struct kgr_task *kt)
+{
+	if (kt && !kt->pooled)
+		kfree(kt);
+}
+
 struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 			      gfp_t gfp)
 {
@@ -45,7 +67,7 @@ struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 	kt = kgr_task_find(u, task);
 	if (kt)
 		return kt;
-	new = kzalloc(sizeof(*new), gfp);
+	new = kgr_task_alloc(u, gfp);
 	if (!new)
 		return NULL;
 	new->task = task;
@@ -59,7 +81,7 @@ struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
 		new = NULL;
 	}
 	raw_spin_unlock_irqrestore(&u->lock, flags);
-	kfree(new);
+	kgr_task_free(new);
 	return kt;
 }
 
@@ -114,7 +136,8 @@ void kgr_probe_newtask(void *data, struct task_struct *child,
 /*
  * A task is freed: take its entry off the hash before the task_struct (and
  * so the key) can be reused. Readers may still walk the entry: it is freed
- * after a grace period, by kgr_free_dead().
+ * after a grace period, by kgr_free_dead(), or with its pool, which the
+ * table's own grace periods cover.
  */
 void kgr_probe_free(void *data, struct task_struct *task)
 {
@@ -129,7 +152,7 @@ void kgr_probe_free(void *data, struct task_struct *task)
 	if (kt)
 		hlist_del_rcu(&kt->node);
 	raw_spin_unlock_irqrestore(&u->lock, flags);
-	if (kt) {
+	if (kt && !kt->pooled) {
 		llist_add(&kt->free_node, &u->dead);
 		atomic_inc(&u->nr_dead);
 	}
@@ -140,7 +163,7 @@ static void kgr_free_list(struct llist_node *list)
 	struct kgr_task *kt, *tmp;
 
 	llist_for_each_entry_safe(kt, tmp, list, free_node)
-		kfree(kt);
+		kgr_task_free(kt);
 }
 
 /*
@@ -179,8 +202,9 @@ static void kgr_universe_free(struct kgr_universe *u)
 
 	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
-			kfree(kt);
+			kgr_task_free(kt);
 	kgr_free_list(llist_del_all(&u->dead));
+	kvfree(u->pool);
 	kfree(rcu_dereference_protected(u->goal, 1));
 	kfree(u->next_goal);
 	kvfree(u);
@@ -236,6 +260,11 @@ struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 	init_llist_head(&u->dead);
 	atomic_set(&u->nr_dead, 0);
 	atomic_set(&u->forks_lost, 0);
+	/* Without it, the entries come one by one: no reason to fail. */
+	u->pool = kvcalloc(nr_tasks, sizeof(*u->pool),
+			   GFP_KERNEL | __GFP_NOWARN);
+	u->pool_nr = u->pool ? nr_tasks : 0;
+	atomic_set(&u->pool_used, 0);
 	return u;
 }
 

@@ -41,6 +41,7 @@
  * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
  * @entry_checked: jiffies of the task's last stack check at the entry of
  *	a patched function; read and written only by the task itself
+ * @pooled: taken from kgr_universe.pool, freed with it
  */
 struct kgr_task {
 	struct hlist_node node;
@@ -53,6 +54,7 @@ struct kgr_task {
 	unsigned long blocked_since;
 	unsigned long signalled_at;
 	unsigned long entry_checked;
+	bool pooled;
 };
 
 /*
@@ -81,6 +83,12 @@ struct kgr_goal {
  * @dead: entries of freed tasks, off @hash, freed after a grace period
  * @nr_dead: length of @dead
  * @forks_lost: children whose entry could not be allocated at fork
+ * @pool: an entry for each task alive at the start, allocated at once
+ *	(one allocation instead of one per task in the first round), or
+ *	NULL; entries beyond it are allocated one by one. Never reused: a
+ *	freed task's pooled entry stays until the table is freed
+ * @pool_nr: the entries of @pool
+ * @pool_used: how many of them were taken
  * @free_node: in kgr_ended once the transition has ended
  * @hash_bits: the table has 2^@hash_bits buckets
  * @hash: the entries, by task pointer
@@ -95,6 +103,9 @@ struct kgr_universe {
 	struct llist_head dead;
 	atomic_t nr_dead;
 	atomic_t forks_lost;
+	struct kgr_task *pool;
+	unsigned int pool_nr;
+	atomic_t pool_used;
 	unsigned int hash_bits;
 	struct hlist_head hash[];
 };
