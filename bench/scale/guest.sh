@@ -5,8 +5,11 @@
 # levels are cumulative) and two CPU-bound user tasks around. Every patch
 # has functions of its own and stays applied (see bench/scale/gen); the
 # two engines take turns in starting each pair. Per patch it prints
-#   RESULT <engine> <funcs> <tasks> <total> <setup_ms> <ms> <slab> <vmalloc> <peak_slab> <peak_vmalloc>
-# <total>: the tasks of the system; <setup_ms>: from insmod to the log
+#   RESULT <engine> <funcs> <tasks> <total> <load_ms> <setup_ms> <ms> <slab> <vmalloc> <peak_slab> <peak_vmalloc>
+# <total>: the tasks of the system; <load_ms>: from insmod to the start of
+# the module's init (the module_load trace event, which the loader emits
+# right before calling it), the loader's work whatever the engine;
+# <setup_ms>: from insmod to the log
 # line that says the transition runs (kgr prints it after its first round
 # of stack checks, livepatch before); <ms>: from insmod to the log line of
 # the finalize; times come from the kernel log. Memory, in kB, from
@@ -24,6 +27,29 @@
 # allow-taint: K
 . /tests/lib.sh
 . /tests/scale.conf
+
+# A trace instance of its own for the loader's module_load event.
+LT=/sys/kernel/tracing/instances/kgr-scale
+load_trace_setup()
+{
+	mkdir -p $LT || fail "no trace instance $LT"
+	echo 1 > $LT/events/module/module_load/enable ||
+		fail "no module_load trace event"
+}
+
+# Microseconds from trace marker $1 to the module_load event of module $2.
+load_us()
+{
+	awk -v m="$1" -v mod="$2" '
+	function us(line) {
+		match(line, /[0-9]+\.[0-9]+: /)
+		split(substr(line, RSTART, RLENGTH - 2), t, ".")
+		return t[1] * 1000000 + t[2]
+	}
+	index($0, "tracing_mark_write: " m) { t0 = us($0) }
+	t0 && index($0, "module_load: " mod " ") { print us($0) - t0; exit }
+	' $LT/trace
+}
 
 # Microseconds of the first kernel log line matching $1 after marker $2.
 log_us()
@@ -121,6 +147,8 @@ measure()
 		echo 1 > $TR/tracing_on
 	fi
 	# The marker's log time is the start: nothing but insmod after it.
+	echo > $LT/trace
+	echo "$marker" > $LT/trace_marker
 	echo "$marker" > /dev/kmsg
 	insmod "$KO/$mod.ko" || fail "insmod $mod failed"
 	n=0
@@ -140,9 +168,11 @@ measure()
 	t1=$(log_us "$start" "$marker")
 	t2=$(log_us "$end" "$marker")
 	[ -n "$t2" ] || fail "$mod: no '$end' in the log"
+	tl=$(load_us "$marker" "$mod")
+	[ -n "$tl" ] || fail "$mod: no module_load event traced"
 	[ -z "$PROFILE" ] || profile_print "$eng" "$funcs"
 	tasks=$(cut -d' ' -f4 /proc/loadavg | cut -d/ -f2)
-	echo "RESULT $eng $funcs $sleeping $tasks" \
+	echo "RESULT $eng $funcs $sleeping $tasks" $((tl / 1000)) \
 		$(( (t1 - t0) / 1000 )) $(( (t2 - t0) / 1000 )) \
 		$(($1 - s0)) $(($2 - v0)) $((ps - s0)) $((pv - v0))
 }
@@ -151,6 +181,7 @@ load_kgr
 # A gigabyte of guest memory allows about 8,000 threads by default.
 echo 65536 > /proc/sys/kernel/threads-max
 load kgr_scale_target
+load_trace_setup
 [ -z "$PROFILE" ] || profile_setup
 ( while :; do :; done ) &
 spin1=$!
