@@ -83,22 +83,6 @@ static void shell_words(const char *s, struct tl_strlist *words)
 	sb_free(&w);
 }
 
-/* Replace every occurrence of @from in @s by @to. */
-static char *replace_all(const char *s, const char *from, const char *to)
-{
-	struct strbuf out = { 0 };
-	size_t fl = strlen(from);
-	const char *p;
-
-	while (fl && (p = strstr(s, from))) {
-		sb_add(&out, s, p - s);
-		sb_puts(&out, to);
-		s = p + fl;
-	}
-	sb_puts(&out, s);
-	return out.s;
-}
-
 /*
  * A make "include" of $(srctree)/x or $(src)/x: the headers package lacks
  * most of those files (virt/kvm/Makefile.kvm) and the scratch dir all of

@@ -42,6 +42,7 @@
 #include "supersede.h"
 #include "modsyms.h"
 #include "symvers.h"
+#include "tucache.h"
 #include "verdict.h"
 #include "worker.h"
 
@@ -281,10 +282,10 @@ static bool changes_header(const struct diff *d)
 }
 
 /* Parse both versions of one file with its build flags @ff. */
-static int parse_pair(const struct build_env *env, const struct diff *d,
-		      const struct file_patch *fp, struct file_flags *ff,
-		      struct tu_model *old, struct tu_model *new,
-		      struct tl_err *err)
+static int parse_pair(const struct build_env *env, const struct tu_cache *tc,
+		      const struct diff *d, const struct file_patch *fp,
+		      struct file_flags *ff, struct tu_model *old,
+		      struct tu_model *new, struct tl_err *err)
 {
 	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
@@ -296,6 +297,9 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 		ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
 		ff->argv[ff->argc++] = xstrdup("-x");
 		ff->argv[ff->argc++] = xstrdup("c");
+	} else {
+		/* A .c file is parsed in one run; a header in many (tucache.c). */
+		tc = NULL;
 	}
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
 	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
@@ -306,10 +310,11 @@ static int parse_pair(const struct build_env *env, const struct diff *d,
 	 * through them, and the patch must link to what those the copied
 	 * code calls do (extract.c).
 	 */
-	if (!parse_tu(&main_old, 1, ff->argv, ff->argc, env->src, false, old, err)) {
+	if (!parse_tu_cached(tc, &main_old, 1, ff->argv, ff->argc, env->src,
+			     false, old, err)) {
 		time_phase("parse: old model");
-		if (!parse_tu(files, n, ff->argv, ff->argc, env->src,
-			      !ends_with(fp->path, ".h"), new, err))
+		if (!parse_tu_cached(tc, files, n, ff->argv, ff->argc, env->src,
+				     !ends_with(fp->path, ".h"), new, err))
 			ret = 0;
 		else
 			tu_free(old);
@@ -347,6 +352,7 @@ struct run {
 	struct options o;
 	char *real_src;		/* --src, its links resolved */
 	struct build_env env;
+	struct tu_cache tc;	/* $KLP_CCP_PARSE_CACHE: headers' parses */
 	struct kconfig cfg;
 	struct symbols syms;
 	struct diff *fixes;	/* as parsed, one per diff argument */
@@ -432,6 +438,49 @@ static void source_free(struct source *s)
 	flags_free(&s->ff);
 }
 
+/* A header or a new .c file: parsed with init/main.c's flags. */
+static bool generic_flags_file(const struct file_patch *fp)
+{
+	if (fp->change == FILE_DELETED || is_framework_path(fp->path) ||
+	    !strncmp(fp->path, "Documentation/", 14))
+		return false;
+	return ends_with(fp->path, ".h") ||
+	       (fp->change == FILE_CREATED && ends_with(fp->path, ".c"));
+}
+
+/*
+ * init/main.c's flags into r->generic_ff from the make -n that a changed
+ * .c file runs anyway, when the diff will want them: its own make -n
+ * cost a run with headers 0.2 s. @recipe gets its sub-make; the caller
+ * gives make's output to generic_flags_take().
+ */
+static bool generic_flags_ask(struct run *r, struct kbuild_file *gkf,
+			      struct strbuf *recipe)
+{
+	struct tl_err err = { 0 };
+	size_t i;
+
+	if (r->generic_ff.argc)
+		return false;
+	for (i = 0; i < r->d.nfiles && !generic_flags_file(&r->d.files[i]); i++)
+		;
+	if (i == r->d.nfiles || kbuild_file_new(&r->env, "init/main.c", gkf, &err))
+		return false;
+	kbuild_file_recipe(gkf, recipe);
+	return true;
+}
+
+/* Failing, they are asked again (and fail there) when a file wants them. */
+static void generic_flags_take(struct run *r, struct kbuild_file *gkf,
+			       const char *make_out)
+{
+	struct tl_err err = { 0 };
+
+	if (flags_for_kbuild_file(&r->env, gkf, make_out, &r->generic_ff, &err))
+		flags_free(&r->generic_ff);
+	kbuild_file_free(gkf);
+}
+
 /*
  * @fp's flags and both of its versions parsed, in @s: 0. 1: @fp got a
  * TOOL ERROR or NOT BUILT row in @t instead; -1: an error that ends the
@@ -442,8 +491,9 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		       struct tl_err *err)
 {
 	struct strbuf recipe = { 0 };
-	struct kbuild_file kf;
+	struct kbuild_file kf, gkf;
 	char *why, *make_out;
+	bool generic;
 	int off;
 
 	memset(s, 0, sizeof(*s));
@@ -460,6 +510,7 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		if (kbuild_file_new(&r->env, fp->path, &kf, err))
 			goto row;
 		kbuild_file_recipe(&kf, &recipe);
+		generic = generic_flags_ask(r, &gkf, &recipe);
 		off = built_check(&r->env, &r->cfg, fp->path, recipe.s,
 				  &make_out, &why, err);
 		time_phase("kbuild: make -n");
@@ -467,6 +518,8 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		if (!off)
 			off = flags_for_kbuild_file(&r->env, &kf, make_out,
 						    &s->ff, err) ? -1 : 0;
+		if (generic)
+			generic_flags_take(r, &gkf, make_out);
 		kbuild_file_free(&kf);
 		free(make_out);
 		time_phase("kbuild: flags");
@@ -479,7 +532,7 @@ static int open_source(struct run *r, const struct file_patch *fp,
 		}
 	}
 	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
-	    !parse_pair(&r->env, &r->d, fp, &s->ff, &s->old, &s->new, err))
+	    !parse_pair(&r->env, &r->tc, &r->d, fp, &s->ff, &s->old, &s->new, err))
 		return 0;
 	flags_free(&s->ff);
 	return file_failed(r, t, fp->path, err) ? -1 : 1;
@@ -842,6 +895,8 @@ static int setup(struct run *r, struct tl_err *err)
 	ret = config_write_autoconf(&r->cfg, p.s, err);
 	if (!ret)
 		ret = probes_setup(&r->env, err);
+	if (!ret)
+		ret = tucache_setup(&r->tc, r->env.tmpdir, err);
 out:
 	sb_free(&p);
 	return ret;

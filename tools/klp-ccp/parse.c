@@ -59,6 +59,7 @@ struct parse_ctx {
 	/* file_text()'s answers, hashed by file; ntexts a power of two */
 	struct file_text *texts;
 	size_t ntexts, texts_used;
+	struct tu_deps *deps;	/* the files read, if asked for (tucache.c) */
 };
 
 struct file_text {
@@ -1593,9 +1594,22 @@ static void inclusion_visit(CXFile inc, CXSourceLocation *stack,
 	struct parse_ctx *c = data;
 	struct tu_model *m = c->m;
 	unsigned int off;
+	size_t len;
 	CXFile f;
 	char *name;
 
+	/* A file included twice is listed twice: tucache.c keeps one. */
+	if (c->deps) {
+		const char *text = file_text(c, inc, &len);
+
+		name = cx_take(clang_getFileName(inc));
+		tl_strlist_add(&c->deps->paths, name);
+		free(name);
+		tl_grow(&c->deps->hash, &c->deps->cap, c->deps->paths.nr - 1,
+			sizeof(*c->deps->hash));
+		c->deps->hash[c->deps->paths.nr - 1] = text ? fnv1a(text, len) : 0;
+		c->deps->unread |= !text;
+	}
 	if (!n || where_of(c, inc) != IN_LOCAL)
 		return;
 	spelling_loc(stack[n - 1], &f, NULL, &off);
@@ -1613,7 +1627,8 @@ static void inclusion_visit(CXFile inc, CXSourceLocation *stack,
 
 int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
-	     bool header_inlines, struct tu_model *m, struct tl_err *err)
+	     bool header_inlines, struct tu_model *m, struct tu_deps *deps,
+	     struct tl_err *err)
 {
 	CXIndex idx = clang_createIndex(0, 0);
 	struct CXUnsavedFile *uf = xcalloc(nfiles, sizeof(*uf));
@@ -1648,6 +1663,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	c.m = m;
 	c.src = src;
 	c.header_inlines = header_inlines;
+	c.deps = deps;
 	c.main_file = clang_getFile(c.tu, path);
 	c.skipped = clang_getSkippedRanges(c.tu, c.main_file);
 	/* Two passes: expansions first, so static locals can name their macro. */

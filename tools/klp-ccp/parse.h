@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -94,6 +95,7 @@ struct include_site {
 	char *header;		/* absolute path of the header, or NULL */
 };
 
+/* tucache.c stores every field of it: a new field goes there too. */
 struct tu_model {
 	char *path;		/* absolute path of the main file */
 	const char *text;	/* its contents as parsed */
@@ -130,13 +132,23 @@ struct unsaved {
 	size_t len;
 };
 
+/* The files a parse read, each with fnv1a() of its text as clang read it. */
+struct tu_deps {
+	struct tl_strlist paths;
+	uint64_t *hash;
+	size_t cap;
+	bool unread;		/* clang gave no text of one */
+};
+
 /*
  * @files[0] is the main file; the others are the diff's other files.
  * @header_inlines: keep include/'s static inlines too (m->inlines).
+ * @deps, unless NULL, gets the files the parse read (tucache.c).
  */
 int parse_tu(const struct unsaved *files, size_t nfiles,
 	     char *const *argv, int argc, const char *src,
-	     bool header_inlines, struct tu_model *m, struct tl_err *err);
+	     bool header_inlines, struct tu_model *m, struct tu_deps *deps,
+	     struct tl_err *err);
 struct entity *tu_find(struct tu_model *m, const char *name,
 		       enum ent_kind kind, bool want_definition);
 void tu_free(struct tu_model *m);

@@ -175,17 +175,6 @@ static int write_all(int fd, const char *s, size_t len)
 	return 0;
 }
 
-static uint64_t fnv1a(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (len--) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 static void put_blob(struct strbuf *sb, const char *s, size_t len)
 {
 	uint64_t n = len;

@@ -49,6 +49,33 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	free(big);
 }
 
+char *replace_all(const char *s, const char *from, const char *to)
+{
+	struct strbuf out = { 0 };
+	size_t fl = strlen(from);
+	const char *p;
+
+	while (fl && (p = strstr(s, from))) {
+		sb_add(&out, s, p - s);
+		sb_puts(&out, to);
+		s = p + fl;
+	}
+	sb_puts(&out, s);
+	return out.s;
+}
+
+uint64_t fnv1a(const void *s, size_t len)
+{
+	const unsigned char *p = s;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 void sb_free(struct strbuf *sb)
 {
 	free(sb->s);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/err.h"
 #include "lib/vec.h"
@@ -42,6 +43,11 @@ bool same_path(const char *a, const char *b);
  * when it only starts a longer one: rds_ib_stats in rds_ib_stats_inc.
  */
 bool ident_written_at(const char *text, size_t len, size_t off, const char *name);
+
+/* A copy of @s, every occurrence of @from ("": none) replaced by @to. */
+char *replace_all(const char *s, const char *from, const char *to);
+/* FNV-1a, 64 bits: cache keys and the contents they depend on. */
+uint64_t fnv1a(const void *s, size_t len);
 
 /*
  * KLP_CCP_TIMES set: "klp-ccp: time <seconds> <what>" on stderr, the

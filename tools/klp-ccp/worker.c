@@ -5,8 +5,8 @@
  * also ties a crash to its file: a worker killed by a signal becomes
  * that file's TOOL ERROR row, never a hang or lost rows.
  *
- * A worker's message: length-prefixed fields ("<len>:<bytes>"), a row's
- * every field, then "end"; a message cut short is no result.
+ * A worker's message: a record (record.h) of a row's every field, then
+ * "end"; a message cut short is no result.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,127 +18,59 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "record.h"
 #include "worker.h"
-
-static void put_field(struct strbuf *sb, const char *s)
-{
-	sb_printf(sb, "%zu:", strlen(s));
-	sb_puts(sb, s);
-}
-
-static void put_num(struct strbuf *sb, unsigned long n)
-{
-	char num[32];
-
-	snprintf(num, sizeof(num), "%lu", n);
-	put_field(sb, num);
-}
-
-static void put_list(struct strbuf *sb, const struct tl_strlist *l)
-{
-	size_t k;
-
-	put_num(sb, l->nr);
-	for (k = 0; k < l->nr; k++)
-		put_field(sb, l->names[k]);
-}
 
 static void encode(struct strbuf *sb, int ret, const struct verdict_table *t,
 		   const struct tl_err *err)
 {
 	size_t i;
 
-	put_num(sb, ret == 1);
-	put_field(sb, ret < 0 ? err->msg : "");
-	put_num(sb, t->n);
+	rec_put_num(sb, ret == 1);
+	rec_put(sb, ret < 0 ? err->msg : "");
+	rec_put_num(sb, t->n);
 	for (i = 0; i < t->n; i++) {
 		const struct row *r = &t->rows[i];
 
-		put_field(sb, r->name);
-		put_field(sb, r->file);
-		put_num(sb, r->line);
-		put_num(sb, r->v);
-		put_field(sb, r->reason);
-		put_num(sb, r->target);
-		put_list(sb, &r->patched_as);
-		put_list(sb, &r->locals);
+		rec_put(sb, r->name);
+		rec_put(sb, r->file);
+		rec_put_num(sb, r->line);
+		rec_put_num(sb, r->v);
+		rec_put(sb, r->reason);
+		rec_put_num(sb, r->target);
+		rec_put_list(sb, &r->patched_as);
+		rec_put_list(sb, &r->locals);
 	}
-	put_field(sb, "end");
-}
-
-struct reader {
-	const char *p, *end;
-	bool bad;
-};
-
-/* The next field, a copy; "" once the message is found bad. */
-static char *get_field(struct reader *rd)
-{
-	char *colon;
-	unsigned long len;
-
-	if (rd->bad)
-		return xstrdup("");
-	errno = 0;
-	len = strtoul(rd->p, &colon, 10);
-	if (errno || colon == rd->p || colon >= rd->end || *colon != ':' ||
-	    len > (size_t)(rd->end - colon - 1)) {
-		rd->bad = true;
-		return xstrdup("");
-	}
-	rd->p = colon + 1 + len;
-	return xstrndup(colon + 1, len);
-}
-
-static unsigned long get_num(struct reader *rd)
-{
-	char *s = get_field(rd), *end;
-	unsigned long n = strtoul(s, &end, 10);
-
-	rd->bad |= !*s || *end;
-	free(s);
-	return n;
-}
-
-static void get_list(struct reader *rd, struct tl_strlist *l)
-{
-	unsigned long n = get_num(rd), k;
-
-	for (k = 0; k < n && !rd->bad; k++) {
-		char *name = get_field(rd);
-
-		tl_strlist_add(l, name);
-		free(name);
-	}
+	rec_put(sb, "end");
 }
 
 /* @res from a worker's whole message: 0, or -1 if it is not one. */
 static int decode(const char *msg, size_t len, struct file_result *res)
 {
-	struct reader rd = { msg, msg + len, false };
+	struct rec_reader rd = { msg, msg + len, false };
 	unsigned long nrows, i;
 	char *end;
 
-	res->kept = get_num(&rd);
-	res->error = get_field(&rd);
-	nrows = get_num(&rd);
+	res->kept = rec_get_num(&rd);
+	res->error = rec_get(&rd);
+	nrows = rec_get_num(&rd);
 	for (i = 0; i < nrows && !rd.bad; i++) {
 		struct row *r;
 
 		tl_grow(&res->rows.rows, &res->rows.cap, res->rows.n,
 			sizeof(*res->rows.rows));
 		r = &res->rows.rows[res->rows.n++];
-		r->name = get_field(&rd);
-		r->file = get_field(&rd);
-		r->line = get_num(&rd);
-		r->v = get_num(&rd);
+		r->name = rec_get(&rd);
+		r->file = rec_get(&rd);
+		r->line = rec_get_num(&rd);
+		r->v = rec_get_num(&rd);
 		rd.bad |= r->v > V_TOOL_ERROR;
-		r->reason = get_field(&rd);
-		r->target = get_num(&rd);
-		get_list(&rd, &r->patched_as);
-		get_list(&rd, &r->locals);
+		r->reason = rec_get(&rd);
+		r->target = rec_get_num(&rd);
+		rec_get_list(&rd, &r->patched_as);
+		rec_get_list(&rd, &r->locals);
 	}
-	end = get_field(&rd);
+	end = rec_get(&rd);
 	rd.bad |= strcmp(end, "end") || rd.p != rd.end;
 	free(end);
 	if (!*res->error) {
