@@ -11,8 +11,6 @@
  * in the run's scratch dir, shared by the workers: a stable delta has
  * many files under the same parents.
  */
-#include <ctype.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include <unistd.h>
 
 #include "built.h"
+#include "included.h"
 #include "probes.h"
 
 /* What Kbuild made of one Makefile, names relative to its directory. */
@@ -292,66 +291,6 @@ static bool has_word(const char *list, const char *w)
 	return found;
 }
 
-/* Has @text a line "#include @quoted", blanks allowed around "include"? */
-static bool includes(const char *text, const char *quoted)
-{
-	const char *p;
-
-	for (p = text; (p = strstr(p, quoted)); p++) {
-		const char *q = p;
-
-		while (q > text && isblank((unsigned char)q[-1]))
-			q--;
-		if (q - text < 7 || strncmp(q - 7, "include", 7))
-			continue;
-		q -= 7;
-		while (q > text && isblank((unsigned char)q[-1]))
-			q--;
-		if (q > text && q[-1] == '#' &&
-		    (q - 1 == text || q[-2] == '\n'))
-			return true;
-	}
-	return false;
-}
-
-/*
- * kernel/sched/rt.c is built as part of build_policy.c, which includes
- * it ("# include", blank and all, for cpufreq_schedutil.c): a .c file of
- * @dir that includes @file counts as building it.
- */
-static bool included_by_sibling(const struct build_env *env, const char *dir,
-				const char *file)
-{
-	struct strbuf path = { 0 }, inc = { 0 };
-	struct tl_err ignored;
-	struct dirent *de;
-	bool found = false;
-	DIR *dp;
-
-	sb_printf(&path, "%s/%s", env->src, dir);
-	dp = opendir(path.s);
-	sb_printf(&inc, "\"%s\"", file);
-	while (dp && !found && (de = readdir(dp))) {
-		size_t nl = strlen(de->d_name), len;
-		char *text;
-
-		if (nl < 3 || strcmp(de->d_name + nl - 2, ".c") ||
-		    !strcmp(de->d_name, file))
-			continue;
-		path.len = 0;
-		sb_printf(&path, "%s/%s/%s", env->src, dir, de->d_name);
-		if (read_file(path.s, &text, &len, &ignored))
-			continue;
-		found = includes(text, inc.s);
-		free(text);
-	}
-	if (dp)
-		closedir(dp);
-	sb_free(&path);
-	sb_free(&inc);
-	return found;
-}
-
 /* @tok as a word of @text: after a blank or "=", before a blank or "\". */
 static const char *find_token(const char *text, const char *tok)
 {
@@ -522,7 +461,11 @@ int built_check(const struct build_env *env, const struct kconfig *cfg,
 	if (!has_word(l.objs, tok.s)) {
 		child = listed_above(env, l.mkdir_rel, dir, file, &ret);
 		if (!child && !ret) {
-			ret = !included_by_sibling(env, dir, file);
+			struct includer inc;
+
+			/* build_policy.c includes rt.c: built as its part. */
+			ret = !included_by_sibling(env, relpath, &inc);
+			includer_free(&inc);
 			if (ret)
 				*why = not_built(env, cfg, l.mkdir_rel, tok.s);
 		}

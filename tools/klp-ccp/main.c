@@ -36,6 +36,7 @@
 #include "diff.h"
 #include "extract.h"
 #include "flags.h"
+#include "included.h"
 #include "parse.h"
 #include "probes.h"
 #include "report.h"
@@ -252,7 +253,7 @@ static size_t new_files(const struct build_env *env, const struct diff *d,
 {
 	size_t i, n = 0;
 
-	*out = xcalloc(d->nfiles + 1, sizeof(**out));
+	*out = xcalloc(d->nfiles + 2, sizeof(**out));
 	for (i = 0; i <= d->nfiles; i++) {
 		const struct file_patch *f = i ? &d->files[i - 1] : fp;
 		struct strbuf abs = { 0 };
@@ -284,12 +285,13 @@ static bool changes_header(const struct diff *d)
 /* Parse both versions of one file with its build flags @ff. */
 static int parse_pair(const struct build_env *env, const struct tu_cache *tc,
 		      const struct diff *d, const struct file_patch *fp,
+		      const struct unsaved *prefix,
 		      struct file_flags *ff, struct tu_model *old,
 		      struct tu_model *new, struct tl_err *err)
 {
 	struct tl_strlist paths = { 0 };
 	struct strbuf abs = { 0 };
-	struct unsaved *files, main_old;
+	struct unsaved *files, main_old[2];
 	size_t n;
 	int ret = -1;
 
@@ -302,15 +304,18 @@ static int parse_pair(const struct build_env *env, const struct tu_cache *tc,
 		tc = NULL;
 	}
 	sb_printf(&abs, "%s/%s", env->src, fp->path);
-	main_old = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
+	main_old[0] = (struct unsaved){ abs.s, fp->old_text, fp->old_len };
+	main_old[1] = prefix->path ? *prefix : main_old[0];
 	n = new_files(env, d, fp, &files, &paths);
+	if (prefix->path)
+		files[n++] = *prefix;
 	/*
 	 * A failed parse_tu() leaves nothing to free. The new version keeps
 	 * include/'s static inlines: a changed one's callers are found
 	 * through them, and the patch must link to what those the copied
 	 * code calls do (extract.c).
 	 */
-	if (!parse_tu_cached(tc, &main_old, 1, ff->argv, ff->argc, env->src,
+	if (!parse_tu_cached(tc, main_old, prefix->path ? 2 : 1, ff->argv, ff->argc, env->src,
 			     false, old, err)) {
 		time_phase("parse: old model");
 		if (!parse_tu_cached(tc, files, n, ff->argv, ff->argc, env->src,
@@ -492,7 +497,10 @@ static int open_source(struct run *r, const struct file_patch *fp,
 {
 	struct strbuf recipe = { 0 };
 	struct kbuild_file kf, gkf;
+	struct includer inc = { 0 };
+	struct unsaved prefix = { 0 };
 	char *why, *make_out;
+	int ret = 1;
 	bool generic;
 	int off;
 
@@ -530,15 +538,25 @@ static int open_source(struct run *r, const struct file_patch *fp,
 			free(why);
 			return 1;
 		}
+		if (included_by_sibling(&r->env, fp->path, &inc))
+			included_prefix(&r->env, fp->path, &inc, &s->ff,
+					&prefix);
 	}
 	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
-	    !parse_pair(&r->env, &r->tc, &r->d, fp, &s->ff, &s->old, &s->new, err))
-		return 0;
+	    !parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &s->ff, &s->old,
+			&s->new, err)) {
+		ret = 0;
+		goto out;
+	}
 	flags_free(&s->ff);
-	return file_failed(r, t, fp->path, err) ? -1 : 1;
+	ret = file_failed(r, t, fp->path, err) ? -1 : 1;
+	goto out;
 row:
 	tool_error(t, fp->path, err);
-	return 1;
+out:
+	includer_free(&inc);
+	free((char *)prefix.path);
+	return ret;
 }
 
 static void keep_source(struct run *r, const struct source *s)

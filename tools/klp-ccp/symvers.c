@@ -380,16 +380,39 @@ static bool in_list(char *const *names, size_t n, const char *name)
 	return false;
 }
 
+/* A name the compiler or a macro made: __func__.12, __kstrtab_x, _note_9. */
+static bool made_name(const char *name)
+{
+	return strchr(name, '.') || !strncmp(name, "__", 2) ||
+	       !strncmp(name, "_note_", 6);
+}
+
 size_t sym_file_score(const struct symbols *s, size_t i,
 		      char *const *file_names, size_t nfile)
 {
-	enum { WINDOW = 64 };
-	size_t k, score = 0, lo = i > WINDOW ? i - WINDOW : 0;
+	enum { NEAREST = 12, WINDOW = 256 };
+	size_t d, seen = 0, score = 0;
 
-	for (k = lo; k < s->nmap && k <= i + WINDOW; k++)
-		if (k != i && set_count(&s->in_map, s->map[k]) == 1 &&
-		    in_list(file_names, nfile, s->map[k]))
-			score++;
+	/*
+	 * The nearest unique names, outward on both sides: a window of
+	 * fixed width reaches the other file in a small module (hci_uart's
+	 * hci_ldisc.c and hci_serdev.c both define hci_uart_setup).
+	 */
+	for (d = 1; d <= WINDOW && seen < NEAREST; d++) {
+		size_t side[2] = { i >= d ? i - d : s->nmap, i + d }, k;
+
+		for (k = 0; k < 2 && seen < NEAREST; k++) {
+			const char *m;
+
+			if (side[k] >= s->nmap)
+				continue;
+			m = s->map[side[k]];
+			if (made_name(m) || set_count(&s->in_map, m) != 1)
+				continue;
+			seen++;
+			score += in_list(file_names, nfile, m);
+		}
+	}
 	return score;
 }
 

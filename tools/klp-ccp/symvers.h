@@ -69,8 +69,8 @@ int sym_count(const struct symbols *s, const char *name);
  */
 const char *sym_clone(const struct symbols *s, const char *name);
 /*
- * How many names of @file_names, each unique in @s, lie around map[@i]:
- * how much the symbol there looks like one of that file's.
+ * How many of the names nearest map[@i] that are unique in @s are names
+ * of @file_names: how much the symbol there looks like one of that file's.
  */
 size_t sym_file_score(const struct symbols *s, size_t i,
 		      char *const *file_names, size_t nfile);

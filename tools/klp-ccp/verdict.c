@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kpatch.h"
+#include "kthread.h"
 #include "statics.h"
 #include "syscall.h"
 #include "verdict.h"
@@ -684,13 +685,34 @@ static const char *diag_message(const char *diag)
 	return p ? p + 7 : diag;
 }
 
+/*
+ * A kernel thread's function (a loop until kthread_should_stop()) stays on
+ * its stack: a patch of it, or of what is inlined into it, would wait for
+ * that thread for ever.
+ */
+static void judge_kthread_fn(struct row *r, const struct tu_model *new)
+{
+	struct strbuf reason = { 0 };
+	const char *starter;
+	unsigned int line;
+
+	starter = kthread_starter(new->text, new->len, r->name, &line);
+	if (!starter)
+		return;
+	sb_printf(&reason, "the function of the kernel thread that %s() at line %u starts: a thread that loops in it never leaves it, so the transition would not finish (a hook that stops and restarts the thread, or a fix outside it); %s",
+		  starter, line, r->reason);
+	free(r->reason);
+	r->reason = reason.s;
+	r->v = V_NEEDS_HOOK;
+}
+
 int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 		   struct tl_err *err)
 {
 	struct tu_model *old = fa->old, *new = fa->new;
 	const char *file = fa->relpath;
+	size_t i, k, first = t->n;
 	bool *used;
-	size_t i, k;
 
 	/*
 	 * Errors the patched file has and the original had not, compared
@@ -763,6 +785,9 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			break;
 		}
 	}
+	for (i = first; i < t->n; i++)
+		if (t->rows[i].target && t->rows[i].v == V_PATCHABLE)
+			judge_kthread_fn(&t->rows[i], new);
 	return 0;
 }
 

@@ -22,6 +22,8 @@ expect stateless-statics 0 "devinfo_show: PATCHABLE: .*init_waitqueue_head() loc
 	"hidden statics of lockdep, FORTIFY, pr_debug, NL_SET_ERR_MSG, WARN_ONCE do not block"
 expect new-static-local 0 "devinfo_show: PATCHABLE: .*start fresh in the patch: devinfo_reads (new)" \
 	"static local added by the fix starts fresh: patchable"
+expect kthread-fn 1 "^net/bluetooth/rfcomm/core.c:2241: rfcomm_run: NEEDS HOOK: the function of the kernel thread that kthread_run() at line 2353 starts: .*the transition would not finish" \
+	"a kernel thread's function (krfcommd's rfcomm_run): NEEDS HOOK, naming the kthread_run()"
 expect stateful-static 1 "audit_log_lost: NEEDS HOOK: static local last_msg holds state.*(no symbols file (--symbols) to find the running kernel's)" \
 	"changed function with an existing static local, no symbols file: needs a hook"
 expect unique-id-renumbered 0 "^fs/proc/devices.c:9: devinfo_show: PATCHABLE" \

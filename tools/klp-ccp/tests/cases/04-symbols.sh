@@ -35,6 +35,23 @@ ok=1
 	grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/ksyms-mod.c" && ok=0
 result $ok "--symbols: a module's statics are counted in its own [module] lines" "$tmp/out"
 
+# A small module of two files, each with a static "enabled" (hci_uart:
+# hci_ldisc.c's and hci_serdev.c's hci_uart_setup): both lie within a
+# few dozen lines of binfmt_misc.c's other names; the nearest say which.
+{
+	sed -n '/\[binfmt_misc\]/!p' "$tmp/kallsyms.txt" | grep -v other_mod
+	for s in $(seq -f "other_file_%g" 6) enabled $(seq -f "other_file_%g" 7 14) \
+		bm_register_write enabled bm_status_read bm_status_write \
+		load_misc_binary bm_fill_super; do
+		printf '0000000000000000 t %s\t[binfmt_misc]\n' "$s"
+	done
+} > "$tmp/kallsyms-near.txt"
+ccp module-static --symbols "$tmp/kallsyms-near.txt" -o "$tmp/ksyms-near.c"
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q 'KGR_SYMBOL_OBJPOS(kgr_enabled, enabled, "binfmt_misc", 2)' "$tmp/ksyms-near.c" && ok=0
+result $ok "--symbols: two statics of one name a few lines apart in a module: the one nearest the file's names" "$tmp/out"
+
 fake_kallsyms "$tmp/kallsyms.txt" "" enabled
 ccp module-static --symbols "$tmp/kallsyms.txt" -o "$tmp/ksyms-missing.c"
 rc=$?

@@ -111,3 +111,13 @@ ok=1
 grep -q "^#define AMD_SFH_DISCOVERY_REG		AMD_P2C_MSG(1)$" "$f" &&
 	! grep -q "^#define [^A-Za-z_]" "$f" && ok=0
 result $ok "its macros are copied whole from the diff's text" "$f"
+
+# A .c file that no Makefile names but a sibling includes: parsed behind
+# the includer's text above its #include line, whose headers the patch
+# includes (ident_map.c has no #include of its own: init_64.c's).
+built included-no-includes kgr_ccp_included \
+	"file included by a sibling, without includes of its own (ident_map.c): extracted and built"
+grep -q "^#include <asm/pgalloc.h>$" "$f"
+result $? "included file's patch includes its includer's headers (init_64.c's asm/pgalloc.h)" "$f"
+built config-included-blank kgr_ccp_included_blank \
+	"file included by a sibling as '# include' (cpufreq_schedutil.c): extracted and built"

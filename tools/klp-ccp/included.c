@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * klp-ccp: a .c file that no Makefile names but a sibling .c includes:
+ * kernel/sched/build_utility.c includes cpufreq_schedutil.c,
+ * arch/x86/mm/init_64.c includes ident_map.c. Such a file does not
+ * compile alone (ident_map.c has no #include at all); it is parsed behind
+ * the includer's text above its #include line, so that it stays the main
+ * file of its parse and its definitions are found as any file's are.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "included.h"
+
+/* Where @text has a line "#include @quoted", blanks allowed; else NULL. */
+static const char *include_line(const char *text, const char *quoted)
+{
+	const char *p;
+
+	for (p = text; (p = strstr(p, quoted)); p++) {
+		const char *q = p;
+
+		while (q > text && isblank((unsigned char)q[-1]))
+			q--;
+		if (q - text < 7 || strncmp(q - 7, "include", 7))
+			continue;
+		q -= 7;
+		while (q > text && isblank((unsigned char)q[-1]))
+			q--;
+		if (q > text && q[-1] == '#' &&
+		    (q - 1 == text || q[-2] == '\n'))
+			return q - 1;
+	}
+	return NULL;
+}
+
+bool included_by_sibling(const struct build_env *env, const char *relpath,
+			 struct includer *inc)
+{
+	const char *slash = strrchr(relpath, '/');
+	const char *file = slash ? slash + 1 : relpath;
+	int dirlen = slash ? (int)(slash - relpath) : 0;
+	struct strbuf path = { 0 }, rel = { 0 }, quoted = { 0 };
+	struct tl_err ignored;
+	struct dirent *de;
+	DIR *dp;
+
+	memset(inc, 0, sizeof(*inc));
+	sb_printf(&path, "%s/%.*s", env->src, dirlen, relpath);
+	dp = opendir(path.s);
+	sb_printf(&quoted, "\"%s\"", file);
+	while (dp && !inc->relpath && (de = readdir(dp))) {
+		size_t nl = strlen(de->d_name), len;
+		const char *at;
+		char *text;
+
+		if (nl < 3 || strcmp(de->d_name + nl - 2, ".c") ||
+		    !strcmp(de->d_name, file))
+			continue;
+		rel.len = 0;
+		sb_printf(&rel, "%.*s%s%s", dirlen, relpath, dirlen ? "/" : "",
+			  de->d_name);
+		path.len = 0;
+		sb_printf(&path, "%s/%s", env->src, rel.s);
+		if (read_file(path.s, &text, &len, &ignored))
+			continue;
+		at = include_line(text, quoted.s);
+		if (!at) {
+			free(text);
+			continue;
+		}
+		inc->relpath = xstrdup(rel.s);
+		inc->text = text;
+		inc->line_start = at - text;
+	}
+	if (dp)
+		closedir(dp);
+	sb_free(&path);
+	sb_free(&rel);
+	sb_free(&quoted);
+	return inc->relpath;
+}
+
+void includer_free(struct includer *inc)
+{
+	free(inc->relpath);
+	free(inc->text);
+	memset(inc, 0, sizeof(*inc));
+}
+
+void included_prefix(const struct build_env *env, const char *relpath,
+		      const struct includer *inc, struct file_flags *ff,
+		      struct unsaved *prefix)
+{
+	const char *slash = strrchr(relpath, '/');
+	struct strbuf path = { 0 };
+
+	sb_printf(&path, "%s/%.*s%s.klp-ccp-prefix-%s.h", env->src,
+		  slash ? (int)(slash - relpath) : 0, relpath, slash ? "/" : "",
+		  slash ? slash + 1 : relpath);
+	ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
+	ff->argv[ff->argc++] = xstrdup("-include");
+	ff->argv[ff->argc++] = xstrdup(path.s);
+	prefix->path = path.s;
+	prefix->text = inc->text;
+	prefix->len = inc->line_start;
+}

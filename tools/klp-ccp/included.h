@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* klp-ccp: a .c file built by being included in a sibling .c file. */
+#ifndef KLP_CCP_INCLUDED_H
+#define KLP_CCP_INCLUDED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "flags.h"
+#include "parse.h"
+
+/* The sibling that includes a .c file, and where its #include line starts. */
+struct includer {
+	char *relpath;		/* "arch/x86/mm/init_64.c" */
+	char *text;		/* its whole text */
+	size_t line_start;	/* offset of the #include line in @text */
+};
+
+/*
+ * Does a .c file of @relpath's directory include it? true with @inc
+ * filled (includer_free() frees it).
+ */
+bool included_by_sibling(const struct build_env *env, const char *relpath,
+			 struct includer *inc);
+void includer_free(struct includer *inc);
+
+/*
+ * @ff parses @relpath behind @inc's text above its #include line:
+ * @prefix, a file that is not on disk (an unsaved file of the parse, in
+ * @relpath's directory so that its quoted includes are found and its
+ * definitions are local ones), is force-included. @prefix->path is
+ * allocated, its text is @inc's.
+ */
+void included_prefix(const struct build_env *env, const char *relpath,
+		     const struct includer *inc, struct file_flags *ff,
+		     struct unsaved *prefix);
+
+#endif
