@@ -72,6 +72,33 @@ static bool uses_changed_field(struct source *s, const char *name,
 	return false;
 }
 
+/* A function pointer field of type @name whose prototype changes, used by @e. */
+static bool uses_changed_fn_field(struct source *s, const char *name,
+				  const struct entity *e)
+{
+	struct entity *nt = tu_find(&s->new, name, ENT_TYPE, false);
+	struct entity *ot = tu_find(&s->old, name, ENT_TYPE, false);
+	const char *p;
+	bool hit = false;
+
+	for (p = nt && ot ? nt->fn_fields : NULL; p && !hit && (p = strchr(p, ';')); p++) {
+		size_t len = strcspn(p + 1, ";");
+		char *f = xstrndup(p, len + 1), *eq = strchr(f, '=');
+		struct strbuf in = { 0 }, want = { 0 };
+
+		sb_printf(&in, "%s;", ot->fn_fields ? ot->fn_fields : "");
+		sb_printf(&want, "%s;", f);
+		if (eq && !strstr(in.s, want.s)) {
+			*eq = '\0';
+			hit = accesses_field(e, f + 1);
+		}
+		sb_free(&in);
+		sb_free(&want);
+		free(f);
+	}
+	return hit;
+}
+
 static bool source_uses(struct source *s, const char *name)
 {
 	size_t i, k;
@@ -87,7 +114,8 @@ static bool source_uses(struct source *s, const char *name)
 		for (k = 0; k < e->nrefs; k++)
 			if (!strcmp(e->refs[k].name, name))
 				return true;
-		if (uses_changed_field(s, name, e))
+		if (uses_changed_field(s, name, e) ||
+		    uses_changed_fn_field(s, name, e))
 			return true;
 	}
 	return false;

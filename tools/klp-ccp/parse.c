@@ -608,8 +608,19 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 
 struct field_ctx {
 	struct strbuf *sb;
+	struct strbuf *fn;	/* the function pointers' types */
 	long long base;		/* bit offset of the anonymous member visited */
 };
+
+/* Is @t a pointer to a function, typedefs seen through? */
+static bool is_fn_pointer(CXType t)
+{
+	t = clang_getCanonicalType(t);
+	if (t.kind != CXType_Pointer)
+		return false;
+	t = clang_getPointeeType(t);
+	return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
 
 /*
  * ";name@bit offset" per field; an anonymous struct or union's fields as
@@ -626,13 +637,19 @@ static enum CXVisitorResult field_visit(CXCursor cur, CXClientData data)
 	if (clang_getCursorKind(cur) != CXCursor_FieldDecl)
 		return CXVisit_Continue;
 	if (clang_Cursor_isAnonymousRecordDecl(clang_getTypeDeclaration(t))) {
-		struct field_ctx in = { fc->sb, off };
+		struct field_ctx in = { fc->sb, fc->fn, off };
 
 		clang_Type_visitFields(t, field_visit, &in);
 		return CXVisit_Continue;
 	}
 	n = cx_take(clang_getCursorSpelling(cur));
 	sb_printf(fc->sb, ";%s@%lld", n, off);
+	if (is_fn_pointer(t)) {
+		char *ts = cx_take(clang_getTypeSpelling(clang_getCanonicalType(t)));
+
+		sb_printf(fc->fn, ";%s=%s", n, ts);
+		free(ts);
+	}
 	free(n);
 	return CXVisit_Continue;
 }
@@ -751,13 +768,15 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 		e->definition = true;
 	if (kind == ENT_TYPE) {
 		struct strbuf sb = { 0 };
-		struct field_ctx fc = { &sb, 0 };
+		struct strbuf fn = { 0 };
+		struct field_ctx fc = { &sb, &fn, 0 };
 
 		sb_printf(&sb, "size=%lld",
 			  clang_Type_getSizeOf(clang_getCursorType(cur)));
 		clang_Type_visitFields(clang_getCursorType(cur),
 				       field_visit, &fc);
 		e->layout = sb.s;
+		e->fn_fields = fn.s;
 		/* A macro may use its constants: macro_refs() looks them up. */
 		if (clang_getCursorKind(cur) == CXCursor_EnumDecl)
 			clang_visitChildren(cur, const_visit, c);
@@ -1745,6 +1764,7 @@ void tu_free(struct tu_model *m)
 		free(e->code);
 		free(e->head);
 		free(e->layout);
+		free(e->fn_fields);
 		free(e->within);
 		free(e->type);
 	}

@@ -58,6 +58,7 @@ struct entity {
 	char *code;		/* active tokens, space separated */
 	char *head;		/* tokens before the body or initializer */
 	char *layout;		/* types: size and field offsets */
+	char *fn_fields;	/* types: ";<field>=<type>" of each function pointer */
 	/* types: the typedef whose declaration defines this one, or NULL */
 	char *within;
 	char *type;		/* functions and variables: type spelling */

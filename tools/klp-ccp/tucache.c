@@ -124,6 +124,7 @@ static void put_entity(struct strbuf *sb, const struct entity *e)
 	rec_put_opt(sb, e->code);
 	rec_put_opt(sb, e->head);
 	rec_put_opt(sb, e->layout);
+	rec_put_opt(sb, e->fn_fields);
 	rec_put_opt(sb, e->within);
 	rec_put_opt(sb, e->type);
 	rec_put_num(sb, e->nrefs);
@@ -177,6 +178,7 @@ static void get_entity(struct rec_reader *r, struct entity *e)
 	e->code = rec_get_opt(r);
 	e->head = rec_get_opt(r);
 	e->layout = rec_get_opt(r);
+	e->fn_fields = rec_get_opt(r);
 	e->within = rec_get_opt(r);
 	e->type = rec_get_opt(r);
 	e->nrefs = e->refcap = rec_get_count(r);

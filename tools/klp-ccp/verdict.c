@@ -283,6 +283,48 @@ static bool layout_changed(struct tu_model *old, struct entity *nt)
 	return false;
 }
 
+/* The type ";@field=" has in a type's fn_fields, or NULL; *@len its length. */
+static const char *fn_field_type(const char *fields, const char *field,
+				 size_t flen, size_t *len)
+{
+	const char *p;
+
+	for (p = fields; p && (p = strchr(p, ';')); p++)
+		if (!strncmp(p + 1, field, flen) && p[1 + flen] == '=') {
+			p += 2 + flen;
+			*len = strcspn(p, ";");
+			return p;
+		}
+	return NULL;
+}
+
+/*
+ * A function pointer field whose prototype changes (syn_recv_sock of
+ * inet_connection_sock_af_ops gains an argument): the layout stays, but
+ * the functions the running kernel stores there, and every call through
+ * it, take the old arguments. They cannot change one file at a time.
+ */
+static void judge_fn_fields(struct verdict_table *t, const char *file,
+			    struct tu_model *old, struct entity *nt)
+{
+	struct entity *ot = tu_find(old, nt->name, ENT_TYPE, false);
+	const char *p, *ty, *oty;
+	size_t flen, len, olen;
+
+	for (p = nt->fn_fields; ot && p && (p = strchr(p, ';')); p++) {
+		flen = strcspn(p + 1, "=");
+		ty = p + 2 + flen;
+		len = strcspn(ty, ";");
+		oty = fn_field_type(ot->fn_fields, p + 1, flen, &olen);
+		if (!oty || (olen == len && !strncmp(oty, ty, len)))
+			continue;
+		add_row(t, nt->name, file, nt->line, V_NOT_PATCHABLE,
+			"the prototype of its function pointer %.*s changes from %.*s to %.*s: the functions the running kernel stores there, and every call through it, take the old arguments",
+			(int)flen, p + 1, (int)olen, oty, (int)len, ty);
+		return;
+	}
+}
+
 /* Why a changed function body differs, when the tokens alone do not say. */
 static const char *changed_by_macro(struct tu_model *old, struct tu_model *new,
 				    struct entity *f)
@@ -745,6 +787,8 @@ int verdict_source(struct verdict_table *t, const struct file_analysis *fa,
 			if (layout_changed(old, e))
 				add_row(t, e->name, file, e->line, V_NEEDS_SHADOW,
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
+			else
+				judge_fn_fields(t, file, old, e);
 			break;
 		case ENT_VAR:
 			o = old_version(old, new, e);
@@ -839,6 +883,8 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
 			if (layout_changed(old, e))
 				add_row(t, e->name, file, e->line, V_NEEDS_SHADOW,
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
+			else
+				judge_fn_fields(t, file, old, e);
 			break;
 		case ENT_MACRO:
 			hdr_add_def(hc, e, file, true);

@@ -87,3 +87,20 @@ rc=$?
 ok=1
 [ "$rc" = 3 ] && grep -q "does not compile.*kgr_no_such_function" "$tmp/out" && ok=0
 result $ok "new error among over 20 old ones: a TOOL ERROR row, exit 3" "$tmp/out"
+
+# A function pointer field whose prototype the fix changes (6.1.190's
+# syn_recv_sock): the layout stays, every stored function and call
+# through it do not. Judged when a .c uses it, dropped when none does.
+expect fn-pointer-prototype 1 "^include/linux/proc_fs.h:33: struct proc_ops: NOT PATCHABLE: the prototype of its function pointer proc_open changes from int (\*)(struct inode \*, struct file \*) to int (\*)(struct inode \*, struct file \*, unsigned int)" \
+	"function pointer field whose prototype changes: NOT PATCHABLE naming both prototypes"
+ccp fn-pointer-prototype --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 0 ] && grep -q "not judged: include/linux/proc_fs.h: struct proc_ops$" "$tmp/out" && ok=0
+result $ok "--context-headers: a changed function pointer no .c file uses gets no row" "$tmp/out"
+ccp fn-pointer-prototype-used --check --context-headers
+rc=$?
+ok=1
+[ "$rc" = 1 ] && grep -q "^include/linux/proc_fs.h:33: struct proc_ops: NOT PATCHABLE: the prototype of its function pointer proc_open" "$tmp/out" &&
+	grep -q "^fs/proc/inode.c:489: proc_reg_open: PATCHABLE" "$tmp/out" && ok=0
+result $ok "--context-headers: a changed function pointer that proc_reg_open calls through: NOT PATCHABLE" "$tmp/out"
