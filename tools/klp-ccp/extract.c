@@ -275,6 +275,20 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 static int pull(struct extract_ctx *x, size_t src, struct entity *e);
 
 /*
+ * Exported by another object than the file's (usb-storage's
+ * usb_stor_probe1 for ums-eneub6250): no shim of this object finds it, so
+ * the patch references it by name, and modpost resolves it.
+ */
+static bool exported_elsewhere(struct extract_ctx *x, size_t src,
+			       const char *name)
+{
+	const struct symbols *syms = &source_of(x, src)->syms;
+
+	return sym_exported(syms, name) && sym_count(syms, name) == 0;
+}
+
+
+/*
  * A static function that the symbols file lacks under its own name: GCC
  * inlined it everywhere or kept only a clone with another ABI. A shim
  * would not resolve, so use_of() copies it. Declared inline ones are
@@ -921,8 +935,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * ahci.c: no shim of ahci's finds it): its declaration is
 		 * copied, for a direct reference modpost resolves.
 		 */
-		other = sym_exported(&source_of(x, src)->syms, r->name) &&
-			sym_count(&source_of(x, src)->syms, r->name) == 0;
+		other = exported_elsewhere(x, src, r->name);
 		if (u == USE_SHIM && (!r->spelled_in_main || other) &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
 		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
@@ -2166,7 +2179,8 @@ static void emit_imports(struct extract_ctx *x, struct strbuf *out)
 
 			if ((r->kind != ENT_FUNC && r->kind != ENT_VAR) ||
 			    (use_of(x, it->src, r, &d, &dsrc) == USE_SHIM &&
-			     spelled_here(&source_of(x, it->src)->new, r)))
+			     spelled_here(&source_of(x, it->src)->new, r) &&
+			     !exported_elsewhere(x, it->src, r->name)))
 				continue;
 			ns = sym_namespace(&source_of(x, it->src)->syms, r->name);
 			if (!ns || tl_strlist_has(&seen, ns))

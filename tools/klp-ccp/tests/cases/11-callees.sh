@@ -129,6 +129,24 @@ grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$
 	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
 result $ok "the other module's export is called directly, its declaration copied" "$f"
 
+# The same for an export of a namespace (usb-storage's usb_stor_probe1,
+# EXPORT_SYMBOL_NS_GPL(..., USB_STORAGE), in usb.h for ene_ub6250.c): the
+# patch imports the namespace, or modpost refuses it.
+callee_kallsyms "$tmp/ks-ums.txt"
+for s in ene_ub6250_probe ene_ub6250_usb_ids ene_ub6250_unusual_dev_list \
+	ene_ub6250_host_template ene_ub6250_info_destructor ene_transport; do
+	printf '0000000000000000 t %s\t[ums_eneub6250]\n' "$s"
+done >> "$tmp/ks-ums.txt"
+printf '0000000000000000 T usb_stor_probe1\t[usb_storage]\n' >> "$tmp/ks-ums.txt"
+# (Built with the copied inlined callees' own sparse warnings.)
+build_patch namespaced-other-module kgr_ccp_othermod_ns --symbols "$tmp/ks-ums.txt"
+f=$tmp/kgr_ccp_othermod_ns/kgr_ccp_othermod_ns.c
+ok=1
+[ -f "${f%.c}.ko" ] && grep -q "^MODULE_IMPORT_NS(USB_STORAGE);$" "$f" &&
+	! grep -q "namespace" "$tmp/kgr_ccp_othermod_ns/build.log" && ok=0
+result $ok "callee another module exports to a namespace (usb_stor_probe1): the patch imports it, modpost agrees" \
+	"$tmp/kgr_ccp_othermod_ns/build.log"
+
 # trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
 # static call's key and trampoline are not exported (modpost: undefined);
 # the tracepoint becomes a shim, and trace_rpcgss_update_slack a
