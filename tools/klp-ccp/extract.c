@@ -275,6 +275,26 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 static int pull(struct extract_ctx *x, size_t src, struct entity *e);
 
 /*
+ * @name's extern declaration in a local header, even when the file defines
+ * it too (blk-cgroup.h's blkcg_root, defined and exported by
+ * blk-cgroup.c, spelled by the header's blkg_lookup()).
+ */
+static struct entity *local_declaration(struct tu_model *m, const char *name,
+					enum ent_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct entity *e = &m->ents[i];
+
+		if (e->kind == kind && e->where == IN_LOCAL && !e->internal &&
+		    !e->definition && !strcmp(e->name, name))
+			return e;
+	}
+	return NULL;
+}
+
+/*
  * Exported by another object than the file's (usb-storage's
  * usb_stor_probe1 for ums-eneub6250): no shim of this object finds it, so
  * the patch references it by name, and modpost resolves it.
@@ -938,8 +958,8 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		other = exported_elsewhere(x, src, r->name);
 		if (u == USE_SHIM && (!r->spelled_in_main || other) &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
-		    (d = tu_find(&source_of(x, src)->new, r->name, r->kind, false)) &&
-		    d->where == IN_LOCAL && !d->internal && !d->definition) {
+		    (d = local_declaration(&source_of(x, src)->new, r->name,
+					   r->kind))) {
 			if (pull(x, src, d))
 				return -1;
 			if (other)

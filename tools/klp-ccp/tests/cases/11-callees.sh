@@ -129,6 +129,16 @@ grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$
 	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
 result $ok "the other module's export is called directly, its declaration copied" "$f"
 
+# An export of the file itself that a copied inline of a local header
+# spells (blk-cgroup.h's blkg_lookup() and blkcg_root, defined and
+# exported by blk-cgroup.c): the header's declaration is copied, for a
+# direct reference; no shim can rename a header's text.
+built local-header-exported-var kgr_ccp_hdr_export \
+	"export of the file that a copied local header inline spells (blkcg_root): extracted and built warning-free"
+ok=1
+grep -q "^extern struct blkcg blkcg_root;$" "$f" && ahead "^extern struct blkcg blkcg_root;$" "blkcg == &blkcg_root" && ok=0
+result $ok "its declaration is copied ahead of the inline that spells it" "$f"
+
 # The same for an export of a namespace (usb-storage's usb_stor_probe1,
 # EXPORT_SYMBOL_NS_GPL(..., USB_STORAGE), in usb.h for ene_ub6250.c): the
 # patch imports the namespace, or modpost refuses it.
