@@ -838,6 +838,30 @@ static void add_function(struct parse_ctx *c, CXCursor cur, char *name,
 }
 
 /*
+ * "#include <uapi/drm/nouveau_drm.h>" for nouveau_drv.h's
+ * #include "uapi/drm/nouveau_drm.h": a quoted include that found a header
+ * of the tree's include/ or arch/x86/include/, which the headers package
+ * has too. NULL for any other file.
+ */
+static char *system_spelling(struct parse_ctx *c, CXFile inc)
+{
+	static const char *const dirs[] = { "/include/", "/arch/x86/include/" };
+	char *name, *line = NULL;
+	size_t sl = strlen(c->src), i;
+
+	if (!inc)
+		return NULL;
+	name = cx_take(clang_getFileName(inc));
+	for (i = 0; i < 2 && !line; i++)
+		if (str_starts(name, c->src) && str_starts(name + sl, dirs[i])) {
+			line = xmalloc(strlen(name) + 16);
+			sprintf(line, "#include <%s>", name + sl + strlen(dirs[i]));
+		}
+	free(name);
+	return line;
+}
+
+/*
  * An #include <...> of the main file or of a local header, which the
  * patch includes too (in the order the compiler saw them). One that
  * finds a file of the tree outside include/ (a -I of the Makefile) is
@@ -868,12 +892,16 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 	line = xstrndup(p, eol - p);
 	kpatch = kpatch_header_include(line);
 	free(line);
+	line = NULL;
 	if (kpatch) {
 		/* kpatch's headers: the patch has kgr's mapping of them */
 		p = KPATCH_COMPAT_INCLUDE;
 		eol = p + strlen(p);
 	} else if (!memchr(p, '<', eol - p)) {
-		return;		/* "local.h": not in the headers package */
+		/* "local.h": not in the headers package, unless it is of include/ */
+		line = system_spelling(c, inc);
+		if (!line)
+			return;
 	}
 	tl_grow(&m->includes, &m->inccap, m->nincludes, sizeof(char *));
 	m->sites = xrealloc(m->sites, m->inccap * sizeof(*m->sites));
@@ -882,7 +910,7 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 		.off = (unsigned int)(p - text),
 		.header = inc ? cx_take(clang_getFileName(inc)) : NULL,
 	};
-	m->includes[m->nincludes++] = xstrndup(p, eol - p);
+	m->includes[m->nincludes++] = line ? line : xstrndup(p, eol - p);
 }
 
 /*

@@ -121,3 +121,10 @@ grep -q "^#include <asm/pgalloc.h>$" "$f"
 result $? "included file's patch includes its includer's headers (init_64.c's asm/pgalloc.h)" "$f"
 built config-included-blank kgr_ccp_included_blank \
 	"file included by a sibling as '# include' (cpufreq_schedutil.c): extracted and built"
+# A local header's quoted include of a header of include/ (nouveau_drv.h's
+# "uapi/drm/nouveau_drm.h", whose NOUVEAU_GEM_DOMAIN_VRAM the patched
+# nouveau_bo_pin uses): the patch includes it the system way.
+built kbuild-nested-include kgr_ccp_quoted_system \
+	"quoted include of an include/ header by a local header (nouveau_drm.h): extracted and built"
+grep -q "^#include <uapi/drm/nouveau_drm.h>$" "$f"
+result $? "the patch includes <uapi/drm/nouveau_drm.h>" "$f"
