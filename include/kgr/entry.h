@@ -55,6 +55,16 @@ void kgr_direct_target(void);
 #endif
 
 /*
+ * Run between a stub's pop and its jump: nothing. A test module defines it
+ * before including kgr.h to hold tasks inside its stubs (a 5-byte call
+ * that keeps every register but %r11 and the flags: a stub has no room
+ * for more), tests/vm/modules/kgr_test_torture_slow.c.
+ */
+#ifndef KGR_STUB_DELAY
+#define KGR_STUB_DELAY ""
+#endif
+
+/*
  * One stub named @stub in @section, jumping through static call @slot.
  * The unwind hint tells objtool the stack is that of a function's entry
  * after the pop. ENDBR only because C takes the stub's address.
@@ -66,6 +76,7 @@ void kgr_direct_target(void);
 	    ASM_ENDBR							\
 	    "pop %r11\n"						\
 	    UNWIND_HINT_FUNC "\n"					\
+	    KGR_STUB_DELAY						\
 	    "jmp " STATIC_CALL_TRAMP_STR(slot) "\n"			\
 	    ".type " #stub ", @function\n"				\
 	    ".size " #stub ", . - " #stub "\n"				\

@@ -23,6 +23,11 @@ static struct kgr_patch kgr_torture_patch = {
 	}
 };
 
+#ifdef KGR_TORTURE_OWN_STUBS
+/* The module's own entry stubs (module_kgr_patch()). */
+module_kgr_patch(kgr_torture_patch);
+#else
+/* An init of its own: its functions take stubs of kgr.ko's pool. */
 static int __init kgr_test_torture_patch_init(void)
 {
 	return kgr_patch_kernel(&kgr_torture_patch);
@@ -35,6 +40,7 @@ static void __exit kgr_test_torture_patch_exit(void)
 
 module_init(kgr_test_torture_patch_init);
 module_exit(kgr_test_torture_patch_exit);
+#endif
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("kgr test: a patch of the consistency torture tests");
