@@ -13,6 +13,7 @@
 #include <linux/sched/task.h>
 #include <linux/panic.h>
 #include "internal.h"
+#include "universe.h"
 
 #define KGR_TEST_TIMEOUT	(5 * HZ)
 
@@ -358,6 +359,51 @@ static void kgr_test_fork_inherits(struct kunit *test)
 }
 
 /*
+ * The table's pool holds an entry per task alive at the start; children
+ * forked past it get theirs from kmalloc, in the parent's universe all the
+ * same. The migrated test forks until the pool is used up and beyond,
+ * with the worker held off, so that each child's universe is its fork's.
+ */
+static void kgr_test_fork_past_pool(struct kunit *test)
+{
+	struct kgr_range r = kgr_test_range(test, kgr_test_parked,
+					    "kgr_test_parked");
+	struct kgr_test_kthread parker;
+	unsigned int i, nr, beyond = 0;
+	struct kgr_universe *u;
+	int ret = 0;
+
+	kgr_test_kthread_init(&parker);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+
+	KUNIT_ASSERT_EQ(test, kgr_test_transition(true, &r, 1), 0);
+	KUNIT_EXPECT_TRUE(test, kgr_task_in_new_universe());
+	mutex_lock(&kgr_mutex);
+	u = kgr_universe_locked();
+	nr = u->pool_nr + 16;
+	for (i = 0; i < nr; i++) {
+		bool past = atomic_read(&u->pool_used) >= u->pool_nr;
+
+		ret = kgr_test_fork();
+		if (ret != 1)
+			break;
+		beyond += past;
+	}
+	KUNIT_EXPECT_EQ(test, ret, 1);
+	KUNIT_EXPECT_GT(test, u->pool_nr, 0U);
+	KUNIT_EXPECT_GE(test, beyond, 16U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&u->forks_lost), 0);
+	mutex_unlock(&kgr_mutex);
+
+	complete(&parker.leave);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&parker.left,
+							  KGR_TEST_TIMEOUT), 0);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &parker));
+	kgr_test_reset(test);
+}
+
+/*
  * Reversed midway, the transition goes back to the old universe: those
  * that had moved return, the sleeper in the old code no longer blocks.
  */
@@ -607,6 +653,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_ranges_sorted),
 	KUNIT_CASE(kgr_test_ranges_grow),
 	KUNIT_CASE(kgr_test_fork_inherits),
+	KUNIT_CASE(kgr_test_fork_past_pool),
 	KUNIT_CASE(kgr_test_reverse),
 	KUNIT_CASE(kgr_test_reverse_at_finish),
 	KUNIT_CASE(kgr_test_force),
