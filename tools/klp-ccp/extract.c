@@ -729,6 +729,29 @@ static int hdr_var_shim(struct extract_ctx *x, size_t src,
 	return 0;
 }
 
+/*
+ * Per-CPU variable @name, used by system header inline @via: the header's
+ * accessors (this_cpu_inc() and the like) take the variable itself, whose
+ * address is a link-time offset into the per-CPU areas, and a name the
+ * header declares cannot be pointed at the running kernel's variable as a
+ * plain one can (hdr_var_shim()). Exported, or the fix's own: it links.
+ * Otherwise the author has to write that access: refused, naming it.
+ */
+static int hdr_percpu_use(struct extract_ctx *x, size_t src,
+			  const struct entity *user, const char *name,
+			  const struct hdr_inline *via)
+{
+	struct source *s = source_of(x, src);
+
+	if (sym_exported(&s->syms, name) || is_new_def(x, src,
+			tu_find(&s->new, name, ENT_VAR, true)))
+		return 0;
+	refuse(x, s->fp->path, name, user->line);
+	return tl_fail(x->err, "%s: %s calls %s, a static inline of %s, which uses the per-CPU variable %s: not exported, and a per-CPU name the header declares cannot be pointed at the running kernel's through kallsyms (its accessors need the variable's link-time offset)",
+		       s->fp->path, user->name, via->name,
+		       in_tree(via->file, x->in->src_root), name);
+}
+
 /* Is trace_foo() replaced by the function through its tracepoint shim? */
 static bool trace_shimmed(const struct extract_ctx *x, const char *name)
 {
@@ -765,6 +788,9 @@ static int walk_inline(struct extract_ctx *x, size_t src,
 		for (k = 0; k < h->keys.nr; k++)
 			if (hdr_var_shim(x, src, user, h->keys.names[k], h,
 					 h->key_types.names[k]))
+				return -1;
+		for (k = 0; k < h->percpu.nr; k++)
+			if (hdr_percpu_use(x, src, user, h->percpu.names[k], h))
 				return -1;
 		for (k = 0; k < h->calls.nr; k++)
 			if (!tl_strlist_has(&h->globals, h->calls.names[k]) &&

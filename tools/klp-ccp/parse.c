@@ -985,6 +985,17 @@ static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 	return false;
 }
 
+/* Is variable @d declared by DECLARE_PER_CPU*() (or DEFINE_PER_CPU*())? */
+static bool percpu_decl(struct parse_ctx *c, CXCursor d)
+{
+	unsigned int start, end;
+	const char *text;
+	size_t len;
+
+	text = decl_text(c, d, &len, &start, &end);
+	return text && memmem(text + start, end - start, "_PER_CPU", 8);
+}
+
 /*
  * A static key that DECLARE_STATIC_KEY_TRUE/FALSE() declares, an array of
  * them too (mm_inline.h's lru_gen_enabled() tests lru_gen_caps[], which
@@ -1025,7 +1036,10 @@ static enum CXChildVisitResult calls_visit(CXCursor cur, CXCursor parent,
 		name = cx_take(clang_getCursorSpelling(d));
 		if (!tl_strlist_has(&h->vars, name) && plain_extern(cc->c, d, name))
 			tl_strlist_add(&h->vars, name);
-		else if (!tl_strlist_has(&h->keys, name))
+		else if (percpu_decl(cc->c, d)) {
+			if (!tl_strlist_has(&h->percpu, name))
+				tl_strlist_add(&h->percpu, name);
+		} else if (!tl_strlist_has(&h->keys, name))
 			add_static_key(h, d, name);
 		free(name);
 		return CXChildVisit_Recurse;
@@ -1819,6 +1833,7 @@ void tu_free(struct tu_model *m)
 		tl_strlist_free(&m->inlines[i].globals);
 		tl_strlist_free(&m->inlines[i].vars);
 		tl_strlist_free(&m->inlines[i].keys);
+		tl_strlist_free(&m->inlines[i].percpu);
 		tl_strlist_free(&m->inlines[i].key_types);
 	}
 	free(m->inlines);

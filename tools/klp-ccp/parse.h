@@ -87,6 +87,8 @@ struct hdr_inline {
 	struct tl_strlist vars;
 	/* the static keys it tests, a macro declares; and clang's types */
 	struct tl_strlist keys, key_types;
+	/* the per-CPU variables it uses (DECLARE_PER_CPU*) */
+	struct tl_strlist percpu;
 };
 
 /* Where one of tu_model's #include lines is, and what it includes. */

@@ -229,6 +229,7 @@ static void put_inline(struct strbuf *sb, const struct hdr_inline *h)
 	rec_put_list(sb, &h->vars);
 	rec_put_list(sb, &h->keys);
 	rec_put_list(sb, &h->key_types);
+	rec_put_list(sb, &h->percpu);
 }
 
 static void get_inline(struct rec_reader *r, struct hdr_inline *h)
@@ -243,6 +244,7 @@ static void get_inline(struct rec_reader *r, struct hdr_inline *h)
 	rec_get_list(r, &h->vars);
 	rec_get_list(r, &h->keys);
 	rec_get_list(r, &h->key_types);
+	rec_get_list(r, &h->percpu);
 }
 
 /* Every field but path, text and len, which are the main file's. */

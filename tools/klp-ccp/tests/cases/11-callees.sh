@@ -301,6 +301,20 @@ ok=1
 grep -q "^static typeof(typeof(struct cpu_fbatches)) __percpu \*kgr_cpu_fbatches;$" "$f" && ok=0
 result $ok "the per-CPU shim is a __percpu pointer" "$f"
 
+# bpf_disable_instrumentation() of include/linux/bpf.h increments the
+# per-CPU bpf_prog_active, which vmlinux does not export: a per-CPU name
+# the header declares cannot be made a pointer shim. A NOT PATCHABLE row
+# naming it, nothing written (hashtab.c of the stable delta failed
+# modpost). No kallsyms copy: this needs none.
+mkdir -p "$tmp/kgr_ccp_hdrpcpu"
+f=$tmp/kgr_ccp_hdrpcpu/kgr_ccp_hdrpcpu.c
+ccp header-inline-percpu -o "$f"
+rc=$?
+ok=1
+[ "$rc" = 1 ] && [ ! -e "$f" ] &&
+	grep -q "^kernel/bpf/syscall.c:180: bpf_prog_active: NOT PATCHABLE: bpf_map_update_value calls bpf_disable_instrumentation, a static inline of include/linux/bpf.h, which uses the per-CPU variable bpf_prog_active: not exported" "$tmp/out" && ok=0
+result $ok "a system inline using an unexported per-CPU variable: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
 # Two of that name in vmlinux: a NOT PATCHABLE row, nothing written.
 echo "0000000000000000 b huge_zero_page" >> "$tmp/ks-hzp.txt"
 callee_patch header-inline-var kgr_ccp_hdrvar2 "$tmp/ks-hzp.txt"
