@@ -9,7 +9,12 @@
 # versions and the slow module must go at once after its revert. Without
 # the stub rule of framework/stack.c both transitions finish with the
 # callers inside and the pairs they finish are mixed.
+# Single-threaded TCG, as 21-migrate-torture.sh and for its reason: on
+# multi-threaded TCG a make check run on 6.12 took "Oops: int3" at
+# kgr_torture_b+0x5, a fentry site the direct path's work had just
+# rewritten (text_poke_bp() had already removed the int3 the vCPU ran).
 # timeout: 300
+# qemu-accel: tcg,thread=single
 . /tests/lib.sh
 
 CYCLES=2
