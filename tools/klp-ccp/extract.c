@@ -2115,6 +2115,47 @@ static void emit_early(struct extract_ctx *x, size_t src, size_t k,
 }
 
 /*
+ * #include lines the diff adds to the header @site includes: the patch
+ * includes the running kernel's header, which lacks them, while the fix's
+ * code (and its copied inlines) may need what they declare
+ * (asm/insn-eval.h gains <asm/insn.h> with insn_assign_reg(), whose
+ * callers then use MAX_INSN_SIZE). Emitted ahead of the header's line.
+ */
+static void emit_added_includes(const struct extract_in *in,
+				const struct include_site *site,
+				struct tl_strlist *seen, struct strbuf *out)
+{
+	const char *p, *end, *nl;
+	char *old = NULL, *line;
+	size_t i, len;
+	struct tl_err ignored = { 0 };
+
+	if (!site->header)
+		return;
+	for (i = 0; i < in->nfiles; i++)
+		if (same_path(in->files[i].path, site->header))
+			break;
+	if (i == in->nfiles || read_file(site->header, &old, &len, &ignored))
+		return;
+	p = in->files[i].text;
+	end = p + in->files[i].len;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', end - p);
+		if (!nl)
+			nl = end;
+		if (strncmp(p, "#include <", 10))
+			continue;
+		line = xstrndup(p, nl - p);
+		if (!names_word(old, line + 9) && !tl_strlist_has(seen, line)) {
+			tl_strlist_add(seen, line);
+			sb_printf(out, "%s\n", line);
+		}
+		free(line);
+	}
+	free(old);
+}
+
+/*
  * The header comment, the macros of before_includes() and the
  * #include <...> lines of every source, once, each after what
  * pull_late_includes() put ahead of it.
@@ -2153,6 +2194,7 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 			if (tl_strlist_has(&seen, m->includes[k]) ||
 			    defines_events(m->includes[k]))
 				continue;
+			emit_added_includes(in, &m->sites[k], &seen, out);
 			tl_strlist_add(&seen, m->includes[k]);
 			sb_printf(out, "%s\n", m->includes[k]);
 		}

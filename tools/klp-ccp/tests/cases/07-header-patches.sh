@@ -41,3 +41,15 @@ ahead "^static inline unsigned int idr_cursor_clamp(unsigned int cursor)$" \
 	grep -q "^#define idr_cursor_clamp kgr_idr_cursor_clamp$" "$f" &&
 	! grep -q "idr_cursor_clamp:" "$tmp/out" && ok=0
 result $ok "the new inline is copied ahead of the changed one that calls it, with no row" "$f"
+
+# An #include line the fix adds to a system header, for its new inline:
+# the patch includes the running kernel's header, which lacks it, so the
+# line goes ahead of the header's own (asm/insn-eval.h gained
+# <asm/insn.h> in the stable delta; kvm's emulate.c then failed to build
+# on MAX_INSN_SIZE).
+built header-added-include kgr_ccp_hdr_inc \
+	"a system header's added #include, needed by its new inline: extracted and built warning-free"
+ok=1
+ahead "^#include <linux/crc32.h>$" "^#include <linux/kmod.h>$" &&
+	[ "$(grep -c "^#include <linux/crc32.h>$" "$f")" = 1 ] && ok=0
+result $ok "the added #include goes ahead of the header's, once" "$f"
