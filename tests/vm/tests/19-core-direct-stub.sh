@@ -7,8 +7,10 @@
 # own revert must stay in transition while they are held, naming the
 # stub as the blocker, and finish once they leave; no pair may mix two
 # versions and the slow module must go at once after its revert. Without
-# the stub rule of framework/stack.c both transitions finish with the
-# callers inside and the pairs they finish are mixed.
+# the stub rule of framework/stack.c the held callers migrate while in
+# the stub: the blocking list no longer names it and the test fails
+# (checked on 6.1; the transition itself stayed open there, held by the
+# sleeper kthreads inside the pair).
 # Single-threaded TCG, as 21-migrate-torture.sh and for its reason: on
 # multi-threaded TCG a make check run on 6.12 took "Oops: int3" at
 # kgr_torture_b+0x5, a fentry site the direct path's work had just
