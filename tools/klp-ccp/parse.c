@@ -440,6 +440,75 @@ static void add_type_refs(struct parse_ctx *c, CXCursor use, CXType t)
 		add_ref(c, use, d, ENT_TYPE);
 }
 
+/* The record of @t's arrays and pointers: "struct {...} x[N]" gives the struct. */
+static CXCursor record_within(CXType t)
+{
+	for (;;) {
+		switch (t.kind) {
+		case CXType_ConstantArray:
+		case CXType_IncompleteArray:
+			t = clang_getArrayElementType(t);
+			break;
+		case CXType_Pointer:
+			t = clang_getPointeeType(t);
+			break;
+		case CXType_Elaborated:
+			t = clang_Type_getNamedType(t);
+			break;
+		default:
+			return clang_getTypeDeclaration(t);
+		}
+	}
+}
+
+/*
+ * @t spelled for the patch. A struct without a tag ("static struct {...}
+ * tk_core" of timekeeping.c) is spelled by libclang as "struct (unnamed
+ * struct at <file>:<line>:<col>)", which no compiler reads and which
+ * changes when lines move: its definition's tokens are written instead.
+ */
+static char *type_spelling(struct parse_ctx *c, CXType t)
+{
+	char *s = cx_take(clang_getTypeSpelling(t)), *at, *close, *kw;
+	struct strbuf sb = { 0 };
+	CXCursor rec;
+	CXToken *toks = NULL;
+	unsigned int n = 0, i;
+
+	at = strstr(s, "(unnamed ");
+	if (!at)
+		at = strstr(s, "(anonymous ");
+	close = at ? strchr(at, ')') : NULL;
+	if (!close)
+		return s;
+	kw = at;
+	while (kw > s && kw[-1] == ' ')
+		kw--;
+	while (kw > s && isalpha((unsigned char)kw[-1]))
+		kw--;
+	rec = record_within(t);
+	if (!clang_Cursor_isNull(rec))
+		clang_tokenize(c->tu, clang_getCursorExtent(rec), &toks, &n);
+	if (!n)
+		return s;
+	sb_add(&sb, s, kw - s);
+	for (i = 0; i < n; i++) {
+		char *tok;
+
+		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
+			continue;
+		tok = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
+		if (i && !strchr(";,)]", *tok) && !strchr("([", sb.s[sb.len - 1]))
+			sb_puts(&sb, " ");
+		sb_puts(&sb, tok);
+		free(tok);
+	}
+	clang_disposeTokens(c->tu, toks, n);
+	sb_puts(&sb, close + 1);
+	free(s);
+	return sb.s;
+}
+
 static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		    enum ent_kind kind)
 {
@@ -465,7 +534,7 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 	if (kind == ENT_FUNC || kind == ENT_VAR) {
 		CXType type = clang_getCursorType(d);
 
-		r->type = cx_take(clang_getTypeSpelling(type));
+		r->type = type_spelling(c, type);
 		/*
 		 * EXPORT_SYMBOL(x) declares x again as "typeof(x)", which
 		 * names nothing once the declarations are left behind: the
@@ -474,7 +543,7 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		if (!strncmp(r->type, "typeof", 6)) {
 			type = clang_getCursorType(canon);
 			free(r->type);
-			r->type = cx_take(clang_getTypeSpelling(type));
+			r->type = type_spelling(c, type);
 		}
 		add_type_refs(c, use, type);
 	}
@@ -597,7 +666,7 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		s->name = cx_take(clang_getCursorSpelling(cur));
 		s->line = line;
 		s->macro = mac ? xstrdup(mac) : NULL;
-		s->type = cx_take(clang_getTypeSpelling(clang_getCursorType(cur)));
+		s->type = type_spelling(c, clang_getCursorType(cur));
 		clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(cur)),
 					   NULL, NULL, NULL, &s->decl_off);
 		spelling_loc(loc, NULL, NULL, &s->name_off);
@@ -782,7 +851,7 @@ static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
 			clang_visitChildren(cur, const_visit, c);
 	}
 	if (kind == ENT_FUNC || kind == ENT_VAR)
-		e->type = cx_take(clang_getTypeSpelling(clang_getCursorType(cur)));
+		e->type = type_spelling(c, clang_getCursorType(cur));
 	if (kind != ENT_MACRO) {
 		c->cur = e;
 		clang_visitChildren(cur, body_visit, c);

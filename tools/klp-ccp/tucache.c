@@ -27,7 +27,7 @@
 #include "tucache.h"
 
 #define SLOTS 16
-#define MAGIC "klp-ccp parse cache 1"
+#define MAGIC "klp-ccp parse cache 2"
 /* What the scratch dir's name becomes in keys and entries: it changes every run. */
 #define TMP_MARK "\001TMPDIR"
 

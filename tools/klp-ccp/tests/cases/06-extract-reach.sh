@@ -47,6 +47,14 @@ built macro-named-like-var-exported kgr_ccp_rdsstats \
 ok=1
 grep -q "^DECLARE_PER_CPU_SHARED_ALIGNED(struct rds_statistics, rds_stats);$" "$f" && ok=0
 result $ok "the declaration DECLARE_PER_CPU_SHARED_ALIGNED() makes is copied whole, up to its \")\"" "$f"
+# A static of a struct without a tag (timekeeping.c's tk_core): libclang
+# spells its type "struct (unnamed struct at <file>:<line>:<col>)".
+built anon-struct-var kgr_ccp_tkcore \
+	"ktime_get_coarse_real_ts64() using tk_core, a static of an untagged struct (timekeeping.c): extracted and built warning-free"
+ok=1
+grep -q "^static struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; } \*kgr_tk_core;$" "$f" &&
+	! grep -q "unnamed" "$f" && ok=0
+result $ok "its shim spells the struct's definition" "$f"
 built exported-var-of-file kgr_ccp_rdswq \
 	"rds_wq, a global of threads.c that EXPORT_SYMBOL_GPL() declares again as typeof(rds_wq): extracted and built warning-free"
 ok=1
