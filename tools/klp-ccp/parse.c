@@ -1406,7 +1406,8 @@ static int cmp_const(const void *a, const void *b)
  * macros, types, enum constants, functions and variables of the main
  * file and its local headers that it spells become its references, so
  * that copying the macro copies them too (#define EM_SLOTS (EM_MAX_SLOTS
- * + 1), EM_MAX_SLOTS of an enum; IWL_ERR() calling __iwl_err()).
+ * + 1), EM_MAX_SLOTS of an enum; IWL_ERR() calling __iwl_err()), but
+ * not a member's name after "->" or ".".
  */
 static void macro_refs(struct parse_ctx *c)
 {
@@ -1436,6 +1437,9 @@ static void macro_refs(struct parse_ctx *c)
 		     prev = tok, tok = strtok_r(NULL, " ", &save)) {
 			if (prev == NULL || !(tok[0] == '_' || (tok[0] >= 'A' && tok[0] <= 'Z') ||
 					      (tok[0] >= 'a' && tok[0] <= 'z')))
+				continue;
+			/* a member: "(HBA)->logging_level" is not pm8001's variable */
+			if (!strcmp(prev, "->") || !strcmp(prev, "."))
 				continue;
 			tag.len = 0;
 			if (!strcmp(prev, "struct") || !strcmp(prev, "union") ||

@@ -47,6 +47,11 @@ built macro-named-like-var-exported kgr_ccp_rdsstats \
 ok=1
 grep -q "^DECLARE_PER_CPU_SHARED_ALIGNED(struct rds_statistics, rds_stats);$" "$f" && ok=0
 result $ok "the declaration DECLARE_PER_CPU_SHARED_ALIGNED() makes is copied whole, up to its \")\"" "$f"
+built macro-member-like-var kgr_ccp_pm8001 \
+	"pm8001_dbg() of pm8001_sas.h, spelling the member (HBA)->logging_level like pm8001_init.c's static logging_level: extracted and built warning-free"
+ok=1
+grep -q "(HBA)->logging_level" "$f" && ! grep -q "define logging_level" "$f" && ok=0
+result $ok "a macro's member name after -> is no use of the file's variable: no #define of it" "$f"
 # A static of a struct without a tag (timekeeping.c's tk_core): libclang
 # spells its type "struct (unnamed struct at <file>:<line>:<col>)".
 built anon-struct-var kgr_ccp_tkcore \
