@@ -857,7 +857,14 @@ static void mark_early(struct extract_ctx *x, struct item *it, size_t k)
 		const struct ref *r = &it->e->refs[i];
 		struct item *dep = find_item(x, it->src, r->name, r->kind);
 
-		if (dep)
+		/*
+		 * A function of the file itself stays below: the header sees
+		 * its declaration (ext4_mark_inode_dirty() of ext4.h, which
+		 * trace/events/ext4.h names, calls the patched
+		 * __ext4_mark_inode_dirty(), whose trace call needs the header).
+		 */
+		if (dep && !(dep->e && dep->e->where == IN_MAIN &&
+			     dep->e->kind == ENT_FUNC))
 			mark_early(x, dep, k);
 	}
 }

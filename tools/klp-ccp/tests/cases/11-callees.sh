@@ -322,3 +322,24 @@ ok=1
 [ "$rc" = 1 ] && [ ! -e "$f" ] &&
 	grep -q "^mm/swap_state.c:295: huge_zero_page: NOT PATCHABLE: free_page_and_swap_cache calls is_huge_zero_page, a static inline of include/linux/huge_mm.h, which reads huge_zero_page: not exported, .*more than one of that name" "$tmp/out" && ok=0
 result $ok "a variable vmlinux has twice: a NOT PATCHABLE row naming it, nothing written" "$tmp/out"
+
+# What a late system header names may reach the file's own functions:
+# ext4.h's ext4_mark_inode_dirty() macro, which trace/events/ext4.h names,
+# calls __ext4_mark_inode_dirty(), the patched function, whose
+# trace_ext4_mark_inode_dirty() needs that header and the tracepoint's
+# shim: the function stays below both (it went ahead of the #include:
+# "implicit declaration of trace_ext4_mark_inode_dirty").
+callee_kallsyms "$tmp/ks-ext4.txt"
+for s in __ext4_mark_inode_dirty ext4_reserve_inode_write ext4_mark_iloc_dirty \
+	__ext4_error_inode __ext4_expand_extra_isize ext4_expand_extra_isize_ea \
+	__tracepoint_ext4_mark_inode_dirty; do
+	printf '0000000000000000 t %s\t[ext4]\n' "$s"
+done >> "$tmp/ks-ext4.txt"
+built late-include-main-caller kgr_ccp_lateinccaller \
+	"a patched function that a macro named by a late system header calls: extracted and built warning-free" \
+	--symbols "$tmp/ks-ext4.txt"
+ok=1
+ahead "^#include <trace/events/ext4.h>$" "^static int kgr___ext4_mark_inode_dirty(" &&
+	ahead "^#define trace_ext4_mark_inode_dirty kgr_trace_ext4_mark_inode_dirty$" \
+		"^static int kgr___ext4_mark_inode_dirty(" && ok=0
+result $ok "the file's function stays below the system header's #include and its trace function" "$f"
