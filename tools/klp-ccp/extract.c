@@ -1585,6 +1585,73 @@ static const struct entity *type_within(struct extract_ctx *x,
 	return NULL;
 }
 
+/* Whether the text at @start of @file is not in the patch yet; now it is. */
+static bool first_emission(struct extract_ctx *x, const char *file,
+			   unsigned int start)
+{
+	struct strbuf at = { 0 };
+	bool first;
+
+	sb_printf(&at, "%s:%u", file, start);
+	first = !tl_strlist_has(&x->emitted, at.s);
+	if (first)
+		tl_strlist_add(&x->emitted, at.s);
+	sb_free(&at);
+	return first;
+}
+
+/*
+ * A type or variable of the main file that a macro call making a copied
+ * function defines too (BPF_CALL_3's typedef btf_bpf_foo): not emitted
+ * on its own, the call defines it where the function goes.
+ */
+static bool made_by_macro_call(const struct extract_ctx *x,
+			       const struct item *it)
+{
+	const struct entity *e = it->e;
+	size_t i;
+
+	if (e->where != IN_MAIN || e->kind == ENT_MACRO || e->macro_made)
+		return false;
+	for (i = 0; i < x->n; i++) {
+		const struct entity *f = x->items[i].e;
+
+		if (f && f != e && x->items[i].src == it->src && f->macro_made &&
+		    f->start <= e->start && e->end <= f->end)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The macro call that makes @it's function, once for all it makes
+ * (add_macro_made()), renamed where an argument spells the name of one
+ * the patch replaces: BPF_CALL_3(kgr_bpf_foo, ...) { body } defines
+ * kgr_bpf_foo, and ____kgr_bpf_foo that it inlines. Never "static": the
+ * macro says what it defines.
+ */
+static void emit_macro_call(struct extract_ctx *x, const struct item *it,
+			    struct strbuf *out)
+{
+	const struct entity *e = it->e;
+	size_t i;
+
+	if (!first_emission(x, e->file, e->start))
+		return;
+	for (i = 0; i < x->n; i++) {
+		const struct entity *o = x->items[i].e;
+
+		if (o && o != e && x->items[i].src == it->src && o->macro_made &&
+		    o->start == e->start && o->end == e->end &&
+		    o->name_off < o->end && renamed(x, it->src, o)) {
+			it = &x->items[i];
+			break;
+		}
+	}
+	emit_text(x, it, e->start, e->end, out);
+	sb_puts(out, "\n\n");
+}
+
 /* The text of @e with its references renamed, as it goes in the patch. */
 static void emit_entity(struct extract_ctx *x, const struct item *it,
 			struct strbuf *out)
@@ -1597,16 +1664,10 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 	if (e->where == IN_LOCAL) {
 		/* Copied as is: names in a local header are not renamed. */
 		const struct local_file *f = local_file(x, e->file);
-		struct strbuf at = { 0 };
 
 		/* once: EXT4_INODE_BIT_FNS(state, ...) makes three functions */
-		sb_printf(&at, "%s:%u", e->file, e->start);
-		if (tl_strlist_has(&x->emitted, at.s)) {
-			sb_free(&at);
+		if (!first_emission(x, e->file, e->start))
 			return;
-		}
-		tl_strlist_add(&x->emitted, at.s);
-		sb_free(&at);
 		emit_define(out, e);
 		if (type) {
 			sb_add(out, f->text + pos, type->start - pos);
@@ -1616,6 +1677,12 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		sb_add(out, f->text + pos, e->end - pos);
 		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
 			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
+		return;
+	}
+	if (made_by_macro_call(x, it))
+		return;
+	if (e->macro_made) {
+		emit_macro_call(x, it, out);
 		return;
 	}
 	emit_define(out, e);
@@ -1699,8 +1766,9 @@ static void emit_ahead(struct extract_ctx *x, const struct item *copied,
 		unsigned int body;
 		bool local;
 
+		/* a macro call cannot be declared ahead */
 		if (!e || e->kind != ENT_FUNC || !e->definition || e->syscall ||
-		    !used_before(copied, j))
+		    e->macro_made || !used_before(copied, j))
 			continue;
 		local = e->where == IN_LOCAL;
 		text = local ? local_file(x, e->file)->text :

@@ -754,24 +754,16 @@ static bool ident_char(char ch)
 	return ch == '_' || isalnum((unsigned char)ch);
 }
 
-/*
- * A declaration a macro spells ends, for libclang, at its last token
- * from the macro's arguments: "DECLARE_PER_CPU_SHARED_ALIGNED(struct
- * rds_statistics, rds_stats" of rds.h. When @e's text starts with such
- * a call, it is made to end after the parenthesis that closes it.
- */
-static void close_macro_call(struct parse_ctx *c, CXFile f, struct entity *e)
+/* Past the ")" closing the call at @i ("NAME(...)"), or 0 if it is none. */
+static size_t call_end(const char *text, size_t len, size_t i)
 {
-	size_t len, i = e->start;
-	const char *text = file_text(c, f, &len);
+	size_t name = i;
 	int depth = 0;
 
-	if (!text || e->end > len || e->start >= e->end)
-		return;
-	while (i < e->end && ident_char(text[i]))
+	while (i < len && ident_char(text[i]))
 		i++;
-	if (i == e->start || i == e->end || text[i] != '(')
-		return;
+	if (i == name || i >= len || text[i] != '(')
+		return 0;
 	for (; i < len; i++) {
 		if (text[i] == '"' || text[i] == '\'') {
 			char quote = text[i];
@@ -781,11 +773,30 @@ static void close_macro_call(struct parse_ctx *c, CXFile f, struct entity *e)
 		} else if (text[i] == '(') {
 			depth++;
 		} else if (text[i] == ')' && --depth == 0) {
-			if (i >= e->end)
-				e->end = i + 1;
-			return;
+			return i + 1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * A declaration a macro spells ends, for libclang, at its last token
+ * from the macro's arguments: "DECLARE_PER_CPU_SHARED_ALIGNED(struct
+ * rds_statistics, rds_stats" of rds.h. When @e's text starts with such
+ * a call, it is made to end after the parenthesis that closes it.
+ */
+static void close_macro_call(struct parse_ctx *c, CXFile f, struct entity *e)
+{
+	size_t len, i = e->start, end;
+	const char *text = file_text(c, f, &len);
+
+	if (!text || e->end > len || e->start >= e->end)
+		return;
+	while (i < e->end && ident_char(text[i]))
+		i++;
+	end = i < e->end ? call_end(text, len, e->start) : 0;
+	if (end > e->end)
+		e->end = end;
 }
 
 static struct entity *add_entity_range(struct parse_ctx *c, CXCursor cur,
@@ -866,6 +877,85 @@ static void add_entity(struct parse_ctx *c, CXCursor cur, enum ent_kind kind,
 	add_entity_range(c, cur, kind, name, where, clang_getCursorExtent(cur));
 }
 
+/* Past the "}" of a block that starts at @i after blanks, or @i if none. */
+static size_t block_end(const char *text, size_t len, size_t i)
+{
+	size_t at = i;
+	int depth = 0;
+
+	while (at < len && isspace((unsigned char)text[at]))
+		at++;
+	if (at >= len || text[at] != '{')
+		return i;
+	for (; at < len; at++) {
+		if (text[at] == '"' || text[at] == '\'') {
+			char quote = text[at];
+
+			for (at++; at < len && text[at] != quote; at++)
+				at += text[at] == '\\';
+		} else if (text[at] == '/' && at + 1 < len && text[at + 1] == '*') {
+			const char *e = strstr(text + at + 2, "*/");
+
+			at = e ? (size_t)(e - text) + 1 : len;
+		} else if (text[at] == '/' && at + 1 < len && text[at + 1] == '/') {
+			while (at < len && text[at] != '\n')
+				at++;
+		} else if (text[at] == '{') {
+			depth++;
+		} else if (text[at] == '}' && --depth == 0) {
+			return at + 1;
+		}
+	}
+	return i;
+}
+
+/*
+ * A function a macro call of the main file defines: BPF_CALL_3(bpf_foo,
+ * ...) { body } makes bpf_foo and ____bpf_foo, whose body follows the
+ * call; INTERVAL_TREE_DEFINE(..., static, amdgpu_vm_it) four functions.
+ * Its text is the call and the block after it, the same for every
+ * function of the call, so that the patch has the call once; its name is
+ * renamed where an argument spells it (bpf_foo), never where the macro
+ * pastes it. False if @cur's name is written where it is.
+ */
+static bool add_macro_made(struct parse_ctx *c, CXCursor cur, char *name)
+{
+	CXSourceLocation loc = clang_getCursorLocation(cur);
+	CXSourceRange ext = clang_getCursorExtent(cur);
+	unsigned int spelled, expanded, start, end;
+	size_t len, call;
+	const char *text = file_text(c, c->main_file, &len);
+	struct entity *e;
+
+	clang_getSpellingLocation(loc, NULL, NULL, NULL, &spelled);
+	clang_getExpansionLocation(loc, NULL, NULL, NULL, &expanded);
+	if (!text || !name ||
+	    (spelled == expanded && ident_written_at(text, len, spelled, name)))
+		return false;
+	clang_getExpansionLocation(clang_getRangeStart(ext), NULL, NULL, NULL, &start);
+	clang_getExpansionLocation(clang_getRangeEnd(ext), NULL, NULL, NULL, &end);
+	call = call_end(text, len, start);
+	if (!call)
+		return false;
+	call = block_end(text, len, call);
+	e = add_entity_range(c, cur, ENT_FUNC, name, IN_MAIN,
+			     clang_getRange(clang_getLocationForOffset(c->tu, c->main_file, start),
+					    clang_getLocationForOffset(c->tu, c->main_file,
+								       call > end ? call : end)));
+	e->macro_made = true;
+	e->name_off = spelled != expanded &&
+		      ident_written_at(text, len, spelled, name) ? spelled : e->end;
+	/* the call's tokens do not say what its expansion does: is_inline() */
+	if (clang_Cursor_isFunctionInlined(cur)) {
+		char *head = e->head;
+
+		e->head = xmalloc(strlen(head) + sizeof("inline "));
+		sprintf(e->head, "inline %s", head);
+		free(head);
+	}
+	return true;
+}
+
 /*
  * A function of the main file. SYSCALL_DEFINEn declares its functions
  * under pasted names: its wrappers are remembered, and its body
@@ -883,7 +973,8 @@ static void add_function(struct parse_ctx *c, CXCursor cur, char *name,
 	size_t i;
 
 	if (where != IN_MAIN || !name || !strstr(name, "_sys_")) {
-		add_entity(c, cur, ENT_FUNC, name, where);
+		if (where != IN_MAIN || !add_macro_made(c, cur, name))
+			add_entity(c, cur, ENT_FUNC, name, where);
 		return;
 	}
 	sys = syscall_of_body(name, &compat);
@@ -1302,6 +1393,51 @@ static struct ref *new_ref(struct entity *e, const char *name,
 	r->kind = kind;
 	r->where = where;
 	return r;
+}
+
+/* Does @e have a reference to @name of @kind at @off? */
+static bool has_ref(const struct entity *e, const char *name,
+		    enum ent_kind kind, unsigned int off)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrefs; i++)
+		if (e->refs[i].kind == kind && e->refs[i].off == off &&
+		    !strcmp(e->refs[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The functions of one macro call share its text (add_macro_made()), so
+ * whichever the patch copies needs what all of them use: ____bpf_foo's
+ * body is the text of bpf_foo too.
+ */
+static void share_macro_made_refs(struct tu_model *m)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < m->n; i++)
+		for (j = 0; m->ents[i].macro_made && j < m->n; j++) {
+			struct entity *to = &m->ents[i];
+			const struct entity *from = &m->ents[j];
+
+			if (i == j || !from->macro_made || from->start != to->start ||
+			    from->end != to->end)
+				continue;
+			for (k = 0; k < from->nrefs; k++) {
+				const struct ref *r = &from->refs[k];
+				struct ref *n;
+
+				if (has_ref(to, r->name, r->kind, r->off))
+					continue;
+				n = new_ref(to, r->name, r->kind, r->where);
+				n->internal = r->internal;
+				n->spelled_in_main = r->spelled_in_main;
+				n->off = r->off;
+				n->type = r->type ? xstrdup(r->type) : NULL;
+			}
+		}
 }
 
 /*
@@ -1810,6 +1946,7 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	attach_macro_uses(&c);
 	macro_refs(&c);
 	system_macro_refs(&c);
+	share_macro_made_refs(m);
 	collect_errors(&c);
 	clang_disposeSourceRangeList(c.skipped);
 	for (i = 0; i < c.nexp; i++)

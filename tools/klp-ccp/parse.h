@@ -53,6 +53,8 @@ struct entity {
 	unsigned int name_off;	/* where the name is spelled */
 	bool definition;	/* functions: has a body */
 	bool internal;		/* static */
+	/* functions: a macro call of the main file makes it (BPF_CALL_3) */
+	bool macro_made;
 	/* macros: include/ defines one of the name too (nfsd.h's ifdebug) */
 	bool redefines_system;
 	char *code;		/* active tokens, space separated */

@@ -27,7 +27,7 @@
 #include "tucache.h"
 
 #define SLOTS 16
-#define MAGIC "klp-ccp parse cache 2"
+#define MAGIC "klp-ccp parse cache 3"
 /* What the scratch dir's name becomes in keys and entries: it changes every run. */
 #define TMP_MARK "\001TMPDIR"
 
@@ -120,6 +120,7 @@ static void put_entity(struct strbuf *sb, const struct entity *e)
 	rec_put_num(sb, e->name_off);
 	rec_put_num(sb, e->definition);
 	rec_put_num(sb, e->internal);
+	rec_put_num(sb, e->macro_made);
 	rec_put_num(sb, e->redefines_system);
 	rec_put_opt(sb, e->code);
 	rec_put_opt(sb, e->head);
@@ -174,6 +175,7 @@ static void get_entity(struct rec_reader *r, struct entity *e)
 	e->name_off = rec_get_num(r);
 	e->definition = rec_get_num(r);
 	e->internal = rec_get_num(r);
+	e->macro_made = rec_get_num(r);
 	e->redefines_system = rec_get_num(r);
 	e->code = rec_get_opt(r);
 	e->head = rec_get_opt(r);

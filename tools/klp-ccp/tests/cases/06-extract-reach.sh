@@ -60,6 +60,18 @@ ok=1
 grep -q "^static struct { seqcount_raw_spinlock_t seq; struct timekeeper timekeeper; } \*kgr_tk_core;$" "$f" &&
 	! grep -q "unnamed" "$f" && ok=0
 result $ok "its shim spells the struct's definition" "$f"
+# BPF_CALL_2(bpf_skb_pull_data, ...) { body } of filter.c makes the
+# wrapper bpf_skb_pull_data and ____bpf_skb_pull_data, which it inlines,
+# with the body: the patch has the call once, its name argument renamed
+# (it had the call as a declaration, twice, and a body without a head).
+built macro-made-function kgr_ccp_bpfcall \
+	"a BPF helper that BPF_CALL_2() defines (filter.c): extracted and built warning-free"
+ok=1
+[ "$(grep -c "^BPF_CALL_2(" "$f")" = 1 ] &&
+	grep -q "^BPF_CALL_2(kgr_bpf_skb_pull_data, struct sk_buff \*, skb, u32, len)$" "$f" &&
+	grep -q "KGR_PATCH(bpf_skb_pull_data, kgr_bpf_skb_pull_data, true)" "$f" &&
+	! grep -q "KGR_PATCH(____" "$f" && ok=0
+result $ok "the macro call is copied once, renamed through its argument; the wrapper is patched" "$f"
 built exported-var-of-file kgr_ccp_rdswq \
 	"rds_wq, a global of threads.c that EXPORT_SYMBOL_GPL() declares again as typeof(rds_wq): extracted and built warning-free"
 ok=1
