@@ -967,9 +967,13 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * The text of a copied macro or local header inline is not
 		 * renamed: a symbol it spells that no export reaches gets its
 		 * shim, and the name is defined to the shim (#define
-		 * __nilfs_msg (*kgr___nilfs_msg)).
+		 * __nilfs_msg (*kgr___nilfs_msg)). So does a local header's
+		 * name that a macro pastes in the file's own code, which no
+		 * macro's text spells (hfi1_cdbg(SDMA, ...) calls
+		 * __hfi1_trace_SDMA of trace_dbg.h).
 		 */
-		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL) &&
+		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL ||
+				      r->where == IN_LOCAL) &&
 		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
 		    !sym_exported(&source_of(x, src)->syms, r->name) &&
 		    sym_count(&source_of(x, src)->syms, r->name) != 0) {

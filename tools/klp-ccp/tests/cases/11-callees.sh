@@ -343,3 +343,19 @@ ahead "^#include <trace/events/ext4.h>$" "^static int kgr___ext4_mark_inode_dirt
 	ahead "^#define trace_ext4_mark_inode_dirty kgr_trace_ext4_mark_inode_dirty$" \
 		"^static int kgr___ext4_mark_inode_dirty(" && ok=0
 result $ok "the file's function stays below the system header's #include and its trace function" "$f"
+
+# A local header's name that a macro pastes in the file's own code:
+# hfi1_cdbg(AFFINITY, ...) of trace_dbg.h calls __hfi1_trace_##which,
+# a function trace_dbg.h declares with __hfi1_trace_def(AFFINITY). No
+# macro's text spells it, so it got no shim ("implicit declaration"):
+# now the shim, and the name defined to it.
+callee_kallsyms "$tmp/ks-hfi1.txt"
+printf '0000000000000000 t %s\t[hfi1]\n' _dev_comp_vect_mappings_destroy \
+	_dev_comp_vect_cpu_put __hfi1_trace_AFFINITY >> "$tmp/ks-hfi1.txt"
+built local-pasted-name kgr_ccp_pasted \
+	"a local header's function a macro pastes the name of (hfi1 affinity.c): extracted and built warning-free" \
+	--symbols "$tmp/ks-hfi1.txt"
+ok=1
+grep -q "^#define __hfi1_trace_AFFINITY (\*kgr___hfi1_trace_AFFINITY)$" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___hfi1_trace_AFFINITY, __hfi1_trace_AFFINITY, "hfi1", 0)' "$f" && ok=0
+result $ok "the pasted name is defined to its shim" "$f"
