@@ -498,7 +498,7 @@ static char *type_spelling(struct parse_ctx *c, CXType t)
 		if (clang_getTokenKind(toks[i]) == CXToken_Comment)
 			continue;
 		tok = cx_take(clang_getTokenSpelling(c->tu, toks[i]));
-		if (i && !strchr(";,)]", *tok) && !strchr("([", sb.s[sb.len - 1]))
+		if (sb.len && !strchr(";,)]", *tok) && !strchr("([ ", sb.s[sb.len - 1]))
 			sb_puts(&sb, " ");
 		sb_puts(&sb, tok);
 		free(tok);
