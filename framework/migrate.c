@@ -106,6 +106,15 @@ static struct cpumask kgr_ipi_mask;
 static unsigned int kgr_ipi_backoff;
 static unsigned int kgr_pending;
 
+/*
+ * The tasks the last walk left behind, pinned, while they are few: after
+ * the IPIs of a round, checking them again can end the transition without
+ * a second walk over every task. kgr_mutex.
+ */
+#define KGR_LEFT_MAX	64
+static struct task_struct *kgr_left[KGR_LEFT_MAX];
+static unsigned int kgr_left_nr;
+
 static void kgr_migrate_work_fn(struct work_struct *work);
 static DECLARE_DELAYED_WORK(kgr_migrate_work, kgr_migrate_work_fn);
 static void kgr_unhook_work_fn(struct work_struct *work);
@@ -519,13 +528,62 @@ static bool kgr_try_idle_tasks(struct kgr_universe *u,
 	return done;
 }
 
+/* Pin @task as left behind by the walk; past KGR_LEFT_MAX, only count it. */
+static void kgr_leave_behind(struct task_struct *task)
+{
+	if (kgr_left_nr < KGR_LEFT_MAX)
+		kgr_left[kgr_left_nr] = get_task_struct(task);
+	kgr_left_nr++;
+}
+
+/*
+ * Check again the tasks the walk left behind, after the IPIs asked the
+ * CPUs running some of them to check themselves. True when all are in
+ * the goal's universe now, or gone from the task list, which a walk would
+ * not see either. A task the walk missed was forked behind it: the
+ * caller makes sure there was none.
+ */
+static bool kgr_recheck_left(struct kgr_universe *u,
+			     const struct kgr_goal *goal)
+{
+	struct task_struct *task;
+	bool done = kgr_left_nr <= KGR_LEFT_MAX;
+	unsigned int i;
+
+	rcu_read_lock();
+	for (i = 0; done && i < kgr_left_nr; i++) {
+		task = kgr_left[i];
+		done = !pid_alive(task) || kgr_try_task(u, goal, task);
+	}
+	done = done && kgr_try_idle_tasks(u, goal);
+	rcu_read_unlock();
+	return done;
+}
+
+static void kgr_left_release(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < kgr_left_nr && i < KGR_LEFT_MAX; i++)
+		put_task_struct(kgr_left[i]);
+	kgr_left_nr = 0;
+}
+
 /*
  * One round over every task. True when all of them are in the goal's
  * universe. A task missing from the walk was forked behind it: its parent
  * was in the goal's universe when the walk saw it (universes only move
  * towards the goal during a round), so the child inherits that universe,
  * unless its entry could not be allocated, which @forks_lost tells.
- * kgr_mutex.
+ *
+ * When the walk left tasks behind and sent IPIs, the CPU-bound tasks among
+ * them usually move in the IPI, and the few left behind are checked again
+ * at once instead of in another walk over every task a jiffy later. That
+ * argument no longer covers a child of a task left behind: the round ends
+ * early only if no fork probe ran at all from before the walk to the end
+ * of the recheck. Its counts pair with the barriers in kgr_probe_newtask():
+ * a probe the last read misses reads its parent's universe after the
+ * recheck, when every task the walk saw is in the goal's. kgr_mutex.
  */
 static bool kgr_migrate_round(struct kgr_universe *u)
 {
@@ -533,22 +591,41 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	int forks_lost = atomic_read(&u->forks_lost);
 	struct task_struct *g, *task;
 	unsigned int pending = 0;
+	int forks_ended, forks;
 	bool done;
 
 	lockdep_assert_held(&kgr_mutex);
+	forks_ended = atomic_read(&u->forks_ended);
+	/* Ends before starts: equal, no probe was under way in between. */
+	smp_rmb();
+	forks = atomic_read(&u->forks_started);
+	/* A probe done before this read left its child where the walk sees it. */
+	smp_rmb();
 	cpumask_clear(&kgr_ipi_mask);
 	rcu_read_lock();
-	for_each_process_thread(g, task)
-		pending += !kgr_try_task(u, goal, task);
+	for_each_process_thread(g, task) {
+		if (!kgr_try_task(u, goal, task)) {
+			pending++;
+			kgr_leave_behind(task);
+		}
+	}
 	pending += !kgr_try_idle_tasks(u, goal);
 	rcu_read_unlock();
+
+	if (pending && !cpumask_empty(&kgr_ipi_mask)) {
+		on_each_cpu_mask(&kgr_ipi_mask, kgr_ipi_check, NULL, true);
+		if (forks == forks_ended && kgr_recheck_left(u, goal)) {
+			/* Pairs with smp_mb__after_atomic() in the fork probe. */
+			smp_mb();
+			if (atomic_read(&u->forks_started) == forks)
+				pending = 0;
+		}
+	}
+	kgr_left_release();
 	done = !pending;
 	if (pending < kgr_pending)
 		kgr_ipi_backoff = 0;
 	kgr_pending = pending;
-
-	if (!cpumask_empty(&kgr_ipi_mask))
-		on_each_cpu_mask(&kgr_ipi_mask, kgr_ipi_check, NULL, true);
 
 	return done && atomic_read(&u->forks_lost) == forks_lost;
 }

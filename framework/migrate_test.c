@@ -486,6 +486,88 @@ static void kgr_test_force(struct kunit *test)
 	kgr_test_reset(test);
 }
 
+/*
+ * A CPU-bound kthread outside any checked code, never preempted (to be
+ * running whenever a round looks), until @done or a few seconds passed.
+ */
+static int kgr_test_spinner(void *data)
+{
+	struct kgr_test_kthread *k = data;
+	unsigned long end = jiffies + KGR_TEST_TIMEOUT;
+
+	complete(&k->entered);
+	while (!completion_done(&k->done) && time_before(jiffies, end))
+		cpu_relax();
+	wait_for_completion(&k->done);
+	k->new_after = kgr_task_in_new_universe();
+	return 0;
+}
+
+/* One attempt: true when the first round ended; *@forked: if a fork came. */
+static bool kgr_test_first_round_ends(struct kunit *test, bool probe_running,
+				      bool *forked)
+{
+	struct kgr_universe *u;
+	bool ended;
+	int forks;
+
+	mutex_lock(&kgr_mutex);
+	KUNIT_ASSERT_EQ(test, kgr_migrate_prepare(true, &kgr_test_owner,
+						  kgr_test_finish), 0);
+	u = kgr_universe_locked();
+	if (probe_running)
+		atomic_inc(&u->forks_started);
+	forks = atomic_read(&u->forks_started);
+	KUNIT_ASSERT_EQ(test, kgr_migrate_start(NULL, 0), 0);
+	/* A round that ends drops the table (freed later, not under us). */
+	ended = !rcu_access_pointer(kgr_universe);
+	*forked = !ended && atomic_read(&u->forks_started) != forks;
+	if (probe_running && !ended)
+		atomic_inc(&u->forks_ended);
+	mutex_unlock(&kgr_mutex);
+	KUNIT_ASSERT_TRUE(test, kgr_test_wait_finish());
+	return ended;
+}
+
+/*
+ * A round whose walk leaves only a CPU-bound task behind ends with the IPI
+ * that moves it, without another walk over every task. Not while a fork
+ * probe runs: its child may have escaped the walk. A fork elsewhere in the
+ * kernel during an attempt voids it.
+ */
+static void kgr_test_round_ends_at_ipi(struct kunit *test)
+{
+	struct kgr_test_kthread spinner;
+	bool ended = false, forked;
+	int cpu, i;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+	kgr_test_kthread_init(&spinner);
+	spinner.task = kthread_create(kgr_test_spinner, &spinner,
+				      "kgr_test_spinner");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(spinner.task));
+	get_task_struct(spinner.task);
+	kthread_bind(spinner.task, cpu);
+	wake_up_process(spinner.task);
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&spinner.entered,
+							  KGR_TEST_TIMEOUT), 0);
+
+	KUNIT_EXPECT_FALSE(test, kgr_test_first_round_ends(test, true, &forked));
+	kgr_test_reset(test);
+	for (i = 0; i < 3; i++) {
+		ended = kgr_test_first_round_ends(test, false, &forked);
+		if (!forked)
+			break;
+		kgr_test_reset(test);
+	}
+	KUNIT_EXPECT_FALSE(test, forked);
+	KUNIT_EXPECT_TRUE(test, ended);
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &spinner));
+	kgr_test_reset(test);
+}
+
 static int kgr_migrate_test_init(struct kunit_suite *suite)
 {
 	reinit_completion(&kgr_test_finished);
@@ -658,6 +740,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_reverse_at_finish),
 	KUNIT_CASE(kgr_test_force),
 	KUNIT_CASE(kgr_test_migrate_at_entry),
+	KUNIT_CASE(kgr_test_round_ends_at_ipi),
 	{}
 };
 

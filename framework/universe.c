@@ -113,17 +113,12 @@ bool notrace kgr_task_in_new_universe(void)
  * Without an entry the child is in the default universe, so only a parent
  * that has left it needs one for the child.
  */
-void kgr_probe_newtask(void *data, struct task_struct *child,
-		       unsigned long clone_flags)
+static void kgr_inherit(struct kgr_universe *u, struct task_struct *child)
 {
-	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
-	struct kgr_task *parent, *kt;
+	struct kgr_task *kt;
 	bool new_universe;
 
-	if (!u)
-		return;
-	parent = kgr_task_find(u, current);
-	new_universe = kgr_task_universe(u, parent);
+	new_universe = kgr_task_universe(u, kgr_task_find(u, current));
 	if (new_universe == u->default_new)
 		return;
 	kt = kgr_task_get(u, child, GFP_ATOMIC | __GFP_NOWARN);
@@ -131,6 +126,23 @@ void kgr_probe_newtask(void *data, struct task_struct *child,
 		kgr_task_move(kt, new_universe);
 	else
 		atomic_inc(&u->forks_lost);
+}
+
+/* Counted on both sides of the inheritance: see kgr_migrate_round(). */
+void kgr_probe_newtask(void *data, struct task_struct *child,
+		       unsigned long clone_flags)
+{
+	struct kgr_universe *u = rcu_dereference_sched(kgr_universe);
+
+	if (!u)
+		return;
+	atomic_inc(&u->forks_started);
+	/* Counted before the parent's universe is read. */
+	smp_mb__after_atomic();
+	kgr_inherit(u, child);
+	/* The child's universe set before it counts as done. */
+	smp_mb__before_atomic();
+	atomic_inc(&u->forks_ended);
 }
 
 /*
@@ -260,6 +272,8 @@ struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 	init_llist_head(&u->dead);
 	atomic_set(&u->nr_dead, 0);
 	atomic_set(&u->forks_lost, 0);
+	atomic_set(&u->forks_started, 0);
+	atomic_set(&u->forks_ended, 0);
 	/* Without it, the entries come one by one: no reason to fail. */
 	u->pool = kvcalloc(nr_tasks, sizeof(*u->pool),
 			   GFP_KERNEL | __GFP_NOWARN);

@@ -83,6 +83,11 @@ struct kgr_goal {
  * @dead: entries of freed tasks, off @hash, freed after a grace period
  * @nr_dead: length of @dead
  * @forks_lost: children whose entry could not be allocated at fork
+ * @forks_started: fork probes that began, counted before they read the
+ *	parent's universe
+ * @forks_ended: fork probes that ended, counted once the child has its
+ *	universe; with @forks_started, tells a round whether any child can
+ *	have escaped its walk (kgr_migrate_round())
  * @pool: an entry for each task alive at the start, allocated at once
  *	(one allocation instead of one per task in the first round), or
  *	NULL; entries beyond it are allocated one by one. Never reused: a
@@ -103,6 +108,8 @@ struct kgr_universe {
 	struct llist_head dead;
 	atomic_t nr_dead;
 	atomic_t forks_lost;
+	atomic_t forks_started;
+	atomic_t forks_ended;
 	struct kgr_task *pool;
 	unsigned int pool_nr;
 	atomic_t pool_used;
