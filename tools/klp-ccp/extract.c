@@ -1553,6 +1553,108 @@ static void emit_text(struct extract_ctx *x, const struct item *it,
 	sb_add(out, m->text + pos, end - pos);
 }
 
+/* Nested local #includes expanded inside each other, at most this deep. */
+#define NESTED_INCLUDE_DEPTH	8
+
+/*
+ * The first #include of a local header in @file within [@pos, @end). A
+ * definition filled from one (nouveau's struct nvkm_device from
+ * <core/layout.h>, which a -I of its Makefile finds and the headers
+ * package lacks) is copied with the header's text in its place.
+ */
+static const struct include_site *nested_include(const struct tu_model *m,
+						 const char *file,
+						 unsigned int pos,
+						 unsigned int end)
+{
+	const struct include_site *next = NULL;
+	size_t i;
+
+	for (i = 0; i < m->nlocal_sites; i++) {
+		const struct include_site *s = &m->local_sites[i];
+
+		if (s->off >= pos && s->off < end &&
+		    (!next || s->off < next->off) && !strcmp(s->from, file))
+			next = s;
+	}
+	return next;
+}
+
+/* Where the line at @off of @text ends (its newline), at most @end. */
+static unsigned int line_end(const char *text, unsigned int off,
+			     unsigned int end)
+{
+	const char *eol = memchr(text + off, '\n', end - off);
+
+	return eol ? (unsigned int)(eol - text) : end;
+}
+
+/*
+ * Nested #include @s of @text: the header's text, its own nested ones
+ * expanded; the line as it is if the header cannot be read. Returns
+ * where the text goes on.
+ */
+static unsigned int emit_nested(struct extract_ctx *x,
+				const struct tu_model *m, const char *text,
+				const struct include_site *s, unsigned int end,
+				int depth, struct strbuf *out);
+
+static void emit_local_text(struct extract_ctx *x, const struct tu_model *m,
+			    const char *file, const char *text,
+			    unsigned int pos, unsigned int end, int depth,
+			    struct strbuf *out)
+{
+	const struct include_site *s;
+
+	while (depth < NESTED_INCLUDE_DEPTH &&
+	       (s = nested_include(m, file, pos, end))) {
+		sb_add(out, text + pos, s->off - pos);
+		pos = emit_nested(x, m, text, s, end, depth, out);
+	}
+	sb_add(out, text + pos, end - pos);
+}
+
+static unsigned int emit_nested(struct extract_ctx *x,
+				const struct tu_model *m, const char *text,
+				const struct include_site *s, unsigned int end,
+				int depth, struct strbuf *out)
+{
+	const struct local_file *h = local_file(x, s->header);
+	unsigned int eol = line_end(text, s->off, end), skip = 0;
+	static const char spdx[] = "// SPDX-License-Identifier:";
+
+	if (!h) {
+		sb_add(out, text + s->off, eol - s->off);
+		return eol;
+	}
+	/* The reviewer sees where it came from; the patch has its own SPDX. */
+	sb_printf(out, "/* klp-ccp: %.*s */\n", (int)(eol - s->off),
+		  text + s->off);
+	if (!strncmp(h->text, spdx, strlen(spdx)) ||
+	    !strncmp(h->text, "/* SPDX-License-Identifier:", 27))
+		skip = line_end(h->text, 0, h->len) + 1;
+	if (skip > h->len)
+		skip = h->len;
+	emit_local_text(x, m, s->header, h->text, skip, h->len, depth + 1,
+			out);
+	return eol;
+}
+
+/* emit_text(), with the nested local #includes of the main file expanded. */
+static void emit_main_text(struct extract_ctx *x, const struct item *it,
+			   unsigned int pos, unsigned int end,
+			   struct strbuf *out)
+{
+	const struct tu_model *m = &source_of(x, it->src)->new;
+	const struct include_site *s;
+
+	while ((s = nested_include(m, m->path, pos, end))) {
+		emit_text(x, it, pos, s->off, out);
+		pos = emit_nested(x, m, m->text, s, end, 0, out);
+	}
+	emit_text(x, it, pos, end, out);
+}
+
 /*
  * A macro's "#define ", after an #undef when it replaces one of include/
  * (its header had the #undef, outside the macro's text).
@@ -1678,7 +1780,8 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 			sb_puts(out, type->name);
 			pos = type->end;
 		}
-		sb_add(out, f->text + pos, e->end - pos);
+		emit_local_text(x, &source_of(x, it->src)->new, e->file,
+				f->text, pos, e->end, 0, out);
 		sb_puts(out, e->kind == ENT_FUNC && e->definition ? "\n\n" :
 			e->kind == ENT_MACRO ? "\n\n" : ";\n\n");
 		return;
@@ -1705,11 +1808,11 @@ static void emit_entity(struct extract_ctx *x, const struct item *it,
 		pos = it->sig.body;
 	}
 	if (type && type->start >= pos) {
-		emit_text(x, it, pos, type->start, out);
+		emit_main_text(x, it, pos, type->start, out);
 		sb_puts(out, type->name);
 		pos = type->end;
 	}
-	emit_text(x, it, pos, e->end, out);
+	emit_main_text(x, it, pos, e->end, out);
 	/* Declarations' extents stop before their ';'. */
 	sb_puts(out, e->kind == ENT_VAR || e->kind == ENT_TYPE ? ";\n\n" : "\n\n");
 	if (e->syscall)

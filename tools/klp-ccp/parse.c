@@ -559,13 +559,18 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		add_ref(c, use, outer, ENT_TYPE);
 }
 
-static const char *macro_at(struct parse_ctx *c, unsigned int off)
+/*
+ * The macro expanded at @off of @f: of the main file, or of a local file
+ * a definition includes inside itself (FORTIFY's memmove() in the
+ * "encode_rs.c" of reed_solomon.c's encode_rs8()).
+ */
+static const char *macro_at(struct parse_ctx *c, CXFile f, unsigned int off)
 {
 	size_t i;
 
 	for (i = 0; i < c->nexp; i++)
 		if (off >= c->exp_off[i] && off < c->exp_end[i] &&
-		    clang_File_isEqual(c->exp_file[i], c->main_file))
+		    clang_File_isEqual(c->exp_file[i], f))
 			return c->exp_name[i];
 	return NULL;
 }
@@ -657,9 +662,10 @@ static enum CXChildVisitResult body_visit(CXCursor cur, CXCursor parent,
 		CXSourceLocation loc = clang_getCursorLocation(cur);
 		unsigned int line, off;
 		const char *mac;
+		CXFile f;
 
-		clang_getExpansionLocation(loc, NULL, &line, NULL, &off);
-		mac = macro_at(c, off);
+		clang_getExpansionLocation(loc, &f, &line, NULL, &off);
+		mac = macro_at(c, f, off);
 		tl_grow(&e->statics, &e->staticcap, e->nstatics, sizeof(*e->statics));
 		s = &e->statics[e->nstatics++];
 		memset(s, 0, sizeof(*s));
@@ -1021,6 +1027,30 @@ static char *system_spelling(struct parse_ctx *c, CXFile inc)
 	return line;
 }
 
+/* Where @cur, an #include in @f that finds local header @inc, starts. */
+static void add_local_site(struct parse_ctx *c, CXCursor cur, CXFile f,
+			   CXFile inc)
+{
+	struct tu_model *m = c->m;
+	const char *text;
+	unsigned int off;
+	size_t len;
+
+	text = file_text(c, f, &len);
+	spelling_loc(clang_getCursorLocation(cur), NULL, NULL, &off);
+	if (!text || off > len)
+		return;
+	while (off && text[off - 1] != '\n')
+		off--;
+	tl_grow(&m->local_sites, &m->localcap, m->nlocal_sites,
+		sizeof(*m->local_sites));
+	m->local_sites[m->nlocal_sites++] = (struct include_site){
+		.from = cx_take(clang_getFileName(f)),
+		.off = off,
+		.header = cx_take(clang_getFileName(inc)),
+	};
+}
+
 /*
  * An #include <...> of the main file or of a local header, which the
  * patch includes too (in the order the compiler saw them). One that
@@ -1037,8 +1067,10 @@ static void add_include(struct parse_ctx *c, CXCursor cur, CXFile f)
 	char *line;
 	bool kpatch;
 
-	if (inc && where_of(c, inc) != IN_SYSTEM)
+	if (inc && where_of(c, inc) != IN_SYSTEM) {
+		add_local_site(c, cur, f, inc);
 		return;
+	}
 	text = file_text(c, f, &len);
 	if (!text)
 		return;
@@ -2026,6 +2058,11 @@ void tu_free(struct tu_model *m)
 		free(m->sites[i].header);
 	}
 	free(m->sites);
+	for (i = 0; i < m->nlocal_sites; i++) {
+		free(m->local_sites[i].from);
+		free(m->local_sites[i].header);
+	}
+	free(m->local_sites);
 	tl_strlist_free(&m->local_headers);
 	free(m->local_main_off);
 	for (i = 0; i < m->nerrors; i++)

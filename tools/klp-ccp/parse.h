@@ -112,6 +112,13 @@ struct tu_model {
 	char **includes;	/* "#include <...>" lines of the main file */
 	struct include_site *sites;	/* where each of them is */
 	size_t nincludes, inccap;
+	/*
+	 * Every #include, in the main file or a local header, that finds a
+	 * local header: a definition with one inside it is copied with the
+	 * header's text there (extract.c)
+	 */
+	struct include_site *local_sites;
+	size_t nlocal_sites, localcap;
 	/* the local headers, and where the main file's #include of each is */
 	struct tl_strlist local_headers;
 	unsigned int *local_main_off;

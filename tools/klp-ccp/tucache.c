@@ -27,7 +27,7 @@
 #include "tucache.h"
 
 #define SLOTS 16
-#define MAGIC "klp-ccp parse cache 3"
+#define MAGIC "klp-ccp parse cache 4"
 /* What the scratch dir's name becomes in keys and entries: it changes every run. */
 #define TMP_MARK "\001TMPDIR"
 
@@ -265,6 +265,12 @@ static void put_model(struct strbuf *sb, const struct tu_model *m)
 		rec_put_num(sb, m->sites[i].off);
 		rec_put_opt(sb, m->sites[i].header);
 	}
+	rec_put_num(sb, m->nlocal_sites);
+	for (i = 0; i < m->nlocal_sites; i++) {
+		rec_put_opt(sb, m->local_sites[i].from);
+		rec_put_num(sb, m->local_sites[i].off);
+		rec_put_opt(sb, m->local_sites[i].header);
+	}
 	rec_put_list(sb, &m->local_headers);
 	for (i = 0; i < m->local_headers.nr; i++)
 		rec_put_num(sb, m->local_main_off[i]);
@@ -303,6 +309,13 @@ static bool get_model(struct rec_reader *r, const struct unsaved *main_file,
 		m->sites[i].from = rec_get_opt(r);
 		m->sites[i].off = rec_get_num(r);
 		m->sites[i].header = rec_get_opt(r);
+	}
+	m->nlocal_sites = m->localcap = rec_get_count(r);
+	m->local_sites = xcalloc(m->nlocal_sites + 1, sizeof(*m->local_sites));
+	for (i = 0; i < m->nlocal_sites; i++) {
+		m->local_sites[i].from = rec_get_opt(r);
+		m->local_sites[i].off = rec_get_num(r);
+		m->local_sites[i].header = rec_get_opt(r);
 	}
 	rec_get_list(r, &m->local_headers);
 	m->local_main_off = xcalloc(m->local_headers.nr + 1, sizeof(*m->local_main_off));

@@ -128,3 +128,16 @@ built kbuild-nested-include kgr_ccp_quoted_system \
 	"quoted include of an include/ header by a local header (nouveau_drm.h): extracted and built"
 grep -q "^#include <uapi/drm/nouveau_drm.h>$" "$f"
 result $? "the patch includes <uapi/drm/nouveau_drm.h>" "$f"
+# A definition that includes a local header inside itself: reed_solomon.c's
+# encode_rs8() is "{ #include "encode_rs.c" }". The patch has the header's
+# text in its place (the headers package lacks it), marked; the static
+# that FORTIFY's memmove() hides in that text is known for what it is.
+built nested-local-include kgr_ccp_nested \
+	"definition including a local header inside it (encode_rs8): extracted and built"
+ok=1
+! grep -q '^#include "encode_rs.c"' "$f" &&
+	grep -q '^/\* klp-ccp: #include "encode_rs.c" \*/$' "$f" &&
+	grep -q "^	pad = nn - nroots - len;$" "$f" && ok=0
+result $ok "the patch has encode_rs.c's text where encode_rs8 includes it" "$f"
+also "encode_rs8: PATCHABLE: .*memmove() once-only flag" \
+	"a static of a macro in the included text is known (memmove's once-only flag)"
