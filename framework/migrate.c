@@ -112,6 +112,12 @@ static unsigned int kgr_pending;
  * a second walk over every task. kgr_mutex.
  */
 #define KGR_LEFT_MAX	64
+/*
+ * IPI rounds and rechecks per round: two CPU-bound tasks sharing a CPU
+ * take turns, so an IPI may find the other one, and the recheck the
+ * first running again (seen in bench/scale).
+ */
+#define KGR_RECHECKS	3
 static struct task_struct *kgr_left[KGR_LEFT_MAX];
 static unsigned int kgr_left_nr;
 
@@ -538,7 +544,8 @@ static void kgr_leave_behind(struct task_struct *task)
 
 /*
  * Check again the tasks the walk left behind, after the IPIs asked the
- * CPUs running some of them to check themselves. True when all are in
+ * CPUs running some of them to check themselves; the CPUs of those still
+ * running go into kgr_ipi_mask again. True when all are in
  * the goal's universe now, or gone from the task list, which a walk would
  * not see either. A task the walk missed was forked behind it: the
  * caller makes sure there was none.
@@ -547,15 +554,17 @@ static bool kgr_recheck_left(struct kgr_universe *u,
 			     const struct kgr_goal *goal)
 {
 	struct task_struct *task;
-	bool done = kgr_left_nr <= KGR_LEFT_MAX;
+	bool done = true;
 	unsigned int i;
 
+	if (kgr_left_nr > KGR_LEFT_MAX)
+		return false;
 	rcu_read_lock();
-	for (i = 0; done && i < kgr_left_nr; i++) {
+	for (i = 0; i < kgr_left_nr; i++) {
 		task = kgr_left[i];
-		done = !pid_alive(task) || kgr_try_task(u, goal, task);
+		done &= !pid_alive(task) || kgr_try_task(u, goal, task);
 	}
-	done = done && kgr_try_idle_tasks(u, goal);
+	done &= kgr_try_idle_tasks(u, goal);
 	rcu_read_unlock();
 	return done;
 }
@@ -578,7 +587,9 @@ static void kgr_left_release(void)
  *
  * When the walk left tasks behind and sent IPIs, the CPU-bound tasks among
  * them usually move in the IPI, and the few left behind are checked again
- * at once instead of in another walk over every task a jiffy later. That
+ * at once (with IPIs again to the CPUs where some still run, up to
+ * KGR_RECHECKS times) instead of in another walk over every task a jiffy
+ * later. That
  * argument no longer covers a child of a task left behind: the round ends
  * early only if no fork probe ran at all from before the walk to the end
  * of the recheck. Its counts pair with the barriers in kgr_probe_newtask():
@@ -591,7 +602,7 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	int forks_lost = atomic_read(&u->forks_lost);
 	struct task_struct *g, *task;
 	unsigned int pending = 0;
-	int forks_ended, forks;
+	int forks_ended, forks, tries;
 	bool done;
 
 	lockdep_assert_held(&kgr_mutex);
@@ -612,13 +623,19 @@ static bool kgr_migrate_round(struct kgr_universe *u)
 	pending += !kgr_try_idle_tasks(u, goal);
 	rcu_read_unlock();
 
-	if (pending && !cpumask_empty(&kgr_ipi_mask)) {
+	for (tries = 0; pending && tries < KGR_RECHECKS &&
+	     !cpumask_empty(&kgr_ipi_mask); tries++) {
 		on_each_cpu_mask(&kgr_ipi_mask, kgr_ipi_check, NULL, true);
-		if (forks == forks_ended && kgr_recheck_left(u, goal)) {
+		if (forks != forks_ended)
+			break;
+		/* Only CPUs where left tasks still run, as kgr_try_task() allows. */
+		cpumask_clear(&kgr_ipi_mask);
+		if (kgr_recheck_left(u, goal)) {
 			/* Pairs with smp_mb__after_atomic() in the fork probe. */
 			smp_mb();
 			if (atomic_read(&u->forks_started) == forks)
 				pending = 0;
+			break;
 		}
 	}
 	kgr_left_release();
