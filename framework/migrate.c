@@ -589,8 +589,8 @@ static void kgr_left_release(void)
  * them usually move in the IPI, and the few left behind are checked again
  * at once (with IPIs again to the CPUs where some still run, up to
  * KGR_RECHECKS times) instead of in another walk over every task a jiffy
- * later. That
- * argument no longer covers a child of a task left behind: the round ends
+ * later. That argument no longer covers a child of a task left behind:
+ * the round ends
  * early only if no fork probe ran at all from before the walk to the end
  * of the recheck. Its counts pair with the barriers in kgr_probe_newtask():
  * a probe the last read misses reads its parent's universe after the

@@ -1622,6 +1622,7 @@ static unsigned int emit_nested(struct extract_ctx *x,
 	const struct local_file *h = local_file(x, s->header);
 	unsigned int eol = line_end(text, s->off, end), skip = 0;
 	static const char spdx[] = "// SPDX-License-Identifier:";
+	static const char spdx_c[] = "/* SPDX-License-Identifier:";
 
 	if (!h) {
 		sb_add(out, text + s->off, eol - s->off);
@@ -1631,7 +1632,7 @@ static unsigned int emit_nested(struct extract_ctx *x,
 	sb_printf(out, "/* klp-ccp: %.*s */\n", (int)(eol - s->off),
 		  text + s->off);
 	if (!strncmp(h->text, spdx, strlen(spdx)) ||
-	    !strncmp(h->text, "/* SPDX-License-Identifier:", 27))
+	    !strncmp(h->text, spdx_c, strlen(spdx_c)))
 		skip = line_end(h->text, 0, h->len) + 1;
 	if (skip > h->len)
 		skip = h->len;

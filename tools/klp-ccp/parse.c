@@ -560,8 +560,9 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 }
 
 /*
- * The macro expanded at @off of @f: of the main file, or of a local file
- * a definition includes inside itself (FORTIFY's memmove() in the
+ * The macro expanded at @off of @f, the file the static's expansion is
+ * in: the main file, a local header's inline, or a local file that a
+ * definition includes inside itself (FORTIFY's memmove() in the
  * "encode_rs.c" of reed_solomon.c's encode_rs8()).
  */
 static const char *macro_at(struct parse_ctx *c, CXFile f, unsigned int off)
