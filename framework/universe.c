@@ -15,6 +15,7 @@
 
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <linux/rcupdate.h>
 #include <linux/workqueue.h>
 #include "universe.h"
@@ -216,10 +217,10 @@ static void kgr_universe_free(struct kgr_universe *u)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
 			kgr_task_free(kt);
 	kgr_free_list(llist_del_all(&u->dead));
-	kvfree(u->pool);
+	vfree(u->pool);
 	kfree(rcu_dereference_protected(u->goal, 1));
 	kfree(u->next_goal);
-	kvfree(u);
+	vfree(u);
 }
 
 /*
@@ -253,7 +254,12 @@ void kgr_universe_drop(bool final_new)
 	queue_work(system_wq, &kgr_free_work);
 }
 
-/* A table for @nr_tasks tasks, every one in universe @default_new. */
+/*
+ * A table for @nr_tasks tasks, every one in universe @default_new. The
+ * table and the pool come from vmalloc, whole pages: kmalloc would round
+ * them up to a power of two (at 10,000 tasks a 128 KiB table plus its
+ * header takes 256 KiB, the pool 1 MiB).
+ */
 struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 					unsigned int nr_tasks)
 {
@@ -261,8 +267,8 @@ struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 				  KGR_HASH_BITS_MAX);
 	struct kgr_universe *u;
 
-	u = kgr_fallible("kvzalloc(universe)", NULL,
-			 kvzalloc(struct_size(u, hash, 1U << bits), GFP_KERNEL));
+	u = kgr_fallible("vzalloc(universe)", NULL,
+			 vzalloc(struct_size(u, hash, 1U << bits)));
 	if (!u)
 		return NULL;
 	u->hash_bits = bits;
@@ -275,8 +281,8 @@ struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 	atomic_set(&u->forks_started, 0);
 	atomic_set(&u->forks_ended, 0);
 	/* Without it, the entries come one by one: no reason to fail. */
-	u->pool = kvcalloc(nr_tasks, sizeof(*u->pool),
-			   GFP_KERNEL | __GFP_NOWARN);
+	u->pool = __vcalloc(nr_tasks, sizeof(*u->pool),
+			    GFP_KERNEL | __GFP_NOWARN);
 	u->pool_nr = u->pool ? nr_tasks : 0;
 	atomic_set(&u->pool_used, 0);
 	return u;

@@ -23,38 +23,42 @@
 
 /*
  * struct kgr_task - what kgr knows about one task during a transition
+ * Laid out without holes: a transition has an entry for every task.
  * @node: in kgr_universe.hash; written under kgr_universe.lock, read
  *	under RCU (sched) from any context
- * @free_node: in kgr_universe.dead once the task is freed, then on the
- *	list of entries freed after a grace period
  * @task: the key; only dereferenced while the entry is hashed and the
  *	task pinned (an exited task leaves the hash before its task_struct
  *	can be freed, but a lock-free reader cannot tell when)
- * @new_universe: the task's universe; smp_store_release() by whoever
- *	migrates it, smp_load_acquire() by readers
  * @blocking: what kept it from migrating at the last check: the name of a
  *	kgr_range, or NULL; written under kgr_mutex with smp_store_release()
  *	after @pid and @comm, read lock-free by kgr_migrate_blocking_show()
- * @pid: the task's pid, set once before @blocking is first published
- * @comm: its name then, for the same reader, who must not touch @task
- * @blocked_since: jiffies of the first failed check; kgr_mutex
- * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
  * @entry_checked: jiffies of the task's last stack check at the entry of
  *	a patched function; read and written only by the task itself
+ * @free_node: in kgr_universe.dead once the task is freed, then on the
+ *	list of entries freed after a grace period; shares its place with
+ *	@entry_checked, which a freed task no longer uses
+ * @blocked_since: jiffies of the first failed check; kgr_mutex
+ * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
+ * @pid: the task's pid, set once before @blocking is first published
+ * @new_universe: the task's universe; smp_store_release() by whoever
+ *	migrates it, smp_load_acquire() by readers
  * @pooled: taken from kgr_universe.pool, freed with it
+ * @comm: its name then, for the same reader, who must not touch @task
  */
 struct kgr_task {
 	struct hlist_node node;
-	struct llist_node free_node;
 	struct task_struct *task;
-	bool new_universe;
 	const char *blocking;
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
+	union {
+		unsigned long entry_checked;
+		struct llist_node free_node;
+	};
 	unsigned long blocked_since;
 	unsigned long signalled_at;
-	unsigned long entry_checked;
+	pid_t pid;
+	bool new_universe;
 	bool pooled;
+	char comm[TASK_COMM_LEN];
 };
 
 /*
