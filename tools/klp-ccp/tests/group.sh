@@ -10,6 +10,8 @@ repo=$(cd "$here/../../.." && pwd)
 tmp=$2
 mkdir -p "$tmp" || exit 1
 . "$here/lib.sh"
+group_start=$(date +%s)
 . "$1"
-# the group ran to its end
+# the group ran to its end, in this many seconds
+echo "# group $(basename "$1" .sh) took $(( $(date +%s) - group_start ))s"
 exit 0
