@@ -568,6 +568,70 @@ static void kgr_test_round_ends_at_ipi(struct kunit *test)
 	kgr_test_reset(test);
 }
 
+/* migrate.c's task_call_func(), replaced by kgr_test_call_func() below. */
+DECLARE_STATIC_CALL(kgr_task_call_func, task_call_func);
+
+/* The task that kgr_test_call_func() calls running, for this many checks. */
+static struct task_struct *kgr_test_busy;
+static atomic_t kgr_test_busy_checks;
+static typeof(&task_call_func) kgr_test_real_call_func;
+
+/*
+ * As a round sees a task that shares its CPU with another CPU-bound one:
+ * running at the walk, and again when the round looks after the IPI,
+ * which found the other task on the CPU.
+ */
+static int kgr_test_call_func(struct task_struct *p, task_call_f func,
+			      void *arg)
+{
+	if (p == READ_ONCE(kgr_test_busy) &&
+	    atomic_dec_if_positive(&kgr_test_busy_checks) >= 0)
+		return -EAGAIN;
+	return kgr_test_real_call_func(p, func, arg);
+}
+
+/* Whether the first round ends with @checks of the sleeper "running". */
+static bool kgr_test_round_with_busy(struct kunit *test, int checks)
+{
+	bool ended = false, forked = true;
+	int i;
+
+	for (i = 0; i < 3 && forked; i++) {
+		atomic_set(&kgr_test_busy_checks, checks);
+		ended = kgr_test_first_round_ends(test, false, &forked);
+		/* The later rounds took the rest: the transition finished. */
+		KUNIT_EXPECT_EQ(test, atomic_read(&kgr_test_busy_checks), 0);
+		kgr_test_reset(test);
+	}
+	KUNIT_EXPECT_FALSE(test, forked);
+	return ended;
+}
+
+/*
+ * A round sends its IPIs again while a task it left behind still runs,
+ * a few times: found running at the walk and after the first IPI, a
+ * task is moved by the second, and the first round ends. One that keeps
+ * running is left to the next round.
+ */
+static void kgr_test_round_ipis_again(struct kunit *test)
+{
+	struct kgr_test_kthread sleeper;
+
+	kgr_test_kthread_init(&sleeper);
+	kgr_test_run(test, &sleeper, kgr_test_bystander, &sleeper,
+		     "kgr_test_sleeper");
+	kgr_test_real_call_func = static_call_query(kgr_task_call_func);
+	WRITE_ONCE(kgr_test_busy, sleeper.task);
+	static_call_update(kgr_task_call_func, kgr_test_call_func);
+
+	KUNIT_EXPECT_TRUE(test, kgr_test_round_with_busy(test, 2));
+	KUNIT_EXPECT_FALSE(test, kgr_test_round_with_busy(test, 8));
+
+	static_call_update(kgr_task_call_func, kgr_test_real_call_func);
+	WRITE_ONCE(kgr_test_busy, NULL);
+	KUNIT_EXPECT_FALSE(test, kgr_test_end(test, &sleeper));
+}
+
 static int kgr_migrate_test_init(struct kunit_suite *suite)
 {
 	reinit_completion(&kgr_test_finished);
@@ -741,6 +805,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_force),
 	KUNIT_CASE(kgr_test_migrate_at_entry),
 	KUNIT_CASE(kgr_test_round_ends_at_ipi),
+	KUNIT_CASE(kgr_test_round_ipis_again),
 	{}
 };
 
