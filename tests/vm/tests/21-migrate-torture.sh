@@ -10,7 +10,7 @@
 # own livepatch does the same under this very test
 # (tests/vm/manual/22-klp-torture.sh: 3 of 3 boots on 6.12, at a text_poke
 # site unrelated to the patch; on 6.1 a soft lockup at kgr_torture_b+0x0,
-# 1 boot of 2); with one thread neither has crashed. The
+# 1 boot of 5); with one thread neither has crashed. The
 # two vCPUs still interleave, preempt and IPI each other.
 # timeout: 240
 # qemu-accel: tcg,thread=single
