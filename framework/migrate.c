@@ -590,9 +590,8 @@ static void kgr_left_release(void)
  * at once (with IPIs again to the CPUs where some still run, up to
  * KGR_RECHECKS times) instead of in another walk over every task a jiffy
  * later. That argument no longer covers a child of a task left behind:
- * the round ends
- * early only if no fork probe ran at all from before the walk to the end
- * of the recheck. Its counts pair with the barriers in kgr_probe_newtask():
+ * the round ends early only if no fork probe ran at all from before the
+ * walk to the end of the recheck. Its counts pair with the barriers in kgr_probe_newtask():
  * a probe the last read misses reads its parent's universe after the
  * recheck, when every task the walk saw is in the goal's. kgr_mutex.
  */

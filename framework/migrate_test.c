@@ -590,6 +590,22 @@ static int kgr_test_call_func(struct task_struct *p, task_call_f func,
 	return kgr_test_real_call_func(p, func, arg);
 }
 
+/* Put the real task_call_func() back, also when an assertion ended the test. */
+static void kgr_test_call_func_restore(struct kunit_resource *res)
+{
+	static_call_update(kgr_task_call_func, kgr_test_real_call_func);
+	WRITE_ONCE(kgr_test_busy, NULL);
+}
+
+static int kgr_test_call_func_replace(struct kunit_resource *res, void *busy)
+{
+	kgr_test_real_call_func = static_call_query(kgr_task_call_func);
+	WRITE_ONCE(kgr_test_busy, busy);
+	static_call_update(kgr_task_call_func, kgr_test_call_func);
+	res->data = busy;
+	return 0;
+}
+
 /* Whether the first round ends with @checks of the sleeper "running". */
 static bool kgr_test_round_with_busy(struct kunit *test, int checks)
 {
@@ -620,15 +636,16 @@ static void kgr_test_round_ipis_again(struct kunit *test)
 	kgr_test_kthread_init(&sleeper);
 	kgr_test_run(test, &sleeper, kgr_test_bystander, &sleeper,
 		     "kgr_test_sleeper");
-	kgr_test_real_call_func = static_call_query(kgr_task_call_func);
-	WRITE_ONCE(kgr_test_busy, sleeper.task);
-	static_call_update(kgr_task_call_func, kgr_test_call_func);
+	KUNIT_ASSERT_NOT_NULL(test, kunit_alloc_resource(test,
+				kgr_test_call_func_replace,
+				kgr_test_call_func_restore, GFP_KERNEL,
+				sleeper.task));
 
 	KUNIT_EXPECT_TRUE(test, kgr_test_round_with_busy(test, 2));
 	KUNIT_EXPECT_FALSE(test, kgr_test_round_with_busy(test, 8));
 
-	static_call_update(kgr_task_call_func, kgr_test_real_call_func);
-	WRITE_ONCE(kgr_test_busy, NULL);
+	/* Before the sleeper's task_struct can go; again at the test's end. */
+	kgr_test_call_func_restore(NULL);
 	KUNIT_EXPECT_FALSE(test, kgr_test_end(test, &sleeper));
 }
 
