@@ -1900,12 +1900,15 @@ static void emit_ahead(struct extract_ctx *x, const struct item *copied,
 }
 
 /*
- * In the order the compiler saw them (their index in the parse, local
- * headers where they were included): a struct of "a.h" may embed one of
- * "b.h", a local header may use a macro the file defines first.
+ * A tagged type, which a declaration ahead ("enum foo;") names; not an
+ * untagged enum, named after its first constant ("enum {A, ...}").
  */
 static bool is_tag(const char *name)
 {
+	if (!strncmp(name, "enum ", 5))
+		return name[5] && strspn(name + 5, "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+				  strlen(name + 5);
 	return !strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6);
 }
 
@@ -1929,6 +1932,11 @@ static void add_opaque_tags(const struct entity *e, struct tl_strlist *tags)
 	}
 }
 
+/*
+ * In the order the compiler saw them (their index in the parse, local
+ * headers where they were included): a struct of "a.h" may embed one of
+ * "b.h", a local header may use a macro the file defines first.
+ */
 static int cmp_items(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
@@ -2535,9 +2543,11 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 			copied[ncopied++] = x.items[i];
 	qsort(copied, ncopied, sizeof(*copied), cmp_items);
 	/*
-	 * Types and macros first: shims may be typed with them. Structs and
-	 * unions are declared ahead, as a header's "struct foo;" did: a
-	 * copied type may point to one copied after it.
+	 * Types and macros first: shims may be typed with them. Structs,
+	 * unions and enums are declared ahead, as a header's "struct foo;"
+	 * did: a copied type may point to one copied after it, or take it
+	 * as a parameter (nouveau's device.h declares enum nvkm_subdev_type
+	 * of subdev.h, which it includes later).
 	 */
 	for (i = 0; i < ncopied; i++)
 		if (copied[i].e->kind == ENT_TYPE && is_tag(copied[i].e->name) &&

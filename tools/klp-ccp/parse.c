@@ -1695,6 +1695,8 @@ struct macro_walk {
 	size_t ndefs;
 	unsigned char *state;	/* 0 not walked, 1 being walked, 2 done */
 	struct tl_strlist *reach;	/* the defs' names each one reaches */
+	/* 0 not known, 1 being found, 2 does not paste its parameters, 3 does */
+	unsigned char *pastes;
 };
 
 /* The range [*@lo, return) of the macros named @name. */
@@ -1752,6 +1754,153 @@ static bool spelled_like_macro(const char *part)
 }
 
 /*
+ * The identifiers among the arguments of the call "NAME(...)" at @id of
+ * @text, added to @l once each: all of them, or (@macro_like) those
+ * spelled like a macro's name. False if @id starts no call.
+ */
+static bool call_args(const char *text, const char *id, const char *end,
+		      bool macro_like, struct tl_strlist *l)
+{
+	size_t close = call_end(id, end - id, 0), n;
+	const char *p, *arg;
+	char name[128];
+	bool pasted;
+
+	if (!close)
+		return false;
+	for (p = id; ident_char(*p); p++)
+		;
+	p++;
+	while ((arg = next_ident(text, &p, id + close - 1, &n, &pasted))) {
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, arg, n);
+		name[n] = 0;
+		if ((!macro_like || spelled_like_macro(name)) &&
+		    !tl_strlist_has(l, name))
+			tl_strlist_add(l, name);
+	}
+	return true;
+}
+
+/*
+ * The parameters of the macro whose text is @text, its name ending at
+ * @p, added to @params: where its body starts.
+ */
+static const char *macro_params(const char *text, const char *p,
+				const char *end, struct tl_strlist *params)
+{
+	const char *close, *id;
+	bool pasted;
+	size_t n;
+
+	if (p >= end || *p != '(')
+		return p;
+	close = memchr(p, ')', end - p);
+	while (close && (id = next_ident(text, &p, close, &n, &pasted)))
+		tl_strlist_addn(params, id, n);
+	return close ? close : end;
+}
+
+static bool macro_pastes(struct macro_walk *w, const char *name);
+
+/*
+ * Does macro @i paste one of its parameters with ##, or pass one to a
+ * macro that does? NVDEF(A...) pastes A, PUSH_MTHD() hands its method
+ * names on to macros that paste them.
+ */
+static bool macro_pastes_at(struct macro_walk *w, size_t i)
+{
+	const char *text = w->v[i].text, *end = text + w->v[i].len;
+	const char *p = text + strlen(w->v[i].name), *id;
+	struct tl_strlist params = { 0 }, args = { 0 };
+	bool pasted, yes = false;
+	char name[128];
+	size_t n, k;
+
+	if (w->pastes[i])
+		return w->pastes[i] == 3;
+	w->pastes[i] = 1;
+	p = macro_params(text, p, end, &params);
+	while (params.nr && !yes && (id = next_ident(text, &p, end, &n, &pasted))) {
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, id, n);
+		name[n] = 0;
+		if (tl_strlist_has(&params, name)) {
+			yes = pasted;
+			continue;
+		}
+		tl_strlist_free(&args);
+		if (!call_args(text, id, end, false, &args) ||
+		    !macro_pastes(w, name))
+			continue;
+		for (k = 0; k < args.nr && !yes; k++)
+			yes = tl_strlist_has(&params, args.names[k]);
+	}
+	tl_strlist_free(&args);
+	tl_strlist_free(&params);
+	w->pastes[i] = yes ? 3 : 2;
+	return yes;
+}
+
+static bool macro_pastes(struct macro_walk *w, const char *name)
+{
+	size_t k, lo, hi = macros_named(w, name, &lo);
+
+	for (k = lo; k < hi; k++)
+		if (macro_pastes_at(w, k))
+			return true;
+	return false;
+}
+
+/*
+ * Is @name two or more of @parts, from @from on and in their order,
+ * joined by "_" or by nothing? NV206E_DMA_OPCODE2_CALL is what
+ * NVDEF(NV206E, DMA, OPCODE2, CALL) pastes.
+ */
+static bool pasted_from(const char *name, const struct tl_strlist *parts,
+			size_t from, unsigned int count)
+{
+	size_t j;
+
+	if (!*name)
+		return count >= 2;
+	for (j = from; j < parts->nr; j++) {
+		size_t len = strlen(parts->names[j]);
+		const char *rest = name + len;
+
+		if (strncmp(name, parts->names[j], len))
+			continue;
+		if (pasted_from(rest, parts, j + 1, count + 1) ||
+		    (rest[0] == '_' && rest[1] &&
+		     pasted_from(rest + 1, parts, j + 1, count + 1)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The file's macros that a call of a macro that pastes its parameters
+ * names by pasting its arguments, added to @l: libclang reports no
+ * expansion inside another, and no text spells these names.
+ */
+static void pasted_call_reach(struct macro_walk *w, const char *text,
+			      const char *id, const char *end,
+			      const char *name, struct tl_strlist *l)
+{
+	struct tl_strlist parts = { 0 };
+	size_t k;
+
+	if (call_args(text, id, end, true, &parts) && parts.nr >= 2 &&
+	    macro_pastes(w, name))
+		for (k = 0; k < w->ndefs; k++)
+			if (pasted_from(w->defs[k]->name, &parts, 0, 0))
+				reach_add(l, w->defs[k]->name);
+	tl_strlist_free(&parts);
+}
+
+/*
  * The file's macros that macro @i spells, directly or through the others
  * it spells: a name, or a part of one that ## pastes and is spelled like
  * a macro (NFSDBG_##fac reaches NFSDBG_FACILITY). @i may be the file's own or a local header's:
@@ -1770,13 +1919,7 @@ static void walk_macro(struct macro_walk *w, size_t i)
 	if (w->state[i])
 		return;
 	w->state[i] = 1;
-	if (p < end && *p == '(') {
-		const char *close = memchr(p, ')', end - p);
-
-		while (close && (id = next_ident(text, &p, close, &n, &pasted)))
-			tl_strlist_addn(&params, id, n);
-		p = close ? close : end;
-	}
+	p = macro_params(text, p, end, &params);
 	while ((id = next_ident(text, &p, end, &n, &pasted))) {
 		if (n >= sizeof(name))
 			continue;
@@ -1794,10 +1937,39 @@ static void walk_macro(struct macro_walk *w, size_t i)
 				       !strcmp(d + dl - n, name)))
 				reach_add(l, d);
 		}
+		pasted_call_reach(w, text, id, end, name, l);
 		walk_name(w, name, l);
 	}
 	tl_strlist_free(&params);
 	w->state[i] = 2;
+}
+
+/*
+ * The file's macros that the calls of pasting macros in @e's own text
+ * name (NVDEF(NV5039, ...) in a function of nouveau_bo5039.c), added
+ * to @l.
+ */
+static void entity_pasted_reach(struct parse_ctx *c, struct macro_walk *w,
+				const struct entity *e, struct tl_strlist *l)
+{
+	CXFile f = clang_getFile(c->tu, e->file);
+	const char *text, *p, *id, *end;
+	bool pasted;
+	char name[128];
+	size_t len, n;
+
+	text = f ? file_text(c, f, &len) : NULL;
+	if (!text || e->end > len || e->start >= e->end)
+		return;
+	p = text + e->start;
+	end = text + e->end;
+	while ((id = next_ident(text, &p, end, &n, &pasted))) {
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, id, n);
+		name[n] = 0;
+		pasted_call_reach(w, text, id, end, name, l);
+	}
 }
 
 /*
@@ -1832,6 +2004,7 @@ static void system_macro_refs(struct parse_ctx *c)
 	}
 	w.state = xcalloc(w.n, 1);
 	w.reach = xcalloc(w.n, sizeof(*w.reach));
+	w.pastes = xcalloc(w.n, 1);
 	for (i = 0; i < m->n; i++) {
 		struct entity *e = &m->ents[i];
 		struct tl_strlist got = { 0 }, seeds = { 0 };
@@ -1850,6 +2023,8 @@ static void system_macro_refs(struct parse_ctx *c)
 		free(copy);
 		for (k = 0; k < seeds.nr; k++)
 			walk_name(&w, seeds.names[k], &got);
+		if (e->kind != ENT_MACRO)
+			entity_pasted_reach(c, &w, e, &got);
 		for (k = 0; k < got.nr; k++) {
 			struct entity *d = ent_named(w.defs, w.ndefs, got.names[k]);
 
@@ -1866,6 +2041,7 @@ static void system_macro_refs(struct parse_ctx *c)
 	for (i = 0; i < w.n; i++)
 		tl_strlist_free(&w.reach[i]);
 	free(w.reach);
+	free(w.pastes);
 	free(w.state);
 	free(w.defs);
 }

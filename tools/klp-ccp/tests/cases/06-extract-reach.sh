@@ -23,6 +23,21 @@ result $ok "the file's macro that a local header's macro's ## pastes is copied" 
 ok=1
 ahead "^#undef ifdebug$" "^#define ifdebug(flag)" && ok=0
 result $ok "a local macro that replaces one of include/ is #undef'd first, as its header did" "$f"
+built local-macro-pastes-call-args kgr_ccp_nvdef \
+	"PUSH_CALL() of push206e.h calling NVDEF(NV206E, DMA, OPCODE2, CALL), which pastes NV206E_DMA_OPCODE2_CALL (nouveau_gem.c): extracted and built warning-free"
+ok=1
+grep -q "^#define NV206E_DMA_OPCODE2_CALL[[:space:]]" "$f" &&
+	grep -q "^#define NV206E_DMA_OPCODE2[[:space:]]" "$f" && ok=0
+result $ok "the macros that a local macro's call pastes from its arguments are copied" "$f"
+ok=1
+ahead "^enum nvkm_subdev_type;$" "^struct nvkm_device_chip {" && ok=0
+result $ok "a copied enum is declared ahead, as device.h did for a parameter of a pointer field" "$f"
+built function-pastes-call-args kgr_ccp_nvmthd \
+	"nv50_bo_move_m2mf() calling PUSH_MTHD(push, NV5039, ...) and NVDEF(NV5039, ...) in its own text (nouveau_bo5039.c): extracted and built warning-free"
+ok=1
+grep -q "^#define NV5039_SET_SRC_BLOCK_SIZE_WIDTH_ONE_GOB[[:space:]]" "$f" &&
+	grep -q "^#define NV5039_SET_SRC_ORIGIN[[:space:]]" "$f" && ok=0
+result $ok "the macros that the function's calls paste from their arguments are copied" "$f"
 built local-macro-functions kgr_ccp_setget \
 	"btrfs_dev_extent_chunk_objectid(), one of four functions a BTRFS_SETGET_FUNCS() of ctree.h defines (tree-checker.c): extracted and built warning-free"
 ok=1
