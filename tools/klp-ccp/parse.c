@@ -545,6 +545,19 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 			free(r->type);
 			r->type = type_spelling(c, type);
 		}
+		/*
+		 * "static const struct nfsd4_operation nfsd4_ops[];" ahead of
+		 * its definition: the size is the definition's, and
+		 * ARRAY_SIZE() of the shim needs it (nfsd's nfs4proc.c).
+		 */
+		if (type.kind == CXType_IncompleteArray &&
+		    !clang_Cursor_isNull(clang_getCursorDefinition(d)) &&
+		    clang_getCursorType(clang_getCursorDefinition(d)).kind ==
+		    CXType_ConstantArray) {
+			type = clang_getCursorType(clang_getCursorDefinition(d));
+			free(r->type);
+			r->type = type_spelling(c, type);
+		}
 		add_type_refs(c, use, type);
 	}
 	/*

@@ -141,3 +141,13 @@ ok=1
 result $ok "the patch has encode_rs.c's text where encode_rs8 includes it" "$f"
 also "encode_rs8: PATCHABLE: .*memmove() once-only flag" \
 	"a static of a macro in the included text is known (memmove's once-only flag)"
+
+# nfsd4_ops is declared "static const struct nfsd4_operation nfsd4_ops[];"
+# ahead of its definition; nfs41_check_op_ordering() uses it there, and
+# nfsd4_op_name() takes ARRAY_SIZE() of it after (nfs4proc.c of the
+# stable delta): the shim needs the definition's size.
+built array-shim-size kgr_ccp_arrsize \
+	"an array declared without its size ahead of its definition, ARRAY_SIZE()d (nfs4proc.c): extracted and built warning-free"
+ok=1
+grep -q "^static typeof(const struct nfsd4_operation\[[0-9][0-9]*\]) \*kgr_nfsd4_ops;$" "$f" && ok=0
+result $ok "the array's shim has the size of its definition" "$f"
