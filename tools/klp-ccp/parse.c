@@ -1905,8 +1905,8 @@ static void pasted_call_reach(struct macro_walk *w, const char *text,
 	struct tl_strlist parts = { 0 };
 	size_t k;
 
-	if (call_args(text, id, end, true, &parts) && parts.nr >= 2 &&
-	    macro_pastes(w, name))
+	if (macro_pastes(w, name) && call_args(text, id, end, true, &parts) &&
+	    parts.nr >= 2)
 		for (k = 0; k < w->ndefs; k++)
 			if (pasted_from(w->defs[k]->name, &parts, 0, 0))
 				reach_add(l, w->defs[k]->name);
