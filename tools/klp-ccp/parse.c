@@ -551,7 +551,6 @@ static void add_ref(struct parse_ctx *c, CXCursor use, CXCursor d,
 		 * ARRAY_SIZE() of the shim needs it (nfsd's nfs4proc.c).
 		 */
 		if (type.kind == CXType_IncompleteArray &&
-		    !clang_Cursor_isNull(clang_getCursorDefinition(d)) &&
 		    clang_getCursorType(clang_getCursorDefinition(d)).kind ==
 		    CXType_ConstantArray) {
 			type = clang_getCursorType(clang_getCursorDefinition(d));
@@ -1845,8 +1844,8 @@ static bool macro_pastes_at(struct macro_walk *w, size_t i)
 			continue;
 		}
 		tl_strlist_free(&args);
-		if (!call_args(text, id, end, false, &args) ||
-		    !macro_pastes(w, name))
+		if (!macro_pastes(w, name) ||
+		    !call_args(text, id, end, false, &args))
 			continue;
 		for (k = 0; k < args.nr && !yes; k++)
 			yes = tl_strlist_has(&params, args.names[k]);
