@@ -2,8 +2,12 @@
 # kgr and the function tracer, next to the ftrace scenario of
 # tools/testing/selftests/livepatch (its ftrace_enabled scenario is
 # 64-selftest-ftrace-enabled.sh): the tracer traces the old and the new
-# function while kgr redirects one to the other.
+# function while kgr redirects one to the other. Turning the tracer on
+# pokes the scheduler's hottest tracepoints (sched_switch, sched_wakeup,
+# sched_wakeup_new), which multi-threaded TCG's stale int3 can hang
+# (tests/vm/manual/26-tracer-flips.sh): single-threaded TCG.
 # timeout: 60
+# qemu-accel: tcg,thread=single
 . /tests/lib.sh
 
 MOD_LIVEPATCH=kgr_test_klp_livepatch
