@@ -6,6 +6,9 @@
  * compile alone (ident_map.c has no #include at all); it is parsed behind
  * the includer's text above its #include line, so that it stays the main
  * file of its parse and its definitions are found as any file's are.
+ * A changed header that does not compile alone (net/bluetooth/hci.h
+ * uses bdaddr_t, which every includer has from bluetooth.h first) is
+ * parsed the same way, behind a .c file of the diff that includes it.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -90,16 +93,54 @@ void includer_free(struct includer *inc)
 	memset(inc, 0, sizeof(*inc));
 }
 
+bool included_by_diff(const struct diff *d, const char *relpath,
+		      struct includer *inc)
+{
+	const char *slash = strrchr(relpath, '/');
+	struct strbuf spelled = { 0 };
+	size_t i, dirlen = slash ? (size_t)(slash - relpath) : 0;
+
+	memset(inc, 0, sizeof(*inc));
+	for (i = 0; i < d->nfiles && !inc->relpath; i++) {
+		const struct file_patch *fp = &d->files[i];
+		const char *at = NULL;
+		size_t len = strlen(fp->path);
+
+		if (len < 3 || strcmp(fp->path + len - 2, ".c") || !fp->old_text)
+			continue;
+		/* <net/bluetooth/hci_core.h>, or "x.h" beside the .c */
+		if (!strncmp(relpath, "include/", 8)) {
+			spelled.len = 0;
+			sb_printf(&spelled, "<%s>", relpath + 8);
+			at = include_line(fp->old_text, spelled.s);
+		}
+		if (!at && !strncmp(fp->path, relpath, dirlen) &&
+		    !strchr(fp->path + dirlen + !!slash, '/')) {
+			spelled.len = 0;
+			sb_printf(&spelled, "\"%s\"", slash ? slash + 1 : relpath);
+			at = include_line(fp->old_text, spelled.s);
+		}
+		if (!at)
+			continue;
+		inc->relpath = xstrdup(fp->path);
+		inc->text = xstrdup(fp->old_text);
+		inc->line_start = at - fp->old_text;
+	}
+	sb_free(&spelled);
+	return inc->relpath;
+}
+
 void included_prefix(const struct build_env *env, const char *relpath,
 		      const struct includer *inc, struct file_flags *ff,
 		      struct unsaved *prefix)
 {
-	const char *slash = strrchr(relpath, '/');
+	const char *slash = strrchr(inc->relpath, '/');
+	const char *base = strrchr(relpath, '/');
 	struct strbuf path = { 0 };
 
 	sb_printf(&path, "%s/%.*s%s.klp-ccp-prefix-%s.h", env->src,
-		  slash ? (int)(slash - relpath) : 0, relpath, slash ? "/" : "",
-		  slash ? slash + 1 : relpath);
+		  slash ? (int)(slash - inc->relpath) : 0, inc->relpath,
+		  slash ? "/" : "", base ? base + 1 : relpath);
 	ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
 	ff->argv[ff->argc++] = xstrdup("-include");
 	ff->argv[ff->argc++] = xstrdup(path.s);

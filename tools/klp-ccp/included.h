@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* klp-ccp: a .c file built by being included in a sibling .c file. */
+/* klp-ccp: a file parsed behind the text of a .c file that includes it. */
 #ifndef KLP_CCP_INCLUDED_H
 #define KLP_CCP_INCLUDED_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diff.h"
 #include "flags.h"
 #include "parse.h"
 
@@ -25,11 +26,17 @@ bool included_by_sibling(const struct build_env *env, const char *relpath,
 void includer_free(struct includer *inc);
 
 /*
+ * A .c file of @d that includes the header @relpath (its old text), as
+ * <@relpath past include/> or as "x.h" beside it: true with @inc filled.
+ */
+bool included_by_diff(const struct diff *d, const char *relpath,
+		      struct includer *inc);
+
+/*
  * @ff parses @relpath behind @inc's text above its #include line:
  * @prefix, a file that is not on disk (an unsaved file of the parse, in
- * @relpath's directory so that its quoted includes are found and its
- * definitions are local ones), is force-included. @prefix->path is
- * allocated, its text is @inc's.
+ * @inc's directory so that its quoted includes are found), is
+ * force-included. @prefix->path is allocated, its text is @inc's.
  */
 void included_prefix(const struct build_env *env, const char *relpath,
 		     const struct includer *inc, struct file_flags *ff,

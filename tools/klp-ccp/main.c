@@ -487,6 +487,19 @@ static void generic_flags_take(struct run *r, struct kbuild_file *gkf,
 }
 
 /*
+ * A changed header with errors of its own in either version (it relies on
+ * what its includers include first) and a .c file of the diff that
+ * includes it: then @inc is that file.
+ */
+static bool header_alone_fails(const struct run *r, const struct source *s,
+			       struct includer *inc)
+{
+	return ends_with(s->fp->path, ".h") &&
+	       (s->old.nerrors || s->new.nerrors) &&
+	       included_by_diff(&r->d, s->fp->path, inc);
+}
+
+/*
  * @fp's flags and both of its versions parsed, in @s: 0. 1: @fp got a
  * TOOL ERROR or NOT BUILT row in @t instead; -1: an error that ends the
  * run.
@@ -546,7 +559,15 @@ static int open_source(struct run *r, const struct file_patch *fp,
 	    !parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &s->ff, &s->old,
 			&s->new, err)) {
 		ret = 0;
-		goto out;
+		if (!header_alone_fails(r, s, &inc))
+			goto out;
+		/* Its types have no layout to compare: behind its includer. */
+		tu_free(&s->old);
+		tu_free(&s->new);
+		included_prefix(&r->env, fp->path, &inc, &s->ff, &prefix);
+		if (!parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &s->ff,
+				&s->old, &s->new, err))
+			goto out;
 	}
 	flags_free(&s->ff);
 	ret = file_failed(r, t, fp->path, err) ? -1 : 1;

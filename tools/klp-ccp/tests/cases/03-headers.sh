@@ -104,3 +104,12 @@ ok=1
 [ "$rc" = 1 ] && grep -q "^include/linux/proc_fs.h:33: struct proc_ops: NOT PATCHABLE: the prototype of its function pointer proc_open" "$tmp/out" &&
 	grep -q "^fs/proc/inode.c:489: proc_reg_open: PATCHABLE" "$tmp/out" && ok=0
 result $ok "--context-headers: a changed function pointer that proc_reg_open calls through: NOT PATCHABLE" "$tmp/out"
+
+# A changed header that does not compile alone (hci.h needs bluetooth.h's
+# bdaddr_t first): parsed behind the includes of the diff's .c file that
+# includes it, its struct's new field is a layout change. Alone, every
+# record of it was invalid, of one made-up size in both versions.
+expect header-alone-fails 1 "^include/net/bluetooth/hci_core.h:343: struct hci_dev: NEEDS SHADOW VARIABLE: layout changes" \
+	"a header that needs its includer's includes: its struct's new field is a layout change"
+also "^net/bluetooth/hci_core.c:[0-9]*: hci_alloc_dev_priv: PATCHABLE" \
+	"the .c file's function that uses the field keeps its own row"
