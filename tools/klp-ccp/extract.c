@@ -940,6 +940,14 @@ static int pull_late_includes(struct extract_ctx *x)
 	return ret;
 }
 
+/* Is there a shim of @r's name already (not a copy of it)? */
+static bool has_shim(struct extract_ctx *x, size_t src, const struct ref *r)
+{
+	const struct item *it = find_item(x, src, r->name, r->kind);
+
+	return it && !it->e;
+}
+
 static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	const struct tu_model *m = &source_of(x, src)->new;
@@ -970,12 +978,17 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * __nilfs_msg (*kgr___nilfs_msg)). So does a local header's
 		 * name that a macro pastes in the file's own code, which no
 		 * macro's text spells (hfi1_cdbg(SDMA, ...) calls
-		 * __hfi1_trace_SDMA of trace_dbg.h).
+		 * __hfi1_trace_SDMA of trace_dbg.h). An exported one that the
+		 * file's own code already reaches through a shim goes through
+		 * it too (xhci.h's xhci_urb_to_transfer_ring() calls
+		 * xhci_get_endpoint_index(), which xhci.c's patched code calls
+		 * through kgr_xhci_get_endpoint_index).
 		 */
 		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL ||
 				      r->where == IN_LOCAL) &&
 		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
-		    !sym_exported(&source_of(x, src)->syms, r->name) &&
+		    (!sym_exported(&source_of(x, src)->syms, r->name) ||
+		     has_shim(x, src, r)) &&
 		    sym_count(&source_of(x, src)->syms, r->name) != 0) {
 			struct item *it = find_item(x, src, r->name, r->kind);
 
