@@ -1700,13 +1700,66 @@ static const char *next_ident(const char *begin, const char **p,
 }
 
 /* The walk of system_macro_refs(): all macros, sorted by name. */
+/*
+ * Names, each once, in the order added, with a hash of them: a macro's
+ * reach holds the names of all it reaches, and amdgpu's register headers
+ * give thousands (gfx_v6_0.c took over 600 s with a linear test).
+ */
+struct name_set {
+	struct tl_strlist list;
+	size_t *slot;		/* index in list + 1; 0: free */
+	size_t cap;		/* slots: 0 or a power of two */
+};
+
+/* Where @name is in @s's slots, or the free slot where it would go. */
+static size_t set_slot(const struct name_set *s, const char *name)
+{
+	size_t i = fnv1a(name, strlen(name)) & (s->cap - 1);
+
+	while (s->slot[i] && strcmp(s->list.names[s->slot[i] - 1], name))
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+static bool set_has(const struct name_set *s, const char *name)
+{
+	return s->cap && s->slot[set_slot(s, name)];
+}
+
+static void set_add(struct name_set *s, const char *name)
+{
+	size_t i;
+
+	if (2 * (s->list.nr + 1) > s->cap) {
+		size_t k;
+
+		free(s->slot);
+		s->cap = s->cap ? 2 * s->cap : 16;
+		s->slot = xcalloc(s->cap, sizeof(*s->slot));
+		for (k = 0; k < s->list.nr; k++)
+			s->slot[set_slot(s, s->list.names[k])] = k + 1;
+	}
+	i = set_slot(s, name);
+	if (s->slot[i])
+		return;
+	tl_strlist_add(&s->list, name);
+	s->slot[i] = s->list.nr;
+}
+
+static void set_free(struct name_set *s)
+{
+	tl_strlist_free(&s->list);
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
 struct macro_walk {
 	struct macro_text *v;
 	size_t n;
 	struct entity **defs;	/* the macros of the file and its local headers */
 	size_t ndefs;
 	unsigned char *state;	/* 0 not walked, 1 being walked, 2 done */
-	struct tl_strlist *reach;	/* the defs' names each one reaches */
+	struct name_set *reach;	/* the defs' names each one reaches */
 	/* 0 not known, 1 being found, 2 does not paste its parameters, 3 does */
 	unsigned char *pastes;
 };
@@ -1731,24 +1784,18 @@ static size_t macros_named(const struct macro_walk *w, const char *name,
 	return b;
 }
 
-static void reach_add(struct tl_strlist *l, const char *name)
-{
-	if (!tl_strlist_has(l, name))
-		tl_strlist_add(l, name);
-}
-
 static void walk_macro(struct macro_walk *w, size_t i);
 
 /* What the macros named @name reach, added to @l. */
 static void walk_name(struct macro_walk *w, const char *name,
-		      struct tl_strlist *l)
+		      struct name_set *l)
 {
 	size_t k, j, lo, hi = macros_named(w, name, &lo);
 
 	for (k = lo; k < hi; k++) {
 		walk_macro(w, k);
-		for (j = 0; j < w->reach[k].nr; j++)
-			reach_add(l, w->reach[k].names[j]);
+		for (j = 0; j < w->reach[k].list.nr; j++)
+			set_add(l, w->reach[k].list.names[j]);
 	}
 }
 
@@ -1899,7 +1946,7 @@ static bool pasted_from(const char *name, const struct tl_strlist *parts,
  */
 static void pasted_call_reach(struct macro_walk *w, const char *text,
 			      const char *id, const char *end,
-			      const char *name, struct tl_strlist *l)
+			      const char *name, struct name_set *l)
 {
 	struct tl_strlist parts = { 0 };
 	size_t k;
@@ -1908,7 +1955,7 @@ static void pasted_call_reach(struct macro_walk *w, const char *text,
 	    parts.nr >= 2)
 		for (k = 0; k < w->ndefs; k++)
 			if (pasted_from(w->defs[k]->name, &parts, 0, 0))
-				reach_add(l, w->defs[k]->name);
+				set_add(l, w->defs[k]->name);
 	tl_strlist_free(&parts);
 }
 
@@ -1923,7 +1970,8 @@ static void walk_macro(struct macro_walk *w, size_t i)
 {
 	const char *text = w->v[i].text, *end = text + w->v[i].len;
 	const char *p = text + strlen(w->v[i].name), *id;
-	struct tl_strlist params = { 0 }, *l = &w->reach[i];
+	struct tl_strlist params = { 0 };
+	struct name_set *l = &w->reach[i];
 	char name[128];
 	bool pasted;
 	size_t n, k;
@@ -1940,14 +1988,14 @@ static void walk_macro(struct macro_walk *w, size_t i)
 		if (tl_strlist_has(&params, name))
 			continue;
 		if (ent_named(w->defs, w->ndefs, name))
-			reach_add(l, name);
+			set_add(l, name);
 		for (k = 0; pasted && spelled_like_macro(name) && k < w->ndefs; k++) {
 			const char *d = w->defs[k]->name;
 			size_t dl = strlen(d);
 
 			if (dl > n && (!strncmp(d, name, n) ||
 				       !strcmp(d + dl - n, name)))
-				reach_add(l, d);
+				set_add(l, d);
 		}
 		pasted_call_reach(w, text, id, end, name, l);
 		walk_name(w, name, l);
@@ -1962,7 +2010,7 @@ static void walk_macro(struct macro_walk *w, size_t i)
  * to @l.
  */
 static void entity_pasted_reach(struct parse_ctx *c, struct macro_walk *w,
-				const struct entity *e, struct tl_strlist *l)
+				const struct entity *e, struct name_set *l)
 {
 	CXFile f = clang_getFile(c->tu, e->file);
 	const char *text, *p, *id, *end;
@@ -2019,39 +2067,39 @@ static void system_macro_refs(struct parse_ctx *c)
 	w.pastes = xcalloc(w.n, 1);
 	for (i = 0; i < m->n; i++) {
 		struct entity *e = &m->ents[i];
-		struct tl_strlist got = { 0 }, seeds = { 0 };
+		struct name_set got = { 0 }, seeds = { 0 }, had = { 0 };
 		char *copy, *tok, *save = NULL;
 
 		if (e->where == IN_SYSTEM)
 			continue;
 		for (k = 0; k < e->nrefs; k++)
 			if (e->refs[k].kind == ENT_MACRO)
-				reach_add(&seeds, e->refs[k].name);
+				set_add(&seeds, e->refs[k].name);
 		/* a macro's body is not expanded where it is defined */
 		copy = e->kind == ENT_MACRO ? xstrdup(e->code) : NULL;
 		for (tok = copy ? strtok_r(copy, " ", &save) : NULL; tok;
 		     tok = strtok_r(NULL, " ", &save))
-			reach_add(&seeds, tok);
+			set_add(&seeds, tok);
 		free(copy);
-		for (k = 0; k < seeds.nr; k++)
-			walk_name(&w, seeds.names[k], &got);
+		for (k = 0; k < seeds.list.nr; k++)
+			walk_name(&w, seeds.list.names[k], &got);
 		if (e->kind != ENT_MACRO)
 			entity_pasted_reach(c, &w, e, &got);
-		for (k = 0; k < got.nr; k++) {
-			struct entity *d = ent_named(w.defs, w.ndefs, got.names[k]);
+		for (j = 0; j < e->nrefs; j++)
+			if (e->refs[j].kind == ENT_MACRO)
+				set_add(&had, e->refs[j].name);
+		for (k = 0; k < got.list.nr; k++) {
+			struct entity *d = ent_named(w.defs, w.ndefs, got.list.names[k]);
 
-			for (j = 0; j < e->nrefs; j++)
-				if (e->refs[j].kind == ENT_MACRO &&
-				    !strcmp(e->refs[j].name, d->name))
-					break;
-			if (j == e->nrefs && d != e)
+			if (d != e && !set_has(&had, d->name))
 				new_ref(e, d->name, ENT_MACRO, d->where);
 		}
-		tl_strlist_free(&seeds);
-		tl_strlist_free(&got);
+		set_free(&seeds);
+		set_free(&got);
+		set_free(&had);
 	}
 	for (i = 0; i < w.n; i++)
-		tl_strlist_free(&w.reach[i]);
+		set_free(&w.reach[i]);
 	free(w.reach);
 	free(w.pastes);
 	free(w.state);
@@ -2191,14 +2239,58 @@ int parse_tu(const struct unsaved *files, size_t nfiles,
 	return 0;
 }
 
+/* The slot of @name in @m's index: its first entity's, or a free one. */
+static size_t name_slot(const struct tu_model *m, const char *name)
+{
+	size_t i = fnv1a(name, strlen(name)) & (m->slots - 1);
+
+	while (m->first_named[i] &&
+	       strcmp(m->ents[m->first_named[i] - 1].name, name))
+		i = (i + 1) & (m->slots - 1);
+	return i;
+}
+
+/* Index the entities appended since the last call (a linear tu_find()
+ * took 380 s of gfx_v6_0.c's verdict, over its register macros). */
+static void index_names(struct tu_model *m)
+{
+	size_t i, k;
+
+	if (m->indexed == m->n)
+		return;
+	m->same_name = xrealloc(m->same_name, m->n * sizeof(*m->same_name));
+	for (i = m->indexed; i < m->n; i++) {
+		if (2 * (m->names + 1) > m->slots) {
+			free(m->first_named);
+			free(m->last_named);
+			m->slots = m->slots ? 2 * m->slots : 256;
+			m->first_named = xcalloc(m->slots, sizeof(size_t));
+			m->last_named = xcalloc(m->slots, sizeof(size_t));
+			m->names = 0;
+			i = 0;
+		}
+		m->same_name[i] = 0;
+		k = name_slot(m, m->ents[i].name);
+		if (m->first_named[k])
+			m->same_name[m->last_named[k] - 1] = i + 1;
+		else
+			m->first_named[k] = i + 1, m->names++;
+		m->last_named[k] = i + 1;
+	}
+	m->indexed = m->n;
+}
+
 struct entity *tu_find(struct tu_model *m, const char *name,
 		       enum ent_kind kind, bool want_definition)
 {
 	size_t i;
 	struct entity *found = NULL;
 
-	for (i = 0; i < m->n; i++) {
-		struct entity *e = &m->ents[i];
+	index_names(m);
+	if (!m->slots)
+		return NULL;
+	for (i = m->first_named[name_slot(m, name)]; i; i = m->same_name[i - 1]) {
+		struct entity *e = &m->ents[i - 1];
 
 		if (e->kind != kind || strcmp(e->name, name))
 			continue;
@@ -2274,6 +2366,9 @@ void tu_free(struct tu_model *m)
 	}
 	free(m->inlines);
 	free(m->ents);
+	free(m->first_named);
+	free(m->last_named);
+	free(m->same_name);
 	free(m->path);
 	memset(m, 0, sizeof(*m));
 }

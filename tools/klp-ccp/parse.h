@@ -135,6 +135,13 @@ struct tu_model {
 	 * tlb_flush() calls flush_tlb_mm_range()), and those declarations.
 	 */
 	struct tl_strlist module_hidden, module_hidden_decls;
+	/*
+	 * tu_find()'s index of ents[0..indexed) by name: a hash slot holds
+	 * the first entity of a name + 1, same_name[i] the next one + 1.
+	 * Filled as tu_find() finds ents appended (they never move).
+	 */
+	size_t *first_named, *last_named, *same_name;
+	size_t slots, names, indexed;
 };
 
 /* A file's contents as the parse must see them instead of the disk's. */
