@@ -1491,20 +1491,22 @@ static void share_macro_made_refs(struct tu_model *m)
  * that sizes its array as much as a copied function does.
  */
 /*
- * The entity of the main file or a local header that @off of @f lies in,
- * the first not named @name.
+ * The entities of the main file or a local header that @off of @f lies
+ * in, but one named @name (the macro's own definition), from @*k on: the
+ * next one, or NULL. "typedef struct _X {...} X;" is two types, the
+ * struct and the typedef, and either may be the one copied (mpt3sas's
+ * MPI2_IOUNIT8_SENSOR, whose array's size is a macro).
  */
 static struct entity *entity_at(struct tu_model *m, const CXFile *files,
-				CXFile f, unsigned int off, const char *name)
+				CXFile f, unsigned int off, const char *name,
+				size_t *k)
 {
-	size_t k;
-
-	for (k = 0; k < m->n; k++) {
-		struct entity *e = &m->ents[k];
+	for (; *k < m->n; ++*k) {
+		struct entity *e = &m->ents[*k];
 
 		if (e->where != IN_SYSTEM && off >= e->start && off < e->end &&
-		    strcmp(e->name, name) && clang_File_isEqual(files[k], f))
-			return e;
+		    strcmp(e->name, name) && clang_File_isEqual(files[*k], f))
+			return &m->ents[(*k)++];
 	}
 	return NULL;
 }
@@ -1520,17 +1522,22 @@ static bool local_macro(struct tu_model *m, const char *name)
 	return false;
 }
 
-static void attach_macro_use(struct entity *e, const char *name,
-			     unsigned int off)
+static void attach_macro_use(struct tu_model *m, const CXFile *files,
+			     CXFile f, unsigned int off, const char *name)
 {
+	struct entity *e;
 	struct ref *r;
+	size_t k = 0;
 
-	if (!e)
-		return;
-	/* fixed up by the caller's lookups */
-	r = new_ref(e, name, ENT_MACRO, IN_SYSTEM);
-	r->spelled_in_main = e->where == IN_MAIN;
-	r->off = off;
+	while ((e = entity_at(m, files, f, off, name, &k))) {
+		/* fixed up by the caller's lookups */
+		r = new_ref(e, name, ENT_MACRO, IN_SYSTEM);
+		r->spelled_in_main = e->where == IN_MAIN;
+		r->off = off;
+		/* Only types nest so: a syscall's wrappers span odd ranges. */
+		if (e->kind != ENT_TYPE)
+			break;
+	}
 }
 
 static void attach_macro_uses(struct parse_ctx *c)
@@ -1543,14 +1550,12 @@ static void attach_macro_uses(struct parse_ctx *c)
 		if (m->ents[k].where != IN_SYSTEM)
 			files[k] = clang_getFile(c->tu, m->ents[k].file);
 	for (i = 0; i < c->nexp; i++)
-		attach_macro_use(entity_at(m, files, c->exp_file[i], c->exp_off[i],
-					   c->exp_name[i]),
-				 c->exp_name[i], c->exp_off[i]);
+		attach_macro_use(m, files, c->exp_file[i], c->exp_off[i],
+				 c->exp_name[i]);
 	for (i = 0; i < c->nargs; i++)
 		if (local_macro(m, c->args[i].name))
-			attach_macro_use(entity_at(m, files, c->args[i].file,
-						   c->args[i].off, c->args[i].name),
-					 c->args[i].name, c->args[i].off);
+			attach_macro_use(m, files, c->args[i].file,
+					 c->args[i].off, c->args[i].name);
 	free(files);
 }
 
