@@ -1704,7 +1704,6 @@ static const char *next_ident(const char *begin, const char **p,
 	return s;
 }
 
-/* The walk of system_macro_refs(): all macros, sorted by name. */
 /*
  * Names, each once, in the order added, with a hash of them: a macro's
  * reach holds the names of all it reaches, and amdgpu's register headers
@@ -1758,6 +1757,7 @@ static void set_free(struct name_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The walk of system_macro_refs(): all macros, sorted by name. */
 struct macro_walk {
 	struct macro_text *v;
 	size_t n;
@@ -2255,8 +2255,10 @@ static size_t name_slot(const struct tu_model *m, const char *name)
 	return i;
 }
 
-/* Index the entities appended since the last call (a linear tu_find()
- * took 380 s of gfx_v6_0.c's verdict, over its register macros). */
+/*
+ * Index the entities appended since the last call (a linear tu_find()
+ * took 387 s of gfx_v6_0.c's verdict, over its register macros).
+ */
 static void index_names(struct tu_model *m)
 {
 	size_t i, k;
