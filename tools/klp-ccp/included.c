@@ -115,6 +115,7 @@ bool included_by_diff(const struct diff *d, const char *relpath,
 			at = include_line(fp->old_text, spelled.s);
 		}
 		if (!at && !strncmp(fp->path, relpath, dirlen) &&
+		    (!slash || fp->path[dirlen] == '/') &&
 		    !strchr(fp->path + dirlen + !!slash, '/')) {
 			spelled.len = 0;
 			sb_printf(&spelled, "\"%s\"", slash ? slash + 1 : relpath);
