@@ -12,6 +12,7 @@ struct source {
 	struct tu_model old, new;
 	struct file_flags ff;
 	struct symbols syms;	/* no System.map for a module's file */
+	struct unsaved prefix;	/* its includer's text, new version (included.h) */
 };
 
 struct extract_in {

@@ -77,6 +77,7 @@ bool included_by_sibling(const struct build_env *env, const char *relpath,
 		inc->relpath = xstrdup(rel.s);
 		inc->text = text;
 		inc->line_start = at - text;
+		inc->spelled = xstrdup(quoted.s);
 	}
 	if (dp)
 		closedir(dp);
@@ -90,6 +91,7 @@ void includer_free(struct includer *inc)
 {
 	free(inc->relpath);
 	free(inc->text);
+	free(inc->spelled);
 	memset(inc, 0, sizeof(*inc));
 }
 
@@ -126,18 +128,36 @@ bool included_by_diff(const struct diff *d, const char *relpath,
 		inc->relpath = xstrdup(fp->path);
 		inc->text = xstrdup(fp->old_text);
 		inc->line_start = at - fp->old_text;
+		inc->spelled = xstrdup(spelled.s);
 	}
 	sb_free(&spelled);
 	return inc->relpath;
 }
 
-void included_prefix(const struct build_env *env, const char *relpath,
-		      const struct includer *inc, struct file_flags *ff,
-		      struct unsaved *prefix)
+/* Defined at a prefix's end: the parse sees it if the #include line is live. */
+#define LIVE_MARK "KLP_CCP_INCLUDE_LIVE"
+
+/* @text up to @len, then the mark. */
+static void prefix_text(struct unsaved *prefix, const char *text, size_t len)
+{
+	struct strbuf sb = { 0 };
+
+	sb_printf(&sb, "%.*s\n#define " LIVE_MARK " 1\n", (int)len, text);
+	prefix->text = sb.s;
+	prefix->len = sb.len;
+}
+
+void included_prefix(const struct build_env *env, const struct diff *d,
+		     const char *relpath, const struct includer *inc,
+		     struct file_flags *ff, struct unsaved *old,
+		     struct unsaved *new)
 {
 	const char *slash = strrchr(inc->relpath, '/');
 	const char *base = strrchr(relpath, '/');
+	const struct file_patch *changed = NULL;
 	struct strbuf path = { 0 };
+	const char *at;
+	size_t i;
 
 	sb_printf(&path, "%s/%.*s%s.klp-ccp-prefix-%s.h", env->src,
 		  slash ? (int)(slash - inc->relpath) : 0, inc->relpath,
@@ -145,7 +165,28 @@ void included_prefix(const struct build_env *env, const char *relpath,
 	ff->argv = xrealloc(ff->argv, (ff->argc + 2) * sizeof(char *));
 	ff->argv[ff->argc++] = xstrdup("-include");
 	ff->argv[ff->argc++] = xstrdup(path.s);
-	prefix->path = path.s;
-	prefix->text = inc->text;
-	prefix->len = inc->line_start;
+	old->path = path.s;
+	prefix_text(old, inc->text, inc->line_start);
+	/* wl.c's do_work() gains an argument that fastmap-wl.c passes. */
+	for (i = 0; i < d->nfiles && !changed; i++)
+		if (!strcmp(d->files[i].path, inc->relpath) && d->files[i].new_text)
+			changed = &d->files[i];
+	at = changed ? include_line(changed->new_text, inc->spelled) : NULL;
+	new->path = xstrdup(path.s);
+	if (at)
+		prefix_text(new, changed->new_text, at - changed->new_text);
+	else
+		prefix_text(new, inc->text, inc->line_start);
+}
+
+void included_prefix_free(struct unsaved *prefix)
+{
+	free((char *)prefix->path);
+	free((char *)prefix->text);
+	memset(prefix, 0, sizeof(*prefix));
+}
+
+bool included_live(struct tu_model *m)
+{
+	return tu_find(m, LIVE_MARK, ENT_MACRO, false);
 }

@@ -15,6 +15,7 @@ struct includer {
 	char *relpath;		/* "arch/x86/mm/init_64.c" */
 	char *text;		/* its whole text */
 	size_t line_start;	/* offset of the #include line in @text */
+	char *spelled;		/* what it includes: "\"ident_map.c\"", "<net/x.h>" */
 };
 
 /*
@@ -34,12 +35,22 @@ bool included_by_diff(const struct diff *d, const char *relpath,
 
 /*
  * @ff parses @relpath behind @inc's text above its #include line:
- * @prefix, a file that is not on disk (an unsaved file of the parse, in
+ * @old, a file that is not on disk (an unsaved file of the parse, in
  * @inc's directory so that its quoted includes are found), is
- * force-included. @prefix->path is allocated, its text is @inc's.
+ * force-included. @new is the same for the new version: the includer's
+ * new text when @d changes it. Both are allocated (included_prefix_free()).
  */
-void included_prefix(const struct build_env *env, const char *relpath,
-		     const struct includer *inc, struct file_flags *ff,
-		     struct unsaved *prefix);
+void included_prefix(const struct build_env *env, const struct diff *d,
+		     const char *relpath, const struct includer *inc,
+		     struct file_flags *ff, struct unsaved *old,
+		     struct unsaved *new);
+void included_prefix_free(struct unsaved *prefix);
+
+/*
+ * Did the parse of @m get past its prefix's end? Not when the includer's
+ * #include line is in a conditional the config leaves out (wl.c includes
+ * fastmap-wl.c under CONFIG_MTD_UBI_FASTMAP).
+ */
+bool included_live(struct tu_model *m);
 
 #endif

@@ -282,10 +282,14 @@ static bool changes_header(const struct diff *d)
 	return false;
 }
 
-/* Parse both versions of one file with its build flags @ff. */
+/*
+ * Parse both versions of one file with its build flags @ff, behind
+ * @prefix and @new_prefix if it is parsed behind an includer's text.
+ */
 static int parse_pair(const struct build_env *env, const struct tu_cache *tc,
 		      const struct diff *d, const struct file_patch *fp,
 		      const struct unsaved *prefix,
+		      const struct unsaved *new_prefix,
 		      struct file_flags *ff, struct tu_model *old,
 		      struct tu_model *new, struct tl_err *err)
 {
@@ -308,7 +312,7 @@ static int parse_pair(const struct build_env *env, const struct tu_cache *tc,
 	main_old[1] = prefix->path ? *prefix : main_old[0];
 	n = new_files(env, d, fp, &files, &paths);
 	if (prefix->path)
-		files[n++] = *prefix;
+		files[n++] = *new_prefix;
 	/*
 	 * A failed parse_tu() leaves nothing to free. The new version keeps
 	 * include/'s static inlines: a changed one's callers are found
@@ -441,6 +445,7 @@ static void source_free(struct source *s)
 	tu_free(&s->old);
 	tu_free(&s->new);
 	flags_free(&s->ff);
+	included_prefix_free(&s->prefix);
 }
 
 /* A header or a new .c file: parsed with init/main.c's flags. */
@@ -511,7 +516,7 @@ static int open_source(struct run *r, const struct file_patch *fp,
 	struct strbuf recipe = { 0 };
 	struct kbuild_file kf, gkf;
 	struct includer inc = { 0 };
-	struct unsaved prefix = { 0 };
+	struct unsaved prefix = { 0 }, new_prefix = { 0 };
 	char *why, *make_out;
 	int ret = 1;
 	bool generic;
@@ -552,21 +557,28 @@ static int open_source(struct run *r, const struct file_patch *fp,
 			return 1;
 		}
 		if (included_by_sibling(&r->env, fp->path, &inc))
-			included_prefix(&r->env, fp->path, &inc, &s->ff,
-					&prefix);
+			included_prefix(&r->env, &r->d, fp->path, &inc,
+					&s->ff, &prefix, &new_prefix);
 	}
 	if (!symbols_cover(&r->syms, r->o.modules, &s->ff, fp->path, err) &&
-	    !parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &s->ff, &s->old,
-			&s->new, err)) {
+	    !parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &new_prefix,
+			&s->ff, &s->old, &s->new, err)) {
 		ret = 0;
+		if (prefix.path && !included_live(&s->old)) {
+			verdict_included_out(t, fp->path, inc.relpath);
+			source_free(s);
+			ret = 1;
+			goto out;
+		}
 		if (!header_alone_fails(r, s, &inc))
 			goto out;
 		/* Its types have no layout to compare: behind its includer. */
 		tu_free(&s->old);
 		tu_free(&s->new);
-		included_prefix(&r->env, fp->path, &inc, &s->ff, &prefix);
-		if (!parse_pair(&r->env, &r->tc, &r->d, fp, &prefix, &s->ff,
-				&s->old, &s->new, err))
+		included_prefix(&r->env, &r->d, fp->path, &inc, &s->ff,
+				&prefix, &new_prefix);
+		if (!parse_pair(&r->env, &r->tc, &r->d, fp, &prefix,
+				&new_prefix, &s->ff, &s->old, &s->new, err))
 			goto out;
 	}
 	flags_free(&s->ff);
@@ -576,7 +588,12 @@ row:
 	tool_error(t, fp->path, err);
 out:
 	includer_free(&inc);
-	free((char *)prefix.path);
+	included_prefix_free(&prefix);
+	/* Its local macros are copied from it (extract.c). */
+	if (!ret)
+		s->prefix = new_prefix;
+	else
+		included_prefix_free(&new_prefix);
 	return ret;
 }
 
@@ -1022,6 +1039,10 @@ static int make_patch(struct run *r, struct strbuf *out,
 		r->srcs[i].syms = syms_for(&r->syms, &r->srcs[i].ff);
 	/* Local headers as the diff leaves them; the sources' own texts too. */
 	in.nfiles = new_files(&r->env, &r->d, r->srcs[0].fp, &files, &paths);
+	files = xrealloc(files, (in.nfiles + r->nsrc) * sizeof(*files));
+	for (i = 0; i < r->nsrc; i++)
+		if (r->srcs[i].prefix.path)
+			files[in.nfiles++] = r->srcs[i].prefix;
 	in.files = files;
 	ret = extract_patch(&in, out, copied, &refused, err);
 	if (ret && refused.name) {

@@ -107,6 +107,14 @@ void verdict_not_built(struct verdict_table *t, const char *relpath,
 		"%s: the running kernel has no code of it, the fix does not apply to it", why);
 }
 
+void verdict_included_out(struct verdict_table *t, const char *relpath,
+			  const char *includer)
+{
+	add_row(t, "(file)", relpath, 0, V_NOT_BUILT,
+		"not built by this config: %s includes it inside a conditional the config leaves out; the running kernel has no code of it, the fix does not apply to it",
+		includer);
+}
+
 void verdict_deleted(struct verdict_table *t, const char *relpath)
 {
 	add_row(t, "(file)", relpath, 0, V_NOT_PATCHABLE,

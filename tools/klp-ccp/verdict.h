@@ -51,6 +51,9 @@ void verdict_framework(struct verdict_table *t, const char *relpath);
 void verdict_not_c(struct verdict_table *t, const char *relpath);
 void verdict_not_built(struct verdict_table *t, const char *relpath,
 		       const char *why);
+/* @relpath is included by @includer under a condition that is false. */
+void verdict_included_out(struct verdict_table *t, const char *relpath,
+			  const char *includer);
 void verdict_deleted(struct verdict_table *t, const char *relpath);
 void verdict_reverted(struct verdict_table *t, const char *old_patch,
 		      unsigned int line, const char *name, const char *obj);

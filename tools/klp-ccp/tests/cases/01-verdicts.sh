@@ -76,6 +76,13 @@ expect config-listed-above 0 "^summary: 1 row in 1 file: 1 NOT BUILT$" \
 	"directories listed from above their parent (drivers/: char/ipmi/; the top: lib/, arch/x86/lib/) are built"
 expect config-included-blank 0 "^kernel/sched/cpufreq_schedutil.c:74: sugov_should_update_freq: PATCHABLE" \
 	"file that a sibling includes as '# include \"cpufreq_schedutil.c\"' (build_policy.c): built"
+# wl.c includes fastmap-wl.c inside #ifdef CONFIG_MTD_UBI_FASTMAP, which
+# Debian leaves off: parsed behind wl.c's text, it compiled, and its
+# functions came out PATCHABLE, one of them matching wl.c's own
+# ubi_wl_get_peb.
+expect included-config-off 0 "^drivers/mtd/ubi/fastmap-wl.c:0: (file): NOT BUILT: not built by this config: drivers/mtd/ubi/wl.c includes it inside a conditional the config leaves out" \
+	"file a sibling includes under a config the target lacks (fastmap-wl.c): NOT BUILT"
+also "^summary: 1 row in 1 file: 1 NOT BUILT$" "and no row for its functions"
 expect config-parent-lists 0 "^drivers/net/ethernet/mellanox/mlx5/core/esw/bridge.c:129: mlx5_esw_bridge_pkt_reformat_vlan_pop_supported: PATCHABLE" \
 	"object listed by a Makefile above its directory's own (mlx5 core/Makefile: esw/bridge.o): built"
 expect kbuild-nested-include 0 "^drivers/gpu/drm/nouveau/nouveau_bo.c:423: nouveau_bo_pin: PATCHABLE" \

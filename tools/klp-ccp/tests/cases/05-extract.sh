@@ -119,6 +119,13 @@ built included-no-includes kgr_ccp_included \
 	"file included by a sibling, without includes of its own (ident_map.c): extracted and built"
 grep -q "^#include <asm/pgalloc.h>$" "$f"
 result $? "included file's patch includes its includer's headers (init_64.c's asm/pgalloc.h)" "$f"
+# The fix changes the includer too, above its #include line (a macro of
+# init_64.c that ident_map.c now uses): the new version is parsed behind
+# the includer's new text, and the patch copies the macro from it.
+built included-changed-includer kgr_ccp_included_changed \
+	"file included by a sibling the fix changes above its #include (init_64.c): extracted and built"
+grep -q "^#define IDENT_PUD_NEXT(addr, end)" "$f"
+result $? "the patch has the includer's new macro" "$f"
 built config-included-blank kgr_ccp_included_blank \
 	"file included by a sibling as '# include' (cpufreq_schedutil.c): extracted and built"
 # A local header's quoted include of a header of include/ (nouveau_drv.h's
