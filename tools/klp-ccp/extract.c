@@ -217,6 +217,56 @@ static bool written_in_header(struct extract_ctx *x, const struct entity *d)
 }
 
 /* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
+/*
+ * Does @text, outside [@skip_start, @skip_end), assign @name, step it or
+ * take its address ("enabled = 0", "n++", "&x")?
+ */
+static bool spelled_written(const char *text, const char *name,
+			    unsigned int skip_start, unsigned int skip_end)
+{
+	static const char *const ops[] = { "+=", "-=", "*=", "/=", "%=", "&=",
+		"|=", "^=", "<<=", ">>=", "++", "--" };
+	size_t n = strlen(name), i;
+	const char *p, *a, *b;
+
+	for (p = text; (p = strstr(p, name)); p += n) {
+		if ((p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_')) ||
+		    isalnum((unsigned char)p[n]) || p[n] == '_' ||
+		    ((unsigned int)(p - text) >= skip_start &&
+		     (unsigned int)(p - text) < skip_end))
+			continue;
+		for (a = p + n; isspace((unsigned char)*a); a++)
+			;
+		for (b = p; b > text && isspace((unsigned char)b[-1]); b--)
+			;
+		if ((a[0] == '=' && a[1] != '=') ||
+		    (b > text && b[-1] == '&' && (b - 1 == text || b[-2] != '&')) ||
+		    (b - text >= 2 && (!strncmp(b - 2, "++", 2) || !strncmp(b - 2, "--", 2))))
+			return true;
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			if (!strncmp(a, ops[i], strlen(ops[i])))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * A static of the file that the target has no symbol of, though its
+ * symbols list data (a module's always do), and that the file never
+ * writes where it spells it: GCC folded it into its uses
+ * (BFA_TRC_FILE()'s __trc_fileno), so the running kernel keeps no state
+ * of it, and a copy with its initializer has its value. One the file
+ * writes (binfmt_misc's enabled) has storage: no symbol is then an error.
+ */
+static bool folded_static(const struct extract_ctx *x, const struct source *s,
+			  const struct entity *d)
+{
+	return d && d->internal && d->definition && d->where == IN_MAIN &&
+	       (x->in->kallsyms_all || s->ff.module) &&
+	       sym_count(&s->syms, d->name) == 0 &&
+	       !spelled_written(s->fp->new_text, d->name, d->start, d->end);
+}
+
 static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		       struct entity **def, size_t *dsrc)
 {
@@ -261,8 +311,9 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		if (!d || d->where != IN_MAIN || !d->definition)
 			d = new_elsewhere(x, src, r, dsrc);
 		*def = d;
-		if (is_new_def(x, *dsrc, d))
-			return USE_COPY;	/* a new variable */
+		if (is_new_def(x, *dsrc, d) ||
+		    folded_static(x, &x->in->srcs[*dsrc], d))
+			return USE_COPY;	/* new, or folded: no state */
 		break;
 	}
 	if (r->internal && r->where == IN_SYSTEM)

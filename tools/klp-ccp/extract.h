@@ -26,6 +26,7 @@ struct extract_in {
 	const char *src_root;	/* the kernel tree (--src) */
 	const struct symbols *vmlinux;	/* the target's, as vmlinux sees them */
 	bool ibt;	/* target built with CONFIG_X86_KERNEL_IBT: call shims */
+	bool kallsyms_all;	/* CONFIG_KALLSYMS_ALL: vmlinux's data has symbols */
 	bool replace_all;	/* a cumulative patch: it supersedes all others */
 	/* changed header definitions: those the patched callers use are copied */
 	const struct hdr_changes *hdr;

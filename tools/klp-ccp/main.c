@@ -1023,12 +1023,14 @@ static int make_patch(struct run *r, struct strbuf *out,
 	struct refusal refused = { 0 };
 	char *name = patch_name(&r->o, &r->table);
 	const char *ibt = config_get(&r->cfg, "CONFIG_X86_KERNEL_IBT");
+	const char *all = config_get(&r->cfg, "CONFIG_KALLSYMS_ALL");
 	struct extract_in in = {
 		.diff_name = r->d.name, .patch_name = name,
 		.replace_all = r->o.cumulative,
 		.srcs = r->srcs, .nsrc = r->nsrc, .table = &r->table,
 		.hdr = &r->hdr, .src_root = r->o.src, .vmlinux = &r->syms,
 		.ibt = ibt && !strcmp(ibt, "y"),
+		.kallsyms_all = all && !strcmp(all, "y"),
 	};
 	struct tl_strlist paths = { 0 };
 	struct unsaved *files;

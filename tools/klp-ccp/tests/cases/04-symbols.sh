@@ -92,6 +92,17 @@ ok=1
 	grep -q 'KGR_PATCH_OBJPOS(bm_status_read, kgr_bm_status_read, "binfmt_misc", 0)' "$tmp/ksyms-ko.c" && ok=0
 result $ok "--modules: a module the kallsyms copy lacks is read from its .ko" "$tmp/out"
 
+# A static the module has no symbol of, and that bfa_fcs_lport.c never
+# writes: GCC folded BFA_TRC_FILE()'s __trc_fileno into bfa_trc()'s
+# uses, so the patch copies it (a shim would find nothing). The renamed
+# "enabled" below, which bm_status_write() writes, is still refused.
+built folded-static kgr_ccp_folded \
+	"static folded away by GCC (bfa's __trc_fileno, from --modules' bfa.ko): extracted and built" \
+	--symbols "$tmp/kallsyms-nomod.txt" --modules "$moddir"
+ok=1
+grep -q "^BFA_TRC_FILE(FCS, PORT);$" "$f" && ! grep -q "kgr___trc_fileno" "$f" && ok=0
+result $ok "the patch copies the folded static's definition, no shim" "$f"
+
 # A compressed .ko (as Debian's 6.12 ships them) that lacks the symbol.
 mkdir -p "$tmp/mods/kernel/fs"
 ko=$(find "$moddir/kernel/fs" -name 'binfmt_misc.ko*' | head -n 1)
