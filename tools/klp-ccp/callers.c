@@ -133,6 +133,15 @@ void hdr_add_def(struct hdr_changes *hc, const struct entity *e,
 	d->end = e->end;
 }
 
+void hdr_add_alias(struct hdr_changes *hc, const char *member,
+		   const char *old_member)
+{
+	if (tl_strlist_has(&hc->alias_new, member))
+		return;
+	tl_strlist_add(&hc->alias_new, member);
+	tl_strlist_add(&hc->alias_old, old_member);
+}
+
 void hdr_close_header(struct hdr_changes *hc, struct tu_model *m,
 		      const char *relpath)
 {
@@ -337,5 +346,7 @@ void hdr_free(struct hdr_changes *hc)
 		tl_strlist_free(&hc->defs[i].callers);
 	}
 	free(hc->defs);
+	tl_strlist_free(&hc->alias_new);
+	tl_strlist_free(&hc->alias_old);
 	memset(hc, 0, sizeof(*hc));
 }

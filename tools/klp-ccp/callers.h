@@ -28,6 +28,13 @@ struct hdr_def {
 struct hdr_changes {
 	struct hdr_def *defs;
 	size_t n, cap;
+	/*
+	 * Members a fix adds as aliases of old ones in an anonymous union
+	 * (dst_entry's dev_rcu of dev): the running kernel's headers lack
+	 * them, so the patch spells the old name. alias_old[i] is
+	 * alias_new[i]'s.
+	 */
+	struct tl_strlist alias_new, alias_old;
 };
 
 /* A non-inline function of a .c that uses a definition of the set. */
@@ -39,6 +46,9 @@ struct hdr_caller {
 /* @e, a definition of header @relpath, changed by the diff or new. */
 void hdr_add_def(struct hdr_changes *hc, const struct entity *e,
 		 const char *relpath, bool changed);
+/* @member, new in its type, is at the offset of its old @old_member. */
+void hdr_add_alias(struct hdr_changes *hc, const char *member,
+		   const char *old_member);
 /* The other inlines and macros of header @m that use the changed ones. */
 void hdr_close_header(struct hdr_changes *hc, struct tu_model *m,
 		      const char *relpath);

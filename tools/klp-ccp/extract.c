@@ -2460,6 +2460,64 @@ static void emit_head(struct extract_ctx *x, struct strbuf *out)
 	sb_puts(out, "\n");
 }
 
+/* Does @text (up to @len) spell member @name: "->name", ".name"? */
+static bool spells_member(const char *text, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p, *end = text + len;
+
+	for (p = text; p + n < end && (p = memmem(p, end - p, name, n)); p += n) {
+		const char *b = p;
+
+		while (b > text && isspace((unsigned char)b[-1]))
+			b--;
+		if (p + n < end && (isalnum((unsigned char)p[n]) || p[n] == '_'))
+			continue;
+		if ((b > text && b[-1] == '.') ||
+		    (b - text >= 2 && b[-2] == '-' && b[-1] == '>'))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A member the fix adds as an alias of an old one (a union { dev;
+ * dev_rcu; } where dst_entry had dev) is not in the running kernel's
+ * header: where the copied code spells it, it is the old member.
+ */
+static int emit_member_aliases(struct extract_ctx *x, struct strbuf *out)
+{
+	const struct hdr_changes *hc = x->in->hdr;
+	size_t i, k;
+
+	for (i = 0; hc && i < hc->alias_new.nr; i++) {
+		const char *member = hc->alias_new.names[i];
+		bool spelled = false;
+
+		for (k = 0; k < x->in->nsrc && !spelled; k++) {
+			const struct file_patch *fp = x->in->srcs[k].fp;
+
+			spelled = spells_member(fp->new_text, fp->new_len, member);
+		}
+		for (k = 0; k < hc->n && !spelled; k++) {
+			const struct hdr_def *d = &hc->defs[k];
+			const struct local_file *f;
+
+			if (!d->used || !d->included)
+				continue;
+			f = local_file(x, d->file);
+			if (!f)
+				return -1;
+			spelled = spells_member(f->text + d->start,
+						d->end - d->start, member);
+		}
+		if (spelled)
+			sb_printf(out, "/* A member the fix adds as an alias of the running kernel's. */\n#define %s %s\n\n",
+				  member, hc->alias_old.names[i]);
+	}
+	return 0;
+}
+
 /*
  * The #include lines give the running kernel's header; the patched
  * callers need the fix's version of what they use from it. Macros are
@@ -2599,7 +2657,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		goto out;
 	mark_call_shims(&x);
 	emit_head(&x, out);
-	if (emit_header_defs(&x, out))
+	if (emit_member_aliases(&x, out) || emit_header_defs(&x, out))
 		goto out;
 	copied = xcalloc(x.n, sizeof(*copied));
 	for (i = 0; i < x.n; i++)

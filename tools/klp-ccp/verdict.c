@@ -291,6 +291,39 @@ static bool layout_changed(struct tu_model *old, struct entity *nt)
 	return false;
 }
 
+/*
+ * The fields of @nt, whose layout did not change, that @ot lacks: each an
+ * alias, in a union, of an old field at its offset that @nt keeps.
+ */
+static void member_aliases(struct tu_model *old, const struct entity *nt,
+			   struct hdr_changes *hc)
+{
+	struct entity *ot = tu_find(old, nt->name, ENT_TYPE, false);
+	const char *p, *end, *q, *qend, *at;
+	struct strbuf name = { 0 }, was = { 0 };
+
+	for (p = strchr(nt->layout, ';'); ot && p; p = strchr(p + 1, ';')) {
+		end = p + 1 + strcspn(p + 1, ";");
+		at = memchr(p, '@', end - p);
+		if (!at || layout_has(ot->layout, p, end, true))
+			continue;
+		for (q = strchr(ot->layout, ';'); q; q = strchr(q + 1, ';')) {
+			qend = q + 1 + strcspn(q + 1, ";");
+			if ((size_t)(qend - q) <= (size_t)(end - at) ||
+			    memcmp(qend - (end - at), at, end - at) ||
+			    !layout_has(nt->layout, q, qend, true))
+				continue;
+			name.len = was.len = 0;
+			sb_add(&name, p + 1, at - p - 1);
+			sb_add(&was, q + 1, qend - (end - at) - q - 1);
+			hdr_add_alias(hc, name.s, was.s);
+			break;
+		}
+	}
+	sb_free(&name);
+	sb_free(&was);
+}
+
 /* The type ";@field=" has in a type's fn_fields, or NULL; *@len its length. */
 static const char *fn_field_type(const char *fields, const char *field,
 				 size_t flen, size_t *len)
@@ -888,11 +921,13 @@ void verdict_header(struct verdict_table *t, const struct file_analysis *fa,
 					sym_exported(fa->syms, e->name) ? ", including modules," : "");
 			break;
 		case ENT_TYPE:
-			if (layout_changed(old, e))
+			if (layout_changed(old, e)) {
 				add_row(t, e->name, file, e->line, V_NEEDS_SHADOW,
 					"layout changes while objects of it exist in the running kernel: keep the new field in a kgr_shadow variable");
-			else
+			} else {
 				judge_fn_fields(t, file, old, e);
+				member_aliases(old, e, hc);
+			}
 			break;
 		case ENT_MACRO:
 			hdr_add_def(hc, e, file, true);

@@ -9,6 +9,14 @@ grep -q "^#define idr_get_cursor kgr_idr_get_cursor$" "$f" &&
 	grep -q "return READ_ONCE(idr->idr_next) & INT_MAX;" "$f" &&
 	grep -q "KGR_PATCH(loadavg_proc_show, kgr_loadavg_proc_show, true)" "$f" && ok=0
 result $ok "the header's new inline is copied for the patched caller" "$f"
+# A member the fix adds as an alias of an old one, in an anonymous union
+# (as 6.1.190 did with dst_entry's dev_rcu of dev): no layout change, but
+# the running kernel's fs.h has no fs_name, so the patch spells name.
+built member-alias kgr_ccp_alias \
+	"new member aliasing an old one, used by a new header inline: extracted and built (W=1, sparse)"
+ok=1
+grep -q "^#define fs_name name$" "$f" && grep -q "return type->fs_name;" "$f" && ok=0
+result $ok "the patch defines the new member to the old one" "$f"
 built header-inline-chain kgr_ccp_chain \
 	"inline -> inline -> caller: extracted and built warning-free (W=1, sparse)" \
 	--callers-in fs/proc/uptime.c
