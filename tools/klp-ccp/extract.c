@@ -39,6 +39,7 @@ struct item {
 	char *trace;			/* a tracepoint's: the trace_foo() it replaces */
 	char *trace_type;	/* and its type: "void (ARGS)" */
 	bool percpu;		/* a shim of a per-CPU variable */
+	const char *obj;	/* a shim's module, when another than its source's */
 	bool hdr;	/* a call shim a system header's declaration names */
 	/* emitted ahead of #include line early - 1 of its source, if not 0 */
 	size_t early;
@@ -218,6 +219,25 @@ static bool written_in_header(struct extract_ctx *x, const struct entity *d)
 
 /* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
 /*
+ * The module other than @src's own that exports @name, or NULL. The patch
+ * reaches it through a shim of that module, not by name: a reference by
+ * name would make the patch depend on that module, which then must load
+ * for the patch to load (hv_sock's patch on a machine without Hyper-V,
+ * whose hv_vmbus exports vmbus_open and fails its init).
+ */
+static const char *other_module_export(const struct extract_ctx *x,
+				       size_t src, const char *name)
+{
+	const struct source *s = &x->in->srcs[src];
+	const char *own = source_module(s), *by;
+
+	if (!own)
+		return NULL;
+	by = sym_exporter(&s->syms, name);
+	return by && strcmp(by, own) ? by : NULL;
+}
+
+/*
  * Does @text, outside [@skip_start, @skip_end), assign @name, step it or
  * take its address ("enabled = 0", "n++", "&x")?
  */
@@ -318,7 +338,8 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 	}
 	if (r->internal && r->where == IN_SYSTEM)
 		return USE_KEEP;		/* static inline of a header */
-	if (!r->internal && sym_exported(&s->syms, r->name) && r->where == IN_SYSTEM)
+	if (!r->internal && sym_exported(&s->syms, r->name) && r->where == IN_SYSTEM &&
+	    !other_module_export(x, src, r->name))
 		return USE_KEEP;
 	return USE_SHIM;
 }
@@ -469,9 +490,10 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 		    const struct ref *r)
 {
 	struct source *s = source_of(x, src);
+	const char *by = other_module_export(x, src, r->name);
 	struct item *it;
 
-	if (sym_count(&s->syms, r->name) == 0) {
+	if (!by && sym_count(&s->syms, r->name) == 0) {
 		refuse(x, s->fp->path, r->name, e->line);
 		return tl_fail(x->err, "%s: %s uses %s, which does not exist in the target kernel (not in %s)",
 				s->fp->path, e->name, r->name, s->syms.map_path);
@@ -483,6 +505,7 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 	it->shim = r;
 	it->cname = shim_cname(x, src, r->name);
 	it->percpu = r->kind == ENT_VAR && is_percpu(&s->new, r->name);
+	it->obj = by;
 	x->n++;
 	if (r->internal) {
 		char **names;
@@ -1009,6 +1032,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		struct entity *d;
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
+		const char *by = other_module_export(x, src, r->name);
 		bool other;
 		int traced = trace_shim(x, src, e, r);
 
@@ -1039,8 +1063,8 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 				      r->where == IN_LOCAL) &&
 		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
 		    (!sym_exported(&source_of(x, src)->syms, r->name) ||
-		     has_shim(x, src, r)) &&
-		    sym_count(&source_of(x, src)->syms, r->name) != 0) {
+		     has_shim(x, src, r) || by) &&
+		    (sym_count(&source_of(x, src)->syms, r->name) != 0 || by)) {
 			struct item *it = find_item(x, src, r->name, r->kind);
 
 			if (!it && add_shim(x, src, e, r))
@@ -1057,7 +1081,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * copied, for a direct reference modpost resolves.
 		 */
 		other = exported_elsewhere(x, src, r->name);
-		if (u == USE_SHIM && (!r->spelled_in_main || other) &&
+		if (u == USE_SHIM && !by && (!r->spelled_in_main || other) &&
 		    (r->kind == ENT_FUNC || r->kind == ENT_VAR) &&
 		    (d = local_declaration(&source_of(x, src)->new, r->name,
 					   r->kind))) {
@@ -2052,7 +2076,7 @@ static void emit_symbols(struct extract_ctx *x, struct strbuf *out)
 	sb_puts(out, "\t.symbols = (struct kgr_symbol[]){\n");
 	for (i = 0; i < x->n; i++) {
 		const struct item *it = &x->items[i];
-		const char *obj = obj_of(x, it->src);
+		const char *obj = it->obj ? it->obj : obj_of(x, it->src);
 
 		if (it->e)
 			continue;
@@ -2579,6 +2603,7 @@ static void emit_imports(struct extract_ctx *x, struct strbuf *out)
 			size_t dsrc;
 
 			if ((r->kind != ENT_FUNC && r->kind != ENT_VAR) ||
+			    has_shim(x, it->src, r) ||
 			    (use_of(x, it->src, r, &d, &dsrc) == USE_SHIM &&
 			     spelled_here(&source_of(x, it->src)->new, r) &&
 			     !exported_elsewhere(x, it->src, r->name)))

@@ -89,6 +89,33 @@ static void set_free(struct name_set *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/* "name\tmodule" strings, by name. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* @name is exported by the object at [@obj, @end): "drivers/hv/hv_vmbus". */
+static void add_exporter(struct symbols *s, const char *name,
+			 const char *obj, const char *end)
+{
+	const char *base = obj, *p;
+	struct strbuf sb = { 0 };
+
+	for (p = obj; p < end; p++)
+		if (*p == '/')
+			base = p + 1;
+	if (end - base == 7 && !strncmp(base, "vmlinux", 7))
+		return;
+	sb_printf(&sb, "%s\t%.*s", name, (int)(end - base), base);
+	/* KBUILD_MODNAME's spelling: snd-pcm.ko is module snd_pcm */
+	for (p = sb.s + strlen(name) + 1; *p; p++)
+		if (*p == '-')
+			sb.s[p - sb.s] = '_';
+	tl_strlist_add(&s->mod_exports, sb.s);
+	sb_free(&sb);
+}
+
 static int load_symvers(const char *path, struct symbols *s,
 			struct tl_err *err)
 {
@@ -114,6 +141,8 @@ static int load_symvers(const char *path, struct symbols *s,
 		set_add(&s->exported, name);
 		/* 0xcrc name module EXPORT_SYMBOL_NS namespace */
 		ns = end ? strchr(end + 1, '\t') : NULL;
+		if (ns)
+			add_exporter(s, name, end + 1, ns);
 		ns = ns ? strchr(ns + 1, '\t') : NULL;
 		if (ns && ns[1]) {
 			tl_strlist_add(&s->ns_syms, name);
@@ -121,6 +150,7 @@ static int load_symvers(const char *path, struct symbols *s,
 		}
 	}
 	free(text);
+	qsort(s->mod_exports.names, s->mod_exports.nr, sizeof(char *), by_name);
 	if (!s->exported.n)
 		return tl_fail(err, "%s: not a Module.symvers (no exported symbol)",
 				path);
@@ -338,6 +368,26 @@ bool sym_exported(const struct symbols *s, const char *name)
 	return set_count(&s->exported, name) > 0;
 }
 
+const char *sym_exporter(const struct symbols *s, const char *name)
+{
+	size_t lo = 0, hi = s->mod_exports.nr, n = strlen(name);
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *e = s->mod_exports.names[mid];
+		int c = strncmp(e, name, n);
+
+		if (!c && e[n] == '\t')
+			return e + n + 1;
+		/* "name\t..." sorts before "name_x...": tab is below any name char */
+		if (c < 0 || (!c && e[n] < '\t'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const char *sym_namespace(const struct symbols *s, const char *name)
 {
 	size_t i;
@@ -450,6 +500,7 @@ void symbols_free(struct symbols *s)
 {
 	maps_free(s);
 	set_free(&s->exported);
+	tl_strlist_free(&s->mod_exports);
 	tl_strlist_free(&s->ns_syms);
 	tl_strlist_free(&s->ns_names);
 }

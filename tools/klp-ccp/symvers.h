@@ -34,6 +34,8 @@ struct symbols {
 	struct name_set exported;
 	/* exports to a namespace (EXPORT_SYMBOL_NS): name, and namespace */
 	struct tl_strlist ns_syms, ns_names;
+	/* modules' exports, "name\tmodule", sorted (sym_exporter()) */
+	struct tl_strlist mod_exports;
 	struct name_set in_map;		/* names of System.map, with counts */
 	char **map;			/* System.map names in address order */
 	size_t nmap;
@@ -59,6 +61,8 @@ void symbols_add_module(struct symbols *s, const char *path, const char *mod,
 int syms_have_module(const struct symbols *s, const char *mod,
 		     struct tl_err *err);
 bool sym_exported(const struct symbols *s, const char *name);
+/* The module that exports @name ("hv_vmbus"); NULL: vmlinux, or no export. */
+const char *sym_exporter(const struct symbols *s, const char *name);
 /* The namespace @name is exported to, or NULL. */
 const char *sym_namespace(const struct symbols *s, const char *name);
 /* How many symbols of that name; -1 without a System.map. */

@@ -10,7 +10,9 @@
 # one), also the patches that need the target's symbols
 # (46-ccp-kinds.sh): kpatch-style fixes, a callee the target only
 # inlined, statics of the same name in two files, a new function, static
-# locals of the running kernel kept through shims.
+# locals of the running kernel kept through shims, a call to another
+# module's export (with the stock modules it needs, copied from
+# /lib/modules).
 set -eu
 out=${1:?usage: vm-samples.sh <output dir>}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,9 +68,20 @@ if [ -n "${KSYMS:-}" ]; then
 	ccp kgr_ccp_lateinc late-include --symbols "$KSYMS"
 	ccp kgr_ccp_statkey static-key-inline --symbols "$KSYMS"
 	ccp kgr_ccp_inlchg inlined-changed --symbols "$KSYMS"
+	# ahci.c calling libahci's export through a shim of libahci
+	# (47-ccp-other-module.sh): ahci's symbols from its .ko; the stock
+	# modules the test loads go into the guest with the patches.
+	moddir=/lib/modules/${KHDR##*/linux-headers-}
+	ccp kgr_ccp_othermod other-module-export --symbols "$KSYMS" \
+		--modules "$moddir"
+	mkdir -p "$out/stock"
+	for m in scsi/scsi_common scsi/scsi_mod ata/libata ata/libahci ata/ahci; do
+		cp "$moddir/kernel/drivers/$m.ko" "$out/stock/"
+	done
 	kinds="kgr_ccp_kpatch_sys.o kgr_ccp_kpatch_force.o kgr_ccp_inlined.o"
 	kinds="$kinds kgr_ccp_multi.o kgr_ccp_newfn.o kgr_ccp_statics.o"
 	kinds="$kinds kgr_ccp_lateinc.o kgr_ccp_statkey.o kgr_ccp_inlchg.o"
+	kinds="$kinds kgr_ccp_othermod.o"
 fi
 cat > "$out/Kbuild" <<EOK
 # SPDX-License-Identifier: GPL-2.0-or-later

@@ -77,9 +77,10 @@ result $ok "the Makefile's \"-I dir\" reaches the parse: the type of that header
 built macro-calls kgr_ccp_macro_calls \
 	"local header macros calling functions (IWL_ERR, IWL_DEBUG_SCAN of iwl-debug.h): extracted and built warning-free"
 ok=1
-grep -q "^void __iwl_err(struct device \*dev, enum iwl_err_mode mode, const char \*fmt, ...)" "$f" &&
-	grep -q "^__iwl_dbg(struct device \*dev,$" "$f" && grep -q "^MODULE_IMPORT_NS(IWLWIFI);$" "$f" && ok=0
-result $ok "what a copied macro calls is declared or copied; its namespace (IWLWIFI) imported" "$f"
+grep -q "^__iwl_dbg(struct device \*dev,$" "$f" && grep -q "^#define __iwl_err (\*kgr___iwl_err)$" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr___iwl_err, __iwl_err, "iwlwifi", 0),' "$f" &&
+	! grep -q "MODULE_IMPORT_NS" "$f" && ok=0
+result $ok "what a copied macro calls is a shim of its exporter (iwlwifi's __iwl_err) or copied; no namespace import" "$f"
 
 built macro-shim kgr_ccp_macro_shim \
 	"file macro calling a static function (acm_set_line: acm_ctrl_msg): extracted and built warning-free"

@@ -116,18 +116,20 @@ grep -q "^net/ipv6/exthdrs.c:376: ipv6_srh_rcv: PATCHABLE: exists only inlined (
 result $ok "the caller is the patched function, the new code copied into the patch" "$f"
 
 # A callee another module exports, declared in a local header (libahci's
-# ahci_handle_port_intr, in ahci.h for ahci.c): called directly, its
-# declaration copied; no shim of ahci's could find it.
+# ahci_handle_port_intr, in ahci.h for ahci.c): reached through a shim of
+# that module, so that the patch does not depend on it (a patch of
+# hv_sock naming hv_vmbus's vmbus_open did not load where hv_vmbus does
+# not).
 callee_kallsyms "$tmp/ks-ahci.txt"
 printf '0000000000000000 t ahci_mv_irq_handler\t[ahci]\n0000000000000000 T ahci_handle_port_intr\t[libahci]\n' >> "$tmp/ks-ahci.txt"
 built other-module-export kgr_ccp_othermod \
 	"callee exported by another module (ahci_handle_port_intr): extracted and built warning-free" \
 	--symbols "$tmp/ks-ahci.txt"
 ok=1
-grep -q "^u32 ahci_handle_port_intr(struct ata_host \*host, u32 irq_masked);" "$f" &&
-	grep -q "	rc = ahci_handle_port_intr(host, irq_masked & hpriv->port_map);" "$f" &&
-	! grep -q "kgr_ahci_handle_port_intr" "$f" && ok=0
-result $ok "the other module's export is called directly, its declaration copied" "$f"
+grep -q 'KGR_SYMBOL_OBJPOS(kgr_ahci_handle_port_intr, ahci_handle_port_intr, "libahci", 0),' "$f" &&
+	grep -q "	rc = kgr_ahci_handle_port_intr(host, irq_masked & hpriv->port_map);" "$f" &&
+	! modinfo -F depends "${f%.c}.ko" | grep -q libahci && ok=0
+result $ok "the other module's export is a shim of that module, no dependency on it" "$f"
 
 # An export of the file itself that a copied inline of a local header
 # spells (blk-cgroup.h's blkg_lookup() and blkcg_root, defined and
@@ -140,8 +142,8 @@ grep -q "^extern struct blkcg blkcg_root;$" "$f" && ahead "^extern struct blkcg 
 result $ok "its declaration is copied ahead of the inline that spells it" "$f"
 
 # The same for an export of a namespace (usb-storage's usb_stor_probe1,
-# EXPORT_SYMBOL_NS_GPL(..., USB_STORAGE), in usb.h for ene_ub6250.c): the
-# patch imports the namespace, or modpost refuses it.
+# EXPORT_SYMBOL_NS_GPL(..., USB_STORAGE), in usb.h for ene_ub6250.c): a
+# shim needs no import of the namespace, and modpost does not ask for one.
 callee_kallsyms "$tmp/ks-ums.txt"
 for s in ene_ub6250_probe ene_ub6250_usb_ids ene_ub6250_unusual_dev_list \
 	ene_ub6250_host_template ene_ub6250_info_destructor ene_transport; do
@@ -152,9 +154,10 @@ printf '0000000000000000 T usb_stor_probe1\t[usb_storage]\n' >> "$tmp/ks-ums.txt
 build_patch namespaced-other-module kgr_ccp_othermod_ns --symbols "$tmp/ks-ums.txt"
 f=$tmp/kgr_ccp_othermod_ns/kgr_ccp_othermod_ns.c
 ok=1
-[ -f "${f%.c}.ko" ] && grep -q "^MODULE_IMPORT_NS(USB_STORAGE);$" "$f" &&
+[ -f "${f%.c}.ko" ] && ! grep -q "MODULE_IMPORT_NS" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr_usb_stor_probe1, usb_stor_probe1, "usb_storage", 0),' "$f" &&
 	! grep -q "namespace" "$tmp/kgr_ccp_othermod_ns/build.log" && ok=0
-result $ok "callee another module exports to a namespace (usb_stor_probe1): the patch imports it, modpost agrees" \
+result $ok "callee another module exports to a namespace (usb_stor_probe1): a shim of usb_storage, no import, modpost agrees" \
 	"$tmp/kgr_ccp_othermod_ns/build.log"
 
 # trace_rpcgss_update_slack() of include/trace/events/rpcgss.h: its
