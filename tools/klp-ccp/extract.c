@@ -217,23 +217,42 @@ static bool written_in_header(struct extract_ctx *x, const struct entity *d)
 	return f && ident_written_at(f->text, f->len, d->name_off, d->name);
 }
 
-/* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
 /*
- * The module other than @src's own that exports @name, or NULL. The patch
+ * What asm or a link-time constant names, which no shim can stand for:
+ * static calls' keys and trampolines (static_call() calls the trampoline
+ * from asm), tracepoints, static keys (asm goto takes the key's address
+ * as an immediate).
+ */
+static bool shim_unfit(const struct ref *r)
+{
+	static const char *const prefixes[] = { "__SCK__", "__SCT__",
+		"__tracepoint_", "__traceiter_" };
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(r->name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return r->type && (strstr(r->type, "static_key") ||
+			   strstr(r->type, "struct tracepoint"));
+}
+
+/*
+ * The module other than @src's own that exports @r, or NULL. The patch
  * reaches it through a shim of that module, not by name: a reference by
  * name would make the patch depend on that module, which then must load
  * for the patch to load (hv_sock's patch on a machine without Hyper-V,
- * whose hv_vmbus exports vmbus_open and fails its init).
+ * whose hv_vmbus exports vmbus_open and fails its init). What a shim
+ * cannot stand for (shim_unfit()) stays a reference by name.
  */
 static const char *other_module_export(const struct extract_ctx *x,
-				       size_t src, const char *name)
+				       size_t src, const struct ref *r)
 {
 	const struct source *s = &x->in->srcs[src];
 	const char *own = source_module(s), *by;
 
-	if (!own)
+	if (!own || shim_unfit(r))
 		return NULL;
-	by = sym_exporter(&s->syms, name);
+	by = sym_exporter(&s->syms, r->name);
 	return by && strcmp(by, own) ? by : NULL;
 }
 
@@ -287,6 +306,7 @@ static bool folded_static(const struct extract_ctx *x, const struct source *s,
 	       !spelled_written(s->fp->new_text, d->name, d->start, d->end);
 }
 
+/* How the new code of @src reaches @r; @def and @dsrc: what is copied. */
 static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 		       struct entity **def, size_t *dsrc)
 {
@@ -339,7 +359,7 @@ static enum use use_of(struct extract_ctx *x, size_t src, const struct ref *r,
 	if (r->internal && r->where == IN_SYSTEM)
 		return USE_KEEP;		/* static inline of a header */
 	if (!r->internal && sym_exported(&s->syms, r->name) && r->where == IN_SYSTEM &&
-	    !other_module_export(x, src, r->name))
+	    !other_module_export(x, src, r))
 		return USE_KEEP;
 	return USE_SHIM;
 }
@@ -490,7 +510,7 @@ static int add_shim(struct extract_ctx *x, size_t src, const struct entity *e,
 		    const struct ref *r)
 {
 	struct source *s = source_of(x, src);
-	const char *by = other_module_export(x, src, r->name);
+	const char *by = other_module_export(x, src, r);
 	struct item *it;
 
 	if (!by && sym_count(&s->syms, r->name) == 0) {
@@ -1032,7 +1052,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		struct entity *d;
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
-		const char *by = other_module_export(x, src, r->name);
+		const char *by = other_module_export(x, src, r);
 		bool other;
 		int traced = trace_shim(x, src, e, r);
 

@@ -131,6 +131,21 @@ grep -q 'KGR_SYMBOL_OBJPOS(kgr_ahci_handle_port_intr, ahci_handle_port_intr, "li
 	! modinfo -F depends "${f%.c}.ko" | grep -q libahci && ok=0
 result $ok "the other module's export is a shim of that module, no dependency on it" "$f"
 
+# kvm_intel's handle_dr() reads a register through kvm_cache_regs.h's
+# static_call(kvm_x86_cache_reg), whose key and trampoline kvm exports:
+# asm calls the trampoline, so they stay references by name (a shim made
+# the patch fail to compile); kvm's plain exports are shims of kvm.
+# (Built with the copied kvm code's own sparse warnings.)
+nomod_kallsyms "$tmp/ks-kvm.txt"
+build_patch other-module-static-call kgr_ccp_othermod_sc --symbols "$tmp/ks-kvm.txt" \
+	--modules "/lib/modules/${KHDR##*/linux-headers-}"
+f=$tmp/kgr_ccp_othermod_sc/kgr_ccp_othermod_sc.c
+ok=1
+[ -f "${f%.c}.ko" ] && ! grep -q "kgr___SC[KT]__" "$f" &&
+	grep -q 'KGR_SYMBOL_OBJPOS(kgr_kvm_require_dr, kvm_require_dr, "kvm", 0),' "$f" && ok=0
+result $ok "another module's static call (kvm_x86_cache_reg) stays by name, its functions are shims of it" \
+	"$tmp/kgr_ccp_othermod_sc/build.log"
+
 # An export of the file itself that a copied inline of a local header
 # spells (blk-cgroup.h's blkg_lookup() and blkcg_root, defined and
 # exported by blk-cgroup.c): the header's declaration is copied, for a
