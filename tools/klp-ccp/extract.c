@@ -1042,6 +1042,33 @@ static bool has_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 	return it && !it->e;
 }
 
+/*
+ * Would "#define @name (*kgr_@name)" break the copied code? It does where
+ * @name is also a tag (ath11k's enum ath11k_debug_mask beside its
+ * variable) or a member (stmmac's tc, a module parameter and
+ * hw->tc). Then a copied macro that spells it keeps it by name.
+ */
+static bool alias_clash(struct tu_model *m, const char *name)
+{
+	static const char *const tags[] = { "struct ", "union ", "enum " };
+	struct strbuf sb = { 0 };
+	bool clash = false;
+	size_t i;
+
+	for (i = 0; i < sizeof(tags) / sizeof(tags[0]) && !clash; i++) {
+		sb.len = 0;
+		sb_printf(&sb, "%s%s", tags[i], name);
+		clash = tu_find(m, sb.s, ENT_TYPE, false);
+	}
+	sb.len = 0;
+	sb_printf(&sb, ";%s@", name);
+	for (i = 0; i < m->n && !clash; i++)
+		clash = m->ents[i].kind == ENT_TYPE && m->ents[i].layout &&
+			strstr(m->ents[i].layout, sb.s);
+	sb_free(&sb);
+	return clash;
+}
+
 static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 {
 	const struct tu_model *m = &source_of(x, src)->new;
@@ -1053,6 +1080,8 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
 		const char *by = other_module_export(x, src, r);
+		bool clash = !spelled_here(m, r) &&
+			     alias_clash(&source_of(x, src)->new, r->name);
 		bool other;
 		int traced = trace_shim(x, src, e, r);
 
@@ -1079,8 +1108,10 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * xhci_get_endpoint_index(), which xhci.c's patched code calls
 		 * through kgr_xhci_get_endpoint_index).
 		 */
+		if (clash)
+			by = NULL;
 		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL ||
-				      r->where == IN_LOCAL) &&
+				      r->where == IN_LOCAL) && !clash &&
 		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
 		    (!sym_exported(&source_of(x, src)->syms, r->name) ||
 		     has_shim(x, src, r) || by) &&

@@ -146,6 +146,18 @@ ok=1
 result $ok "another module's static call (kvm_x86_cache_reg) stays by name, its functions are shims of it" \
 	"$tmp/kgr_ccp_othermod_sc/build.log"
 
+# A name a copied macro spells is defined to its shim, unless that breaks
+# the copied code: ath11k's debug mask is a variable of ath11k and
+# enum ath11k_debug_mask, stmmac's module parameter tc is also the hw->tc
+# member its hwif.h macros paste. Both stay as spelled.
+for c in tag:ath11k_debug_mask member:tc; do
+	built "alias-${c%%:*}-clash" "kgr_ccp_clash_${c%%:*}" \
+		"a macro-spelled name that is also a ${c%%:*} (${c#*:}): extracted and built warning-free" \
+		--symbols "$tmp/ks-kvm.txt" --modules "/lib/modules/${KHDR##*/linux-headers-}"
+	! grep -q "^#define ${c#*:} " "$f"
+	result $? "no #define of ${c#*:} to its shim" "$f"
+done
+
 # An export of the file itself that a copied inline of a local header
 # spells (blk-cgroup.h's blkg_lookup() and blkcg_root, defined and
 # exported by blk-cgroup.c): the header's declaration is copied, for a
