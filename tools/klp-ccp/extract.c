@@ -1044,20 +1044,24 @@ static bool has_shim(struct extract_ctx *x, size_t src, const struct ref *r)
 
 /*
  * Would "#define @name (*kgr_@name)" break the copied code? It does where
- * @name is also a tag (ath11k's enum ath11k_debug_mask beside its
- * variable) or a member (stmmac's tc, a module parameter and
- * hw->tc). Then a copied macro that spells it keeps it by name.
+ * @name is also a member (stmmac's tc, a module parameter and hw->tc)
+ * and, with @tags, a tag spelled after it (ath11k's enum
+ * ath11k_debug_mask beside its variable). Then a copied macro that
+ * spells it keeps it by name. Tags count only for another module's
+ * export, which links by name: a static of the module does not, and
+ * its tag is mostly spelled in the types copied ahead of the definition
+ * (kvm_intel's vmcs_config and struct vmcs_config).
  */
-static bool alias_clash(struct tu_model *m, const char *name)
+static bool alias_clash(struct tu_model *m, const char *name, bool tags)
 {
-	static const char *const tags[] = { "struct ", "union ", "enum " };
+	static const char *const kinds[] = { "struct ", "union ", "enum " };
 	struct strbuf sb = { 0 };
 	bool clash = false;
 	size_t i;
 
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]) && !clash; i++) {
+	for (i = 0; tags && i < sizeof(kinds) / sizeof(kinds[0]) && !clash; i++) {
 		sb.len = 0;
-		sb_printf(&sb, "%s%s", tags[i], name);
+		sb_printf(&sb, "%s%s", kinds[i], name);
 		clash = tu_find(m, sb.s, ENT_TYPE, false);
 	}
 	sb.len = 0;
@@ -1081,7 +1085,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		enum use u = use_of(x, src, r, &d, &dsrc);
 		const char *by = other_module_export(x, src, r);
 		bool clash = !spelled_here(m, r) &&
-			     alias_clash(&source_of(x, src)->new, r->name);
+			     alias_clash(&source_of(x, src)->new, r->name, by);
 		bool other;
 		int traced = trace_shim(x, src, e, r);
 

@@ -158,6 +158,17 @@ for c in tag:ath11k_debug_mask member:tc; do
 	result $? "no #define of ${c#*:} to its shim" "$f"
 done
 
+# A static of the module itself that is also a tag (kvm_intel's
+# vmcs_config, read by capabilities.h's inlines): its tag is spelled in
+# the types copied ahead, so the definition stays, and the patch links.
+build_patch alias-own-tag kgr_ccp_own_tag --symbols "$tmp/ks-kvm.txt" \
+	--modules "/lib/modules/${KHDR##*/linux-headers-}"
+f=$tmp/kgr_ccp_own_tag/kgr_ccp_own_tag.c
+ok=1
+[ -f "${f%.c}.ko" ] && grep -q "^#define vmcs_config (\*kgr_vmcs_config)$" "$f" && ok=0
+result $ok "a static of the module that is also a tag (vmcs_config): defined to its shim, built" \
+	"$tmp/kgr_ccp_own_tag/build.log"
+
 # An export of the file itself that a copied inline of a local header
 # spells (blk-cgroup.h's blkg_lookup() and blkcg_root, defined and
 # exported by blk-cgroup.c): the header's declaration is copied, for a
