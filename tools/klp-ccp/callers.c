@@ -136,8 +136,16 @@ void hdr_add_def(struct hdr_changes *hc, const struct entity *e,
 void hdr_add_alias(struct hdr_changes *hc, const char *member,
 		   const char *old_member)
 {
-	if (tl_strlist_has(&hc->alias_new, member))
+	size_t i;
+
+	/* Two types alias it to different members: no one #define is right. */
+	for (i = 0; i < hc->alias_new.nr; i++) {
+		if (strcmp(hc->alias_new.names[i], member))
+			continue;
+		if (strcmp(hc->alias_old.names[i], old_member))
+			hc->alias_old.names[i][0] = '\0';
 		return;
+	}
 	tl_strlist_add(&hc->alias_new, member);
 	tl_strlist_add(&hc->alias_old, old_member);
 }

@@ -32,7 +32,7 @@ struct hdr_changes {
 	 * Members a fix adds as aliases of old ones in an anonymous union
 	 * (dst_entry's dev_rcu of dev): the running kernel's headers lack
 	 * them, so the patch spells the old name. alias_old[i] is
-	 * alias_new[i]'s.
+	 * alias_new[i]'s, "" when types disagree on it (no alias then).
 	 */
 	struct tl_strlist alias_new, alias_old;
 };

@@ -1084,9 +1084,7 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		size_t dsrc;
 		enum use u = use_of(x, src, r, &d, &dsrc);
 		const char *by = other_module_export(x, src, r);
-		bool clash = !spelled_here(m, r) &&
-			     alias_clash(&source_of(x, src)->new, r->name, by);
-		bool other;
+		bool other, alias;
 		int traced = trace_shim(x, src, e, r);
 
 		if (traced < 0)
@@ -1112,11 +1110,15 @@ static int pull_refs(struct extract_ctx *x, size_t src, struct entity *e)
 		 * xhci_get_endpoint_index(), which xhci.c's patched code calls
 		 * through kgr_xhci_get_endpoint_index).
 		 */
-		if (clash)
+		alias = u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL ||
+					  r->where == IN_LOCAL) &&
+			r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9);
+		/* by name, then: a scan of the model, only for such names */
+		if (alias && alias_clash(&source_of(x, src)->new, r->name, by)) {
+			alias = false;
 			by = NULL;
-		if (u == USE_SHIM && (e->kind == ENT_MACRO || e->where == IN_LOCAL ||
-				      r->where == IN_LOCAL) && !clash &&
-		    r->type && !spelled_here(m, r) && strncmp(r->name, "__builtin", 9) &&
+		}
+		if (alias &&
 		    (!sym_exported(&source_of(x, src)->syms, r->name) ||
 		     has_shim(x, src, r) || by) &&
 		    (sym_count(&source_of(x, src)->syms, r->name) != 0 || by)) {
@@ -2572,6 +2574,9 @@ static int emit_member_aliases(struct extract_ctx *x, struct strbuf *out)
 	for (i = 0; hc && i < hc->alias_new.nr; i++) {
 		const char *member = hc->alias_new.names[i];
 		bool spelled = false;
+
+		if (!hc->alias_old.names[i][0])
+			continue;
 
 		for (k = 0; k < x->in->nsrc && !spelled; k++) {
 			const struct file_patch *fp = x->in->srcs[k].fp;
