@@ -2048,6 +2048,29 @@ static void emit_ahead(struct extract_ctx *x, const struct item *copied,
  * A tagged type, which a declaration ahead ("enum foo;") names; not an
  * untagged enum, named after its first constant ("enum {A, ...}").
  */
+/*
+ * A shim that a copied macro spells may size a copied type (hid-nintendo's
+ * leds[JC_NUM_LEDS], JC_NUM_LEDS being ARRAY_SIZE() of the shimmed
+ * joycon_player_led_names): declared, with its #define, ahead of the
+ * types when its own type names none of them and its #define rewrites no
+ * tag or member of its name.
+ */
+static bool shim_ahead(struct extract_ctx *x, const struct item *it,
+		       const struct item *copied, size_t ncopied)
+{
+	size_t i;
+
+	if (it->e || !it->alias || it->early || it->hdr || it->call ||
+	    it->trace || !it->shim->type || declared_later(it) ||
+	    hdr_item(x, it->shim->name))
+		return false;
+	for (i = 0; i < ncopied; i++)
+		if ((copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO) &&
+		    names_word(it->shim->type, copied[i].e->name))
+			return false;
+	return !alias_clash(&source_of(x, it->src)->new, it->shim->name, true);
+}
+
 static bool is_tag(const char *name)
 {
 	if (!strncmp(name, "enum ", 5))
@@ -2733,8 +2756,9 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	struct extract_ctx x = { .in = in, .copied = callees,
 				 .refused = refused, .err = err };
 	struct tl_strlist tags = { 0 };
-	size_t i, ncopied = 0;
+	size_t i, ncopied = 0, nahead;
 	struct item *copied;
+	bool *ahead;
 	int ret = -1;
 
 	if (pull_targets(&x) || pull_late_includes(&x) ||
@@ -2766,6 +2790,18 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		sb_printf(out, "%s;\n", tags.names[i]);
 	if (tags.nr)
 		sb_puts(out, "\n");
+	ahead = xcalloc(x.n ? x.n : 1, sizeof(*ahead));
+	for (i = 0, nahead = 0; i < x.n; i++) {
+		ahead[i] = shim_ahead(&x, &x.items[i], copied, ncopied);
+		if (ahead[i]) {
+			shim_decl(out, &x.items[i]);
+			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
+				  x.items[i].cname);
+			nahead++;
+		}
+	}
+	if (nahead)
+		sb_puts(out, "\n");
 	for (i = 0; i < ncopied; i++)
 		if ((copied[i].e->kind == ENT_TYPE || copied[i].e->kind == ENT_MACRO) &&
 		    !before_includes(&x, &copied[i]))
@@ -2774,11 +2810,11 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 	if (x.decls.len)
 		sb_puts(out, x.decls.s);
 	for (i = 0; i < x.n; i++)
-		if (!x.items[i].e && !x.items[i].early &&
+		if (!x.items[i].e && !x.items[i].early && !ahead[i] &&
 		    !declared_later(&x.items[i]))
 			shim_decl(out, &x.items[i]);
 	for (i = 0; i < x.n; i++)
-		if (x.items[i].alias && !x.items[i].early &&
+		if (x.items[i].alias && !x.items[i].early && !ahead[i] &&
 		    !hdr_item(&x, x.items[i].shim->name))
 			sb_printf(out, "#define %s (*%s)\n", x.items[i].shim->name,
 				  x.items[i].cname);
@@ -2792,6 +2828,7 @@ int extract_patch(const struct extract_in *in, struct strbuf *out,
 		if (copied[i].e->kind == ENT_VAR || copied[i].e->kind == ENT_FUNC)
 			emit_entity(&x, &copied[i], out);
 	free(copied);
+	free(ahead);
 	/* the trace header (or its copied DEFINE_EVENT) declared these */
 	for (i = 0; i < x.n; i++)
 		if (!x.items[i].e && declared_later(&x.items[i]))

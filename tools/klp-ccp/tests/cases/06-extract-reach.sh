@@ -248,3 +248,13 @@ built local-inline-calls-shim kgr_ccp_inlineshim \
 ok=1
 grep -q "^#define xhci_get_endpoint_index (\*kgr_xhci_get_endpoint_index)$" "$f" && ok=0
 result $ok "the local inline's call goes through the shim too" "$f"
+
+# A shim sizes a copied type: hid-nintendo's struct joycon_ctlr has
+# leds[JC_NUM_LEDS], JC_NUM_LEDS being ARRAY_SIZE() of the shimmed
+# joycon_player_led_names. The shim and its #define go ahead of the
+# types (bench/stable-delta: hid-nintendo.c did not build).
+built shim-sizes-copied-type kgr_ccp_shimsize \
+	"struct joycon_ctlr's array sized by the shimmed joycon_player_led_names: extracted and built warning-free"
+ok=1
+ahead "^#define joycon_player_led_names (\*kgr_joycon_player_led_names)$" "^struct joycon_ctlr {" && ok=0
+result $ok "the shim's #define is ahead of the struct its macro sizes" "$f"
