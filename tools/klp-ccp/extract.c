@@ -2045,10 +2045,6 @@ static void emit_ahead(struct extract_ctx *x, const struct item *copied,
 }
 
 /*
- * A tagged type, which a declaration ahead ("enum foo;") names; not an
- * untagged enum, named after its first constant ("enum {A, ...}").
- */
-/*
  * A shim that a copied macro spells may size a copied type (hid-nintendo's
  * leds[JC_NUM_LEDS], JC_NUM_LEDS being ARRAY_SIZE() of the shimmed
  * joycon_player_led_names): declared, with its #define, ahead of the
@@ -2071,6 +2067,10 @@ static bool shim_ahead(struct extract_ctx *x, const struct item *it,
 	return !alias_clash(&source_of(x, it->src)->new, it->shim->name, true);
 }
 
+/*
+ * A tagged type, which a declaration ahead ("enum foo;") names; not an
+ * untagged enum, named after its first constant ("enum {A, ...}").
+ */
 static bool is_tag(const char *name)
 {
 	if (!strncmp(name, "enum ", 5))
