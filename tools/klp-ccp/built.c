@@ -237,8 +237,10 @@ static int prefetch(const struct build_env *env, const char *dir,
 	if (ret)
 		goto out;
 	probes_env(env, top.scratch, &sh);
-	sb_printf(&sh, "make -n -s -C '%s' M='%s' %s klp-ccp-lists.o </dev/null 2>&1",
+	sb_printf(&sh, "make -n -s -C '%s' M='%s' %s klp-ccp-lists.o ",
 		  env->build, top.scratch, arch_dirs);
+	probes_try_run(top.scratch, &sh);
+	sb_puts(&sh, " </dev/null 2>&1");
 	p = popen(sh.s, "r");
 	if (!p) {
 		ret = tl_fail(err, "cannot run make");

@@ -294,8 +294,10 @@ static int kbuild_command(const struct build_env *env,
 
 	probes_env(env, kf->mkdir_path, &sh);
 	/* stdin: what a probe reads is what it pipes in itself */
-	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' </dev/null 2>&1",
+	sb_printf(&sh, "make -n -s -C '%s' M='%s' '%s.o' ",
 		  env->build, kf->mkdir_path, kf->obj);
+	probes_try_run(kf->mkdir_path, &sh);
+	sb_puts(&sh, " </dev/null 2>&1");
 	/* A few prerequisites without rules at most, one per run of make. */
 	for (tries = 0; tries < 4; tries++) {
 		out.len = 0;

@@ -374,7 +374,7 @@ static bool run_real(const char *real, char **argv, const struct strbuf *in,
 	bool keep;
 	pid_t pid;
 
-	/* Only an object in try-run's fresh directory can be replayed. */
+	/* Only an object in try-run's directory can be replayed. */
 	sb_printf(&tmpout, "%s/.tmp_", mdir);
 	keep = !o || !strcmp(o, "/dev/null") ||
 	       (!strncmp(o, tmpout.s, tmpout.len) &&

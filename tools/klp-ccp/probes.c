@@ -137,6 +137,24 @@ void probes_env(const struct build_env *env, const char *mdir,
 			  mdir);
 }
 
+/*
+ * Kbuild's try-run makes a directory for each of its thirty-odd probes
+ * and removes it after: a shell, mkdir and rm around every probe, 40% of
+ * a make -n. make -n runs one probe at a time, so one directory made
+ * here serves them all; its name keeps the .tmp_<digits> shape the probe
+ * cache expects. Same answers: only the scratch directory differs.
+ */
+void probes_try_run(const char *mdir, struct strbuf *sh)
+{
+	struct strbuf tmp = { 0 };
+
+	sb_printf(&tmp, "%s/.tmp_0", mdir);
+	if (!mkdir(tmp.s, 0700) || access(tmp.s, W_OK) == 0)
+		sb_printf(sh, "TMPOUT='%s' 'try-run=$(shell set -e; TMP=$(TMPOUT)/tmp; if ($(1)) >/dev/null 2>&1; then echo \"$(2)\"; else echo \"$(3)\"; fi)'",
+			  tmp.s);
+	sb_free(&tmp);
+}
+
 void probes_free(struct build_env *env)
 {
 	free((char *)env->probe_bin);

@@ -13,6 +13,8 @@ int probes_setup(struct build_env *env, struct tl_err *err);
 /* Appends to @sh, before its "make -n M=@mdir", the cache's variables. */
 void probes_env(const struct build_env *env, const char *mdir,
 		struct strbuf *sh);
+/* Appends to @sh, among make's arguments, a try-run that reuses one dir. */
+void probes_try_run(const char *mdir, struct strbuf *sh);
 void probes_free(struct build_env *env);
 
 #endif
