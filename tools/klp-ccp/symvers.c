@@ -19,53 +19,61 @@
 
 #include "symvers.h"
 
-static size_t hash(const char *s)
+static unsigned int hash(const char *s)
 {
-	size_t h = 1469598103934665603ULL;
+	unsigned int h = 2166136261u;
 
 	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+		h = (h ^ (unsigned char)*s++) * 16777619u;
 	return h;
 }
 
-static size_t set_slot(const struct name_set *set, const char *name)
+/* The slot of @name (hash @h), or the empty slot where it would go. */
+static size_t set_slot(const struct name_set *set, const char *name,
+		       unsigned int h)
 {
-	size_t i = hash(name) & (set->cap - 1);
+	size_t i = h & (set->cap - 1);
 
-	while (set->slot[i] && strcmp(set->slot[i], name))
+	while (set->slot[i].name &&
+	       (set->slot[i].hash != h || strcmp(set->slot[i].name, name)))
 		i = (i + 1) & (set->cap - 1);
 	return i;
 }
 
+/* Room for @n names at a load of half at most: no rehash while they come. */
+static void set_reserve(struct name_set *set, size_t n)
+{
+	struct name_set big = { 0 };
+	size_t k;
+
+	if (2 * n <= set->cap)
+		return;
+	for (big.cap = 1024; big.cap < 2 * n; big.cap *= 2)
+		;
+	big.slot = xcalloc(big.cap, sizeof(*big.slot));
+	big.n = set->n;
+	for (k = 0; k < set->cap; k++)
+		if (set->slot[k].name)
+			big.slot[set_slot(&big, set->slot[k].name,
+					  set->slot[k].hash)] = set->slot[k];
+	free(set->slot);
+	*set = big;
+}
+
+/* Count @name, which must live as long as @set: the set keeps the pointer. */
 static void set_add(struct name_set *set, const char *name)
 {
+	unsigned int h = hash(name);
 	size_t i;
 
-	if (2 * (set->n + 1) > set->cap) {
-		struct name_set big = { 0 };
-		size_t k;
-
-		big.cap = set->cap ? set->cap * 2 : 1024;
-		big.slot = xcalloc(big.cap, sizeof(char *));
-		big.count = xcalloc(big.cap, sizeof(unsigned int));
-		for (k = 0; k < set->cap; k++) {
-			if (!set->slot[k])
-				continue;
-			i = set_slot(&big, set->slot[k]);
-			big.slot[i] = set->slot[k];
-			big.count[i] = set->count[k];
-			big.n++;
-		}
-		free(set->slot);
-		free(set->count);
-		*set = big;
-	}
-	i = set_slot(set, name);
-	if (!set->slot[i]) {
-		set->slot[i] = xstrdup(name);
+	set_reserve(set, set->n + 1);
+	i = set_slot(set, name, h);
+	if (!set->slot[i].name) {
+		set->slot[i].name = name;
+		set->slot[i].hash = h;
 		set->n++;
 	}
-	set->count[i]++;
+	set->slot[i].count++;
 }
 
 static unsigned int set_count(const struct name_set *set, const char *name)
@@ -74,18 +82,13 @@ static unsigned int set_count(const struct name_set *set, const char *name)
 
 	if (!set->cap)
 		return 0;
-	i = set_slot(set, name);
-	return set->slot[i] ? set->count[i] : 0;
+	i = set_slot(set, name, hash(name));
+	return set->slot[i].name ? set->slot[i].count : 0;
 }
 
 static void set_free(struct name_set *set)
 {
-	size_t i;
-
-	for (i = 0; i < set->cap; i++)
-		free(set->slot[i]);
 	free(set->slot);
-	free(set->count);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -119,12 +122,12 @@ static void add_exporter(struct symbols *s, const char *name,
 static int load_symvers(const char *path, struct symbols *s,
 			struct tl_err *err)
 {
-	char *text, *line, *next;
+	char *line, *next;
 	size_t len;
 
-	if (read_file(path, &text, &len, err))
+	if (read_file(path, &s->symvers_text, &len, err))
 		return -1;
-	for (line = text; *line; line = next) {
+	for (line = s->symvers_text; *line; line = next) {
 		char *name, *end, *ns;
 
 		next = strchr(line, '\n');
@@ -149,7 +152,6 @@ static int load_symvers(const char *path, struct symbols *s,
 			tl_strlist_add(&s->ns_names, ns + 1);
 		}
 	}
-	free(text);
 	qsort(s->mod_exports.names, s->mod_exports.nr, sizeof(char *), by_name);
 	if (!s->exported.n)
 		return tl_fail(err, "%s: not a Module.symvers (no exported symbol)",
@@ -186,14 +188,12 @@ static struct mod_symbols *get_mod(struct symbols *s, const char *path,
 }
 
 /*
- * sscanf(@line, "%*s %*s %511s %511s", @name, @mod) without sscanf's cost
- * for each of a kallsyms copy's 360000 lines: the third and fourth words,
- * and how many of them there are (0 for none).
+ * The third and fourth words of @line ("address type name [module]"),
+ * ended in place: how many there are (0 for none).
  */
-static int map_words(const char *line, char *name, char *mod)
+static int map_words(char *line, char **name, char **mod)
 {
-	const char *w[4], *p = line;
-	size_t len[4];
+	char *w[4], *p = line;
 	int n;
 
 	for (n = 0; n < 4; n++) {
@@ -204,37 +204,34 @@ static int map_words(const char *line, char *name, char *mod)
 		w[n] = p;
 		while (*p && !isspace((unsigned char)*p))
 			p++;
-		len[n] = p - w[n];
+		if (*p && n >= 2)
+			*p++ = '\0';
 	}
-	/* a word longer than %511s takes: sscanf's own split */
-	if ((n > 2 && len[2] > 511) || (n > 3 && len[3] > 511))
-		return sscanf(line, "%*s %*s %511s %511s", name, mod);
-	if (n > 2) {
-		memcpy(name, w[2], len[2]);
-		name[len[2]] = '\0';
-	}
-	if (n > 3) {
-		memcpy(mod, w[3], len[3]);
-		mod[len[3]] = '\0';
-	}
+	*name = n > 2 ? w[2] : NULL;
+	*mod = n > 3 ? w[3] : NULL;
 	return n > 2 ? n - 2 : 0;
 }
 
 /*
  * A System.map or kallsyms copy: "address type name [module]" lines.
  * Debian ships a stub System.map (one line). Fewer than 1000 vmlinux
- * symbols: not a real one.
+ * symbols: not a real one. Its 360000 names stay in the file's text,
+ * which the symbols keep: no copy of each.
  */
 static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 {
-	char *text, *line, *next;
-	size_t len, cap = 0, last = 0;
+	char *line, *next;
+	size_t len, cap = 0, last = 0, lines = 0;
 
-	if (read_file(path, &text, &len, err))
+	if (read_file(path, &s->map_text, &len, err))
 		return -1;
-	for (line = text; *line; line = next) {
-		char name[512], mod[512];
+	for (line = s->map_text; (line = memchr(line, '\n', len - (line - s->map_text))); line++)
+		lines++;
+	set_reserve(&s->in_map, lines);
+	for (line = s->map_text; *line; line = next) {
 		struct mod_symbols *m;
+		char *name, *mod;
+		size_t ml;
 		int n;
 
 		next = strchr(line, '\n');
@@ -242,11 +239,12 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 			*next++ = '\0';
 		else
 			next = line + strlen(line);
-		n = map_words(line, name, mod);
+		n = map_words(line, &name, &mod);
 		if (n < 1)
 			continue;
-		if (n == 2 && mod[0] == '[' && mod[strlen(mod) - 1] == ']') {
-			mod[strlen(mod) - 1] = '\0';
+		ml = n == 2 ? strlen(mod) : 0;
+		if (ml > 2 && mod[0] == '[' && mod[ml - 1] == ']') {
+			mod[ml - 1] = '\0';
 			/* A module's lines are together: its name is looked up once. */
 			if (last < s->nmods && !strcmp(s->mods[last].name, mod + 1))
 				m = &s->mods[last];
@@ -254,15 +252,14 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 				m = get_mod(s, path, mod + 1);
 			last = m - s->mods;
 			tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
-			m->map[m->nmap++] = xstrdup(name);
+			m->map[m->nmap++] = name;
 			set_add(&m->in_map, name);
 			continue;
 		}
 		tl_grow(&s->map, &cap, s->nmap, sizeof(char *));
-		s->map[s->nmap++] = xstrdup(name);
+		s->map[s->nmap++] = name;
 		set_add(&s->in_map, name);
 	}
-	free(text);
 	if (s->nmap < 1000)
 		return tl_fail(err, "%s: not a System.map or /proc/kallsyms copy (%zu vmlinux symbols; Debian's /boot/System.map is a stub)",
 			       path, s->nmap);
@@ -270,12 +267,8 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 	return 0;
 }
 
-static void map_free(char **map, size_t n, struct name_set *set)
+static void map_free(char **map, struct name_set *set)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(map[i]);
 	free(map);
 	set_free(set);
 }
@@ -285,15 +278,18 @@ static void maps_free(struct symbols *s)
 {
 	size_t i;
 
-	map_free(s->map, s->nmap, &s->in_map);
+	map_free(s->map, &s->in_map);
+	free(s->map_text);
+	tl_strlist_free(&s->mod_names);
 	free(s->map_path);
 	for (i = 0; i < s->nmods; i++) {
-		map_free(s->mods[i].map, s->mods[i].nmap, &s->mods[i].in_map);
+		map_free(s->mods[i].map, &s->mods[i].in_map);
 		free(s->mods[i].name);
 		free(s->mods[i].label);
 	}
 	free(s->mods);
 	s->map = NULL;
+	s->map_text = NULL;
 	s->nmap = 0;
 	s->map_path = NULL;
 	s->mods = NULL;
@@ -343,9 +339,13 @@ void symbols_add_module(struct symbols *s, const char *path, const char *mod,
 	size_t i;
 
 	for (i = 0; i < names->nr; i++) {
+		char *name;
+
+		tl_strlist_add(&s->mod_names, names->names[i]);
+		name = s->mod_names.names[s->mod_names.nr - 1];
 		tl_grow(&m->map, &m->cap, m->nmap, sizeof(char *));
-		m->map[m->nmap++] = xstrdup(names->names[i]);
-		set_add(&m->in_map, names->names[i]);
+		m->map[m->nmap++] = name;
+		set_add(&m->in_map, name);
 	}
 }
 
@@ -500,6 +500,7 @@ void symbols_free(struct symbols *s)
 {
 	maps_free(s);
 	set_free(&s->exported);
+	free(s->symvers_text);
 	tl_strlist_free(&s->mod_exports);
 	tl_strlist_free(&s->ns_syms);
 	tl_strlist_free(&s->ns_names);

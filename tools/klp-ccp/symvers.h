@@ -11,9 +11,12 @@
 
 #include "util.h"
 
+/* Names with counts; the names are the owner's, not the set's. */
 struct name_set {
-	char **slot;
-	unsigned int *count;
+	struct name_slot {
+		const char *name;
+		unsigned int hash, count;
+	} *slot;
 	size_t cap, n;
 };
 
@@ -31,6 +34,7 @@ struct mod_symbols {
  * copy whose are a module's.
  */
 struct symbols {
+	char *symvers_text;		/* Module.symvers, holding exported's names */
 	struct name_set exported;
 	/* exports to a namespace (EXPORT_SYMBOL_NS): name, and namespace */
 	struct tl_strlist ns_syms, ns_names;
@@ -39,6 +43,8 @@ struct symbols {
 	struct name_set in_map;		/* names of System.map, with counts */
 	char **map;			/* System.map names in address order */
 	size_t nmap;
+	char *map_text;			/* the map's text, holding its names */
+	struct tl_strlist mod_names;	/* and the names of symbols_add_module() */
 	char *map_path;			/* NULL when no System.map was found */
 	struct mod_symbols *mods;	/* modules of a kallsyms copy */
 	size_t nmods;
