@@ -66,6 +66,7 @@ struct file_text {
 	CXFile file;
 	const char *text;
 	size_t len;
+	bool tests_module;	/* has "#ifdef MODULE" or "defined(MODULE)" */
 };
 
 /* An identifier passed to a macro: I915_PARAMS_FOR_EACH(MEMBER). */
@@ -99,7 +100,7 @@ static struct file_text *text_slot(struct file_text *tab, size_t n,
  * macro expansion too, which made that search most of a parse's time
  * when asked for each macro and inline of include/.
  */
-static const char *file_text(struct parse_ctx *c, CXFile f, size_t *len)
+static const struct file_text *file_entry(struct parse_ctx *c, CXFile f)
 {
 	struct file_text *t;
 	size_t k;
@@ -119,8 +120,19 @@ static const char *file_text(struct parse_ctx *c, CXFile f, size_t *len)
 	if (!t->file) {
 		t->file = f;
 		t->text = clang_getFileContents(c->tu, f, &t->len);
+		/* few headers test MODULE: module_hidden() walks only those */
+		t->tests_module = t->text &&
+			(memmem(t->text, t->len, "def MODULE", 10) ||
+			 memmem(t->text, t->len, "defined(MODULE)", 15));
 		c->texts_used++;
 	}
+	return t;
+}
+
+static const char *file_text(struct parse_ctx *c, CXFile f, size_t *len)
+{
+	const struct file_text *t = file_entry(c, f);
+
 	*len = t->len;
 	return t->text;
 }
@@ -316,20 +328,19 @@ static bool word_at(const char *p, const char *w)
 }
 
 /*
- * Does a module build leave out offset @off of header @text: is it
- * within "#ifndef MODULE" or "#if !defined(MODULE)", or the #else of
+ * Does a module build leave out offset @off of header @f: is it within
+ * "#ifndef MODULE" or "#if !defined(MODULE)", or the #else of
  * "#ifdef MODULE"? The parse, a vmlinux build's, saw it.
  */
-static bool module_hidden(const char *text, size_t len, unsigned int off)
+static bool module_hidden(struct parse_ctx *c, CXFile f, unsigned int off)
 {
+	const struct file_text *t = file_entry(c, f);
 	/* per open conditional: 1 if its current branch is out of modules */
 	unsigned char stack[64];
 	unsigned int depth = 0, i;
-	const char *p = text, *end = text + (off < len ? off : len);
+	const char *p = t->text, *end = p + (off < t->len ? off : t->len);
 
-	/* few headers test MODULE: the others need no walk */
-	if (!memmem(text, len, "def MODULE", 10) &&
-	    !memmem(text, len, "defined(MODULE)", 15))
+	if (!t->tests_module)
 		return false;
 	while (p < end) {
 		const char *q = p, *nl = memchr(p, '\n', end - p);
@@ -365,7 +376,7 @@ static bool module_hidden(const char *text, size_t len, unsigned int off)
  * there (@start to @end); NULL if the extent is not one of that text.
  */
 static const char *decl_text(struct parse_ctx *c, CXCursor d, size_t *len,
-			     unsigned int *start, unsigned int *end)
+			     unsigned int *start, unsigned int *end, CXFile *file)
 {
 	CXSourceRange r = clang_getCursorExtent(d);
 	const char *text;
@@ -374,6 +385,8 @@ static const char *decl_text(struct parse_ctx *c, CXCursor d, size_t *len,
 	spelling_loc(clang_getRangeStart(r), &f, NULL, start);
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, end);
 	text = f ? file_text(c, f, len) : NULL;
+	if (file)
+		*file = f;
 	return text && *start < *end && *end <= *len ? text : NULL;
 }
 
@@ -385,10 +398,11 @@ static void note_module_hidden(struct parse_ctx *c, CXCursor d)
 	unsigned int start, end;
 	const char *text;
 	size_t len;
+	CXFile f;
 
 	text = tl_strlist_has(&c->m->module_hidden, name) ? NULL :
-	       decl_text(c, d, &len, &start, &end);
-	if (text && module_hidden(text, len, start)) {
+	       decl_text(c, d, &len, &start, &end, &f);
+	if (text && module_hidden(c, f, start)) {
 		sb_add(&decl, text + start, end - start);
 		/* not one a macro spells */
 		if (strstr(decl.s, name)) {
@@ -1181,7 +1195,7 @@ static bool plain_extern(struct parse_ctx *c, CXCursor d, const char *name)
 	const char *text, *p;
 	size_t len;
 
-	text = decl_text(c, d, &len, &start, &end);
+	text = decl_text(c, d, &len, &start, &end, NULL);
 	if (!text || strncmp(text + start, "extern ", 7))
 		return false;
 	for (p = text + start; (p = memmem(p, text + end - p, name, strlen(name))); p++)
@@ -1197,7 +1211,7 @@ static bool percpu_decl(struct parse_ctx *c, CXCursor d)
 	const char *text;
 	size_t len;
 
-	text = decl_text(c, d, &len, &start, &end);
+	text = decl_text(c, d, &len, &start, &end, NULL);
 	return text && memmem(text + start, end - start, "_PER_CPU", 8);
 }
 
@@ -1270,8 +1284,6 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	struct tu_model *m = c->m;
 	CXSourceRange r = clang_getCursorExtent(cur);
 	struct calls_ctx cc = { .c = c };
-	const char *text;
-	size_t len;
 	CXFile f;
 
 	tl_grow(&m->inlines, &m->inlcap, m->ninlines, sizeof(*m->inlines));
@@ -1280,8 +1292,7 @@ static void add_header_inline(struct parse_ctx *c, CXCursor cur)
 	spelling_loc(clang_getRangeStart(r), &f, &cc.h->line, &cc.h->start);
 	cc.h->file = cx_take(clang_getFileName(f));
 	spelling_loc(clang_getRangeEnd(r), NULL, NULL, &cc.h->end);
-	text = f ? file_text(c, f, &len) : NULL;
-	cc.inline_hidden = text && module_hidden(text, len, cc.h->start);
+	cc.inline_hidden = f && module_hidden(c, f, cc.h->start);
 	clang_visitChildren(cur, calls_visit, &cc);
 }
 
