@@ -884,7 +884,7 @@ static int analyse(struct run *r, struct tl_err *err)
 
 static int setup(struct run *r, struct tl_err *err)
 {
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *cache;
 	struct strbuf p = { 0 }, build = { 0 }, tmpl = { 0 };
 	struct stat st;
 	char *map, *sym = xstrdup(r->o.symvers);
@@ -927,7 +927,10 @@ static int setup(struct run *r, struct tl_err *err)
 		goto out;
 	}
 	map = r->o.symbols ? xstrdup(r->o.symbols) : system_map_path(build.s);
-	ret = symbols_load(r->o.symvers, map, r->o.symbols != NULL, &r->syms, err);
+	/* The parse cache keeps a kallsyms copy's names too (symcache.c). */
+	cache = getenv("KLP_CCP_PARSE_CACHE");
+	ret = symbols_load(r->o.symvers, map, r->o.symbols != NULL,
+			   cache && *cache ? cache : NULL, &r->syms, err);
 	free(map);
 	if (ret)
 		goto out;

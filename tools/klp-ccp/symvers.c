@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "symcache.h"
 #include "symvers.h"
 
 static unsigned int hash(const char *s)
@@ -40,15 +42,15 @@ static size_t set_slot(const struct name_set *set, const char *name,
 	return i;
 }
 
-/* Room for @n names at a load of half at most: no rehash while they come. */
+/* Room for @n names at a load of 3/4 at most: no rehash while they come. */
 static void set_reserve(struct name_set *set, size_t n)
 {
 	struct name_set big = { 0 };
 	size_t k;
 
-	if (2 * n <= set->cap)
+	if (4 * n <= 3 * set->cap)
 		return;
-	for (big.cap = 1024; big.cap < 2 * n; big.cap *= 2)
+	for (big.cap = 1024; 3 * big.cap < 4 * n; big.cap *= 2)
 		;
 	big.slot = xcalloc(big.cap, sizeof(*big.slot));
 	big.n = set->n;
@@ -212,19 +214,62 @@ static int map_words(char *line, char **name, char **mod)
 	return n > 2 ? n - 2 : 0;
 }
 
+static void map_free(char **map, struct name_set *set)
+{
+	free(map);
+	set_free(set);
+}
+
+/* Forget the System.map or kallsyms copy, keep Module.symvers. */
+static void maps_free(struct symbols *s)
+{
+	size_t i;
+
+	map_free(s->map, &s->in_map);
+	if (s->cache_map)
+		munmap(s->cache_map, s->cache_len);
+	else
+		free(s->map_text);
+	s->cache_map = NULL;
+	tl_strlist_free(&s->mod_names);
+	free(s->map_path);
+	for (i = 0; i < s->nmods; i++) {
+		map_free(s->mods[i].map, &s->mods[i].in_map);
+		free(s->mods[i].name);
+		free(s->mods[i].label);
+	}
+	free(s->mods);
+	s->map = NULL;
+	s->map_text = NULL;
+	s->map_len = 0;
+	s->nmap = 0;
+	s->map_path = NULL;
+	s->mods = NULL;
+	s->nmods = 0;
+}
+
 /*
  * A System.map or kallsyms copy: "address type name [module]" lines.
  * Debian ships a stub System.map (one line). Fewer than 1000 vmlinux
  * symbols: not a real one. Its 360000 names stay in the file's text,
  * which the symbols keep: no copy of each.
  */
-static int load_map(const char *path, struct symbols *s, struct tl_err *err)
+static int load_map(const char *path, const char *cache_dir,
+		    struct symbols *s, struct tl_err *err)
 {
 	char *line, *next;
 	size_t len, cap = 0, last = 0, lines = 0;
 
+	if (cache_dir) {
+		if (!symcache_load(cache_dir, path, s)) {
+			time_phase("symbols: from the cache");
+			goto loaded;
+		}
+		maps_free(s);
+	}
 	if (read_file(path, &s->map_text, &len, err))
 		return -1;
+	s->map_len = len + 1;
 	for (line = s->map_text; (line = memchr(line, '\n', len - (line - s->map_text))); line++)
 		lines++;
 	set_reserve(&s->in_map, lines);
@@ -260,6 +305,9 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 		s->map[s->nmap++] = name;
 		set_add(&s->in_map, name);
 	}
+	if (cache_dir && s->nmap >= 1000)
+		symcache_store(cache_dir, path, s);
+loaded:
 	if (s->nmap < 1000)
 		return tl_fail(err, "%s: not a System.map or /proc/kallsyms copy (%zu vmlinux symbols; Debian's /boot/System.map is a stub)",
 			       path, s->nmap);
@@ -267,44 +315,15 @@ static int load_map(const char *path, struct symbols *s, struct tl_err *err)
 	return 0;
 }
 
-static void map_free(char **map, struct name_set *set)
-{
-	free(map);
-	set_free(set);
-}
-
-/* Forget the System.map or kallsyms copy, keep Module.symvers. */
-static void maps_free(struct symbols *s)
-{
-	size_t i;
-
-	map_free(s->map, &s->in_map);
-	free(s->map_text);
-	tl_strlist_free(&s->mod_names);
-	free(s->map_path);
-	for (i = 0; i < s->nmods; i++) {
-		map_free(s->mods[i].map, &s->mods[i].in_map);
-		free(s->mods[i].name);
-		free(s->mods[i].label);
-	}
-	free(s->mods);
-	s->map = NULL;
-	s->map_text = NULL;
-	s->nmap = 0;
-	s->map_path = NULL;
-	s->mods = NULL;
-	s->nmods = 0;
-}
-
 int symbols_load(const char *symvers, const char *map, bool required,
-		 struct symbols *s, struct tl_err *err)
+		 const char *cache_dir, struct symbols *s, struct tl_err *err)
 {
 	struct tl_err map_err;
 
 	memset(s, 0, sizeof(*s));
 	if (load_symvers(symvers, s, err))
 		return -1;
-	if (map && load_map(map, s, &map_err)) {
+	if (map && load_map(map, cache_dir, s, &map_err)) {
 		if (required) {
 			*err = map_err;
 			return -1;

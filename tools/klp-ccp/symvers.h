@@ -44,6 +44,9 @@ struct symbols {
 	char **map;			/* System.map names in address order */
 	size_t nmap;
 	char *map_text;			/* the map's text, holding its names */
+	size_t map_len;			/* its length, the last '\0' included */
+	void *cache_map;		/* symcache.c's mapping map_text is in, or NULL */
+	size_t cache_len;
 	struct tl_strlist mod_names;	/* and the names of symbols_add_module() */
 	char *map_path;			/* NULL when no System.map was found */
 	struct mod_symbols *mods;	/* modules of a kallsyms copy */
@@ -55,7 +58,7 @@ struct symbols {
  * (--symbols), so a missing or stub file is an error, not "unknown".
  */
 int symbols_load(const char *symvers, const char *map, bool required,
-		 struct symbols *s, struct tl_err *err);
+		 const char *cache_dir, struct symbols *s, struct tl_err *err);
 /* @s as a file of module @mod sees it; map_path NULL if @mod is not in it. */
 struct symbols syms_for_module(const struct symbols *s, const char *mod);
 /* Whether @s has module @mod's symbols (a kallsyms copy, or its .ko). */
