@@ -122,3 +122,18 @@ files=$(grep -c "^+++ " "$here/diffs/multi-file.diff")
 ok=1
 [ "$files" -gt 1 ] && [ "$top" -gt 1 ] && [ "$top" -le "$files" ] && ok=0
 result $ok "$files files of one directory: $top top-level make -n, not two a file" "$tmp/make.log"
+
+# try-run's directory is made once a make -n, not once a probe
+# (probes_try_run()): a logging mkdir ahead of the real one sees no
+# .tmp_<pid> of Kbuild's own try-run, and the rows are the same.
+mkdir "$tmp/dshim"
+printf '#!/bin/sh\necho "mkdir $*" >> "%s/mkdir.log"\nexec "%s" "$@"\n' \
+	"$tmp" "$(command -v mkdir)" > "$tmp/dshim/mkdir"
+chmod +x "$tmp/dshim/mkdir"
+: > "$tmp/mkdir.log"
+PATH="$tmp/dshim:$PATH" KLP_CCP_PROBE_CACHE=$tmp/pc ccp devinfo-issue --check --json
+rc=$?
+tries=$(grep -c "/\.tmp_[0-9]" "$tmp/mkdir.log")
+ok=1
+[ "$rc" = 0 ] && [ "$tries" = 0 ] && cmp -s "$tmp/out" "$tmp/pc.out" && ok=0
+result $ok "one try-run directory a make -n: $tries made by Kbuild's try-run" "$tmp/mkdir.log"
