@@ -46,12 +46,8 @@ static void make_key(const char *path, struct strbuf *key)
 static void entry_path(const char *dir, const struct strbuf *key,
 		       struct strbuf *path)
 {
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < key->len; i++)
-		h = (h ^ (unsigned char)key->s[i]) * 1099511628211ULL;
-	sb_printf(path, "%s/symbols-%016llx", dir, (unsigned long long)h);
+	sb_printf(path, "%s/symbols-%016llx", dir,
+		  (unsigned long long)fnv1a(key->s, key->len));
 }
 
 /* ---- writing ---- */
