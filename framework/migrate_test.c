@@ -13,6 +13,7 @@
 #include <linux/sched/task.h>
 #include <linux/panic.h>
 #include "internal.h"
+#include "stack.h"
 #include "universe.h"
 
 #define KGR_TEST_TIMEOUT	(5 * HZ)
@@ -44,6 +45,7 @@ struct kgr_test_kthread {
 	bool new_inside_late;
 	bool new_after;
 	int child_new;
+	unsigned long word;
 };
 
 struct kgr_test_child {
@@ -810,6 +812,105 @@ static void kgr_test_migrate_at_entry(struct kunit *test)
 	kgr_test_reset(test);
 }
 
+/* A kthread asleep with @word in a local variable, on its stack. */
+static int kgr_test_word_holder(void *data)
+{
+	struct kgr_test_kthread *k = data;
+	unsigned long word = k->word;
+
+	/* Its address escapes: the word stays in memory, on the stack. */
+	barrier_data(&word);
+	complete(&k->entered);
+	wait_for_completion(&k->done);
+	k->new_after = word == k->word;
+	return 0;
+}
+
+struct kgr_test_scan {
+	struct kgr_goal *goal;
+	bool clean;
+};
+
+static int kgr_test_scan_fn(struct task_struct *task, void *arg)
+{
+	struct kgr_test_scan *scan = arg;
+
+	scan->clean = kgr_stack_clean(task, scan->goal);
+	return 0;
+}
+
+/* kgr_stack_clean() of @k, asleep, for a goal of range @r alone. */
+static bool kgr_test_clean(struct kunit *test, struct kgr_test_kthread *k,
+			   const struct kgr_range *r)
+{
+	struct kgr_test_scan scan;
+
+	scan.goal = kunit_kzalloc(test, struct_size(scan.goal, ranges, 1),
+				  GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, scan.goal);
+	scan.goal->nr_ranges = 1;
+	scan.goal->ranges[0] = *r;
+	while (!wait_task_inactive(k->task, TASK_UNINTERRUPTIBLE))
+		usleep_range(1000, 2000);
+	KUNIT_ASSERT_EQ(test, task_call_func(k->task, kgr_test_scan_fn,
+					     &scan), 0);
+	return scan.clean;
+}
+
+/* Whether a sleeper holding @word on its stack passes the scan for @r. */
+static bool kgr_test_word_clean(struct kunit *test, unsigned long word,
+				const struct kgr_range *r)
+{
+	struct kgr_test_kthread holder;
+	bool clean;
+
+	kgr_test_kthread_init(&holder);
+	holder.word = word;
+	kgr_test_run(test, &holder, kgr_test_word_holder, &holder,
+		     "kgr_test_holder");
+	clean = kgr_test_clean(test, &holder, r);
+	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &holder));
+	return clean;
+}
+
+/*
+ * The stack scan that spares most sleepers an unwind: the parker's return
+ * address into kgr_test_parked() keeps it from passing for that function
+ * and not for another; a word on the stack in a goal range, in module
+ * space (kgr's stubs, generated code) or in a trampoline that takes over
+ * return addresses (function_graph's, the kretprobes') leaves the task to
+ * the unwinder; a word elsewhere does not.
+ */
+static void kgr_test_stack_scan(struct kunit *test)
+{
+	struct kgr_range parked = kgr_test_range(test, kgr_test_parked,
+						 "kgr_test_parked");
+	struct kgr_range unused = kgr_test_range(test, kgr_test_unused,
+						 "kgr_test_unused");
+	unsigned long hooked;
+	struct kgr_test_kthread parker;
+
+	kgr_test_kthread_init(&parker);
+	kgr_test_run(test, &parker, kgr_test_parker, &parker, "kgr_test_parker");
+	KUNIT_EXPECT_FALSE(test, kgr_test_clean(test, &parker, &parked));
+	KUNIT_EXPECT_TRUE(test, kgr_test_clean(test, &parker, &unused));
+	kgr_test_end(test, &parker);
+
+	KUNIT_EXPECT_TRUE(test, kgr_test_word_clean(test, 0x1234, &unused));
+	KUNIT_EXPECT_TRUE(test, kgr_test_word_clean(test, parked.start, &unused));
+	KUNIT_EXPECT_FALSE(test, kgr_test_word_clean(test, parked.start + 1,
+						     &parked));
+	KUNIT_EXPECT_FALSE(test, kgr_test_word_clean(test,
+						     MODULES_VADDR + PAGE_SIZE,
+						     &unused));
+	hooked = kallsyms_lookup_name("return_to_handler");
+	KUNIT_ASSERT_NE(test, hooked, 0);
+	KUNIT_EXPECT_FALSE(test, kgr_test_word_clean(test, hooked, &unused));
+	hooked = kallsyms_lookup_name("arch_rethook_trampoline");
+	KUNIT_ASSERT_NE(test, hooked, 0);
+	KUNIT_EXPECT_FALSE(test, kgr_test_word_clean(test, hooked + 1, &unused));
+}
+
 static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_states),
 	KUNIT_CASE(kgr_test_parked_kthread),
@@ -823,6 +924,7 @@ static struct kunit_case kgr_migrate_test_cases[] = {
 	KUNIT_CASE(kgr_test_migrate_at_entry),
 	KUNIT_CASE(kgr_test_round_ends_at_ipi),
 	KUNIT_CASE(kgr_test_round_ipis_again),
+	KUNIT_CASE(kgr_test_stack_scan),
 	{}
 };
 

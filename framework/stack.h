@@ -29,6 +29,13 @@ int kgr_stack_init(void);
 const char *kgr_stack_blocker(struct task_struct *task,
 			      const struct kgr_goal *goal, unsigned long *buf);
 
+/*
+ * Whether @task, blocked (not current; under task_call_func()), surely
+ * runs none of the code @goal leaves, without unwinding its stack; false
+ * also when it cannot tell. kgr_stack_blocker() asks it first.
+ */
+bool kgr_stack_clean(struct task_struct *task, const struct kgr_goal *goal);
+
 /* The same for current, interrupted by kgr's IPI (hard irq). */
 const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
 					  unsigned long *buf);

@@ -20,7 +20,8 @@
 # function_graph tracer times the phases of each apply (PROFILE_FUNCS)
 # and prints per function "PROFILE <engine> <funcs> <tasks> <function>
 # <calls> <ms>"; the times then include the tracer's. $FUNCS, $TASKS,
-# $ROUNDS, $PROFILE and $ENGINES come from /tests/scale.conf
+# $ROUNDS, $PROFILE, $ENGINES and $KGR_PARAMS (kgr.ko's parameters,
+# "name=value ...") come from /tests/scale.conf
 # (bench/scale/run).
 # timeout: 3000
 # qemu-accel: tcg,thread=single
@@ -178,6 +179,10 @@ measure()
 }
 
 load_kgr
+for p in $KGR_PARAMS; do
+	echo "${p#*=}" > "/sys/module/kgr/parameters/${p%%=*}" ||
+		fail "cannot set kgr.ko's parameter $p"
+done
 # A gigabyte of guest memory allows about 8,000 threads by default.
 echo 65536 > /proc/sys/kernel/threads-max
 load kgr_scale_target

@@ -154,7 +154,8 @@ tolerated()
 {
 	[ "$1" = init ] || return 1
 	case $2 in
-	ftrace_ops_test | ftrace_ops_list | ftrace_list_end | ftrace_enabled)
+	ftrace_ops_test | ftrace_ops_list | ftrace_list_end | ftrace_enabled | \
+	return_to_handler | arch_rethook_trampoline)
 		return 0 ;;
 	esac
 	return 1
