@@ -3,11 +3,13 @@
  * stack.c - what a task's stack says about the code it may still run
  *
  * A task may change universe only when none of the code it leaves is on
- * its stack, and only when its stack can be read completely. Sleeping
- * tasks and current at a syscall tracepoint are read with the kernel's
- * reliable unwinder, as kernel/livepatch does. current interrupted by
- * kgr's IPI, or entering a patched function through kgr's ftrace handler,
- * is read with a stricter walk of its own: see kgr_walk_current().
+ * its stack, and only when its stack can be read completely. A sleeping
+ * task's stack words are read first (kgr_stack_clean()), which settles
+ * most of them; the rest, and current at a syscall tracepoint, are read
+ * with the kernel's reliable unwinder, as kernel/livepatch does. current
+ * interrupted by kgr's IPI, or entering a patched function through kgr's
+ * ftrace handler, is read with a stricter walk of its own: see
+ * kgr_walk_current().
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
