@@ -29,13 +29,6 @@ int kgr_stack_init(void);
 const char *kgr_stack_blocker(struct task_struct *task,
 			      const struct kgr_goal *goal, unsigned long *buf);
 
-/*
- * Whether @task, blocked (not current; under task_call_func()), surely
- * runs none of the code @goal leaves, without unwinding its stack; false
- * also when it cannot tell. kgr_stack_blocker() asks it first.
- */
-bool kgr_stack_clean(struct task_struct *task, const struct kgr_goal *goal);
-
 /* The same for current, interrupted by kgr's IPI (hard irq). */
 const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
 					  unsigned long *buf);
@@ -48,5 +41,12 @@ const char *kgr_interrupted_stack_blocker(const struct kgr_goal *goal,
  */
 const char *kgr_entry_stack_blocker(const struct kgr_goal *goal,
 				    unsigned long *buf, unsigned long entry_ret);
+
+/*
+ * Whether @task, blocked (not current; under task_call_func()), surely
+ * runs none of the code @goal leaves, without unwinding its stack; false
+ * also when it cannot tell. kgr_stack_blocker() asks it first.
+ */
+bool kgr_stack_clean(struct task_struct *task, const struct kgr_goal *goal);
 
 #endif /* _KGR_STACK_H */
