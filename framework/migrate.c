@@ -404,6 +404,7 @@ static void kgr_drop_universe(bool final_new)
 struct kgr_check {
 	struct kgr_task *kt;
 	const struct kgr_goal *goal;
+	const char *blocker;
 };
 
 /*
@@ -411,34 +412,41 @@ struct kgr_check {
  * a clean stack stays clean until its universe is switched. task_curr() is
  * not exported; on_cpu also covers a task still switching out.
  */
-/* What keeps @task in its universe, for "blocking"; NULL: nothing. */
-static void kgr_set_blocking(struct kgr_task *kt, struct task_struct *task,
-			     const char *blocker)
-{
-	if (blocker && !kt->comm[0]) {
-		/* Once, before the first publication: see struct kgr_task. */
-		kt->pid = task_pid_nr(task);
-		strscpy(kt->comm, task->comm, sizeof(kt->comm));
-	}
-	/* Pairs with kgr_migrate_blocking_show(). */
-	smp_store_release(&kt->blocking, blocker);
-}
-
 static int kgr_check_task(struct task_struct *task, void *arg)
 {
 	struct kgr_check *c = arg;
-	const char *blocker;
 
 	if (READ_ONCE(task->on_cpu) && task != current)
 		return -EAGAIN;
 	/* Interrupts are off: this CPU's task buffer is ours. */
-	blocker = kgr_stack_blocker(task, c->goal,
-				    this_cpu_ptr(&kgr_stack_bufs)->entries[0]);
-	kgr_set_blocking(c->kt, task, blocker);
-	if (blocker)
+	c->blocker = kgr_stack_blocker(task, c->goal,
+				       this_cpu_ptr(&kgr_stack_bufs)->entries[0]);
+	if (c->blocker)
 		return -EBUSY;
 	kgr_task_move(c->kt, c->goal->to_new);
 	return 0;
+}
+
+/*
+ * The details of @kt, made when a check of @task first fails; NULL: no
+ * memory now, the next round tries again. kgr_mutex and an RCU read side,
+ * under which @task stays.
+ */
+static struct kgr_blocked *kgr_blocked_get(struct kgr_task *kt,
+					   struct task_struct *task)
+{
+	struct kgr_blocked *kb = kt->blocked;
+
+	if (kb)
+		return kb;
+	kb = kzalloc(sizeof(*kb), GFP_NOWAIT | __GFP_NOWARN);
+	if (!kb)
+		return NULL;
+	kb->pid = task_pid_nr(task);
+	strscpy(kb->comm, task->comm, sizeof(kb->comm));
+	/* Pairs with kgr_migrate_blocking_show(): pid and comm are set. */
+	smp_store_release(&kt->blocked, kb);
+	return kb;
 }
 
 /*
@@ -469,6 +477,7 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 {
 	struct kgr_check c = { .goal = goal };
 	unsigned long timeout = msecs_to_jiffies(kgr_signal_ms);
+	struct kgr_blocked *kb;
 	struct kgr_task *kt;
 	int ret;
 
@@ -481,8 +490,10 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 	ret = static_call(kgr_task_call_func)(task, kgr_check_task, &c);
 	if (!ret)
 		return true;
-	if (ret == -EAGAIN)
-		kgr_set_blocking(c.kt, task, KGR_RUNNING_TASK);
+	kb = kgr_blocked_get(c.kt, task);
+	if (kb)
+		WRITE_ONCE(kb->blocking,
+			   ret == -EAGAIN ? KGR_RUNNING_TASK : c.blocker);
 	/*
 	 * Running: its CPU checks it. Isolated and nohz_full CPUs get no
 	 * rounds of IPIs: their task is checked as a sleeper is signalled,
@@ -492,17 +503,18 @@ static bool kgr_try_task(struct kgr_universe *u, const struct kgr_goal *goal,
 		cpumask_set_cpu(task_cpu(task), &kgr_ipi_mask);
 		return false;
 	}
-	kt = c.kt;
-	if (!kt->blocked_since)
-		kt->blocked_since = jiffies;
-	if (time_after(jiffies, kt->blocked_since + timeout) &&
-	    (!kt->signalled_at ||
-	     time_after(jiffies, kt->signalled_at + timeout))) {
+	if (!kb)
+		return false;
+	if (!kb->blocked_since)
+		kb->blocked_since = jiffies;
+	if (time_after(jiffies, kb->blocked_since + timeout) &&
+	    (!kb->signalled_at ||
+	     time_after(jiffies, kb->signalled_at + timeout))) {
 		if (ret == -EAGAIN)
 			cpumask_set_cpu(task_cpu(task), &kgr_ipi_mask);
 		else
 			kgr_fake_signal(task);
-		kt->signalled_at = jiffies;
+		kb->signalled_at = jiffies;
 	}
 	return false;
 }
@@ -846,6 +858,7 @@ static int kgr_goal_replace(struct kgr_universe *u, bool to_new,
 int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 {
 	struct kgr_universe *u = kgr_universe_locked();
+	struct kgr_blocked *kb;
 	struct kgr_task *kt;
 	unsigned int i;
 	int ret;
@@ -863,9 +876,12 @@ int kgr_migrate_reverse(const struct kgr_range *ranges, unsigned int nr_ranges)
 	rcu_read_lock();
 	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
-			WRITE_ONCE(kt->blocking, NULL);
-			kt->blocked_since = 0;
-			kt->signalled_at = 0;
+			kb = kt->blocked;
+			if (!kb)
+				continue;
+			WRITE_ONCE(kb->blocking, NULL);
+			kb->blocked_since = 0;
+			kb->signalled_at = 0;
 		}
 	rcu_read_unlock();
 	kgr_ipi_backoff_reset();
@@ -927,6 +943,7 @@ bool kgr_migrate_in_progress(void)
  */
 ssize_t kgr_migrate_blocking_show(char *buf, const void *owner)
 {
+	const struct kgr_blocked *kb;
 	const struct kgr_goal *goal;
 	struct kgr_universe *u;
 	struct kgr_task *kt;
@@ -941,13 +958,14 @@ ssize_t kgr_migrate_blocking_show(char *buf, const void *owner)
 		goto out;
 	kgr_for_each_bucket(u, i)
 		hlist_for_each_entry_rcu(kt, &u->hash[i], node) {
-			/* Pairs with kgr_check_task(): pid and comm are set. */
-			blocking = smp_load_acquire(&kt->blocking);
+			/* Pairs with kgr_blocked_get(): pid and comm are set. */
+			kb = smp_load_acquire(&kt->blocked);
+			blocking = kb ? READ_ONCE(kb->blocking) : NULL;
 			if (!blocking ||
 			    kgr_task_universe(u, kt) == goal->to_new)
 				continue;
-			len += sysfs_emit_at(buf, len, "%d %s %s\n", kt->pid,
-					     kt->comm, blocking);
+			len += sysfs_emit_at(buf, len, "%d %s %s\n", kb->pid,
+					     kb->comm, blocking);
 		}
 out:
 	rcu_read_unlock_sched();

@@ -52,11 +52,16 @@ static struct kgr_task *kgr_task_alloc(struct kgr_universe *u, gfp_t gfp)
 	return kzalloc(sizeof(struct kgr_task), gfp);
 }
 
-/* Free an entry no reader can see; a pooled one goes with its pool. */
+/*
+ * Free an entry no reader can see, with its details; a pooled one goes
+ * with its pool (kgr_universe_free()).
+ */
 static void kgr_task_free(struct kgr_task *kt)
 {
-	if (kt && !kt->pooled)
+	if (kt && !kt->pooled) {
+		kfree(kt->blocked);
 		kfree(kt);
+	}
 }
 
 struct kgr_task *kgr_task_get(struct kgr_universe *u, struct task_struct *task,
@@ -217,6 +222,9 @@ static void kgr_universe_free(struct kgr_universe *u)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
 			kgr_task_free(kt);
 	kgr_free_list(llist_del_all(&u->dead));
+	/* Hashed or not (its task freed), a pooled entry is only here. */
+	for (i = 0; i < u->pool_nr; i++)
+		kfree(u->pool[i].blocked);
 	vfree(u->pool);
 	kfree(rcu_dereference_protected(u->goal, 1));
 	kfree(u->next_goal);
@@ -258,7 +266,7 @@ void kgr_universe_drop(bool final_new)
  * A table for @nr_tasks tasks, every one in universe @default_new. The
  * table and the pool come from vmalloc, whole pages: kmalloc would round
  * them up to a power of two (at 10,000 tasks a 128 KiB table plus its
- * header takes 256 KiB, the pool 1 MiB).
+ * header takes 256 KiB, the pool 512 KiB for 469).
  */
 struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 					unsigned int nr_tasks)

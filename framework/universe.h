@@ -22,43 +22,54 @@
 #define KGR_HASH_BITS_MAX	20
 
 /*
+ * struct kgr_blocked - why a round left a task behind: for "blocking" and
+ * the fake signals. Only tasks that failed a check have one, so that the
+ * entry of every task stays small.
+ * @blocking: the name of the kgr_range in the way, or KGR_RUNNING_TASK;
+ *	NULL after a reversal; written under kgr_mutex, read lock-free by
+ *	kgr_migrate_blocking_show()
+ * @blocked_since: jiffies of the first failed check; kgr_mutex
+ * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
+ * @pid: the task's pid, set before the details are published
+ * @comm: its name then, for the same reader, who must not touch the task
+ */
+struct kgr_blocked {
+	const char *blocking;
+	unsigned long blocked_since;
+	unsigned long signalled_at;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+};
+
+/*
  * struct kgr_task - what kgr knows about one task during a transition
- * Laid out without holes: a transition has an entry for every task.
+ * A transition has an entry for every task: 48 bytes, the last 6 padding.
  * @node: in kgr_universe.hash; written under kgr_universe.lock, read
  *	under RCU (sched) from any context
  * @task: the key; only dereferenced while the entry is hashed and the
  *	task pinned (an exited task leaves the hash before its task_struct
  *	can be freed, but a lock-free reader cannot tell when)
- * @blocking: what kept it from migrating at the last check: the name of a
- *	kgr_range, or NULL; written under kgr_mutex with smp_store_release()
- *	after @pid and @comm, read lock-free by kgr_migrate_blocking_show()
+ * @blocked: NULL until a check fails; set once, under kgr_mutex, with
+ *	smp_store_release(); freed with the entry
  * @entry_checked: jiffies of the task's last stack check at the entry of
  *	a patched function; read and written only by the task itself
  * @free_node: in kgr_universe.dead once the task is freed, then on the
  *	list of entries freed after a grace period; shares its place with
  *	@entry_checked, which a freed task no longer uses
- * @blocked_since: jiffies of the first failed check; kgr_mutex
- * @signalled_at: jiffies of the last fake signal, 0 if none; kgr_mutex
- * @pid: the task's pid, set once before @blocking is first published
  * @new_universe: the task's universe; smp_store_release() by whoever
  *	migrates it, smp_load_acquire() by readers
  * @pooled: taken from kgr_universe.pool, freed with it
- * @comm: its name then, for the same reader, who must not touch @task
  */
 struct kgr_task {
 	struct hlist_node node;
 	struct task_struct *task;
-	const char *blocking;
+	struct kgr_blocked *blocked;
 	union {
 		unsigned long entry_checked;
 		struct llist_node free_node;
 	};
-	unsigned long blocked_since;
-	unsigned long signalled_at;
-	pid_t pid;
 	bool new_universe;
 	bool pooled;
-	char comm[TASK_COMM_LEN];
 };
 
 /*
@@ -95,7 +106,8 @@ struct kgr_goal {
  * @pool: an entry for each task alive at the start, allocated at once
  *	(one allocation instead of one per task in the first round), or
  *	NULL; entries beyond it are allocated one by one. Never reused: a
- *	freed task's pooled entry stays until the table is freed
+ *	freed task's pooled entry, and its details, stay until the table is
+ *	freed
  * @pool_nr: the entries of @pool
  * @pool_used: how many of them were taken
  * @free_node: in kgr_ended once the transition has ended
