@@ -256,6 +256,40 @@ static void kgr_test_states(struct kunit *test)
 }
 
 /*
+ * Only a task a round left behind has details (struct kgr_blocked), which
+ * name it: @k's, and not the test's own, which moved in the first round.
+ */
+static void kgr_test_details(struct kunit *test, struct kgr_test_kthread *k)
+{
+	char comm[TASK_COMM_LEN] = "";
+	bool own = true, found = false;
+	struct kgr_universe *u;
+	struct kgr_blocked *kb;
+	struct kgr_task *kt;
+	pid_t pid = 0;
+
+	/* Copied out: a failed expectation allocates. */
+	mutex_lock(&kgr_mutex);
+	rcu_read_lock_sched();
+	u = kgr_universe_locked();
+	kt = kgr_task_find(u, current);
+	own = !kt || kt->blocked;
+	kt = kgr_task_find(u, k->task);
+	kb = kt ? kt->blocked : NULL;
+	if (kb) {
+		found = true;
+		pid = kb->pid;
+		strscpy(comm, kb->comm, sizeof(comm));
+	}
+	rcu_read_unlock_sched();
+	mutex_unlock(&kgr_mutex);
+	KUNIT_EXPECT_FALSE(test, own);
+	KUNIT_EXPECT_TRUE(test, found);
+	KUNIT_EXPECT_EQ(test, pid, task_pid_nr(k->task));
+	KUNIT_EXPECT_STREQ(test, comm, k->task->comm);
+}
+
+/*
  * A kthread asleep in the old code holds the transition open and keeps
  * running old code until it leaves; a bystander and the test migrate at
  * once; the sleeper is listed as blocking; the transition ends by itself
@@ -281,6 +315,7 @@ static void kgr_test_parked_kthread(struct kunit *test)
 
 	blocking = kgr_test_blocking(test, &parker, "kgr_test_parked");
 	KUNIT_EXPECT_NULL(test, strstr(blocking, "kgr_test_bystan"));
+	kgr_test_details(test, &parker);
 
 	KUNIT_EXPECT_TRUE(test, kgr_test_end(test, &bystander));
 
