@@ -222,7 +222,7 @@ static void kgr_universe_free(struct kgr_universe *u)
 		hlist_for_each_entry_safe(kt, tmp, &u->hash[i], node)
 			kgr_task_free(kt);
 	kgr_free_list(llist_del_all(&u->dead));
-	/* Hashed or not (its task freed), a pooled entry is only here. */
+	/* The details of pooled entries, their tasks alive or gone. */
 	for (i = 0; i < u->pool_nr; i++)
 		kfree(u->pool[i].blocked);
 	vfree(u->pool);
@@ -266,7 +266,7 @@ void kgr_universe_drop(bool final_new)
  * A table for @nr_tasks tasks, every one in universe @default_new. The
  * table and the pool come from vmalloc, whole pages: kmalloc would round
  * them up to a power of two (at 10,000 tasks a 128 KiB table plus its
- * header takes 256 KiB, the pool 512 KiB for 469).
+ * header takes 256 KiB, the pool 512 KiB for 469 KiB).
  */
 struct kgr_universe *kgr_universe_alloc(bool default_new, const void *owner,
 					unsigned int nr_tasks)
