@@ -263,8 +263,8 @@ static void kgr_test_details(struct kunit *test, struct kgr_test_kthread *k)
 {
 	char comm[TASK_COMM_LEN] = "";
 	bool own = true, found = false;
+	struct kgr_blocked *kb = NULL;
 	struct kgr_universe *u;
-	struct kgr_blocked *kb;
 	struct kgr_task *kt;
 	pid_t pid = 0;
 
@@ -272,10 +272,12 @@ static void kgr_test_details(struct kunit *test, struct kgr_test_kthread *k)
 	mutex_lock(&kgr_mutex);
 	rcu_read_lock_sched();
 	u = kgr_universe_locked();
-	kt = kgr_task_find(u, current);
-	own = !kt || kt->blocked;
-	kt = kgr_task_find(u, k->task);
-	kb = kt ? kt->blocked : NULL;
+	if (u) {
+		kt = kgr_task_find(u, current);
+		own = !kt || kt->blocked;
+		kt = kgr_task_find(u, k->task);
+		kb = kt ? kt->blocked : NULL;
+	}
 	if (kb) {
 		found = true;
 		pid = kb->pid;
